@@ -1,0 +1,31 @@
+# The two set-up commands: `make demo` and `make test`. Everything else is installed by them.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: demo test lint dev services-up services-down clean-data
+
+$(STAMP): pyproject.toml
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV)/bin/python -m pip install --quiet -e '.[test]'
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(VENV)/bin/deepsentinel demo
+
+test: $(STAMP)
+	$(VENV)/bin/python -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check deepsentinel_pipelines tests bench scripts
+
+dev: $(STAMP)
+	$(VENV)/bin/deepsentinel dev
+
+services-up: $(STAMP)
+	$(VENV)/bin/deepsentinel services up
+
+services-down: $(STAMP)
+	$(VENV)/bin/deepsentinel services down

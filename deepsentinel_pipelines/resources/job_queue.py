@@ -1,0 +1,78 @@
+"""SQS resource: the video jobs queue and its dead-letter queue."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from dagster import ConfigurableResource
+
+from deepsentinel_pipelines.aws_clients import make_client
+
+
+class JobQueueResource(ConfigurableResource):
+    """Video job messages in, unprocessable ones out to the dead-letter queue."""
+
+    endpoint_url: str | None = None
+    region: str = "us-east-1"
+    queue_name: str = "video-jobs"
+    dead_letter_queue_name: str = "video-jobs-dlq"
+
+    def client(self) -> Any:
+        """A boto3 SQS client."""
+        return make_client("sqs", self.endpoint_url, self.region)
+
+    @property
+    def queue_url(self) -> str:
+        """URL of the jobs queue."""
+        return self.client().get_queue_url(QueueName=self.queue_name)["QueueUrl"]
+
+    @property
+    def dead_letter_queue_url(self) -> str:
+        """URL of the dead-letter queue."""
+        return self.client().get_queue_url(QueueName=self.dead_letter_queue_name)["QueueUrl"]
+
+    def send(self, body: dict[str, Any] | str) -> str:
+        """Send a job message; return its message id."""
+        text = body if isinstance(body, str) else json.dumps(body)
+        return self.client().send_message(QueueUrl=self.queue_url, MessageBody=text)["MessageId"]
+
+    def receive(self, max_messages: int = 10, wait_s: int = 0) -> list[dict[str, Any]]:
+        """Receive up to ``max_messages`` (each stays hidden for the visibility timeout)."""
+        response = self.client().receive_message(
+            QueueUrl=self.queue_url,
+            MaxNumberOfMessages=max_messages,
+            WaitTimeSeconds=wait_s,
+            AttributeNames=["All"],
+            MessageAttributeNames=["All"],
+        )
+        return response.get("Messages", [])
+
+    def delete(self, receipt_handle: str) -> None:
+        """Delete a handled message."""
+        self.client().delete_message(QueueUrl=self.queue_url, ReceiptHandle=receipt_handle)
+
+    def move_to_dead_letter(self, message: dict[str, Any], reason: str) -> None:
+        """Copy a message to the DLQ with the reason, then delete it from the jobs queue."""
+        self.client().send_message(
+            QueueUrl=self.dead_letter_queue_url,
+            MessageBody=message["Body"],
+            MessageAttributes={"reason": {"DataType": "String", "StringValue": reason[:1000]}},
+        )
+        self.delete(message["ReceiptHandle"])
+
+    def depth(self) -> dict[str, int]:
+        """Approximate visible and in-flight counts of both queues."""
+        client = self.client()
+        counts = {}
+        for name, url in (("jobs", self.queue_url), ("dead_letter", self.dead_letter_queue_url)):
+            attrs = client.get_queue_attributes(
+                QueueUrl=url,
+                AttributeNames=[
+                    "ApproximateNumberOfMessages",
+                    "ApproximateNumberOfMessagesNotVisible",
+                ],
+            )["Attributes"]
+            counts[name] = int(attrs.get("ApproximateNumberOfMessages", 0))
+            counts[f"{name}_in_flight"] = int(attrs.get("ApproximateNumberOfMessagesNotVisible", 0))
+        return counts

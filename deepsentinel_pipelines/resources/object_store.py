@@ -1,0 +1,74 @@
+"""S3 object store resource (the local emulator or AWS, by endpoint)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from dagster import ConfigurableResource
+
+from deepsentinel_pipelines.aws_clients import make_client
+
+
+class ObjectStoreResource(ConfigurableResource):
+    """Buckets for raw videos, thumbnails, highlight frames and model weights."""
+
+    endpoint_url: str | None = None
+    region: str = "us-east-1"
+    raw_videos_bucket: str = "raw-videos"
+    thumbnails_bucket: str = "thumbnails"
+    highlights_bucket: str = "highlights"
+    models_bucket: str = "analysis-models"
+
+    def client(self) -> Any:
+        """A boto3 S3 client."""
+        return make_client("s3", self.endpoint_url, self.region)
+
+    def put_bytes(self, bucket: str, key: str, data: bytes, content_type: str) -> None:
+        """Write an object (overwrites: keys derive from the partition, so re-runs replace)."""
+        self.client().put_object(Bucket=bucket, Key=key, Body=data, ContentType=content_type)
+
+    def get_bytes(self, bucket: str, key: str) -> bytes:
+        """Read a whole object."""
+        return self.client().get_object(Bucket=bucket, Key=key)["Body"].read()
+
+    def download(self, bucket: str, key: str, path: Path) -> Path:
+        """Download an object to a local file."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.client().download_file(bucket, key, str(path))
+        return path
+
+    def upload(self, path: Path, bucket: str, key: str) -> None:
+        """Upload a local file."""
+        self.client().upload_file(str(path), bucket, key)
+
+    def head(self, bucket: str, key: str) -> dict[str, Any]:
+        """Object metadata (size, ETag); raises botocore ClientError when missing."""
+        return self.client().head_object(Bucket=bucket, Key=key)
+
+    def list_objects(self, bucket: str, prefix: str = "") -> Iterator[dict[str, Any]]:
+        """Every object under a prefix, as listed by S3."""
+        paginator = self.client().get_paginator("list_objects_v2")
+        for page in paginator.paginate(Bucket=bucket, Prefix=prefix):
+            yield from page.get("Contents", [])
+
+    def delete_prefix(self, bucket: str, prefix: str) -> int:
+        """Delete every object under a prefix; return how many were deleted."""
+        keys = [{"Key": o["Key"]} for o in self.list_objects(bucket, prefix)]
+        client = self.client()
+        for start in range(0, len(keys), 1000):
+            client.delete_objects(Bucket=bucket, Delete={"Objects": keys[start : start + 1000]})
+        return len(keys)
+
+    def presigned_get(self, bucket: str, key: str, expires_s: int = 3600) -> str:
+        """A time-limited download URL."""
+        return self.client().generate_presigned_url(
+            "get_object", Params={"Bucket": bucket, "Key": key}, ExpiresIn=expires_s
+        )
+
+    def presigned_put(self, bucket: str, key: str, expires_s: int = 3600) -> str:
+        """A time-limited upload URL (HTTP PUT of the file's bytes)."""
+        return self.client().generate_presigned_url(
+            "put_object", Params={"Bucket": bucket, "Key": key}, ExpiresIn=expires_s
+        )

@@ -1,0 +1,128 @@
+"""`deepsentinel services up|down|status`: start, stop and check everything a run needs."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+from deepsentinel_pipelines.aws_clients import make_client
+from deepsentinel_pipelines.services import aws_emulator, postgres
+from deepsentinel_pipelines.services.bootstrap import (
+    ensure_buckets,
+    ensure_databases,
+    ensure_queues,
+    ensure_schema,
+)
+from deepsentinel_pipelines.settings import (
+    EMBEDDED_AWS_CREDENTIALS,
+    REPO_ROOT,
+    Settings,
+)
+
+
+def _aws_dir(settings: Settings) -> Path:
+    return settings.home / "aws"
+
+
+def database_urls(settings: Settings) -> tuple[str, str]:
+    """(application URL, Dagster storage URL with the psycopg2 driver) for this environment."""
+    if settings.database_url is not None:
+        dagster_url = os.environ.get("DAGSTER_PG_URL") or settings.database_url
+        return settings.database_url, _with_psycopg2(dagster_url)
+    info = postgres.running_info(settings.pgdata)
+    if info is None:
+        raise RuntimeError("the embedded PostgreSQL is not running: run `deepsentinel services up`")
+    admin = info.get_uri()
+    return (
+        postgres.database_url(admin, postgres.APP_DATABASE),
+        postgres.database_url(admin, postgres.DAGSTER_DATABASE, driver="psycopg2"),
+    )
+
+
+def _with_psycopg2(url: str) -> str:
+    # dagster-postgres needs psycopg2: with SQLAlchemy 2.1 a bare postgresql:// picks psycopg 3.
+    scheme, rest = url.split("://", 1)
+    return f"postgresql+psycopg2://{rest}" if scheme in ("postgresql", "postgres") else url
+
+
+def services_up(settings: Settings) -> dict[str, str]:
+    """Start what is embedded, create buckets, queues and schema; return the environment."""
+    settings.home.mkdir(parents=True, exist_ok=True)
+    if settings.embedded_postgres:
+        admin = postgres.start_postgres(settings.pgdata)
+        ensure_databases(admin, [postgres.APP_DATABASE, postgres.DAGSTER_DATABASE])
+    if settings.embedded_aws:
+        aws_emulator.start_emulator(_aws_dir(settings), settings.embedded_aws_port)
+    env = service_environment(settings)
+    ensure_schema(env["DEEPSENTINEL_DATABASE_URL"], settings.embedding_dim)
+    ensure_buckets(make_client("s3", settings.aws_endpoint_url, settings.region), settings)
+    ensure_queues(make_client("sqs", settings.aws_endpoint_url, settings.region), settings)
+    return env
+
+
+def services_down(settings: Settings) -> dict[str, bool]:
+    """Stop every process `services_up` started; report which were running."""
+    return {
+        "postgres": settings.embedded_postgres and postgres.stop_postgres(settings.pgdata),
+        "aws": settings.embedded_aws and aws_emulator.stop_emulator(_aws_dir(settings)),
+    }
+
+
+def service_environment(settings: Settings) -> dict[str, str]:
+    """Variables that point Dagster, the resources and child processes at these services."""
+    app_url, dagster_url = database_urls(settings)
+    settings.dagster_home.mkdir(parents=True, exist_ok=True)
+    link = settings.dagster_home / "dagster.yaml"
+    if not link.is_symlink():
+        link.unlink(missing_ok=True)
+        link.symlink_to(REPO_ROOT / "dagster.yaml")
+    env = {
+        "DEEPSENTINEL_HOME": str(settings.home),
+        "DEEPSENTINEL_DATABASE_URL": app_url,
+        "DAGSTER_PG_URL": dagster_url,
+        "DAGSTER_HOME": str(settings.dagster_home),
+        "DEEPSENTINEL_COMPUTE_LOGS_DIR": str(settings.home / "compute_logs"),
+        "AWS_DEFAULT_REGION": settings.region,
+    }
+    if settings.aws_endpoint_url:
+        env["AWS_ENDPOINT_URL"] = settings.aws_endpoint_url
+    if settings.embedded_aws:
+        for key, value in EMBEDDED_AWS_CREDENTIALS.items():
+            env.setdefault(key, os.environ.get(key, value))
+    return env
+
+
+def services_status(settings: Settings) -> dict[str, dict[str, Any]]:
+    """Health of PostgreSQL (with pgvector), S3 (buckets) and SQS (queues)."""
+    status: dict[str, dict[str, Any]] = {}
+    try:
+        app_url, _ = database_urls(settings)
+        with psycopg.connect(app_url, connect_timeout=5) as conn:
+            row = conn.execute(
+                "SELECT extversion FROM pg_extension WHERE extname = 'vector'"
+            ).fetchone()
+        status["postgres"] = {"ok": row is not None, "pgvector": row[0] if row else None}
+    except Exception as err:  # noqa: BLE001 - a status report names any failure
+        status["postgres"] = {"ok": False, "pgvector": None, "error": str(err)}
+    if settings.embedded_aws and not aws_emulator.port_open(settings.embedded_aws_port):
+        down = {"ok": False, "error": "the S3/SQS emulator is not running"}
+        return status | {"s3": down | {"buckets": []}, "sqs": down | {"queues": []}}
+    try:
+        s3 = make_client("s3", settings.aws_endpoint_url, settings.region)
+        names = {b["Name"] for b in s3.list_buckets().get("Buckets", [])}
+        buckets = [b for b in settings.buckets if b in names]
+        status["s3"] = {"ok": len(buckets) == len(settings.buckets), "buckets": buckets}
+    except Exception as err:  # noqa: BLE001
+        status["s3"] = {"ok": False, "buckets": [], "error": str(err)}
+    try:
+        sqs = make_client("sqs", settings.aws_endpoint_url, settings.region)
+        wanted = [settings.jobs_queue, settings.dead_letter_queue]
+        urls = sqs.list_queues().get("QueueUrls", [])
+        queues = [q for q in wanted if any(u.rsplit("/", 1)[-1] == q for u in urls)]
+        status["sqs"] = {"ok": len(queues) == len(wanted), "queues": queues}
+    except Exception as err:  # noqa: BLE001
+        status["sqs"] = {"ok": False, "queues": [], "error": str(err)}
+    return status

