@@ -1,0 +1,222 @@
+"""Compose an operator-facing answer from event rows, without a language model.
+
+The composer only restates what it is given: the rows (id, video, times, zone, description), the
+database count, and the filters that were applied. It never fills gaps: when nothing matched it
+says so in plain words and cites nothing.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from deepsentinel_pipelines.rag.question import ParsedQuestion, Window
+
+#: Events cited in one answer; more are summarised by the count.
+MAX_CITED = 5
+
+# (singular, plural) noun for a count of one event type.
+_NOUNS: dict[str, tuple[str, str]] = {
+    "enter": ("entry", "entries"),
+    "exit": ("exit", "exits"),
+    "line_crossing": ("line crossing", "line crossings"),
+    "fall": ("fall", "falls"),
+}
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """One row of ``qa.events`` as the answer needs it (field order matches the builder's SELECT).
+
+    Attributes:
+        event_id: Primary key, cited as ``event #<id>``.
+        video_id: The video the event belongs to.
+        event_type: One of ``EVENT_TYPES``.
+        start_s: Start in seconds from the start of the video.
+        end_s: End in seconds from the start of the video.
+        track_id: Tracked person, if any.
+        zone: Zone name, if any.
+        description: The rule's one-line description.
+        highlight_key: S3 key of the highlight frame, if any.
+        confidence: Rule confidence, if selected.
+        highlight_url: A presigned URL for the highlight, filled in by the caller.
+    """
+
+    event_id: int
+    video_id: str
+    event_type: str
+    start_s: float
+    end_s: float
+    track_id: int | None = None
+    zone: str | None = None
+    description: str = ""
+    highlight_key: str | None = None
+    confidence: float | None = None
+    highlight_url: str | None = None
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The composed answer.
+
+    Attributes:
+        text: What to show the operator.
+        cited_event_ids: Events the text cites, in the order cited.
+        highlights: ``(event_id, url or key)`` for cited events that have a highlight.
+    """
+
+    text: str
+    cited_event_ids: tuple[int, ...] = ()
+    highlights: tuple[tuple[int, str], ...] = ()
+
+
+def format_timestamp(seconds: float) -> str:
+    """Format seconds as ``mm:ss``, or ``h:mm:ss`` from one hour on (fractions are dropped).
+
+    Args:
+        seconds: Non-negative time in seconds.
+
+    Returns:
+        For example ``"01:05"`` for 65.7 or ``"1:02:03"`` for 3723.
+
+    Raises:
+        ValueError: If ``seconds`` is negative, NaN or infinite.
+    """
+    if not math.isfinite(seconds) or seconds < 0:
+        raise ValueError(f"cannot format {seconds!r} as a timestamp")
+    total = int(math.floor(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}:{minutes:02d}:{secs:02d}"
+    return f"{minutes:02d}:{secs:02d}"
+
+
+def compose_answer(
+    parsed: ParsedQuestion,
+    events: Sequence[EventRow],
+    count: int | None = None,
+    window: Window | None = None,
+    *,
+    video_ids: Sequence[str] = (),
+    max_cited: int = MAX_CITED,
+) -> Answer:
+    """Write the answer to ``parsed`` from the rows the database returned.
+
+    Args:
+        parsed: The parsed question (types, zones, videos and window used in the wording).
+        events: Matching rows, best or earliest first; the first ``max_cited`` are cited.
+        count: The database count for a counting question; None for a listing, in which case
+            the number stated is ``len(events)``.
+        window: The window that was searched, in seconds from the start; None means the
+            question's own window.
+        video_ids: The videos that were searched; empty means those named in the question.
+        max_cited: Most events cited in the text.
+
+    Returns:
+        The answer text and the ids of the events it cites.
+    """
+    scope = _scope(parsed, window, video_ids)
+    qualifier = f" ({_label(parsed.orientation)})" if parsed.orientation else ""
+    total = len(events) if count is None else count
+    if total <= 0:
+        return Answer(text=f"No {_type_phrase(parsed.event_types)}{qualifier} were found{scope}.")
+
+    cited = list(events[: max(max_cited, 0)])
+    if count is not None and parsed.counts_people:
+        noun = "person" if total == 1 else "people"
+        phrase = _type_phrase(parsed.event_types)
+        head = f"{total} {noun} (distinct tracks) with {phrase}{qualifier}{scope}"
+    else:
+        head = f"{total} {_count_noun(parsed.event_types, total)}{qualifier}{scope}"
+    if parsed.is_yes_no:
+        head = f"Yes — {head}"
+
+    if not cited:
+        # A count without example rows: state the count only.
+        return Answer(text=f"{head}.")
+    items = "; ".join(_describe(row) for row in cited)
+    # Say "examples" when the cited rows are not the whole answer (more matches, or people).
+    partial = len(cited) < total or (count is not None and parsed.counts_people)
+    text = f"{head}{'. Examples: ' if partial else ': '}{items}."
+    highlights = tuple(
+        (row.event_id, ref)
+        for row in cited
+        if (ref := row.highlight_url or row.highlight_key) is not None
+    )
+    return Answer(
+        text=text,
+        cited_event_ids=tuple(row.event_id for row in cited),
+        highlights=highlights,
+    )
+
+
+def _describe(row: EventRow) -> str:
+    start, end = format_timestamp(row.start_s), format_timestamp(max(row.end_s, row.start_s))
+    when = start if start == end else f"{start}–{end}"
+    text = f"event #{row.event_id} in {row.video_id} at {when}"
+    if row.zone:
+        text += f", zone {row.zone}"
+    description = " ".join(row.description.split())
+    if description:
+        text += f" ({description.rstrip('.')})"
+    return text
+
+
+def _label(event_type: str) -> str:
+    return event_type.replace("_", " ")
+
+
+def _type_phrase(event_types: Sequence[str]) -> str:
+    """Noun phrase for the types: 'fall events', 'fall or loitering events' or 'events'."""
+    if not event_types:
+        return "events"
+    return " or ".join(_label(t) for t in event_types) + " events"
+
+
+def _count_noun(event_types: Sequence[str], n: int) -> str:
+    if len(event_types) == 1 and event_types[0] in _NOUNS:
+        singular, plural = _NOUNS[event_types[0]]
+        return singular if n == 1 else plural
+    return _type_phrase(event_types)[:-1] if n == 1 else _type_phrase(event_types)
+
+
+def _scope(parsed: ParsedQuestion, window: Window | None, video_ids: Sequence[str]) -> str:
+    parts: list[str] = []
+    videos = list(video_ids) or list(parsed.video_ids)
+    if videos:
+        parts.append("in " + " or ".join(videos))
+    if parsed.zones:
+        label = "zone" if len(parsed.zones) == 1 else "zones"
+        parts.append(f"in {label} " + " or ".join(parsed.zones))
+    when = _window_phrase(parsed, window)
+    if when:
+        parts.append(when)
+    return "".join(f" {p}" for p in parts)
+
+
+def _window_phrase(parsed: ParsedQuestion, window: Window | None) -> str:
+    if window is None and parsed.relative_to_end:
+        if parsed.start_s is None:
+            return ""
+        return f"in the last {_duration(-parsed.start_s)} of the video"
+    start, end = window if window is not None else (parsed.start_s, parsed.end_s)
+    if start is not None and end is not None:
+        return f"between {format_timestamp(start)} and {format_timestamp(end)}"
+    if start is not None:
+        return f"after {format_timestamp(start)}"
+    if end is not None:
+        return f"before {format_timestamp(end)}"
+    return ""
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(round(seconds))
+    minutes, secs = divmod(seconds, 60)
+    parts = []
+    if minutes:
+        parts.append(f"{minutes} minute" + ("s" if minutes != 1 else ""))
+    if secs or not minutes:
+        parts.append(f"{secs} second" + ("s" if secs != 1 else ""))
+    return " ".join(parts)

@@ -1,0 +1,515 @@
+"""Deterministic parsing of an operator's question into filters for the event tables.
+
+The parser recognises a time window, event types (through everyday synonyms), counting questions,
+zones, video ids and body orientation. It never guesses: anything ambiguous (for example "between
+3 and 5" with no unit) is left out, so the query is broader rather than wrong.
+
+Time windows are in seconds from the start of the video. Phrases that mention a minute *mark*
+("between minute 3 and 5", "after 2 minutes") use the mark; "during minute 2" / "in the second
+minute" is the ordinal minute, 1:00-2:00. "In the last 30 seconds" cannot be resolved without the
+video's duration, so it is kept relative to the end (see :attr:`ParsedQuestion.relative_to_end`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from deepsentinel_pipelines.video.types import EVENT_TYPES, ORIENTATIONS
+
+#: Half-width of the window for "around 2:15".
+AROUND_TOLERANCE_S = 15.0
+#: Half-width of the window for "at 0:42" (a time read off a player, to the second).
+AT_TOLERANCE_S = 2.0
+
+Window = tuple[float | None, float | None]
+
+
+@dataclass(frozen=True)
+class ParsedQuestion:
+    """What :func:`parse_question` understood.
+
+    Attributes:
+        text: The question as asked.
+        start_s: Start of the time window in seconds, or None for no lower bound.
+        end_s: End of the time window in seconds, or None for no upper bound.
+        relative_to_end: When True, ``start_s`` and ``end_s`` are offsets from the end of the
+            video (``<= 0``): "in the last 30 seconds" is ``start_s=-30.0, end_s=0.0``.
+        event_types: Event types asked about, in order of mention (values of ``EVENT_TYPES``).
+        is_count: The question asks for a number ("how many", "number of", "count").
+        counts_people: A counting question about people ("how many people ..."), answered with
+            distinct tracks rather than events.
+        zones: Zone names mentioned (spelled as in the zone vocabulary when they match it).
+        video_ids: Known video ids mentioned, spelled as in ``known_video_ids``.
+        orientation: One of ``ORIENTATIONS`` when the question is about body orientation.
+        is_yes_no: The question expects a yes/no answer ("did anyone fall ...?").
+    """
+
+    text: str
+    start_s: float | None = None
+    end_s: float | None = None
+    relative_to_end: bool = False
+    event_types: tuple[str, ...] = ()
+    is_count: bool = False
+    counts_people: bool = False
+    zones: tuple[str, ...] = ()
+    video_ids: tuple[str, ...] = ()
+    orientation: str | None = None
+    is_yes_no: bool = False
+
+    @property
+    def has_window(self) -> bool:
+        """Whether the question limits the time range."""
+        return self.start_s is not None or self.end_s is not None
+
+    def resolve_window(self, duration_s: float | None = None) -> Window | None:
+        """Return the window in seconds from the start of the video.
+
+        Args:
+            duration_s: The video's duration; needed only for windows relative to the end.
+
+        Returns:
+            ``(start_s, end_s)`` with None for an open side, or None when the question has no
+            window, or when it is relative to the end and ``duration_s`` is unknown.
+        """
+        if not self.has_window:
+            return None
+        if not self.relative_to_end:
+            return (self.start_s, self.end_s)
+        if duration_s is None:
+            return None
+        start = None if self.start_s is None else max(0.0, duration_s + self.start_s)
+        end = None if self.end_s is None else max(0.0, duration_s + self.end_s)
+        return (start, end)
+
+
+def parse_question(
+    text: str,
+    known_video_ids: Sequence[str] = (),
+    zones: Sequence[str] = (),
+    *,
+    around_tolerance_s: float = AROUND_TOLERANCE_S,
+    at_tolerance_s: float = AT_TOLERANCE_S,
+) -> ParsedQuestion:
+    """Parse an operator's question.
+
+    Args:
+        text: The question.
+        known_video_ids: Video ids that exist; matched case-insensitively, with or without
+            the file extension, with spaces, ``_`` and ``-`` interchangeable.
+        zones: Zone vocabulary (zone names configured for the cameras); matched the same way.
+            Quoted names are taken as zones even when they are not in the vocabulary.
+        around_tolerance_s: Half-width of the window for "around <time>".
+        at_tolerance_s: Half-width of the window for "at <time>".
+
+    Returns:
+        The parsed question; fields the question does not mention are empty or None.
+    """
+    norm = _normalize(text)
+    blank = norm  # spans already explained are blanked so later steps do not reuse them
+
+    video_ids, zone_names, blank = _match_names(norm, blank, known_video_ids, zones)
+
+    window, span = _find_window(blank, around_tolerance_s, at_tolerance_s)
+    start_s, end_s, relative = (None, None, False) if window is None else window
+    if span is not None:
+        blank = _blank(blank, *span)
+    # Counting words are looked for outside names, so a video called "count_test" is no count.
+    rest = blank
+
+    orientation, blank = _find_orientation(blank)
+    event_types, blank = _find_event_types(blank)
+    if orientation is not None and "orientation" not in event_types:
+        event_types = (*event_types, "orientation")
+
+    is_count = bool(_COUNT_RE.search(rest))
+    counts_people = is_count and bool(_PEOPLE_RE.search(rest)) and not _EVENT_NOUN_RE.search(rest)
+    return ParsedQuestion(
+        text=text,
+        start_s=start_s,
+        end_s=end_s,
+        relative_to_end=relative,
+        event_types=event_types,
+        is_count=is_count,
+        counts_people=counts_people,
+        zones=zone_names,
+        video_ids=video_ids,
+        orientation=orientation,
+        is_yes_no=bool(_YES_NO_RE.match(norm)),
+    )
+
+
+# --- text helpers -------------------------------------------------------------------------------
+
+
+def _normalize(text: str) -> str:
+    text = text.lower()
+    text = re.sub(r"[\u2010-\u2015\u2212]", "-", text)
+    text = re.sub(r"[\u2018\u2019\u201a\u201b]", "'", text)
+    text = re.sub(r"[\u201c\u201d\u201e\u201f]", '"', text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _blank(text: str, start: int, end: int) -> str:
+    """Replace ``text[start:end]`` with spaces, keeping offsets stable."""
+    return text[:start] + " " * (end - start) + text[end:]
+
+
+def _name_pattern(name: str, plural: bool = False) -> str:
+    """Regex for a name with spaces, ``_`` and ``-`` interchangeable, as a whole word."""
+    parts = [re.escape(p) for p in re.split(r"[\s_\-]+", name.strip().lower()) if p]
+    return r"(?<![\w])" + r"[\s_\-]+".join(parts) + ("s?" if plural else "") + r"(?![\w])"
+
+
+def _stem(video_id: str) -> str:
+    stem, dot, ext = video_id.rpartition(".")
+    return stem if dot and stem and re.fullmatch(r"[A-Za-z0-9]{1,5}", ext) else video_id
+
+
+# --- videos and zones ---------------------------------------------------------------------------
+
+_PLACE_PREFIX = (
+    r"\b(?:near|at|by|in|inside|outside|through|from|into|beside|around|towards?|next\s+to|"
+    r"close\s+to)\s+(?:the\s+)?"
+)
+_QUOTED_RE = re.compile(r"\"([^\"]{1,80})\"|(?<![\w])'([^']{1,80})'(?![\w])")
+
+
+def _match_names(
+    norm: str, blank: str, known_video_ids: Sequence[str], zones: Sequence[str]
+) -> tuple[tuple[str, ...], tuple[str, ...], str]:
+    """Find video ids and zones; return them in order of mention with their spans blanked."""
+    videos: list[tuple[int, str]] = []
+    found_zones: list[tuple[int, str]] = []
+
+    def lookup(name: str, vocabulary: Sequence[str]) -> str | None:
+        key = re.sub(r"[\s_\-]+", " ", name.strip().lower())
+        for item in vocabulary:
+            for candidate in (item, _stem(item)):
+                if re.sub(r"[\s_\-]+", " ", candidate.strip().lower()) == key:
+                    return item
+        return None
+
+    for match in _QUOTED_RE.finditer(norm):
+        quoted = (match.group(1) or match.group(2)).strip()
+        if not quoted or re.fullmatch(_TIME, quoted):
+            continue
+        video = lookup(quoted, known_video_ids)
+        if video is not None:
+            videos.append((match.start(), video))
+        elif quoted.replace(" ", "_") not in EVENT_TYPES:
+            found_zones.append((match.start(), lookup(quoted, zones) or quoted))
+        else:
+            continue
+        blank = _blank(blank, *match.span())
+
+    # Longest names first, so "plaza_north.mp4" wins over a video called "plaza".
+    for video in sorted(known_video_ids, key=len, reverse=True):
+        for candidate in dict.fromkeys((video, _stem(video))):
+            for match in re.finditer(_name_pattern(candidate), blank):
+                videos.append((match.start(), video))
+                blank = _blank(blank, *match.span())
+    for zone in sorted(zones, key=len, reverse=True):
+        pattern = _name_pattern(zone, plural=True)
+        if _find_event_types(zone.lower().replace("_", " "))[0]:
+            # A zone called "exit" is only the zone in "near the exit", not in "count the exits".
+            pattern = _PLACE_PREFIX + pattern
+        for match in re.finditer(pattern, blank):
+            found_zones.append((match.start(), zone))
+            blank = _blank(blank, *match.span())
+
+    def ordered(items: list[tuple[int, str]]) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(name for _, name in sorted(items, key=lambda i: i[0])))
+
+    return ordered(videos), ordered(found_zones), blank
+
+
+# --- time windows -------------------------------------------------------------------------------
+
+_WORD_NUMBERS: dict[str, float] = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15,
+    "twenty": 20, "thirty": 30, "forty": 40, "forty-five": 45, "fifty": 50, "sixty": 60,
+    "ninety": 90,
+}  # fmt: skip
+_ORDINALS: dict[str, int] = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10,
+}  # fmt: skip
+
+_NUM = r"\d+(?:\.\d+)?"
+_WORDNUM = "(?:" + "|".join(sorted(map(re.escape, _WORD_NUMBERS), key=len, reverse=True)) + ")"
+_UNIT = r"(?:hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s)(?![a-z])"
+_UNIT_WORD = r"(?:hours?|hrs?|minutes?|mins?|seconds?|secs?)(?![a-z])"
+_DUR_PART = rf"(?:{_NUM}\s*-?\s*{_UNIT}|{_WORDNUM}\s+{_UNIT_WORD})"
+_DURATION = rf"(?<![\w.]){_DUR_PART}(?:\s*{_DUR_PART})*"
+_CLOCK = r"(?<![\d:.])\d{1,2}(?::[0-5]\d){1,2}(?:\.\d+)?(?![\d:])"
+_TIME = rf"(?:{_CLOCK}|{_DURATION})"
+_EDGE = r"(?:the\s+)?(?:start|beginning|end)(?:\s+of\s+the\s+(?:video|clip|footage))?\b"
+_ITEM = rf"(?:{_CLOCK}|{_DURATION}|{_EDGE}|(?<![\w.:]){_NUM}(?![\d.:]))"
+_PRE_UNIT = r"(?P<{name}>minutes?|mins?|seconds?|secs?|hours?)"
+_MARK = r"(?:\s*(?:-\s*)?(?:minute\s+|second\s+)?mark)?"
+
+_RANGE_RE = re.compile(
+    rf"\b(?:between|from)\s+(?:the\s+)?(?:{_PRE_UNIT.format(name='pre')}\s+)?(?P<a>{_ITEM})"
+    rf"{_MARK}\s*(?:and|to|until|till|through|thru|-)\s*(?:the\s+)?"
+    rf"(?:{_PRE_UNIT.format(name='pre_b')}\s+)?(?P<b>{_ITEM}){_MARK}"
+)
+_BARE_RANGE_RE = re.compile(
+    rf"(?P<a>{_CLOCK})\s*(?:-|to|until|till)\s*(?P<b>{_CLOCK})"
+    rf"|(?<![\w.:])(?P<na>{_NUM})\s*(?:-|to)\s*(?P<nb>{_NUM})\s*(?P<unit>{_UNIT})"
+)
+_ORDINAL_MINUTE_RE = re.compile(
+    r"\b(?:during|in|within|at|over)\s+(?:the\s+)?minute\s+(?:number\s+)?(?P<n>\d+)\b"
+    r"|\b(?:during|in|within|over)\s+the\s+(?P<ord>"
+    + "|".join(_ORDINALS)
+    + r"|\d+(?:st|nd|rd|th))\s+minute\b"
+)
+_FIRST_LAST_RE = re.compile(
+    r"\b(?:(?:in|within|during|over|for)\s+)?(?:the\s+)?"
+    r"(?P<which>first|last|final|opening|closing|initial|(?<=the )past)\s+"
+    rf"(?P<dur>{_CLOCK}|{_DURATION}|(?:hour|minute|second)(?![a-z]))"
+)
+_AROUND_RE = re.compile(
+    r"\b(?:around|about|approximately|approx\.?|roughly|circa|near)\s+"
+    rf"(?:the\s+)?(?P<t>{_TIME}){_MARK}|~\s*(?P<t2>{_TIME})"
+)
+_AT_RE = re.compile(rf"(?:\bat|@)\s*(?:the\s+)?(?P<t>{_TIME}){_MARK}")
+_AFTER_RE = re.compile(
+    r"\b(?:after|since|past|beyond|later\s+than|from)\s+"
+    rf"(?:the\s+)?(?P<t>{_TIME}){_MARK}"
+)
+_BEFORE_RE = re.compile(
+    r"\b(?:before|until|till|up\s+to|up\s+until|prior\s+to|earlier\s+than|by)\s+"
+    rf"(?:the\s+)?(?P<t>{_TIME}){_MARK}"
+)
+
+_ParsedWindow = tuple[float | None, float | None, bool]
+
+
+def _unit_seconds(unit: str) -> float:
+    return {"h": 3600.0, "m": 60.0, "s": 1.0}[unit[0]]
+
+
+def _clock_seconds(text: str) -> float:
+    parts = text.split(":")
+    value = 0.0
+    for part in parts:
+        value = value * 60 + float(part)
+    return value
+
+
+def _duration_seconds(text: str) -> float:
+    total = 0.0
+    for number, word, unit in re.findall(
+        rf"(?:({_NUM})|\b({_WORDNUM}))\s*-?\s*({_UNIT})", text.strip()
+    ):
+        total += (float(number) if number else _WORD_NUMBERS[word]) * _unit_seconds(unit)
+    return total
+
+
+def _single_unit(text: str) -> str | None:
+    """The unit of a one-part duration such as "5 minutes", else None."""
+    parts = re.findall(rf"(?:{_NUM}|{_WORDNUM})\s*-?\s*({_UNIT})", text)
+    return parts[0] if len(parts) == 1 else None
+
+
+def _time_seconds(text: str, default_unit: str | None = None) -> float | None:
+    """Seconds for a clock time, a duration or (given a unit) a bare number."""
+    text = text.strip()
+    if re.fullmatch(_CLOCK, text):
+        return _clock_seconds(text)
+    if re.fullmatch(_DURATION, text):
+        return _duration_seconds(text)
+    if re.fullmatch(_NUM, text) and default_unit:
+        return float(text) * _unit_seconds(default_unit)
+    return None
+
+
+def _range(m: re.Match[str], _around: float, _at: float) -> _ParsedWindow | None:
+    a, b = m.group("a"), m.group("b")
+    values: list[float | None] = []
+    for this, other, pre in ((a, b, m.group("pre")), (b, a, m.group("pre_b") or m.group("pre"))):
+        if re.fullmatch(_EDGE, this.strip()):
+            values.append(None if this.strip().startswith(("end", "the end")) else 0.0)
+            continue
+        unit = pre or _single_unit(other)
+        value = _time_seconds(this, unit)
+        if value is None:
+            return None  # "between 3 and 5" with no unit: ambiguous, do not guess
+        values.append(value)
+    start, end = values
+    if start is not None and end is not None and end < start:
+        start, end = end, start
+    if start is None and end is None:
+        return None
+    return (start, end, False)
+
+
+def _bare_range(m: re.Match[str], _around: float, _at: float) -> _ParsedWindow | None:
+    if m.group("a"):
+        start, end = _clock_seconds(m.group("a")), _clock_seconds(m.group("b"))
+    else:
+        factor = _unit_seconds(m.group("unit"))
+        start, end = float(m.group("na")) * factor, float(m.group("nb")) * factor
+    return (min(start, end), max(start, end), False)
+
+
+def _ordinal_minute(m: re.Match[str], _around: float, _at: float) -> _ParsedWindow | None:
+    if m.group("n") is not None:
+        n = int(m.group("n"))
+    else:
+        word = m.group("ord")
+        n = _ORDINALS[word] if word in _ORDINALS else int(re.sub(r"\D", "", word))
+    n = max(n, 1)
+    return ((n - 1) * 60.0, n * 60.0, False)
+
+
+def _first_last(m: re.Match[str], _around: float, _at: float) -> _ParsedWindow | None:
+    dur = m.group("dur").strip()
+    seconds = _unit_seconds(dur) if re.fullmatch(r"hour|minute|second", dur) else None
+    if seconds is None:
+        seconds = _time_seconds(dur)
+    if not seconds:
+        return None
+    if m.group("which") in ("last", "final", "closing", "past"):
+        return (-seconds, 0.0, True)
+    return (0.0, seconds, False)
+
+
+def _around(m: re.Match[str], around: float, _at: float) -> _ParsedWindow | None:
+    t = _time_seconds(m.group("t") or m.group("t2"))
+    return None if t is None else (max(0.0, t - around), t + around, False)
+
+
+def _at(m: re.Match[str], _around: float, at: float) -> _ParsedWindow | None:
+    t = _time_seconds(m.group("t"))
+    return None if t is None else (max(0.0, t - at), t + at, False)
+
+
+def _after(m: re.Match[str], _around: float, _at: float) -> _ParsedWindow | None:
+    t = _time_seconds(m.group("t"))
+    return None if t is None else (t, None, False)
+
+
+def _before(m: re.Match[str], _around: float, _at: float) -> _ParsedWindow | None:
+    t = _time_seconds(m.group("t"))
+    return None if t is None else (0.0, t, False)
+
+
+# Most specific forms first: "from 1:05 to 2:10" must not be read as "from 1:05" (after).
+_WINDOW_RULES: tuple[
+    tuple[re.Pattern[str], Callable[[re.Match[str], float, float], _ParsedWindow | None]], ...
+] = (
+    (_RANGE_RE, _range),
+    (_BARE_RANGE_RE, _bare_range),
+    (_ORDINAL_MINUTE_RE, _ordinal_minute),
+    (_FIRST_LAST_RE, _first_last),
+    (_AROUND_RE, _around),
+    (_AT_RE, _at),
+    (_AFTER_RE, _after),
+    (_BEFORE_RE, _before),
+)
+
+
+def _find_window(
+    text: str, around: float, at: float
+) -> tuple[_ParsedWindow | None, tuple[int, int] | None]:
+    for pattern, handler in _WINDOW_RULES:
+        for match in pattern.finditer(text):
+            window = handler(match, around, at)
+            if window is not None:
+                return window, match.span()
+    return None, None
+
+
+# --- event types, orientation, counting ---------------------------------------------------------
+
+_ORIENTATION_RULES: tuple[tuple[str, str], ...] = (
+    (
+        r"\b(?:facing|looking|turned|turning|faces|looks)\s+away\b(?:\s+from\s+the\s+camera)?"
+        r"|\bbacks?\s+(?:turned\s+)?(?:to|towards?)\s+the\s+camera\b",
+        "facing_away",
+    ),
+    (
+        r"\b(?:facing|looking|turned|turning|faces|looks|looked)\s+"
+        r"(?:at\s+|towards?\s+|into\s+)?(?:the\s+)?camera\b",
+        "facing_camera",
+    ),
+    (r"\b(?:facing|turned|turning|faces|looking)\s+(?:to\s+)?(?:the\s+)?left\b", "facing_left"),
+    (r"\b(?:facing|turned|turning|faces|looking)\s+(?:to\s+)?(?:the\s+)?right\b", "facing_right"),
+    # the stored values themselves, e.g. "facing_away"
+    (r"\b(?:" + "|".join(ORIENTATIONS) + r")\b", ""),
+)
+
+_EVENT_RULES: tuple[tuple[str, str], ...] = (
+    # multi-word phrases first; their spans are blanked before single words are tried
+    ("loitering", r"\b(?:hanging|hung|hangs?)\s+around\b|\bhanging\s+about\b"),
+    ("line_crossing", r"\bline[\s_]crossings?\b|\bwent\s+over\s+the\s+line\b"),
+    (
+        "enter",
+        r"\b(?:came|come|comes|coming|walk|walked|walks|walking|step|stepped|steps|went|go|goes|"
+        r"got|gets)\s+(?:in|into|inside)\b",
+    ),
+    ("exit", r"\b(?:went|go|goes|walked|walks|stepped|got)\s+out\b"),
+    # spatial "near the exit" / "at the entrance" names a place, not an event
+    (
+        "",
+        r"\b(?:near|by|at|next\s+to|beside|outside|close\s+to|through|towards?)\s+"
+        r"(?:the\s+|an?\s+)?(?:exit|entry|entrance|door|gate)s?\b",
+    ),  # fmt: skip
+    ("fall", r"\b(?:fell|falls?|fallen|falling|collaps\w*|tripped|slipped)\b"),
+    ("loitering", r"\b(?:loiter\w*|linger\w*)\b"),
+    ("crowding", r"\b(?:crowd\w*|groups?|gathering|gathered|gathers?)\b"),
+    ("enter", r"\b(?:enter|enters|entered|entering|entry|entries|arriv\w*)\b"),
+    (
+        "exit",
+        r"\b(?:exit|exits|exited|exiting|leave|leaves|leaving|departed|departing|departures?)\b"
+        r"|(?<!\bthe )(?<!\bto )(?<!\bon )\bleft\b"
+        r"(?!\s+(?:side|of|hand|corner|half|edge|part|lane|door|zone|area))",
+    ),
+    ("line_crossing", r"\b(?:cross|crosses|crossed|crossing|crossings)\b"),
+    ("sitting", r"\b(?:sat|sit|sits|sitting|seated)\b"),
+    ("standing", r"\b(?:stood|stand|stands|standing)\b"),
+    ("walking", r"\b(?:walk|walks|walked|walking)\b"),
+    ("running", r"\b(?:ran|run|runs|running|runners?|sprint\w*|jogg\w*)\b"),
+    ("dwell", r"\b(?:dwell\w*|dwelt|stayed|staying)\b"),
+    ("orientation", r"\b(?:orientations?|facing)\b"),
+)
+
+_COUNT_RE = re.compile(
+    r"\bhow\s+many\b|\bhow\s+often\b|\bnumber\s+of\b|\bcount(?:s|ed)?\b|\btotal\s+of\b"
+)
+_PEOPLE_RE = re.compile(
+    r"\b(?:people|persons?|individuals?|visitors?|pedestrians?|men|women|children|kids|"
+    r"customers?|humans?|staff)\b"
+)
+_EVENT_NOUN_RE = re.compile(
+    r"\b(?:times|events?|occurrences?|incidents?|instances?|cases?)\b|\bhow\s+often\b"
+)
+_YES_NO_RE = re.compile(
+    r"^(?:did|does|do|was|were|is|are|has|have|had|can|could|will|would|any|anyone|anybody|"
+    r"somebody|someone)\b"
+)
+
+
+def _find_orientation(text: str) -> tuple[str | None, str]:
+    found: list[tuple[int, str]] = []
+    for pattern, value in _ORIENTATION_RULES:
+        for match in re.finditer(pattern, text):
+            found.append((match.start(), value or match.group(0).strip()))
+            text = _blank(text, *match.span())
+    found = sorted(f for f in found if f[1] in ORIENTATIONS)
+    return (found[0][1] if found else None), text
+
+
+def _find_event_types(text: str) -> tuple[tuple[str, ...], str]:
+    found: list[tuple[int, str]] = []
+    for event_type, pattern in _EVENT_RULES:
+        for match in re.finditer(pattern, text):
+            if event_type:
+                found.append((match.start(), event_type))
+            text = _blank(text, *match.span())
+    found.sort()
+    return tuple(dict.fromkeys(t for _, t in found)), text
