@@ -1,0 +1,782 @@
+"""Event rules: turn tracked detections (and pose keypoints, when present) into events.
+
+Every rule is a small pure function over one track, or over all people per frame for crowding.
+Times are video seconds from ``Detection.t_s``; ``fps_analysed`` only sets how long one analysed
+frame lasts, which scales the gap tolerance. Tracks seen in fewer than ``MIN_TRACK_FRAMES``
+frames are tracker noise and produce no events.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import supervision as sv
+
+from deepsentinel_pipelines.video.camera_config import CameraConfig, CountingLine, Zone
+from deepsentinel_pipelines.video.types import (
+    EVENT_TYPES,
+    KEYPOINT_NAMES,
+    NOTABLE_EVENT_TYPES,
+    Detection,
+    Event,
+)
+
+PERSON = "person"
+MIN_TRACK_FRAMES = 3
+# Missed detections shorter than this (or 2.5 analysed frames, whichever is longer) are bridged.
+MAX_GAP_S = 1.5
+# Posture, activity and orientation segments shorter than this are flicker and get absorbed.
+MIN_SEGMENT_S = 1.5
+# Zone visits and crowds shorter than this are boxes jittering across a boundary.
+ZONE_MIN_S = 1.0
+CROWD_MIN_S = 1.0
+# Frames a track must be seen on the new side of a line before the crossing counts.
+LINE_CONFIRM_FRAMES = 2
+# Speeds are in body heights per second, so a far-away person and a close one compare equally.
+SPEED_WINDOW_S = 1.0
+WALK_MIN_HPS = 0.25  # ~0.4 m/s for a 1.7 m person: slower is shuffling on the spot
+RUN_MIN_HPS = 1.3  # ~2.2 m/s: above a brisk walk (1.2-1.8 m/s), at a jog
+# Posture and orientation only apply to an upright torso. "Thigh drop" is how far the knees
+# sit below the hips, in torso lengths.
+UPRIGHT_MAX_TORSO_DEG = 45.0
+SIT_MAX_THIGH_DROP = 0.45
+STAND_MIN_THIGH_DROP = 0.6
+SIT_MAX_KNEE_DEG = 120.0
+STAND_MIN_KNEE_DEG = 150.0
+# Shoulders narrower than this (in torso lengths) mean the person is seen side-on.
+SIDE_MAX_SHOULDER_RATIO = 0.35
+SIDE_MIN_NOSE_OFFSET = 0.08
+FACE_VISIBLE_CONF = 0.5
+FACE_HIDDEN_CONF = 0.2
+# A fall counts as "tall to wide" for confidence when the box flips across these height/width.
+TALL_ASPECT = 1.5
+WIDE_ASPECT = 0.8
+EDGE_MARGIN_FRAC = 0.02
+
+_KP = {name: i for i, name in enumerate(KEYPOINT_NAMES)}
+_ORIENTATION_TEXT = {
+    "facing_camera": "facing the camera",
+    "facing_away": "facing away from the camera",
+    "facing_left": "facing left",
+    "facing_right": "facing right",
+}
+
+
+@dataclass(frozen=True)
+class TrackSummary:
+    """One row of the ``tracks`` table."""
+
+    track_id: int
+    class_name: str
+    first_s: float
+    last_s: float
+    n_frames: int
+    mean_score: float
+
+
+@dataclass(frozen=True)
+class _Track:
+    track_id: int
+    class_name: str
+    dets: tuple[Detection, ...]
+    t: np.ndarray
+    boxes: np.ndarray
+    scores: np.ndarray
+
+    @property
+    def label(self) -> str:
+        return f"{self.class_name.capitalize()} {self.track_id}"
+
+    def frame(self, i: int) -> int:
+        return self.dets[i].frame_idx
+
+
+@dataclass(frozen=True)
+class _Ctx:
+    cfg: CameraConfig
+    frame_s: float
+    max_gap_s: float
+
+
+def format_mmss(seconds: float) -> str:
+    """Format video seconds as ``mm:ss`` (minutes keep counting past 59)."""
+    total = max(0, int(seconds))
+    return f"{total // 60:02d}:{total % 60:02d}"
+
+
+def track_summaries(detections: Sequence[Detection]) -> list[TrackSummary]:
+    """Summarise every confirmed track (``track_id`` not None), sorted by track id."""
+    return [
+        TrackSummary(
+            track_id=tr.track_id,
+            class_name=tr.class_name,
+            first_s=float(tr.t[0]),
+            last_s=float(tr.t[-1]),
+            n_frames=len(tr.dets),
+            mean_score=round(float(tr.scores.mean()), 4),
+        )
+        for tr in _group_tracks(detections)
+    ]
+
+
+def derive_events(
+    detections: Sequence[Detection], config: CameraConfig, fps_analysed: float
+) -> list[Event]:
+    """Apply every rule to a video's detections.
+
+    Args:
+        detections: All detections of one video, any order.
+        config: The camera's zones, lines and thresholds.
+        fps_analysed: Frames per second that were actually analysed (after frame skipping).
+
+    Returns:
+        Events sorted by start time. A track first seen in the first analysed frame (``t_s`` below
+        one frame period) is reported as in view "from the start" rather than entering.
+    """
+    if fps_analysed <= 0:
+        raise ValueError(f"fps_analysed must be positive, got {fps_analysed}")
+    frame_s = 1.0 / fps_analysed
+    ctx = _Ctx(cfg=config, frame_s=frame_s, max_gap_s=max(MAX_GAP_S, 2.5 * frame_s))
+    tracks = [tr for tr in _group_tracks(detections) if len(tr.dets) >= MIN_TRACK_FRAMES]
+    polygons = {
+        z.name: sv.PolygonZone(polygon=np.asarray(z.polygon, dtype=float))
+        for z in config.zones
+        if not z.whole_frame
+    }
+    events: list[Event] = []
+    for tr in tracks:
+        events += _frame_enter_exit(tr, ctx)
+        for zone in config.zones:
+            events += _zone_events(tr, zone, _inside(zone, tr.boxes, polygons), ctx)
+        for line in config.lines:
+            events += _line_events(tr, line)
+        if tr.class_name == PERSON:
+            events += _fall_events(tr, ctx)
+            events += _activity_events(tr, ctx)
+            events += _orientation_events(tr, ctx)
+    events += _crowding_events(detections, tracks, polygons, ctx)
+    order = {name: i for i, name in enumerate(EVENT_TYPES)}
+    return sorted(
+        events,
+        key=lambda e: (
+            e.start_s,
+            e.end_s,
+            order[e.event_type],
+            -1 if e.track_id is None else e.track_id,
+        ),
+    )
+
+
+# ---------------------------------------------------------------- shared helpers
+
+
+def _group_tracks(detections: Sequence[Detection]) -> list[_Track]:
+    by_id: dict[int, dict[int, Detection]] = defaultdict(dict)
+    for d in detections:
+        if d.track_id is None:
+            continue
+        kept = by_id[d.track_id].get(d.frame_idx)
+        # A tracker should never repeat an id within a frame; if one does, keep the surer box.
+        if kept is None or d.score > kept.score:
+            by_id[d.track_id][d.frame_idx] = d
+    tracks = []
+    for track_id in sorted(by_id):
+        dets = tuple(sorted(by_id[track_id].values(), key=lambda d: (d.t_s, d.frame_idx)))
+        tracks.append(
+            _Track(
+                track_id=int(track_id),
+                class_name=Counter(d.class_name for d in dets).most_common(1)[0][0],
+                dets=dets,
+                t=np.array([d.t_s for d in dets], dtype=float),
+                boxes=np.array([d.box for d in dets], dtype=float).reshape(-1, 4),
+                scores=np.array([d.score for d in dets], dtype=float),
+            )
+        )
+    return tracks
+
+
+def _event(
+    event_type: str,
+    start_s: float,
+    end_s: float,
+    description: str,
+    confidence: float,
+    *,
+    track_id: int | None = None,
+    zone: str | None = None,
+    attributes: dict[str, Any] | None = None,
+    key_frame_idx: int | None = None,
+) -> Event:
+    return Event(
+        event_type=event_type,
+        start_s=round(float(start_s), 3),
+        end_s=round(float(end_s), 3),
+        track_id=track_id,
+        zone=zone,
+        confidence=round(float(np.clip(confidence, 0.0, 1.0)), 3),
+        description=description,
+        attributes=attributes or {},
+        key_frame_idx=key_frame_idx if event_type in NOTABLE_EVENT_TYPES else None,
+    )
+
+
+def _segments(
+    t: np.ndarray, labels: Sequence[str | None], min_s: float, max_gap_s: float
+) -> list[tuple[str, list[int]]]:
+    """Group per-frame labels into segments, absorbing runs shorter than ``min_s``.
+
+    Unlabelled frames and detection gaps up to ``max_gap_s`` are bridged. A short run between two
+    others is merged into the longer one (so "sit, stand-for-one-frame, sit" stays one sitting
+    segment); short runs at either end, or next to a long gap, are dropped: a person who walks
+    into a zone half a second after appearing did not appear inside it.
+    """
+    runs: list[tuple[str, list[int]]] = []
+    for i, label in enumerate(labels):
+        if label is None:
+            continue
+        if runs and runs[-1][0] == label and t[i] - t[runs[-1][1][-1]] <= max_gap_s:
+            runs[-1][1].append(i)
+        else:
+            runs.append((label, [i]))
+
+    def span(k: int) -> float:
+        return float(t[runs[k][1][-1]] - t[runs[k][1][0]])
+
+    def adjacent(a: int, b: int) -> bool:
+        return 0 <= a < b < len(runs) and t[runs[b][1][0]] - t[runs[a][1][-1]] <= max_gap_s
+
+    while True:
+        short = [
+            k
+            for k in range(len(runs))
+            if span(k) < min_s and adjacent(k - 1, k) and adjacent(k, k + 1)
+        ]
+        if not short:
+            break
+        k = min(short, key=span)
+        into = max((k - 1, k + 1), key=span)
+        runs[into] = (runs[into][0], sorted(runs[into][1] + runs[k][1]))
+        del runs[k]
+        # Absorbing a flicker can leave two same-label runs side by side; join them.
+        merged: list[tuple[str, list[int]]] = []
+        for label, idx in runs:
+            if merged and merged[-1][0] == label and t[idx[0]] - t[merged[-1][1][-1]] <= max_gap_s:
+                merged[-1][1].extend(idx)
+            else:
+                merged.append((label, list(idx)))
+        runs = merged
+    return [(label, idx) for label, idx in runs if t[idx[-1]] - t[idx[0]] >= min_s]
+
+
+def _agreement(labels: Sequence[str | None], idx: list[int], label: str) -> float:
+    return sum(labels[i] == label for i in idx) / len(idx)
+
+
+def _edge(box: np.ndarray, width: int, height: int) -> str | None:
+    x1, y1, x2, y2 = box
+    gaps = {"left": x1, "right": width - x2, "top": y1, "bottom": height - y2}
+    margins = {"left": width, "right": width, "top": height, "bottom": height}
+    near = {k: v for k, v in gaps.items() if v <= EDGE_MARGIN_FRAC * margins[k]}
+    return min(near, key=near.__getitem__) if near else None
+
+
+def _inside(zone: Zone, boxes: np.ndarray, polygons: dict[str, sv.PolygonZone]) -> np.ndarray:
+    if zone.whole_frame or len(boxes) == 0:
+        return np.ones(len(boxes), dtype=bool)
+    # Bottom-centre (feet) anchor: a person is in a floor zone where they stand.
+    return polygons[zone.name].trigger(sv.Detections(xyxy=boxes))
+
+
+# ---------------------------------------------------------------- enter / exit / zones / lines
+
+
+def _frame_enter_exit(tr: _Track, ctx: _Ctx) -> list[Event]:
+    w, h = ctx.cfg.frame_width, ctx.cfg.frame_height
+    first, last = float(tr.t[0]), float(tr.t[-1])
+    from_start = first < ctx.frame_s
+    edge_in, edge_out = _edge(tr.boxes[0], w, h), _edge(tr.boxes[-1], w, h)
+    if from_start:
+        enter_text = f"{tr.label} was in the frame from the start ({format_mmss(first)})"
+    elif edge_in:
+        enter_text = f"{tr.label} entered the frame from the {edge_in} edge at {format_mmss(first)}"
+    else:
+        enter_text = f"{tr.label} appeared in the frame at {format_mmss(first)}"
+    if edge_out:
+        exit_text = f"{tr.label} left the frame at the {edge_out} edge at {format_mmss(last)}"
+    else:
+        exit_text = f"{tr.label} was last seen in the frame at {format_mmss(last)}"
+    # The first frame often shows a person half-cut by the edge; pick the surest box of the first
+    # second instead.
+    early = np.flatnonzero(tr.t <= first + 1.0)
+    key = tr.frame(int(early[np.argmax(tr.scores[early])]))
+    conf = float(tr.scores.mean())
+    return [
+        _event(
+            "enter",
+            first,
+            first,
+            enter_text,
+            conf,
+            track_id=tr.track_id,
+            attributes={"edge": edge_in, "from_start": from_start},
+            key_frame_idx=key,
+        ),
+        _event(
+            "exit", last, last, exit_text, conf, track_id=tr.track_id, attributes={"edge": edge_out}
+        ),
+    ]
+
+
+def _zone_events(tr: _Track, zone: Zone, inside: np.ndarray, ctx: _Ctx) -> list[Event]:
+    labels = ["in" if v else "out" for v in inside]
+    zone_label = None if zone.whole_frame else zone.name
+    where = "the frame" if zone.whole_frame else f"zone '{zone.name}'"
+    events: list[Event] = []
+    for label, idx in _segments(tr.t, labels, ZONE_MIN_S, ctx.max_gap_s):
+        if label != "in":
+            continue
+        i0, i1 = idx[0], idx[-1]
+        t0, t1 = float(tr.t[i0]), float(tr.t[i1])
+        conf = float(tr.scores[idx].mean()) * _agreement(labels, idx, "in")
+        common = {"track_id": tr.track_id, "zone": zone_label}
+        if not zone.whole_frame:
+            verb = "appeared inside" if i0 == 0 else "entered"
+            events.append(
+                _event(
+                    "enter",
+                    t0,
+                    t0,
+                    f"{tr.label} {verb} {where} at {format_mmss(t0)}",
+                    conf,
+                    key_frame_idx=tr.frame(i0),
+                    **common,
+                )
+            )
+            if i1 + 1 < len(tr.t):
+                t_out = float(tr.t[i1 + 1])
+                text = f"{tr.label} left {where} at {format_mmss(t_out)}"
+            else:
+                t_out = t1
+                text = f"{tr.label} was last seen in {where} at {format_mmss(t1)}"
+            events.append(_event("exit", t_out, t_out, text, conf, **common))
+        stay = t1 - t0
+        span_text = f"{stay:.0f} s ({format_mmss(t0)} to {format_mmss(t1)})"
+        if zone.dwell_s is not None and stay >= zone.dwell_s:
+            events.append(
+                _event(
+                    "dwell",
+                    t0,
+                    t1,
+                    f"{tr.label} stayed in {where} for {span_text}",
+                    conf,
+                    attributes={"duration_s": round(stay, 2), "threshold_s": zone.dwell_s},
+                    **common,
+                )
+            )
+        if zone.loitering_s is not None and stay >= zone.loitering_s:
+            # The frame where the stay crossed the threshold shows the person still there.
+            key = tr.frame(int(np.searchsorted(tr.t, t0 + zone.loitering_s)))
+            text = (
+                f"{tr.label} stayed in {where} for {span_text}, past the "
+                f"{zone.loitering_s:.0f} s loitering threshold"
+            )
+            events.append(
+                _event(
+                    "loitering",
+                    t0,
+                    t1,
+                    text,
+                    conf,
+                    key_frame_idx=key,
+                    attributes={"duration_s": round(stay, 2), "threshold_s": zone.loitering_s},
+                    **common,
+                )
+            )
+    return events
+
+
+def _line_events(tr: _Track, line: CountingLine) -> list[Event]:
+    # One LineZone per track: the track's own frames arrive back to back, so a missed detection
+    # never evicts its crossing state the way other people's frames would.
+    # Cheap precheck: feet that never change side of the (infinite) line cannot cross it.
+    (x0, y0), (x1, y1) = line.start, line.end
+    feet_x, feet_y = (tr.boxes[:, 0] + tr.boxes[:, 2]) / 2, tr.boxes[:, 3]
+    side = (x1 - x0) * (feet_y - y0) - (y1 - y0) * (feet_x - x0) < 0
+    if side.all() or not side.any():
+        return []
+    zone = sv.LineZone(
+        start=sv.Point(*line.start),
+        end=sv.Point(*line.end),
+        triggering_anchors=(sv.Position.BOTTOM_CENTER,),
+        minimum_crossing_threshold=LINE_CONFIRM_FRAMES,
+    )
+    events = []
+    for i in range(len(tr.t)):
+        det = sv.Detections(
+            xyxy=tr.boxes[i : i + 1], tracker_id=np.array([tr.track_id]), class_id=np.array([0])
+        )
+        crossed_in, crossed_out = zone.trigger(det)
+        if not (crossed_in[0] or crossed_out[0]):
+            continue
+        direction = "in" if crossed_in[0] else "out"
+        # Confirmation comes LINE_CONFIRM_FRAMES frames late; date the crossing to the first one.
+        j = max(0, i - LINE_CONFIRM_FRAMES + 1)
+        t_cross = float(tr.t[j])
+        text = (
+            f"{tr.label} crossed line '{line.name}' (direction {direction}) "
+            f"at {format_mmss(t_cross)}"
+        )
+        events.append(
+            _event(
+                "line_crossing",
+                t_cross,
+                t_cross,
+                text,
+                float(tr.scores[j]),
+                track_id=tr.track_id,
+                key_frame_idx=tr.frame(j),
+                attributes={"line": line.name, "direction": direction},
+            )
+        )
+    return events
+
+
+# ---------------------------------------------------------------- pose geometry
+# Plain-float maths on the 17 (x, y, conf) triples: called per detection, where numpy's
+# per-call overhead would dominate.
+
+Keypoints = Sequence[Sequence[float]]
+_XY = tuple[float, float]
+
+
+def _kp_point(kp: Keypoints, kmin: float, *names: str) -> _XY | None:
+    """Mean position of the named keypoints that are confident enough, or None."""
+    pts = [kp[_KP[n]] for n in names if kp[_KP[n]][2] >= kmin]
+    if not pts:
+        return None
+    return sum(p[0] for p in pts) / len(pts), sum(p[1] for p in pts) / len(pts)
+
+
+def _torso(kp: Keypoints, kmin: float) -> tuple[_XY, _XY, float] | None:
+    """Return (shoulder midpoint, hip midpoint, torso length) from the confident points."""
+    shoulder = _kp_point(kp, kmin, "left_shoulder", "right_shoulder")
+    hip = _kp_point(kp, kmin, "left_hip", "right_hip")
+    if shoulder is None or hip is None:
+        return None
+    length = math.hypot(shoulder[0] - hip[0], shoulder[1] - hip[1])
+    return (shoulder, hip, length) if length >= 1.0 else None
+
+
+def torso_angle_deg(kp: Keypoints, kmin: float) -> float | None:
+    """Angle of the hip->shoulder line from vertical: 0 upright, 90 lying, None if unseen."""
+    torso = _torso(kp, kmin)
+    if torso is None:
+        return None
+    (_, sy), (_, hy), length = torso
+    return math.degrees(math.acos(max(-1.0, min(1.0, (hy - sy) / length))))
+
+
+def _knee_angle(kp: Keypoints, kmin: float) -> float | None:
+    angles = []
+    for side in ("left", "right"):
+        hip, knee, ankle = (kp[_KP[f"{side}_{p}"]] for p in ("hip", "knee", "ankle"))
+        if min(hip[2], knee[2], ankle[2]) < kmin:
+            continue
+        ax, ay, bx, by = hip[0] - knee[0], hip[1] - knee[1], ankle[0] - knee[0], ankle[1] - knee[1]
+        norm = math.hypot(ax, ay) * math.hypot(bx, by)
+        if norm > 0:
+            angles.append(math.degrees(math.acos(max(-1.0, min(1.0, (ax * bx + ay * by) / norm)))))
+    return sum(angles) / len(angles) if angles else None
+
+
+def posture(kp: Keypoints, kmin: float) -> str | None:
+    """Classify an upright body as ``sitting`` or ``standing`` from hip, knee and ankle."""
+    torso = _torso(kp, kmin)
+    angle = torso_angle_deg(kp, kmin)
+    knee = _kp_point(kp, kmin, "left_knee", "right_knee")
+    if torso is None or angle is None or angle > UPRIGHT_MAX_TORSO_DEG or knee is None:
+        return None
+    drop = (knee[1] - torso[1][1]) / torso[2]
+    knee_deg = _knee_angle(kp, kmin)
+    if drop < SIT_MAX_THIGH_DROP:
+        return "sitting"
+    if knee_deg is not None and knee_deg < SIT_MAX_KNEE_DEG and drop < STAND_MIN_THIGH_DROP:
+        return "sitting"
+    if drop >= STAND_MIN_THIGH_DROP and (knee_deg is None or knee_deg >= STAND_MIN_KNEE_DEG):
+        return "standing"
+    return None
+
+
+def orientation(kp: Keypoints, box_height: float, kmin: float) -> str | None:
+    """Classify which way a person faces, one of ORIENTATIONS, or None when unclear."""
+    ls, rs = kp[_KP["left_shoulder"]], kp[_KP["right_shoulder"]]
+    ls_ok, rs_ok = ls[2] >= kmin, rs[2] >= kmin
+    torso = _torso(kp, kmin)
+    if not (ls_ok or rs_ok):
+        return None
+    if torso is not None and torso_angle_deg(kp, kmin) > UPRIGHT_MAX_TORSO_DEG:
+        return None  # facing means little for someone lying or bent double
+    torso_len = torso[2] if torso else 0.3 * box_height
+    if not (ls_ok and rs_ok) or abs(ls[0] - rs[0]) < SIDE_MAX_SHOULDER_RATIO * torso_len:
+        return _side_facing(kp, kmin, torso_len)
+    # Facing the camera mirrors the body: the left shoulder appears on the image's right.
+    votes = math.copysign(1.0, ls[0] - rs[0])
+    lh, rh = kp[_KP["left_hip"]], kp[_KP["right_hip"]]
+    if min(lh[2], rh[2]) >= kmin and lh[0] != rh[0]:
+        votes += math.copysign(0.5, lh[0] - rh[0])
+    face = sum(kp[_KP[n]][2] for n in ("nose", "left_eye", "right_eye")) / 3.0
+    votes += 1.0 if face >= FACE_VISIBLE_CONF else -1.0 if face < FACE_HIDDEN_CONF else 0.0
+    if votes == 0:
+        return None
+    return "facing_camera" if votes > 0 else "facing_away"
+
+
+def _side_facing(kp: Keypoints, kmin: float, torso_len: float) -> str | None:
+    shoulder = _kp_point(kp, kmin, "left_shoulder", "right_shoulder")
+    nose = kp[_KP["nose"]]
+    if shoulder is not None and nose[2] >= kmin:
+        dx = nose[0] - shoulder[0]
+        if abs(dx) < SIDE_MIN_NOSE_OFFSET * torso_len:
+            return None
+        return "facing_left" if dx < 0 else "facing_right"
+    # Someone facing the left of the image turns their left side, and left ear, to the camera.
+    le_ok, re_ok = kp[_KP["left_ear"]][2] >= kmin, kp[_KP["right_ear"]][2] >= kmin
+    if le_ok != re_ok:
+        return "facing_left" if le_ok else "facing_right"
+    return None
+
+
+def _speeds(tr: _Track) -> np.ndarray:
+    """Box-centre speed in body heights per second over a centred window (NaN if unknown)."""
+    centres = (tr.boxes[:, :2] + tr.boxes[:, 2:]) / 2.0
+    heights = tr.boxes[:, 3] - tr.boxes[:, 1]
+    lo = np.searchsorted(tr.t, tr.t - SPEED_WINDOW_S / 2, side="left")
+    hi = np.searchsorted(tr.t, tr.t + SPEED_WINDOW_S / 2, side="right") - 1
+    out = np.full(len(tr.t), np.nan)
+    for i, (a, b) in enumerate(zip(lo, hi, strict=True)):
+        dt = tr.t[b] - tr.t[a]
+        body = float(np.median(heights[a : b + 1]))
+        if b > a and dt > 0 and body > 0:
+            out[i] = np.linalg.norm(centres[b] - centres[a]) / dt / body
+    return out
+
+
+# ---------------------------------------------------------------- pose rules
+
+
+def _fall_state(tr: _Track, i: int, ctx: _Ctx) -> str | None:
+    kp = tr.dets[i].keypoints
+    angle = None if kp is None else torso_angle_deg(kp, ctx.cfg.keypoint_min_conf)
+    if angle is None:
+        return None
+    x1, y1, x2, y2 = tr.boxes[i]
+    aspect = (y2 - y1) / max(x2 - x1, 1e-6)
+    fall = ctx.cfg.fall
+    if angle <= fall.upright_max_deg:
+        return "up"
+    if angle >= fall.lying_min_deg and aspect <= fall.lying_max_aspect:
+        return "down"
+    return None
+
+
+def _fall_events(tr: _Track, ctx: _Ctx) -> list[Event]:
+    """Upright torso, then lying within ``max_transition_s``, then still lying ``min_down_s``."""
+    fall = ctx.cfg.fall
+    states = [_fall_state(tr, i, ctx) for i in range(len(tr.t))]
+    aspects = (tr.boxes[:, 3] - tr.boxes[:, 1]) / np.maximum(tr.boxes[:, 2] - tr.boxes[:, 0], 1e-6)
+    events: list[Event] = []
+    last_up: int | None = None
+    i = 0
+    while i < len(states):
+        if states[i] != "down":
+            if states[i] == "up":
+                last_up = i
+            i += 1
+            continue
+        # Extend the lying run until the person is upright again or the track breaks off.
+        j, last_down = i, i
+        while (
+            j + 1 < len(states) and states[j + 1] != "up" and tr.t[j + 1] - tr.t[j] <= ctx.max_gap_s
+        ):
+            j += 1
+            if states[j] == "down":
+                last_down = j
+        down_s = float(tr.t[last_down] - tr.t[i])
+        if last_up is not None and tr.t[i] - tr.t[last_up] <= fall.max_transition_s:
+            if down_s >= fall.min_down_s:
+                events.append(_fall_event(tr, last_up, i, last_down, j, aspects, states))
+        last_up = None
+        i = j + 1
+    return events
+
+
+def _fall_event(
+    tr: _Track,
+    up: int,
+    first: int,
+    last: int,
+    end: int,
+    aspects: np.ndarray,
+    states: list[str | None],
+) -> Event:
+    t_up, t_first, t_last = float(tr.t[up]), float(tr.t[first]), float(tr.t[last])
+    down_s = t_last - t_first
+    flipped = bool(aspects[up] >= TALL_ASPECT and aspects[first] <= WIDE_ASPECT)
+    got_up = end + 1 < len(states) and states[end + 1] == "up"
+    # Torso evidence alone is fairly strong; a box flipping tall->wide and a long lie add to it.
+    evidence = 0.55 + (0.2 if flipped else 0.0) + 0.1 * min(1.0, down_s / 10.0)
+    conf = 0.15 + evidence * float(tr.scores[up : last + 1].mean())
+    suffix = f", upright again at {format_mmss(float(tr.t[end + 1]))}" if got_up else ""
+    text = f"{tr.label} fell at {format_mmss(t_up)} (lying for {down_s:.0f} s{suffix})"
+    attributes = {
+        "down_s": round(down_s, 2),
+        "transition_s": round(t_first - t_up, 2),
+        "box_flipped": flipped,
+        "got_up": got_up,
+    }
+    return _event(
+        "fall",
+        t_up,
+        t_last,
+        text,
+        conf,
+        track_id=tr.track_id,
+        attributes=attributes,
+        key_frame_idx=tr.frame(first),
+    )
+
+
+def _activity_events(tr: _Track, ctx: _Ctx) -> list[Event]:
+    """Walking/running from speed; when slow, sitting/standing from pose."""
+    kmin = ctx.cfg.keypoint_min_conf
+    speeds = _speeds(tr)
+    labels: list[str | None] = []
+    for i, speed in enumerate(speeds):
+        if speed >= RUN_MIN_HPS:
+            labels.append("running")
+        elif speed >= WALK_MIN_HPS:
+            labels.append("walking")
+        else:
+            kp = tr.dets[i].keypoints
+            labels.append(None if kp is None else posture(kp, kmin))
+    events = []
+    for label, idx in _segments(tr.t, labels, MIN_SEGMENT_S, ctx.max_gap_s):
+        t0, t1 = float(tr.t[idx[0]]), float(tr.t[idx[-1]])
+        speed = float(np.nanmedian(speeds[idx])) if np.isfinite(speeds[idx]).any() else None
+        text = (
+            f"{tr.label} was {label} from {format_mmss(t0)} to {format_mmss(t1)} ({t1 - t0:.0f} s)"
+        )
+        attributes = {
+            "duration_s": round(t1 - t0, 2),
+            "speed_body_heights_per_s": None if speed is None else round(speed, 2),
+        }
+        conf = float(tr.scores[idx].mean()) * _agreement(labels, idx, label)
+        events.append(
+            _event(label, t0, t1, text, conf, track_id=tr.track_id, attributes=attributes)
+        )
+    return events
+
+
+def _orientation_events(tr: _Track, ctx: _Ctx) -> list[Event]:
+    kmin = ctx.cfg.keypoint_min_conf
+    labels: list[str | None] = []
+    for i in range(len(tr.t)):
+        kp = tr.dets[i].keypoints
+        labels.append(
+            None if kp is None else orientation(kp, tr.boxes[i, 3] - tr.boxes[i, 1], kmin)
+        )
+    events = []
+    for label, idx in _segments(tr.t, labels, MIN_SEGMENT_S, ctx.max_gap_s):
+        t0, t1 = float(tr.t[idx[0]]), float(tr.t[idx[-1]])
+        text = (
+            f"{tr.label} was {_ORIENTATION_TEXT[label]} from {format_mmss(t0)} "
+            f"to {format_mmss(t1)} ({t1 - t0:.0f} s)"
+        )
+        conf = float(tr.scores[idx].mean()) * _agreement(labels, idx, label)
+        events.append(
+            _event(
+                "orientation",
+                t0,
+                t1,
+                text,
+                conf,
+                track_id=tr.track_id,
+                attributes={"orientation": label, "duration_s": round(t1 - t0, 2)},
+            )
+        )
+    return events
+
+
+# ---------------------------------------------------------------- crowding
+
+
+def _crowding_events(
+    detections: Sequence[Detection],
+    tracks: Sequence[_Track],
+    polygons: dict[str, sv.PolygonZone],
+    ctx: _Ctx,
+) -> list[Event]:
+    """One event per contiguous period with at least N people in the frame or in a zone."""
+    # Every analysed frame with any detection takes part, so a frame with too few people ends
+    # a crowd; frames with no detection at all show up as time gaps.
+    frame_t = {d.frame_idx: d.t_s for d in detections}
+    frames = sorted(frame_t)
+    if not frames:
+        return []
+    t = np.array([frame_t[f] for f in frames], dtype=float)
+    row = {f: k for k, f in enumerate(frames)}
+    people = [(tr, i) for tr in tracks if tr.class_name == PERSON for i in range(len(tr.t))]
+    boxes = np.array([tr.boxes[i] for tr, i in people], dtype=float).reshape(-1, 4)
+    areas: list[tuple[str | None, int, np.ndarray]] = [
+        (None, ctx.cfg.crowding_min_people, np.ones(len(people), dtype=bool))
+    ]
+    for zone in ctx.cfg.zones:
+        if not zone.whole_frame:
+            min_people = zone.crowding_min_people or ctx.cfg.crowding_min_people
+            areas.append((zone.name, min_people, _inside(zone, boxes, polygons)))
+    events = []
+    for zone_name, min_people, mask in areas:
+        members: list[list[tuple[int, float]]] = [[] for _ in frames]
+        for (tr, i), keep in zip(people, mask, strict=True):
+            if keep:
+                members[row[tr.frame(i)]].append((tr.track_id, float(tr.scores[i])))
+        labels = ["crowd" if len(m) >= min_people else "calm" for m in members]
+        for label, idx in _segments(t, labels, CROWD_MIN_S, ctx.max_gap_s):
+            if label == "crowd":
+                events.append(_crowd_event(zone_name, min_people, t, idx, members, frames, labels))
+    return events
+
+
+def _crowd_event(
+    zone_name: str | None,
+    min_people: int,
+    t: np.ndarray,
+    idx: list[int],
+    members: list[list[tuple[int, float]]],
+    frames: list[int],
+    labels: list[str],
+) -> Event:
+    t0, t1 = float(t[idx[0]]), float(t[idx[-1]])
+    counts = [len(members[k]) for k in idx]
+    peak = idx[int(np.argmax(counts))]
+    ids = sorted({tid for k in idx for tid, _ in members[k]})
+    scores = [s for k in idx for _, s in members[k]]
+    where = "in the frame" if zone_name is None else f"in zone '{zone_name}'"
+    text = (
+        f"Crowd of up to {max(counts)} people {where} from {format_mmss(t0)} to {format_mmss(t1)}"
+    )
+    return _event(
+        "crowding",
+        t0,
+        t1,
+        text,
+        float(np.mean(scores)) * _agreement(labels, idx, "crowd"),
+        zone=zone_name,
+        key_frame_idx=frames[peak],
+        attributes={"count": max(counts), "min_people": min_people, "track_ids": ids},
+    )

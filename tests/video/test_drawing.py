@@ -1,0 +1,99 @@
+"""Highlight drawing on a synthetic frame, and JPEG encoding."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from deepsentinel_pipelines.video.drawing import draw_highlight, encode_jpeg
+from deepsentinel_pipelines.video.types import Detection, Event
+
+H, W = 360, 480
+BOX = (200.0, 100.0, 280.0, 300.0)
+OTHER_BOX = (40.0, 120.0, 100.0, 280.0)
+
+
+def _keypoints(x1: float, y1: float, x2: float, y2: float) -> tuple:
+    cx, h = (x1 + x2) / 2, y2 - y1
+    rows = [(cx, y1 + 0.08 * h)] * 5  # head
+    rows += [(cx + 25, y1 + 0.2 * h), (cx - 25, y1 + 0.2 * h)]  # shoulders
+    rows += [(cx + 30, y1 + 0.35 * h), (cx - 30, y1 + 0.35 * h)]  # elbows
+    rows += [(cx + 32, y1 + 0.5 * h), (cx - 32, y1 + 0.5 * h)]  # wrists
+    rows += [(cx + 12, y1 + 0.5 * h), (cx - 12, y1 + 0.5 * h)]  # hips
+    rows += [(cx + 12, y1 + 0.75 * h), (cx - 12, y1 + 0.75 * h)]  # knees
+    rows += [(cx + 12, y1 + 0.97 * h), (cx - 12, y1 + 0.97 * h)]  # ankles
+    return tuple((x, y, 0.9) for x, y in rows)
+
+
+def _det(track_id: int | None, box: tuple, keypoints: bool = True) -> Detection:
+    return Detection(
+        frame_idx=25, t_s=65.0, track_id=track_id, class_id=0, class_name="person", score=0.9,
+        box=box, keypoints=_keypoints(*box) if keypoints else None,
+    )  # fmt: skip
+
+
+def _event(event_type: str = "fall", track_id: int | None = 7) -> Event:
+    return Event(event_type, 65.0, 70.0, track_id, None, 0.9, "Person 7 fell", key_frame_idx=25)
+
+
+@pytest.fixture()
+def frame() -> np.ndarray:
+    return np.full((H, W, 3), 60, dtype=np.uint8)
+
+
+def test_highlight_draws_the_event_track_emphasised(frame: np.ndarray) -> None:
+    original = frame.copy()
+    out = draw_highlight(frame, [_det(7, BOX), _det(3, OTHER_BOX, keypoints=False)], _event())
+    assert out.shape == frame.shape and out.dtype == np.uint8
+    np.testing.assert_array_equal(frame, original)  # the input frame is not drawn on
+    x1, y1, x2, y2 = (int(v) for v in BOX)
+    # The emphasised box's edges are red (BGR) and the skeleton is drawn inside the box.
+    assert tuple(out[(y1 + y2) // 2, x1]) == (0, 0, 255)
+    assert tuple(out[y2, (x1 + x2) // 2]) == (0, 0, 255)
+    inside = np.abs(out[y1 + 10 : y2 - 10, x1 + 10 : x2 - 10].astype(int) - 60).sum(axis=2)
+    assert (inside > 0).sum() > 100
+    # The other track is drawn too, but not in red.
+    ox1, oy1, _, oy2 = (int(v) for v in OTHER_BOX)
+    other = tuple(out[(oy1 + oy2) // 2, ox1])
+    assert other != (60, 60, 60) and other != (0, 0, 255)
+    # Far from every box the frame is untouched.
+    np.testing.assert_array_equal(out[H - 20 :, W - 60 :], original[H - 20 :, W - 60 :])
+
+
+def test_caption_names_event_and_time(frame: np.ndarray) -> None:
+    out = draw_highlight(frame, [], _event("crowding", None))
+    band = out[:24, :200]
+    assert (band == 0).all(axis=2).sum() > 1000  # black caption band
+    assert (band > 200).all(axis=2).sum() > 50  # white text on it
+    np.testing.assert_array_equal(out[40:, :], frame[40:, :])
+    # The caption text depends on the event: type and time.
+    later = Event("crowding", 125.0, 130.0, None, None, 0.9, "Crowd", key_frame_idx=25)
+    assert not np.array_equal(draw_highlight(frame, [], later)[:24], out[:24])
+    assert not np.array_equal(draw_highlight(frame, [], _event("enter", None))[:24], out[:24])
+
+
+def test_crowding_emphasises_everyone(frame: np.ndarray) -> None:
+    out = draw_highlight(frame, [_det(1, BOX), _det(None, OTHER_BOX)], _event("crowding", None))
+    for box in (BOX, OTHER_BOX):
+        x1, y1, _, y2 = (int(v) for v in box)
+        assert tuple(out[(y1 + y2) // 2, x1]) == (0, 0, 255)
+
+
+def test_jpeg_round_trip(frame: np.ndarray) -> None:
+    data = encode_jpeg(draw_highlight(frame, [_det(7, BOX)], _event()), quality=80)
+    assert data[:2] == b"\xff\xd8"
+    decoded = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+    assert decoded.shape == (H, W, 3)
+    assert encode_jpeg(frame, quality=30) != encode_jpeg(frame, quality=95)
+
+
+def test_drawing_needs_no_network_or_font_file(frame: np.ndarray, monkeypatch) -> None:
+    import socket
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("drawing tried to open a network connection")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    out = draw_highlight(frame, [_det(7, BOX)], _event("loitering"))
+    assert not np.array_equal(out, frame)
