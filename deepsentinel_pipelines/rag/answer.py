@@ -7,11 +7,11 @@ says so in plain words and cites nothing.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from deepsentinel_pipelines.rag.question import ParsedQuestion, Window
+from deepsentinel_pipelines.timefmt import format_timestamp
 
 #: Events cited in one answer; more are summarised by the count.
 MAX_CITED = 5
@@ -69,28 +69,6 @@ class Answer:
     text: str
     cited_event_ids: tuple[int, ...] = ()
     highlights: tuple[tuple[int, str], ...] = ()
-
-
-def format_timestamp(seconds: float) -> str:
-    """Format seconds as ``mm:ss``, or ``h:mm:ss`` from one hour on (fractions are dropped).
-
-    Args:
-        seconds: Non-negative time in seconds.
-
-    Returns:
-        For example ``"01:05"`` for 65.7 or ``"1:02:03"`` for 3723.
-
-    Raises:
-        ValueError: If ``seconds`` is negative, NaN or infinite.
-    """
-    if not math.isfinite(seconds) or seconds < 0:
-        raise ValueError(f"cannot format {seconds!r} as a timestamp")
-    total = int(math.floor(seconds))
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{hours}:{minutes:02d}:{secs:02d}"
-    return f"{minutes:02d}:{secs:02d}"
 
 
 def compose_answer(

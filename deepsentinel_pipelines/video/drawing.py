@@ -12,7 +12,7 @@ import cv2
 import numpy as np
 import supervision as sv
 
-from deepsentinel_pipelines.video.events import format_mmss
+from deepsentinel_pipelines.timefmt import format_timestamp
 from deepsentinel_pipelines.video.types import Detection, Event
 
 KEYPOINT_MIN_CONF = 0.3
@@ -91,7 +91,7 @@ def _draw_group(scene: np.ndarray, dets: Sequence[Detection], color: sv.Color, w
 
 
 def _draw_caption(scene: np.ndarray, event: Event) -> None:
-    parts = [event.event_type.replace("_", " "), format_mmss(event.start_s)]
+    parts = [event.event_type.replace("_", " "), format_timestamp(event.start_s)]
     if event.track_id is not None:
         parts.append(f"track {event.track_id}")
     if event.zone:

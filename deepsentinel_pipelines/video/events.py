@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import supervision as sv
 
+from deepsentinel_pipelines.timefmt import format_timestamp
 from deepsentinel_pipelines.video.camera_config import CameraConfig, CountingLine, Zone
 from deepsentinel_pipelines.video.types import (
     EVENT_TYPES,
@@ -101,12 +102,6 @@ class _Ctx:
     cfg: CameraConfig
     frame_s: float
     max_gap_s: float
-
-
-def format_mmss(seconds: float) -> str:
-    """Format video seconds as ``mm:ss`` (minutes keep counting past 59)."""
-    total = max(0, int(seconds))
-    return f"{total // 60:02d}:{total % 60:02d}"
 
 
 def track_summaries(detections: Sequence[Detection]) -> list[TrackSummary]:
@@ -301,15 +296,17 @@ def _frame_enter_exit(tr: _Track, ctx: _Ctx) -> list[Event]:
     from_start = first < ctx.frame_s
     edge_in, edge_out = _edge(tr.boxes[0], w, h), _edge(tr.boxes[-1], w, h)
     if from_start:
-        enter_text = f"{tr.label} was in the frame from the start ({format_mmss(first)})"
+        enter_text = f"{tr.label} was in the frame from the start ({format_timestamp(first)})"
     elif edge_in:
-        enter_text = f"{tr.label} entered the frame from the {edge_in} edge at {format_mmss(first)}"
+        enter_text = (
+            f"{tr.label} entered the frame from the {edge_in} edge at {format_timestamp(first)}"
+        )
     else:
-        enter_text = f"{tr.label} appeared in the frame at {format_mmss(first)}"
+        enter_text = f"{tr.label} appeared in the frame at {format_timestamp(first)}"
     if edge_out:
-        exit_text = f"{tr.label} left the frame at the {edge_out} edge at {format_mmss(last)}"
+        exit_text = f"{tr.label} left the frame at the {edge_out} edge at {format_timestamp(last)}"
     else:
-        exit_text = f"{tr.label} was last seen in the frame at {format_mmss(last)}"
+        exit_text = f"{tr.label} was last seen in the frame at {format_timestamp(last)}"
     # The first frame often shows a person half-cut by the edge; pick the surest box of the first
     # second instead.
     early = np.flatnonzero(tr.t <= first + 1.0)
@@ -351,7 +348,7 @@ def _zone_events(tr: _Track, zone: Zone, inside: np.ndarray, ctx: _Ctx) -> list[
                     "enter",
                     t0,
                     t0,
-                    f"{tr.label} {verb} {where} at {format_mmss(t0)}",
+                    f"{tr.label} {verb} {where} at {format_timestamp(t0)}",
                     conf,
                     key_frame_idx=tr.frame(i0),
                     **common,
@@ -359,13 +356,13 @@ def _zone_events(tr: _Track, zone: Zone, inside: np.ndarray, ctx: _Ctx) -> list[
             )
             if i1 + 1 < len(tr.t):
                 t_out = float(tr.t[i1 + 1])
-                text = f"{tr.label} left {where} at {format_mmss(t_out)}"
+                text = f"{tr.label} left {where} at {format_timestamp(t_out)}"
             else:
                 t_out = t1
-                text = f"{tr.label} was last seen in {where} at {format_mmss(t1)}"
+                text = f"{tr.label} was last seen in {where} at {format_timestamp(t1)}"
             events.append(_event("exit", t_out, t_out, text, conf, **common))
         stay = t1 - t0
-        span_text = f"{stay:.0f} s ({format_mmss(t0)} to {format_mmss(t1)})"
+        span_text = f"{stay:.0f} s ({format_timestamp(t0)} to {format_timestamp(t1)})"
         if zone.dwell_s is not None and stay >= zone.dwell_s:
             events.append(
                 _event(
@@ -429,7 +426,7 @@ def _line_events(tr: _Track, line: CountingLine) -> list[Event]:
         t_cross = float(tr.t[j])
         text = (
             f"{tr.label} crossed line '{line.name}' (direction {direction}) "
-            f"at {format_mmss(t_cross)}"
+            f"at {format_timestamp(t_cross)}"
         )
         events.append(
             _event(
@@ -631,8 +628,8 @@ def _fall_event(
     # Torso evidence alone is fairly strong; a box flipping tall->wide and a long lie add to it.
     evidence = 0.55 + (0.2 if flipped else 0.0) + 0.1 * min(1.0, down_s / 10.0)
     conf = 0.15 + evidence * float(tr.scores[up : last + 1].mean())
-    suffix = f", upright again at {format_mmss(float(tr.t[end + 1]))}" if got_up else ""
-    text = f"{tr.label} fell at {format_mmss(t_up)} (lying for {down_s:.0f} s{suffix})"
+    suffix = f", upright again at {format_timestamp(float(tr.t[end + 1]))}" if got_up else ""
+    text = f"{tr.label} fell at {format_timestamp(t_up)} (lying for {down_s:.0f} s{suffix})"
     attributes = {
         "down_s": round(down_s, 2),
         "transition_s": round(t_first - t_up, 2),
@@ -668,9 +665,7 @@ def _activity_events(tr: _Track, ctx: _Ctx) -> list[Event]:
     for label, idx in _segments(tr.t, labels, MIN_SEGMENT_S, ctx.max_gap_s):
         t0, t1 = float(tr.t[idx[0]]), float(tr.t[idx[-1]])
         speed = float(np.nanmedian(speeds[idx])) if np.isfinite(speeds[idx]).any() else None
-        text = (
-            f"{tr.label} was {label} from {format_mmss(t0)} to {format_mmss(t1)} ({t1 - t0:.0f} s)"
-        )
+        text = f"{tr.label} was {label} from {format_timestamp(t0)} to {format_timestamp(t1)} ({t1 - t0:.0f} s)"
         attributes = {
             "duration_s": round(t1 - t0, 2),
             "speed_body_heights_per_s": None if speed is None else round(speed, 2),
@@ -694,8 +689,8 @@ def _orientation_events(tr: _Track, ctx: _Ctx) -> list[Event]:
     for label, idx in _segments(tr.t, labels, MIN_SEGMENT_S, ctx.max_gap_s):
         t0, t1 = float(tr.t[idx[0]]), float(tr.t[idx[-1]])
         text = (
-            f"{tr.label} was {_ORIENTATION_TEXT[label]} from {format_mmss(t0)} "
-            f"to {format_mmss(t1)} ({t1 - t0:.0f} s)"
+            f"{tr.label} was {_ORIENTATION_TEXT[label]} from {format_timestamp(t0)} "
+            f"to {format_timestamp(t1)} ({t1 - t0:.0f} s)"
         )
         conf = float(tr.scores[idx].mean()) * _agreement(labels, idx, label)
         events.append(
@@ -767,9 +762,7 @@ def _crowd_event(
     ids = sorted({tid for k in idx for tid, _ in members[k]})
     scores = [s for k in idx for _, s in members[k]]
     where = "in the frame" if zone_name is None else f"in zone '{zone_name}'"
-    text = (
-        f"Crowd of up to {max(counts)} people {where} from {format_mmss(t0)} to {format_mmss(t1)}"
-    )
+    text = f"Crowd of up to {max(counts)} people {where} from {format_timestamp(t0)} to {format_timestamp(t1)}"
     return _event(
         "crowding",
         t0,

@@ -2,8 +2,9 @@ import re
 
 import pytest
 
-from deepsentinel_pipelines.rag.answer import Answer, EventRow, compose_answer, format_timestamp
+from deepsentinel_pipelines.rag.answer import Answer, EventRow, compose_answer
 from deepsentinel_pipelines.rag.question import ParsedQuestion, parse_question
+from deepsentinel_pipelines.timefmt import format_timestamp
 
 VIDEOS = ("plaza.mp4", "lobby.mp4")
 ZONES = ("entrance",)

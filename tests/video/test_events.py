@@ -18,7 +18,6 @@ from deepsentinel_pipelines.video.camera_config import (
 from deepsentinel_pipelines.video.events import (
     TrackSummary,
     derive_events,
-    format_mmss,
     track_summaries,
 )
 from deepsentinel_pipelines.video.types import (
@@ -524,10 +523,3 @@ def test_track_summaries() -> None:
         TrackSummary(1, "person", 0.0, 0.0, 1, 0.9),
         TrackSummary(2, "person", 1.0, 3.0, 11, 0.9),
     ]
-
-
-@pytest.mark.parametrize(
-    ("s", "text"), [(0, "00:00"), (42.9, "00:42"), (65, "01:05"), (3725, "62:05")]
-)
-def test_format_mmss(s: float, text: str) -> None:
-    assert format_mmss(s) == text
