@@ -665,7 +665,10 @@ def _activity_events(tr: _Track, ctx: _Ctx) -> list[Event]:
     for label, idx in _segments(tr.t, labels, MIN_SEGMENT_S, ctx.max_gap_s):
         t0, t1 = float(tr.t[idx[0]]), float(tr.t[idx[-1]])
         speed = float(np.nanmedian(speeds[idx])) if np.isfinite(speeds[idx]).any() else None
-        text = f"{tr.label} was {label} from {format_timestamp(t0)} to {format_timestamp(t1)} ({t1 - t0:.0f} s)"
+        text = (
+            f"{tr.label} was {label} from {format_timestamp(t0)} "
+            f"to {format_timestamp(t1)} ({t1 - t0:.0f} s)"
+        )
         attributes = {
             "duration_s": round(t1 - t0, 2),
             "speed_body_heights_per_s": None if speed is None else round(speed, 2),
@@ -762,7 +765,10 @@ def _crowd_event(
     ids = sorted({tid for k in idx for tid, _ in members[k]})
     scores = [s for k in idx for _, s in members[k]]
     where = "in the frame" if zone_name is None else f"in zone '{zone_name}'"
-    text = f"Crowd of up to {max(counts)} people {where} from {format_timestamp(t0)} to {format_timestamp(t1)}"
+    text = (
+        f"Crowd of up to {max(counts)} people {where} "
+        f"from {format_timestamp(t0)} to {format_timestamp(t1)}"
+    )
     return _event(
         "crowding",
         t0,
