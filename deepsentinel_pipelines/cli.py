@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
+from pathlib import Path
 
 from deepsentinel_pipelines.services.manager import (
     service_environment,
@@ -13,7 +15,10 @@ from deepsentinel_pipelines.services.manager import (
     services_status,
     services_up,
 )
-from deepsentinel_pipelines.settings import Settings, load_settings
+from deepsentinel_pipelines.settings import PACKAGE_DIR, REPO_ROOT, Settings, load_settings
+
+SAMPLE_VIDEO = PACKAGE_DIR / "data" / "sample_plaza.mp4"
+SAMPLE_KEY = "samples/sample_plaza.mp4"
 
 
 def _print_status(status: dict, as_json: bool) -> None:
@@ -56,6 +61,63 @@ def _cmd_env(args: argparse.Namespace) -> int:
     return 0
 
 
+def _stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def _print_report(report: dict) -> None:
+    print(f"video      {report['video_id']}  ({report['duration_s']:.1f} s)")
+    print(f"run        {report['run_id']}  {'succeeded' if report['success'] else 'FAILED'}")
+    if report["error"]:
+        print(f"error      {report['error']}")
+    print(f"analysed   {report['frames_analyzed']} frames, {report['people_tracked']} people")
+    events = ", ".join(f"{k} {v}" for k, v in report["events"].items()) or "none"
+    print(f"events     {events}")
+    print(f"thumbnail  {report['thumbnail']}")
+    print(f"highlights {len(report['highlights'])}: {', '.join(report['highlights'][:5])}")
+    print(f"summary    {report['summary']}")
+    timings = ", ".join(f"{k} {v:.1f}s" for k, v in report["timings_s"].items())
+    print(f"timings    {timings}")
+
+
+def _process(path: Path, key: str, camera: str, as_json: bool) -> int:
+    from deepsentinel_pipelines.runner import process_file
+
+    if not path.is_file():
+        _stderr(f"no such file: {path}")
+        return 2
+    settings = bring_up(load_settings())
+    report = process_file(settings, path, key, camera, _stderr).as_json()
+    if as_json:
+        print(json.dumps(report))
+    else:
+        _print_report(report)
+    return 0 if report["success"] else 1
+
+
+def _cmd_process(args: argparse.Namespace) -> int:
+    path = Path(args.file).expanduser().resolve()
+    key = args.key or f"uploads/{args.camera}/{path.name}"
+    return _process(path, key, args.camera, args.json)
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    return _process(SAMPLE_VIDEO, SAMPLE_KEY, "plaza", args.json)
+
+
+def _cmd_dev(args: argparse.Namespace) -> int:
+    bring_up(load_settings())
+    # dagster dev started in the background ignores SIGINT/SIGTERM unless these are default.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    dagster = str(Path(sys.executable).parent / "dagster")
+    os.chdir(REPO_ROOT)
+    os.execv(
+        dagster,
+        [dagster, "dev", "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(args.port)],
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every sub-command."""
     parser = argparse.ArgumentParser(prog="deepsentinel", description=__doc__)
@@ -66,8 +128,29 @@ def build_parser() -> argparse.ArgumentParser:
     services.add_argument("--json", action="store_true", help="print one JSON object")
     services.set_defaults(func=_cmd_services)
 
+    demo = sub.add_parser("demo", help="analyse the bundled sample video end to end")
+    demo.add_argument("--json", action="store_true", help="print one JSON object")
+    demo.set_defaults(func=_cmd_demo)
+
+    process = sub.add_parser("process", help="upload and analyse a local video file")
+    process.add_argument("file")
+    process.add_argument("--camera", default="default", help="camera name (rules in cameras.yaml)")
+    process.add_argument("--key", help="object key in raw-videos (default uploads/CAMERA/NAME)")
+    process.add_argument("--json", action="store_true", help="print one JSON object")
+    process.set_defaults(func=_cmd_process)
+
+    dev = sub.add_parser("dev", help="start the Dagster UI on 127.0.0.1")
+    dev.add_argument("--port", type=int, default=3000)
+    dev.set_defaults(func=_cmd_dev)
+
     env = sub.add_parser("env", help="print the environment variables of the running services")
     env.set_defaults(func=_cmd_env)
+    from deepsentinel_pipelines.ingest_cli import add_ingest_commands  # here: it imports cli
+
+    add_ingest_commands(sub)
+    from deepsentinel_pipelines.ask_cli import add_ask_command
+
+    add_ask_command(sub)
     return parser
 
 

@@ -1,7 +1,18 @@
 """The single Definitions object of the DeepSentinel code location."""
 
-from dagster import Definitions
+from dagster import Definitions, load_assets_from_modules, multiprocess_executor
 
+from deepsentinel_pipelines.assets import detections, events, ingest, search
+from deepsentinel_pipelines.jobs import video_analysis_job
+from deepsentinel_pipelines.ops import rag_query_job
 from deepsentinel_pipelines.resources import build_resources
+from deepsentinel_pipelines.sensors import SCHEDULES, SENSORS
 
-defs = Definitions(resources=build_resources())
+defs = Definitions(
+    assets=load_assets_from_modules([ingest, detections, events, search]),
+    jobs=[video_analysis_job, rag_query_job],
+    sensors=SENSORS,
+    schedules=SCHEDULES,
+    resources=build_resources(),
+    executor=multiprocess_executor.configured({"max_concurrent": 2}),
+)

@@ -23,6 +23,8 @@ os.environ["AWS_DEFAULT_REGION"] = "us-east-1"
 os.environ.pop("AWS_PROFILE", None)
 os.environ.setdefault("YOLO_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+# Model tests run on 2 CPU cores: half the default analysis rate keeps them short.
+os.environ.setdefault("DEEPSENTINEL_ANALYSIS_FPS", "5")
 
 
 @pytest.fixture(scope="session")

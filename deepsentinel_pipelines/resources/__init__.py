@@ -8,9 +8,27 @@ from typing import Any
 from dagster import EnvVar
 
 from deepsentinel_pipelines.resources.database import PostgresResource
+from deepsentinel_pipelines.resources.detector import DetectorResource
+from deepsentinel_pipelines.resources.embedder import (
+    BedrockTitanEmbedder,
+    Embedder,
+    LocalEmbedder,
+)
 from deepsentinel_pipelines.resources.job_queue import JobQueueResource
+from deepsentinel_pipelines.resources.llm import (
+    BedrockLanguageModel,
+    LanguageModel,
+    LocalLanguageModel,
+)
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
+from deepsentinel_pipelines.resources.reranker import (
+    BedrockCohereReranker,
+    LocalReranker,
+    Reranker,
+)
 from deepsentinel_pipelines.settings import DEFAULT_BUCKETS, DEFAULT_REGION
+from deepsentinel_pipelines.video.decode import DEFAULT_ANALYSIS_FPS
+from deepsentinel_pipelines.video.detector import DEFAULT_IMGSZ
 
 
 def _env(name: str, default: Any) -> Any:
@@ -20,6 +38,54 @@ def _env(name: str, default: Any) -> Any:
 
 def _env_int(name: str, default: int) -> Any:
     return EnvVar.int(name) if os.environ.get(name) else default
+
+
+def _env_float(name: str, default: float) -> Any:
+    # EnvVar has no float form; the value is read when the definitions load.
+    return float(os.environ[name]) if os.environ.get(name) else default
+
+
+def _backend() -> str:
+    backend = os.environ.get("DEEPSENTINEL_MODEL_BACKEND", "local")
+    if backend not in ("local", "bedrock"):
+        raise ValueError(f"DEEPSENTINEL_MODEL_BACKEND is 'local' or 'bedrock', not {backend!r}")
+    return backend
+
+
+def build_embedder() -> Embedder:
+    """MiniLM from its pip package, or Titan v2 when DEEPSENTINEL_MODEL_BACKEND=bedrock."""
+    if _backend() == "bedrock":
+        return BedrockTitanEmbedder(
+            region=_env("AWS_DEFAULT_REGION", DEFAULT_REGION),
+            dimensions=_env_int("DEEPSENTINEL_EMBEDDING_DIM", 1024),
+        )
+    return LocalEmbedder(device=_env("DEEPSENTINEL_EMBEDDING_DEVICE", "cpu"))
+
+
+def build_reranker() -> Reranker:
+    """Cosine similarity to stored vectors, or Cohere Rerank 3.5 when the backend is bedrock."""
+    if _backend() == "bedrock":
+        return BedrockCohereReranker(
+            region=_env("AWS_DEFAULT_REGION", DEFAULT_REGION),
+            model_id=_env(
+                "DEEPSENTINEL_BEDROCK_RERANK_MODEL",
+                BedrockCohereReranker.model_fields["model_id"].default,
+            ),
+        )
+    return LocalReranker()
+
+
+def build_llm() -> LanguageModel:
+    """The deterministic local composer, or Claude when DEEPSENTINEL_MODEL_BACKEND=bedrock."""
+    if _backend() == "bedrock":
+        return BedrockLanguageModel(
+            region=_env("AWS_DEFAULT_REGION", DEFAULT_REGION),
+            model_id=_env(
+                "DEEPSENTINEL_BEDROCK_LLM_MODEL",
+                BedrockLanguageModel.model_fields["model_id"].default,
+            ),
+        )
+    return LocalLanguageModel()
 
 
 def build_resources() -> dict[str, Any]:
@@ -39,6 +105,15 @@ def build_resources() -> dict[str, Any]:
             highlights_bucket=_env("DEEPSENTINEL_HIGHLIGHTS_BUCKET", DEFAULT_BUCKETS["highlights"]),
             models_bucket=_env("DEEPSENTINEL_MODELS_BUCKET", DEFAULT_BUCKETS["models"]),
         ),
+        "detector": DetectorResource(
+            weights=_env("DEEPSENTINEL_DETECTOR_WEIGHTS", "yolo11n-pose.pt"),
+            device=_env("DEEPSENTINEL_DEVICE", "auto"),
+            imgsz=_env_int("DEEPSENTINEL_DETECTOR_IMGSZ", DEFAULT_IMGSZ),
+            analysis_fps=_env_float("DEEPSENTINEL_ANALYSIS_FPS", DEFAULT_ANALYSIS_FPS),
+        ),
+        "embedder": build_embedder(),
+        "llm": build_llm(),
+        "reranker": build_reranker(),
         "job_queue": JobQueueResource(
             endpoint_url=endpoint,
             region=region,

@@ -29,7 +29,10 @@ class PostgresResource(ConfigurableResource):
         with psycopg.connect(self.url) as conn:
             apply_migrations(conn, self.embedding_dim)
         self._pool = ConnectionPool(
-            self.url, min_size=1, max_size=self.max_connections, configure=register_vector,
+            self.url,
+            min_size=1,
+            max_size=self.max_connections,
+            configure=register_vector,
             open=True,
         )
 

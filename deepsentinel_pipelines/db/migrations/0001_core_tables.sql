@@ -20,6 +20,8 @@ CREATE TABLE videos (
     thumbnail_key text,
     summary      text,
     people_count integer,
+    analysis_fps double precision,
+    frames_analyzed integer,
     created_at   timestamptz NOT NULL DEFAULT now(),
     updated_at   timestamptz NOT NULL DEFAULT now()
 );

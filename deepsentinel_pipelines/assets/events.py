@@ -1,0 +1,108 @@
+"""Assets that turn tracks into events and keep a highlight frame of the notable ones."""
+
+import os
+from collections import Counter, defaultdict
+
+from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+
+from deepsentinel_pipelines.assets.detections import detections
+from deepsentinel_pipelines.assets.ingest import GROUP
+from deepsentinel_pipelines.assets.metadata import image_preview
+from deepsentinel_pipelines.db.video_rows import (
+    get_video,
+    load_detections,
+    load_events,
+    replace_events,
+    set_highlight_keys,
+)
+from deepsentinel_pipelines.partitions import videos
+from deepsentinel_pipelines.resources.database import PostgresResource
+from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
+from deepsentinel_pipelines.settings import PACKAGE_DIR
+from deepsentinel_pipelines.video.camera_config import load_camera_config
+from deepsentinel_pipelines.video.decode import read_frames_at
+from deepsentinel_pipelines.video.drawing import draw_highlight, encode_jpeg
+from deepsentinel_pipelines.video.events import derive_events
+from deepsentinel_pipelines.video.types import Event
+from deepsentinel_pipelines.video_cache import local_video
+
+
+def cameras_config_path() -> str:
+    """The camera rules file: DEEPSENTINEL_CAMERAS_CONFIG, else the one shipped."""
+    return os.environ.get("DEEPSENTINEL_CAMERAS_CONFIG") or str(
+        PACKAGE_DIR / "config" / "cameras.yaml"
+    )
+
+
+@asset(partitions_def=videos, group_name=GROUP, kinds={"python", "postgres"}, deps=[detections])
+def events(context: AssetExecutionContext, database: PostgresResource) -> MaterializeResult:
+    """Events derived by the rules from tracks and keypoints (enter, loitering, fall, ...)."""
+    video_id = context.partition_key
+    with database.connection() as conn:
+        video = get_video(conn, video_id)
+        tracked = load_detections(conn, video_id)
+    config = load_camera_config(
+        cameras_config_path(), video["camera"], video["width"], video["height"]
+    )
+    derived = derive_events(tracked, config, video["analysis_fps"])
+    with database.connection() as conn:
+        stored = replace_events(conn, video_id, derived)
+    counts = Counter(e.event_type for e in stored)
+    return MaterializeResult(
+        metadata={
+            "events": len(stored),
+            "by_type": MetadataValue.json(dict(sorted(counts.items()))),
+            "camera": video["camera"],
+        }
+    )
+
+
+def highlight_key(video_id: str, start_s: float, event_type: str) -> str:
+    """Object key of an event's highlight frame in the highlights bucket."""
+    return f"highlights/{video_id}/{start_s:.1f}s_{event_type}.jpg"
+
+
+@asset(partitions_def=videos, group_name=GROUP, kinds={"s3", "image"}, deps=[events])
+def highlights(
+    context: AssetExecutionContext, object_store: ObjectStoreResource, database: PostgresResource
+) -> MaterializeResult:
+    """Key frames of notable events with boxes and keypoints drawn, stored in S3."""
+    video_id = context.partition_key
+    with database.connection() as conn:
+        video = get_video(conn, video_id)
+        notable = [e for e in load_events(conn, video_id) if e.key_frame_idx is not None]
+        tracked = load_detections(conn, video_id)
+    by_frame = defaultdict(list)
+    for d in tracked:
+        by_frame[d.frame_idx].append(d)
+    # Stale frames of an earlier run (its events are gone) must not linger.
+    object_store.delete_prefix(object_store.highlights_bucket, f"highlights/{video_id}/")
+    path = local_video(object_store, video["s3_key"])
+    frames = read_frames_at(path, sorted({e.key_frame_idx for e in notable}))
+    keys: dict[int, str] = {}
+    preview = None
+    for e in notable:
+        frame = frames.get(e.key_frame_idx)
+        if frame is None:
+            context.log.warning(f"frame {e.key_frame_idx} of event {e.event_id} did not decode")
+            continue
+        drawn = draw_highlight(
+            frame,
+            by_frame.get(e.key_frame_idx, []),
+            Event(e.event_type, e.start_s, e.end_s, e.track_id, e.zone, 1.0, e.description),
+        )
+        key = highlight_key(video_id, e.start_s, e.event_type)
+        if key in keys.values():  # two events of one type starting together
+            key = key.replace(".jpg", f"_{e.event_id}.jpg")
+        object_store.put_bytes(
+            object_store.highlights_bucket, key, encode_jpeg(drawn), "image/jpeg"
+        )
+        keys[e.event_id] = key
+        if preview is None or e.event_type == "fall":
+            preview = image_preview(drawn, e.description)
+    with database.connection() as conn:
+        set_highlight_keys(conn, video_id, keys)
+    metadata = {"highlights": len(keys), "keys": MetadataValue.json(sorted(keys.values()))}
+    if preview is not None:
+        metadata["preview"] = preview
+    return MaterializeResult(metadata=metadata)

@@ -1,0 +1,86 @@
+"""Assets that register an uploaded video and keep a thumbnail of it."""
+
+import time
+
+from dagster import AssetExecutionContext, Failure, MaterializeResult, MetadataValue, asset
+
+from deepsentinel_pipelines.assets.metadata import image_preview
+from deepsentinel_pipelines.db.video_rows import get_video, set_video_fields, upsert_video
+from deepsentinel_pipelines.partitions import object_key_from_video_id, videos
+from deepsentinel_pipelines.resources.database import PostgresResource
+from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
+from deepsentinel_pipelines.video.decode import representative_frame
+from deepsentinel_pipelines.video.drawing import encode_jpeg
+from deepsentinel_pipelines.video.probe import VideoProbeError, probe_video
+from deepsentinel_pipelines.video_cache import local_video
+
+GROUP = "video_analysis"
+
+
+@asset(partitions_def=videos, group_name=GROUP, kinds={"s3", "postgres"})
+def raw_video(
+    context: AssetExecutionContext, object_store: ObjectStoreResource, database: PostgresResource
+) -> MaterializeResult:
+    """The uploaded video, probed with PyAV and registered as one ``videos`` row."""
+    video_id = context.partition_key
+    key = object_key_from_video_id(video_id)
+    started = time.perf_counter()
+    path = local_video(object_store, key)
+    try:
+        info = probe_video(path)
+    except VideoProbeError as err:
+        raise Failure(
+            description=f"s3://{object_store.raw_videos_bucket}/{key} is not a usable video: {err}",
+            metadata={"reason": err.reason, "key": key},
+            allow_retries=False,
+        ) from err
+    camera = (
+        object_store.head(object_store.raw_videos_bucket, key)
+        .get("Metadata", {})
+        .get("camera", "default")
+    )
+    with database.connection() as conn:
+        upsert_video(conn, video_id, object_store.raw_videos_bucket, key, camera, info)
+    return MaterializeResult(
+        metadata={
+            "s3_key": key,
+            "camera": camera,
+            "container": info.container,
+            "codec": info.codec,
+            "fps": info.fps,
+            "frame_count": info.frame_count,
+            "duration_s": info.duration_s,
+            "size": f"{info.width}x{info.height}",
+            "rotation": info.rotation,
+            "size_bytes": info.size_bytes,
+            "sha256": info.sha256,
+            "seconds": round(time.perf_counter() - started, 2),
+        }
+    )
+
+
+def thumbnail_key(video_id: str) -> str:
+    """Object key of a video's thumbnail in the thumbnails bucket."""
+    return f"thumbnails/{video_id}.jpg"
+
+
+@asset(partitions_def=videos, group_name=GROUP, kinds={"s3", "image"}, deps=[raw_video])
+def thumbnail(
+    context: AssetExecutionContext, object_store: ObjectStoreResource, database: PostgresResource
+) -> MaterializeResult:
+    """A representative frame of the video as JPEG, previewed in the UI."""
+    video_id = context.partition_key
+    with database.connection() as conn:
+        video = get_video(conn, video_id)
+    path = local_video(object_store, video["s3_key"])
+    frame = representative_frame(path)
+    key = thumbnail_key(video_id)
+    object_store.put_bytes(object_store.thumbnails_bucket, key, encode_jpeg(frame), "image/jpeg")
+    with database.connection() as conn:
+        set_video_fields(conn, video_id, thumbnail_key=key)
+    return MaterializeResult(
+        metadata={
+            "s3_key": MetadataValue.text(f"s3://{object_store.thumbnails_bucket}/{key}"),
+            "preview": image_preview(frame, video_id),
+        }
+    )

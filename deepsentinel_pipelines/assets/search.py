@@ -1,0 +1,112 @@
+"""Assets that make a video's events searchable and summarise the video."""
+
+import time
+from collections import Counter
+
+from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+
+from deepsentinel_pipelines.assets.events import events, highlights
+from deepsentinel_pipelines.assets.ingest import GROUP
+from deepsentinel_pipelines.db.video_rows import (
+    get_video,
+    load_events,
+    set_embeddings,
+    set_video_fields,
+)
+from deepsentinel_pipelines.partitions import videos
+from deepsentinel_pipelines.resources.database import PostgresResource
+from deepsentinel_pipelines.resources.embedder import Embedder
+from deepsentinel_pipelines.resources.llm import LanguageModel
+from deepsentinel_pipelines.timefmt import format_timestamp
+from deepsentinel_pipelines.video.summary import NotableEvent, VideoFacts, busiest_minute
+from deepsentinel_pipelines.video.types import NOTABLE_EVENT_TYPES
+
+
+def embedding_text(
+    camera: str,
+    video_id: str,
+    event_type: str,
+    start_s: float,
+    end_s: float,
+    zone: str | None,
+    description: str,
+) -> str:
+    """What is embedded for one event: its description with its video and time context."""
+    where = f" in zone {zone}" if zone else ""
+    return (
+        f"{event_type}{where} at {format_timestamp(start_s)}-{format_timestamp(end_s)} "
+        f"in video {video_id} (camera {camera}): {description}"
+    )
+
+
+@asset(partitions_def=videos, group_name=GROUP, kinds={"pgvector"}, deps=[events])
+def embeddings(
+    context: AssetExecutionContext, database: PostgresResource, embedder: Embedder
+) -> MaterializeResult:
+    """Every event's description embedded into ``events.embedding`` for vector search."""
+    video_id = context.partition_key
+    started = time.perf_counter()
+    with database.connection() as conn:
+        video = get_video(conn, video_id)
+        stored = load_events(conn, video_id)
+    texts = [
+        embedding_text(
+            video["camera"], video_id, e.event_type, e.start_s, e.end_s, e.zone, e.description
+        )
+        for e in stored
+    ]
+    vectors = embedder.embed(texts)
+    with database.connection() as conn:
+        set_embeddings(conn, [e.event_id for e in stored], vectors)
+    return MaterializeResult(
+        metadata={
+            "events_embedded": len(stored),
+            "dimensions": int(vectors.shape[1]) if len(stored) else embedder.dim(),
+            "seconds": round(time.perf_counter() - started, 2),
+        }
+    )
+
+
+@asset(
+    partitions_def=videos,
+    group_name=GROUP,
+    kinds={"python", "postgres"},
+    deps=[embeddings, highlights],
+)
+def video_summary(
+    context: AssetExecutionContext, database: PostgresResource, llm: LanguageModel
+) -> MaterializeResult:
+    """A short summary: people count, busiest minute, notable events with mm:ss."""
+    video_id = context.partition_key
+    with database.connection() as conn:
+        video = get_video(conn, video_id)
+        stored = load_events(conn, video_id)
+        spans = conn.execute(
+            "SELECT first_s, last_s FROM tracks WHERE video_id = %s AND class_name = 'person'",
+            (video_id,),
+        ).fetchall()
+    start, busiest_people = busiest_minute([(float(a), float(b)) for a, b in spans])
+    facts = VideoFacts(
+        video_id=video_id,
+        duration_s=video["duration_s"],
+        people_count=len(spans),
+        busiest_minute_start_s=start,
+        busiest_minute_people=busiest_people,
+        event_counts=dict(Counter(e.event_type for e in stored)),
+        notable=tuple(
+            NotableEvent(e.event_type, e.start_s, e.description)
+            for e in stored
+            if e.event_type in NOTABLE_EVENT_TYPES - {"enter"}
+        ),
+    )
+    summary = llm.summarize(facts)
+    with database.connection() as conn:
+        set_video_fields(conn, video_id, summary=summary)
+    return MaterializeResult(
+        metadata={
+            "summary": MetadataValue.md(summary),
+            "people": facts.people_count,
+            "busiest_minute": format_timestamp(start) if start is not None else "none",
+            "events": MetadataValue.json(facts.event_counts),
+        }
+    )

