@@ -1,0 +1,209 @@
+"""Run-failure incidents: the text, the ``incidents`` row, a webhook POST and a GitHub issue.
+
+No Dagster here: the sensor turns a failed run into an :class:`Incident` and calls these.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import psycopg
+import requests
+
+#: GitHub rejects issue bodies over 65536 characters; stay well below.
+MAX_BODY_CHARS = 60_000
+MAX_ERROR_CHARS = 8_000
+DEFAULT_GITHUB_API = "https://api.github.com"
+
+
+@dataclass(frozen=True)
+class AlertConfig:
+    """Where failure alerts go besides the ``incidents`` table (all optional)."""
+
+    webhook_url: str | None = None
+    github_repo: str | None = None  # owner/name
+    github_token: str | None = None
+    github_api_url: str = DEFAULT_GITHUB_API
+    dagster_ui_url: str | None = None  # e.g. http://localhost:3000, for links to the run
+    timeout_s: float = 10.0
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> AlertConfig:
+        """Read the ``DEEPSENTINEL_ALERT_*`` / ``DEEPSENTINEL_GITHUB_*`` variables."""
+        env = dict(os.environ if env is None else env)
+        return cls(
+            webhook_url=env.get("DEEPSENTINEL_ALERT_WEBHOOK_URL") or None,
+            github_repo=env.get("DEEPSENTINEL_GITHUB_REPO") or None,
+            github_token=env.get("DEEPSENTINEL_GITHUB_TOKEN") or None,
+            github_api_url=env.get("DEEPSENTINEL_GITHUB_API_URL") or DEFAULT_GITHUB_API,
+            dagster_ui_url=env.get("DEEPSENTINEL_DAGSTER_UI_URL") or None,
+        )
+
+    @property
+    def github_enabled(self) -> bool:
+        """True when both the repository and a token are set."""
+        return bool(self.github_repo and self.github_token)
+
+
+@dataclass(frozen=True)
+class Incident:
+    """What an operator needs to know about one failed run."""
+
+    run_id: str
+    job_name: str
+    partition_key: str | None
+    failed_step: str | None
+    error: str
+    log_excerpt: str
+
+
+@dataclass(frozen=True)
+class LogLine:
+    """One event-log line of a run."""
+
+    timestamp: float
+    level: str
+    step_key: str | None
+    message: str
+
+    def render(self) -> str:
+        """``HH:MM:SS LEVEL [step] message``."""
+        when = datetime.fromtimestamp(self.timestamp, tz=UTC).strftime("%H:%M:%S")
+        step = f" [{self.step_key}]" if self.step_key else ""
+        return f"{when} {self.level}{step} {self.message}"
+
+
+def truncate(text: str, limit: int, keep_end: bool = True) -> str:
+    """``text`` cut to ``limit`` characters, keeping its end (logs) or its start (errors)."""
+    if len(text) <= limit:
+        return text
+    if keep_end:
+        return "[...]\n" + text[-(limit - 6) :]
+    return text[: limit - 6] + "\n[...]"
+
+
+def log_excerpt(
+    lines: list[LogLine], failed_step: str | None, max_lines: int = 40, max_chars: int = 6000
+) -> str:
+    """The last lines of the failed step (or of the run when no step failed)."""
+    chosen = [line for line in lines if failed_step and line.step_key == failed_step] or lines
+    text = "\n".join(line.render() for line in chosen[-max_lines:])
+    return truncate(text, max_chars)
+
+
+def incident_title(incident: Incident) -> str:
+    """A one-line title (GitHub issue title)."""
+    where = f" for {incident.partition_key}" if incident.partition_key else ""
+    step = f" in step {incident.failed_step}" if incident.failed_step else ""
+    return f"[DeepSentinel] {incident.job_name} failed{where}{step} (run {incident.run_id[:8]})"
+
+
+def run_url(config: AlertConfig, run_id: str) -> str | None:
+    """Link to the run in the Dagster UI, when its address is configured."""
+    return f"{config.dagster_ui_url.rstrip('/')}/runs/{run_id}" if config.dagster_ui_url else None
+
+
+def incident_body(incident: Incident, config: AlertConfig) -> str:
+    """Markdown: run, partition, step, error and the log excerpt."""
+    url = run_url(config, incident.run_id)
+    rows = [
+        f"- **Run:** `{incident.run_id}`" + (f" ([open in Dagster]({url}))" if url else ""),
+        f"- **Job:** `{incident.job_name}`",
+        f"- **Partition:** `{incident.partition_key or '-'}`",
+        f"- **Failed step:** `{incident.failed_step or '-'}`",
+    ]
+    error = truncate(incident.error, MAX_ERROR_CHARS, keep_end=False)
+    body = "\n".join(rows) + f"\n\n### Error\n```\n{error}\n```\n"
+    room = MAX_BODY_CHARS - len(body) - 40
+    body += f"\n### Log excerpt\n```\n{truncate(incident.log_excerpt, max(room, 500))}\n```\n"
+    return body
+
+
+def webhook_payload(incident: Incident, config: AlertConfig) -> dict[str, Any]:
+    """JSON posted to the webhook: the incident fields, a title and a ``text`` for chat tools."""
+    title = incident_title(incident)
+    return asdict(incident) | {
+        "title": title,
+        "text": f"{title}\n{truncate(incident.error, 1500, keep_end=False)}",
+        "run_url": run_url(config, incident.run_id),
+    }
+
+
+def post_webhook(url: str, payload: dict[str, Any], timeout_s: float = 10.0) -> int:
+    """POST JSON to a webhook; return the HTTP status (raises on 4xx/5xx or no connection)."""
+    response = requests.post(url, json=payload, timeout=timeout_s)
+    response.raise_for_status()
+    return response.status_code
+
+
+def create_github_issue(
+    api_url: str, repo: str, token: str, title: str, body: str, timeout_s: float = 10.0
+) -> str:
+    """Open an issue through the GitHub REST API; return its ``html_url``."""
+    response = requests.post(
+        f"{api_url.rstrip('/')}/repos/{repo}/issues",
+        headers={
+            "Authorization": f"Bearer {token}",
+            "Accept": "application/vnd.github+json",
+            "X-GitHub-Api-Version": "2022-11-28",
+        },
+        json={"title": title, "body": body},
+        timeout=timeout_s,
+    )
+    response.raise_for_status()
+    return str(response.json().get("html_url", ""))
+
+
+def notify(incident: Incident, config: AlertConfig) -> dict[str, Any]:
+    """Send the configured notifications; report each outcome (a failure never raises)."""
+    outcome: dict[str, Any] = {}
+    if config.webhook_url:
+        try:
+            status = post_webhook(
+                config.webhook_url, webhook_payload(incident, config), config.timeout_s
+            )
+            outcome["webhook"] = {"status": status}
+        except requests.RequestException as err:
+            outcome["webhook"] = {"error": str(err)[:500]}
+    if config.github_enabled:
+        try:
+            url = create_github_issue(
+                config.github_api_url, str(config.github_repo), str(config.github_token),
+                incident_title(incident), incident_body(incident, config), config.timeout_s,
+            )
+            outcome["github"] = {"issue_url": url}
+        except requests.RequestException as err:
+            # The message names the URL, never the token (it travels in a header).
+            outcome["github"] = {"error": str(err)[:500]}
+    return outcome
+
+
+def record_incident(conn: psycopg.Connection, incident: Incident) -> int | None:
+    """Insert the ``incidents`` row; None when this run already has one (then don't re-notify)."""
+    row = conn.execute(
+        """
+        INSERT INTO incidents (run_id, job_name, partition_key, failed_step, error, log_excerpt)
+        VALUES (%s, %s, %s, %s, %s, %s)
+        ON CONFLICT (run_id) DO NOTHING
+        RETURNING incident_id
+        """,
+        (
+            incident.run_id, incident.job_name, incident.partition_key, incident.failed_step,
+            incident.error, incident.log_excerpt,
+        ),
+    ).fetchone()
+    conn.commit()
+    return None if row is None else int(row[0])
+
+
+def set_notified(conn: psycopg.Connection, incident_id: int, outcome: dict[str, Any]) -> None:
+    """Store what the notifications did."""
+    conn.execute(
+        "UPDATE incidents SET notified = %s::jsonb WHERE incident_id = %s",
+        (json.dumps(outcome), incident_id),
+    )
+    conn.commit()

@@ -1,0 +1,213 @@
+"""`deepsentinel upload | presign | backfill`: get videos in, and reprocess history."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from deepsentinel_pipelines import cli
+from deepsentinel_pipelines.aws_clients import make_client
+from deepsentinel_pipelines.ingest import (
+    StoredVideo,
+    describe_skips,
+    list_videos,
+    parse_since,
+    presign_put,
+    seed_message,
+    skip_reason,
+    upload_file,
+)
+from deepsentinel_pipelines.settings import REPO_ROOT, load_settings
+
+JOB_NAME = "video_analysis_job"
+PARTITIONS_DEF = "videos"
+#: Partitions per `dagster job backfill` call (its --partitions is one argument).
+BACKFILL_CHUNK = 100
+
+
+def _say(text: str = "", err: bool = False) -> None:
+    print(text, file=sys.stderr if err else sys.stdout, flush=True)  # noqa: T201 - CLI output
+
+
+def _cmd_upload(args: argparse.Namespace) -> int:
+    from deepsentinel_pipelines.partitions import video_id_from_key
+
+    path = Path(args.file).expanduser().resolve()
+    if not path.is_file():
+        _say(f"no such file: {path}", err=True)
+        return 2
+    key = args.key or f"uploads/{args.camera}/{path.name}"
+    reason = skip_reason(key)
+    if reason is not None:
+        _say(f"refusing to upload to {key!r}: {reason} (the sensors would skip it)", err=True)
+        return 2
+    settings = cli.bring_up(load_settings())
+    s3 = make_client("s3", settings.aws_endpoint_url, settings.region)
+    stored = upload_file(s3, path, settings.raw_videos_bucket, key, args.camera)
+    result: dict[str, Any] = {
+        "s3_uri": f"s3://{stored.bucket}/{stored.key}",
+        "etag": stored.etag,
+        "size": stored.size,
+        "video_id": video_id_from_key(key),
+        "via": args.via,
+    }
+    if args.via == "sqs":
+        sqs = make_client("sqs", settings.aws_endpoint_url, settings.region)
+        url = sqs.get_queue_url(QueueName=settings.jobs_queue)["QueueUrl"]
+        body = seed_message(result["video_id"], key)
+        result["message_id"] = sqs.send_message(QueueUrl=url, MessageBody=body)["MessageId"]
+    if args.json:
+        _say(json.dumps(result))
+    else:
+        _say(f"uploaded {result['s3_uri']} ({stored.size} bytes, ETag {stored.etag})")
+        if args.via == "sqs":
+            _say(f"job message {result['message_id']} sent to {settings.jobs_queue}")
+        _say(f"partition {result['video_id']}: the running sensors start its run")
+    return 0
+
+
+def _cmd_presign(args: argparse.Namespace) -> int:
+    reason = skip_reason(args.name)
+    if reason is not None:
+        _say(f"{args.name!r}: {reason} (the sensors would skip it)", err=True)
+        return 2
+    settings = cli.bring_up(load_settings())
+    s3 = make_client("s3", settings.aws_endpoint_url, settings.region)
+    upload = presign_put(s3, settings.raw_videos_bucket, args.name, args.expires, args.camera)
+    if args.json:
+        _say(json.dumps({"url": upload.url, "method": "PUT", "headers": upload.headers,
+                         "expires_s": upload.expires_s}))
+        return 0
+    _say(upload.url)
+    headers = " ".join(f"-H '{k}: {v}'" for k, v in upload.headers.items())
+    _say(f"# valid {upload.expires_s} s; upload with:", err=True)
+    _say(f"#   curl -X PUT -T FILE {headers} '{upload.url}'", err=True)
+    return 0
+
+
+def _up_to_date(instance: Any, partition_key: str, since: datetime) -> bool:
+    """True when a run of the job succeeded for this partition after the object was written."""
+    from dagster import DagsterRunStatus, RunsFilter
+
+    records = instance.get_run_records(
+        filters=RunsFilter(
+            job_name=JOB_NAME,
+            statuses=[DagsterRunStatus.SUCCESS],
+            tags={"dagster/partition": partition_key},
+        ),
+        limit=1,
+    )
+    return bool(records) and records[0].create_timestamp >= since
+
+
+def _in_flight(instance: Any, partition_keys: list[str]) -> set[str]:
+    from dagster import DagsterRunStatus, RunsFilter
+
+    busy = set()
+    statuses = [
+        DagsterRunStatus.QUEUED, DagsterRunStatus.NOT_STARTED, DagsterRunStatus.STARTING,
+        DagsterRunStatus.STARTED,
+    ]
+    for start in range(0, len(partition_keys), 100):
+        chunk = partition_keys[start : start + 100]
+        runs = instance.get_runs(
+            filters=RunsFilter(job_name=JOB_NAME, statuses=statuses,
+                               tags={"dagster/partition": chunk})
+        )
+        busy.update(run.tags["dagster/partition"] for run in runs)
+    return busy
+
+
+def launch_backfill(partition_keys: list[str], tags: dict[str, str]) -> None:
+    """`dagster job backfill` for these (registered) partitions, in chunks."""
+    for start in range(0, len(partition_keys), BACKFILL_CHUNK):
+        chunk = partition_keys[start : start + BACKFILL_CHUNK]
+        subprocess.run(
+            [
+                sys.executable, "-m", "dagster", "job", "backfill", "-j", JOB_NAME,
+                "--partitions", ",".join(chunk), "-w", str(REPO_ROOT / "workspace.yaml"),
+                "--noprompt", "--tags", json.dumps(tags),
+            ],
+            cwd=REPO_ROOT,
+            check=True,
+        )
+
+
+def plan_backfill(
+    instance: Any, stored: list[StoredVideo], force: bool
+) -> tuple[dict[str, StoredVideo], list[str], list[str], list[str]]:
+    """(partition key -> object, to launch, in flight, up to date) for the listed objects."""
+    from deepsentinel_pipelines.partitions import video_id_from_key
+
+    by_key = {video_id_from_key(v.key): v for v in stored}
+    keys = list(by_key)
+    busy = _in_flight(instance, keys)
+    done = [] if force else [
+        k for k in keys if k not in busy and _up_to_date(instance, k, by_key[k].last_modified)
+    ]
+    launch = [k for k in keys if k not in busy and k not in done]
+    return by_key, launch, sorted(busy), done
+
+
+def _cmd_backfill(args: argparse.Namespace) -> int:
+    from dagster import DagsterInstance
+
+    since = parse_since(args.since) if args.since else None
+    settings = cli.bring_up(load_settings())
+    s3 = make_client("s3", settings.aws_endpoint_url, settings.region)
+    stored, skipped = list_videos(s3, settings.raw_videos_bucket, args.prefix, since)
+    where = f"s3://{settings.raw_videos_bucket}/{args.prefix}"
+    _say(f"{len(stored)} video object(s) under {where}" + (f" since {since}" if since else ""))
+    if skipped:
+        _say(f"skipped {describe_skips(skipped)}")
+    with DagsterInstance.get() as instance:
+        by_key, launch, busy, done = plan_backfill(instance, stored, args.force)
+        known = set(instance.get_dynamic_partitions(PARTITIONS_DEF))
+        new = [k for k in by_key if k not in known]
+        _say(f"partitions: {len(new)} to register, {len(by_key) - len(new)} already registered")
+        _say(f"runs: {len(launch)} to launch, {len(busy)} queued or running, "
+             f"{len(done)} up to date" + ("" if args.force else " (--force reruns them)"))
+        if args.dry_run:
+            for key in launch:
+                _say(f"  would launch {key}")
+            return 0
+        if new:
+            instance.add_dynamic_partitions(PARTITIONS_DEF, new)
+    if launch:
+        launch_backfill(launch, {"deepsentinel/source": "backfill"})
+    _say(f"registered {len(new)} partition(s), launched {len(launch)} run(s)")
+    return 0
+
+
+def add_ingest_commands(sub: Any) -> None:
+    """Add `upload`, `presign` and `backfill` to the `deepsentinel` sub-commands."""
+    upload = sub.add_parser("upload", help="upload a video to raw-videos; the sensors run it")
+    upload.add_argument("file")
+    upload.add_argument("--via", choices=["s3", "sqs"], default="s3",
+                        help="s3: the bucket sensor picks it up; sqs: also send a job message")
+    upload.add_argument("--camera", default="default", help="camera name (rules in cameras.yaml)")
+    upload.add_argument("--key", help="object key in raw-videos (default uploads/CAMERA/NAME)")
+    upload.add_argument("--json", action="store_true", help="print one JSON object")
+    upload.set_defaults(func=_cmd_upload)
+
+    presign = sub.add_parser("presign", help="a presigned PUT URL to upload NAME (browser, curl)")
+    presign.add_argument("name", help="object key in raw-videos, e.g. uploads/lobby/clip.mp4")
+    presign.add_argument("--expires", type=int, default=3600, help="seconds (default 3600)")
+    presign.add_argument("--camera", help="camera metadata; the upload must send its header")
+    presign.add_argument("--json", action="store_true", help="print one JSON object")
+    presign.set_defaults(func=_cmd_presign)
+
+    backfill = sub.add_parser(
+        "backfill", help="register existing videos as partitions and launch their runs"
+    )
+    backfill.add_argument("--prefix", default="", help="only keys under this prefix")
+    backfill.add_argument("--since", help="only objects written since DATE (ISO, UTC)")
+    backfill.add_argument("--force", action="store_true",
+                          help="also rerun partitions already processed")
+    backfill.add_argument("--dry-run", action="store_true", help="show the plan, change nothing")
+    backfill.set_defaults(func=_cmd_backfill)

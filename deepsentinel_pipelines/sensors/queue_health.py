@@ -1,0 +1,131 @@
+"""`queue_health_sensor`: warns when the DLQ holds messages or job messages wait too long.
+
+The seed's CloudWatch alarms, as a sensor: counts and the oldest message's age are recorded as
+an observation of the `video_jobs_queue` asset key, a warning is logged while unhealthy, and
+the alert webhook (if set) hears about each change to unhealthy.
+"""
+
+import json
+import os
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import requests
+from dagster import (
+    AssetObservation,
+    DefaultSensorStatus,
+    SensorEvaluationContext,
+    SensorResult,
+    sensor,
+)
+
+from deepsentinel_pipelines.alerts import AlertConfig, post_webhook
+from deepsentinel_pipelines.aws_clients import make_client
+from deepsentinel_pipelines.resources.job_queue import JobQueueResource
+
+QUEUE_ASSET_KEY = "video_jobs_queue"
+INTERVAL_S = int(os.environ.get("DEEPSENTINEL_QUEUE_HEALTH_INTERVAL_S", 60))
+#: Record an unchanged state at most this often.
+OBSERVE_EVERY_S = 600
+
+
+def max_age_s() -> float:
+    """Oldest job message age that is still healthy (DEEPSENTINEL_QUEUE_MAX_AGE_S)."""
+    return float(os.environ.get("DEEPSENTINEL_QUEUE_MAX_AGE_S", 900))
+
+
+def cloudwatch_oldest_age(cloudwatch: Any, queue_name: str, now: datetime) -> float | None:
+    """``ApproximateAgeOfOldestMessage`` from CloudWatch (real SQS), None without datapoints."""
+    points = cloudwatch.get_metric_statistics(
+        Namespace="AWS/SQS",
+        MetricName="ApproximateAgeOfOldestMessage",
+        Dimensions=[{"Name": "QueueName", "Value": queue_name}],
+        StartTime=now - timedelta(minutes=10),
+        EndTime=now,
+        Period=60,
+        Statistics=["Maximum"],
+    ).get("Datapoints", [])
+    if not points:
+        return None
+    return float(max(points, key=lambda p: p["Timestamp"])["Maximum"])
+
+
+def assess(
+    counts: dict[str, int], oldest_age_s: float, limit_s: float, dlq_name: str
+) -> list[str]:
+    """The problems, in words; empty when healthy."""
+    problems = []
+    in_dlq = counts["dead_letter"] + counts["dead_letter_in_flight"]
+    if in_dlq:
+        problems.append(f"{in_dlq} message(s) in the dead-letter queue {dlq_name}")
+    if oldest_age_s > limit_s:
+        problems.append(f"oldest job message is ~{oldest_age_s:.0f} s old (limit {limit_s:.0f} s)")
+    return problems
+
+
+def _oldest_age(
+    job_queue: JobQueueResource, busy_since: float | None, now: float
+) -> tuple[float, str]:
+    # SQS has no API for the oldest message's age but CloudWatch's metric; receiving messages to
+    # look would count towards their redrive. Elsewhere: how long the queue has not been empty.
+    if job_queue.endpoint_url is None:
+        try:
+            age = cloudwatch_oldest_age(
+                make_client("cloudwatch", None, job_queue.region), job_queue.queue_name,
+                datetime.fromtimestamp(now, tz=UTC),
+            )
+            if age is not None:
+                return age, "cloudwatch"
+        except Exception:  # noqa: BLE001 - no CloudWatch permission: fall back
+            pass
+    return (now - busy_since if busy_since else 0.0), "backlog"
+
+
+@sensor(
+    name="queue_health_sensor",
+    minimum_interval_seconds=INTERVAL_S,
+    default_status=DefaultSensorStatus.RUNNING,
+    description="Warns when the video jobs DLQ is not empty or job messages wait too long.",
+)
+def queue_health_sensor(
+    context: SensorEvaluationContext, job_queue: JobQueueResource
+) -> SensorResult:
+    """Check both queues; observe the counts, warn while unhealthy."""
+    state = json.loads(context.cursor) if context.cursor else {}
+    now = time.time()
+    counts = job_queue.depth()
+    backlog = counts["jobs"] + counts["jobs_in_flight"]
+    busy_since = (state.get("busy_since") or now) if backlog else None
+    age, source = _oldest_age(job_queue, busy_since, now)
+    limit = max_age_s()
+    problems = assess(counts, age, limit, job_queue.dead_letter_queue_name)
+    status = "warn" if problems else "ok"
+    metadata: dict[str, Any] = dict(counts) | {
+        "oldest_age_s": round(age, 1),
+        "oldest_age_source": source,
+        "max_age_s": limit,
+        "status": status,
+        "problems": "; ".join(problems) or "none",
+    }
+    changed = status != state.get("status")
+    events = []
+    if changed or now - state.get("observed_at", 0) >= OBSERVE_EVERY_S:
+        events.append(AssetObservation(asset_key=QUEUE_ASSET_KEY, metadata=metadata))
+    if problems:
+        context.log.warning(f"video jobs queue unhealthy: {'; '.join(problems)} ({counts})")
+        webhook = AlertConfig.from_env().webhook_url
+        if changed and webhook:
+            title = f"[DeepSentinel] video jobs queue unhealthy: {'; '.join(problems)}"
+            try:
+                post_webhook(webhook, {"title": title, "text": title, **metadata})
+            except requests.RequestException as err:
+                context.log.warning(f"queue health webhook failed: {err}")
+    cursor = {
+        "busy_since": busy_since,
+        "status": status,
+        "observed_at": now if events else state.get("observed_at", 0),
+    }
+    summary = f"{status}: jobs {counts['jobs']} (+{counts['jobs_in_flight']} in flight), " \
+        f"DLQ {counts['dead_letter']}, oldest ~{age:.0f} s ({source})"
+    return SensorResult(skip_reason=summary, cursor=json.dumps(cursor), asset_events=events)

@@ -1,0 +1,140 @@
+"""`raw_videos_sensor`: every new or re-uploaded video in `raw-videos` becomes one run."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from dagster import (
+    DefaultSensorStatus,
+    RunRequest,
+    RunsFilter,
+    SensorEvaluationContext,
+    SensorResult,
+    sensor,
+)
+from dagster_aws.s3.sensor import get_objects
+
+from deepsentinel_pipelines.ingest import (
+    ListingCursor,
+    SensorLimits,
+    baseline_cursor,
+    describe_skips,
+    normalize_etag,
+    run_key,
+    select_new_objects,
+)
+from deepsentinel_pipelines.partitions import video_id_from_key, videos
+from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
+
+JOB_NAME = "video_analysis_job"
+#: The run key again, as a tag of ours: Dagster's own `dagster/run_key` deduplicates per sensor,
+#: this one across both sensors and any other launcher that sets it (e.g. `deepsentinel process`).
+RUN_KEY_TAG = "deepsentinel/run_key"
+LIMITS = SensorLimits.from_env()
+
+
+def existing_run_keys(instance: Any, keys: Iterable[str]) -> set[str]:
+    """The run keys among ``keys`` that already have a run, launched by any sensor."""
+    wanted = sorted(set(keys))
+    found: set[str] = set()
+    for start in range(0, len(wanted), 100):
+        chunk = wanted[start : start + 100]
+        for run in instance.get_runs(filters=RunsFilter(tags={RUN_KEY_TAG: chunk})):
+            found.add(run.tags[RUN_KEY_TAG])
+    return found
+
+
+def video_run_request(
+    bucket: str, key: str, etag: str, source: str, extra_tags: dict[str, str] | None = None
+) -> RunRequest:
+    """The run of one object version, tagged with where it came from."""
+    version = run_key(bucket, key, etag)
+    tags = {
+        RUN_KEY_TAG: version,
+        "deepsentinel/source": source,
+        "deepsentinel/s3_bucket": bucket,
+        "deepsentinel/s3_key": key,
+        "deepsentinel/etag": normalize_etag(etag),
+    }
+    return RunRequest(
+        run_key=version, partition_key=video_id_from_key(key), tags=tags | (extra_tags or {})
+    )
+
+
+def _list(
+    context: SensorEvaluationContext,
+    client: Any,
+    bucket: str,
+    cursor: ListingCursor | None,
+    limits: SensorLimits,
+) -> list[dict[str, Any]]:
+    if cursor is not None and cursor.legacy_key is not None:
+        # A cursor from get_s3_keys: a key. get_objects raises when that key was deleted since.
+        try:
+            return get_objects(bucket, limits.prefix, since_key=cursor.legacy_key, client=client)
+        except Exception as err:  # noqa: BLE001 - dagster-aws raises a bare Exception
+            context.log.warning(
+                f"cursor key {cursor.legacy_key!r} is gone ({err}); listing the whole prefix "
+                "(objects with a registered partition or a run are not run again)"
+            )
+            return get_objects(bucket, limits.prefix, client=client)
+    since = cursor.since(limits.lookback_s) if cursor is not None else None
+    return get_objects(bucket, limits.prefix, since_last_modified=since, client=client)
+
+
+@sensor(
+    name="raw_videos_sensor",
+    job_name=JOB_NAME,
+    minimum_interval_seconds=LIMITS.interval_s,
+    default_status=DefaultSensorStatus.RUNNING,
+    description="New or re-uploaded videos in the raw videos bucket: a partition and a run each.",
+)
+def raw_videos_sensor(
+    context: SensorEvaluationContext, object_store: ObjectStoreResource
+) -> SensorResult:
+    """List the bucket from the cursor; one run per new object version, at most a cap per tick."""
+    limits = SensorLimits.from_env()
+    bucket = object_store.raw_videos_bucket
+    cursor = ListingCursor.loads(context.cursor)
+    listing = _list(context, object_store.client(), bucket, cursor, limits)
+    if cursor is None:
+        # First tick: what is already there is history, for `deepsentinel backfill`.
+        first = baseline_cursor(listing, limits.lookback_s)
+        return SensorResult(
+            skip_reason=f"first tick: {len(listing)} existing object(s) under "
+            f"s3://{bucket}/{limits.prefix} left to `deepsentinel backfill`",
+            cursor=first.dumps(),
+        )
+    known: set[str] = set()
+    if cursor.legacy_key is not None:
+        # Migrating from a key cursor: videos seen before it have their partition already.
+        known = set(context.instance.get_dynamic_partitions(videos.name))
+        cursor = ListingCursor()
+    selection = select_new_objects(listing, cursor, limits.max_per_tick, limits.lookback_s)
+    skipped = list(selection.skipped)
+    keys = {o["Key"]: run_key(bucket, o["Key"], o.get("ETag")) for o in selection.new}
+    already = existing_run_keys(context.instance, keys.values())
+    requests = []
+    for obj in selection.new:
+        if keys[obj["Key"]] in already:
+            skipped.append((obj["Key"], "this version already has a run"))
+            continue
+        if video_id_from_key(obj["Key"]) in known:
+            skipped.append((obj["Key"], "registered before the cursor was migrated"))
+            continue
+        requests.append(video_run_request(bucket, obj["Key"], obj.get("ETag", ""), "s3"))
+    if skipped:
+        context.log.info(f"raw_videos_sensor skipped {describe_skips(skipped)}")
+    if selection.deferred:
+        context.log.info(
+            f"raw_videos_sensor deferred {selection.deferred} object(s) to the next tick "
+            f"(cap {limits.max_per_tick} runs per tick)"
+        )
+    partition_keys = sorted({r.partition_key for r in requests if r.partition_key})
+    return SensorResult(
+        run_requests=requests,
+        dynamic_partitions_requests=[videos.build_add_request(partition_keys)]
+        if partition_keys
+        else [],
+        cursor=selection.cursor.dumps(),
+        skip_reason=None if requests else "no new video objects",
+    )

@@ -1,0 +1,157 @@
+"""`retention_job` and the weekly `retention_schedule`: the lifecycle rules, where S3 doesn't.
+
+Thumbnails older than 90 days are deleted (and unset on their ``videos`` row); raw videos past
+30 days are marked with an object tag (or, with ``raw_video_action: archive``, copied in place
+to the GLACIER class). Against real S3 the buckets' lifecycle rules do this, and the job only
+reports what is due unless ``force`` is set.
+"""
+
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from dagster import (
+    Config,
+    DefaultScheduleStatus,
+    MetadataValue,
+    OpExecutionContext,
+    Output,
+    ScheduleDefinition,
+    job,
+    op,
+)
+
+from deepsentinel_pipelines.resources.database import PostgresResource
+from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
+from deepsentinel_pipelines.retention_rules import (
+    ARCHIVE_TAG,
+    RAW_VIDEO_ARCHIVE_DAYS,
+    THUMBNAIL_EXPIRY_DAYS,
+    StoredObject,
+    enforce_locally,
+    raw_videos_to_archive,
+    tally,
+    thumbnails_to_delete,
+)
+
+
+class RetentionConfig(Config):
+    """Ages, what to do with old raw videos, and limits for trying it out."""
+
+    thumbnail_days: int = THUMBNAIL_EXPIRY_DAYS
+    raw_video_days: int = RAW_VIDEO_ARCHIVE_DAYS
+    raw_video_action: Literal["mark", "archive"] = "mark"
+    thumbnails_prefix: str = ""
+    raw_videos_prefix: str = ""
+    as_of: str | None = None  # ISO time to evaluate at; default now
+    dry_run: bool = False
+    force: bool = False  # act even against real S3, whose lifecycle rules already do this
+
+
+def _listing(object_store: ObjectStoreResource, bucket: str, prefix: str) -> list[StoredObject]:
+    return [StoredObject.from_listing(o) for o in object_store.list_objects(bucket, prefix)]
+
+
+def _marked(client: Any, bucket: str, keys: list[str]) -> set[str]:
+    marked = set()
+    for key in keys:
+        tags = client.get_object_tagging(Bucket=bucket, Key=key).get("TagSet", [])
+        if any((t["Key"], t["Value"]) == ARCHIVE_TAG for t in tags):
+            marked.add(key)
+    return marked
+
+
+def _mark(client: Any, bucket: str, key: str) -> None:
+    tags = client.get_object_tagging(Bucket=bucket, Key=key).get("TagSet", [])
+    tags = [t for t in tags if t["Key"] != ARCHIVE_TAG[0]] + [
+        {"Key": ARCHIVE_TAG[0], "Value": ARCHIVE_TAG[1]}
+    ]
+    client.put_object_tagging(Bucket=bucket, Key=key, Tagging={"TagSet": tags})
+
+
+@op(description="Delete old thumbnails and archive or mark old raw videos; report bytes.")
+def apply_retention(
+    context: OpExecutionContext,
+    config: RetentionConfig,
+    object_store: ObjectStoreResource,
+    database: PostgresResource,
+) -> Output[dict[str, Any]]:
+    """Apply the rules at ``as_of`` (default now) and report objects and bytes affected."""
+    now = datetime.fromisoformat(config.as_of) if config.as_of else datetime.now(UTC)
+    now = now if now.tzinfo else now.replace(tzinfo=UTC)
+    act = enforce_locally(object_store.endpoint_url, config.force) and not config.dry_run
+    client = object_store.client()
+    thumbs_bucket, raw_bucket = object_store.thumbnails_bucket, object_store.raw_videos_bucket
+
+    old_thumbs = thumbnails_to_delete(
+        _listing(object_store, thumbs_bucket, config.thumbnails_prefix), now, config.thumbnail_days
+    )
+    raw_listing = _listing(object_store, raw_bucket, config.raw_videos_prefix)
+    candidates = raw_videos_to_archive(raw_listing, now, config.raw_video_days)
+    marked = _marked(client, raw_bucket, [o.key for o in candidates])
+    old_raw = raw_videos_to_archive(candidates, now, config.raw_video_days, marked)
+
+    if act:
+        keys = [o.key for o in old_thumbs]
+        for start in range(0, len(keys), 1000):
+            client.delete_objects(
+                Bucket=thumbs_bucket,
+                Delete={"Objects": [{"Key": k} for k in keys[start : start + 1000]]},
+            )
+        if keys:
+            with database.connection() as conn:
+                conn.execute(
+                    "UPDATE videos SET thumbnail_key = NULL, updated_at = now() "
+                    "WHERE thumbnail_key = ANY(%s)",
+                    (keys,),
+                )
+                conn.commit()
+        for obj in old_raw:
+            if config.raw_video_action == "archive":
+                client.copy_object(
+                    Bucket=raw_bucket,
+                    Key=obj.key,
+                    CopySource={"Bucket": raw_bucket, "Key": obj.key},
+                    StorageClass="GLACIER",
+                    MetadataDirective="COPY",
+                )
+            else:
+                _mark(client, raw_bucket, obj.key)
+
+    deleted, archived = tally(old_thumbs), tally(old_raw)
+    done = {"mark": "marked", "archive": "archived"}[config.raw_video_action]
+    verb = "" if act else "due (not applied) "
+    context.log.info(
+        f"retention at {now.isoformat()}: {verb}thumbnails deleted {deleted.objects} "
+        f"({deleted.bytes} bytes); {verb}raw videos {done} "
+        f"{archived.objects} ({archived.bytes} bytes); {len(marked)} already marked"
+    )
+    report: dict[str, Any] = {
+        "applied": act,
+        "as_of": now.isoformat(),
+        "thumbnails_deleted": deleted.objects,
+        "thumbnail_bytes_deleted": deleted.bytes,
+        f"raw_videos_{done}": archived.objects,
+        f"raw_video_bytes_{done}": archived.bytes,
+        "raw_videos_already_marked": len(marked),
+    }
+    keys = {
+        "thumbnail_keys": MetadataValue.json([o.key for o in old_thumbs][:100]),
+        "raw_video_keys": MetadataValue.json([o.key for o in old_raw][:100]),
+    }
+    return Output(report, metadata=report | keys)
+
+
+@job(description="Apply the buckets' lifecycle rules where the S3 endpoint does not.")
+def retention_job() -> None:
+    """One op: :func:`apply_retention`."""
+    apply_retention()
+
+
+retention_schedule = ScheduleDefinition(
+    name="retention_schedule",
+    job=retention_job,
+    cron_schedule="0 3 * * 0",  # Sundays 03:00 UTC
+    execution_timezone="UTC",
+    default_status=DefaultScheduleStatus.RUNNING,
+    description="Weekly: old thumbnails deleted, old raw videos archived or marked.",
+)

@@ -1,0 +1,199 @@
+"""`video_jobs_sqs_sensor`: job messages on `video-jobs` become runs; bad ones go to the DLQ.
+
+A message is deleted only once its run request is recorded. Dagster records a tick's run
+requests after the sensor returns, so a tick keeps the messages it turned into requests in its
+cursor (their visibility extended) and deletes them on the next tick, once the runs exist. A
+tick that never got recorded leaves its messages in the queue: they come back after the
+visibility timeout, and after 3 receives SQS's redrive policy moves them to the DLQ.
+"""
+
+import json
+from typing import Any
+
+from botocore.exceptions import ClientError
+from dagster import DefaultSensorStatus, SensorEvaluationContext, SensorResult, sensor
+
+from deepsentinel_pipelines.ingest import (
+    InvalidJobMessage,
+    JobRequest,
+    SensorLimits,
+    normalize_etag,
+    parse_job_message,
+    run_key,
+)
+from deepsentinel_pipelines.partitions import videos
+from deepsentinel_pipelines.resources.job_queue import JobQueueResource
+from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
+from deepsentinel_pipelines.sensors.raw_videos import (
+    JOB_NAME,
+    LIMITS,
+    existing_run_keys,
+    video_run_request,
+)
+
+MISSING_CODES = {"404", "NoSuchKey", "NotFound"}
+
+
+def pending_visibility_s(interval_s: int) -> int:
+    """How long a message waits hidden for the next tick to delete it."""
+    return max(120, 4 * interval_s)
+
+
+def _receive(client: Any, url: str, limit: int) -> list[dict]:
+    messages: list[dict] = []
+    while len(messages) < limit:
+        batch = client.receive_message(
+            QueueUrl=url,
+            MaxNumberOfMessages=min(10, limit - len(messages)),
+            WaitTimeSeconds=0,
+            AttributeNames=["All"],
+            MessageAttributeNames=["All"],
+        ).get("Messages", [])
+        if not batch:
+            break
+        messages.extend(batch)
+    return messages
+
+
+def _delete(
+    context: SensorEvaluationContext, client: Any, url: str, receipt: str, what: str
+) -> bool:
+    try:
+        client.delete_message(QueueUrl=url, ReceiptHandle=receipt)
+        return True
+    except ClientError as err:
+        # Received again since (a newer receipt handle exists): a later tick settles it.
+        context.log.warning(f"could not delete {what}: {err}")
+        return False
+
+
+def _dead_letter(context: SensorEvaluationContext, job_queue: JobQueueResource,
+                 message: dict, reason: str) -> None:
+    job_queue.move_to_dead_letter(message, reason)
+    context.log.warning(
+        f"message {message['MessageId']} moved to {job_queue.dead_letter_queue_name}: {reason} "
+        f"(body: {message['Body'][:300]!r})"
+    )
+
+
+def _settle_pending(context: SensorEvaluationContext, client: Any, url: str,
+                    pending: list[dict]) -> int:
+    """Delete last tick's messages whose runs now exist; return how many were deleted."""
+    recorded = existing_run_keys(context.instance, [k for p in pending for k in p["run_keys"]])
+    deleted = 0
+    for item in pending:
+        if all(k in recorded for k in item["run_keys"]):
+            deleted += _delete(context, client, url, item["receipt"], f"message {item['id']}")
+        else:
+            context.log.warning(
+                f"the run of message {item['id']} was not recorded; the message stays in the "
+                "queue and is received again after its visibility timeout"
+            )
+    return deleted
+
+
+def _resolve(s3: Any, job: JobRequest) -> tuple[str, str]:
+    """(run key, current ETag) of the object a job names; raises InvalidJobMessage when missing."""
+    try:
+        head = s3.head_object(Bucket=job.bucket, Key=job.key)
+    except ClientError as err:
+        if err.response.get("Error", {}).get("Code") in MISSING_CODES:
+            raise InvalidJobMessage(f"object s3://{job.bucket}/{job.key} does not exist") from err
+        raise
+    etag = normalize_etag(head.get("ETag"))
+    return run_key(job.bucket, job.key, etag), etag
+
+
+def _hold(client: Any, url: str, pending: list[dict], visibility_s: int) -> None:
+    """Keep pending messages hidden until the next tick deletes them."""
+    for start in range(0, len(pending), 10):
+        client.change_message_visibility_batch(
+            QueueUrl=url,
+            Entries=[
+                {"Id": str(i), "ReceiptHandle": p["receipt"], "VisibilityTimeout": visibility_s}
+                for i, p in enumerate(pending[start : start + 10])
+            ],
+        )
+
+
+@sensor(
+    name="video_jobs_sqs_sensor",
+    job_name=JOB_NAME,
+    minimum_interval_seconds=LIMITS.interval_s,
+    default_status=DefaultSensorStatus.RUNNING,
+    description="Job messages on the video jobs queue: a run per object; bad messages to the DLQ.",
+)
+def video_jobs_sqs_sensor(
+    context: SensorEvaluationContext,
+    job_queue: JobQueueResource,
+    object_store: ObjectStoreResource,
+) -> SensorResult:
+    """Receive, validate, deduplicate; delete once the run is recorded (next tick)."""
+    limits = SensorLimits.from_env()
+    client = job_queue.client()
+    url = job_queue.queue_url
+    s3 = object_store.client()
+    state = json.loads(context.cursor) if context.cursor else {}
+    deleted = _settle_pending(context, client, url, state.get("pending", []))
+
+    messages = _receive(client, url, limits.max_per_tick)
+    wanted: dict[str, tuple[JobRequest, str, str]] = {}  # run key -> (job, etag, message id)
+    holding: list[tuple[dict, list[str]]] = []
+    dead = ignored = 0
+    for message in messages:
+        try:
+            parsed = parse_job_message(message["Body"], object_store.raw_videos_bucket)
+            resolved = [(job, *_resolve(s3, job)) for job in parsed.jobs]
+        except InvalidJobMessage as err:
+            _dead_letter(context, job_queue, message, err.reason)
+            dead += 1
+            continue
+        except ClientError as err:
+            context.log.warning(
+                f"message {message['MessageId']} left in the queue, S3 did not answer: {err}"
+            )
+            continue
+        if not resolved:
+            context.log.info(f"message {message['MessageId']} needs no run: {parsed.ignored}")
+            ignored += _delete(context, client, url, message["ReceiptHandle"], "ignored message")
+            continue
+        for job, key, etag in resolved:
+            wanted.setdefault(key, (job, etag, message["MessageId"]))
+        holding.append((message, [key for _, key, _ in resolved]))
+
+    already = existing_run_keys(context.instance, wanted)
+    requests = [
+        video_run_request(
+            job.bucket, job.key, etag, "sqs",
+            {"deepsentinel/message_id": message_id}
+            | ({"deepsentinel/seed_video_id": job.video_id} if job.video_id else {}),
+        )
+        for key, (job, etag, message_id) in wanted.items()
+        if key not in already
+    ]
+    pending = []
+    for message, keys in holding:
+        if all(k in already for k in keys):
+            context.log.info(f"message {message['MessageId']} is a duplicate of an existing run")
+            deleted += _delete(context, client, url, message["ReceiptHandle"], "duplicate message")
+            continue
+        pending.append(
+            {"id": message["MessageId"], "receipt": message["ReceiptHandle"], "run_keys": keys}
+        )
+    _hold(client, url, pending, pending_visibility_s(limits.interval_s))
+    duplicates = sum(len(keys) for _, keys in holding) - len(requests)
+    if messages or deleted:
+        context.log.info(
+            f"video_jobs_sqs_sensor: received {len(messages)}, requested {len(requests)} run(s), "
+            f"{dead} to the DLQ, {ignored} ignored, {duplicates} duplicate(s), deleted {deleted} "
+            f"settled message(s), {len(pending)} waiting for their runs to be recorded"
+        )
+    partition_keys = sorted({r.partition_key for r in requests if r.partition_key})
+    return SensorResult(
+        run_requests=requests,
+        dynamic_partitions_requests=[videos.build_add_request(partition_keys)]
+        if partition_keys
+        else [],
+        cursor=json.dumps({"pending": pending}),
+        skip_reason=None if requests else f"no new jobs ({len(messages)} message(s) received)",
+    )
