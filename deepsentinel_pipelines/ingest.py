@@ -44,6 +44,11 @@ class SensorLimits:
         )
 
 
+#: The run key again, as a tag of ours: Dagster's own `dagster/run_key` deduplicates per sensor,
+#: this one across both sensors and any other launcher that sets it (e.g. `deepsentinel process`).
+RUN_KEY_TAG = "deepsentinel/run_key"
+
+
 def normalize_etag(etag: str | None) -> str:
     """An ETag without the quotes S3 wraps it in."""
     return (etag or "").strip().strip('"')
@@ -369,7 +374,10 @@ def list_videos(
                 continue
             videos.append(
                 StoredVideo(
-                    bucket, obj["Key"], normalize_etag(obj.get("ETag")), int(obj.get("Size", 0)),
+                    bucket,
+                    obj["Key"],
+                    normalize_etag(obj.get("ETag")),
+                    int(obj.get("Size", 0)),
                     obj["LastModified"],
                 )
             )

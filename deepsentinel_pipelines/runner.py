@@ -19,6 +19,7 @@ from dagster import DagsterEventType, DagsterInstance
 from dagster._core.utils import make_new_run_id
 
 from deepsentinel_pipelines.aws_clients import make_client
+from deepsentinel_pipelines.ingest import RUN_KEY_TAG, run_key
 from deepsentinel_pipelines.partitions import video_id_from_key, videos
 from deepsentinel_pipelines.settings import Settings
 
@@ -61,8 +62,8 @@ class RunReport:
         }
 
 
-def upload_video(settings: Settings, path: Path, key: str, camera: str) -> str:
-    """Upload a local file to the raw-videos bucket; return its partition key."""
+def upload_video(settings: Settings, path: Path, key: str, camera: str) -> tuple[str, str]:
+    """Upload a local file to the raw-videos bucket; return its partition key and run key."""
     s3 = make_client("s3", settings.aws_endpoint_url, settings.region)
     s3.upload_file(
         str(path),
@@ -70,7 +71,8 @@ def upload_video(settings: Settings, path: Path, key: str, camera: str) -> str:
         key,
         ExtraArgs={"Metadata": {"camera": camera}, "ContentType": "video/mp4"},
     )
-    return video_id_from_key(key)
+    etag = s3.head_object(Bucket=settings.raw_videos_bucket, Key=key)["ETag"]
+    return video_id_from_key(key), run_key(settings.raw_videos_bucket, key, etag)
 
 
 def _step_timings(instance: DagsterInstance, run_id: str) -> dict[str, float]:
@@ -109,8 +111,14 @@ def _watch(instance: DagsterInstance, run_id: str, done: threading.Event, show: 
         seen = len(logs)
 
 
-def run_video_analysis(video_id: str, show: ProgressFn) -> tuple[str, bool, str | None, float]:
-    """Register the partition and materialize every asset for it; (run id, ok, error, secs)."""
+def run_video_analysis(
+    video_id: str, show: ProgressFn, object_version: str | None = None
+) -> tuple[str, bool, str | None, float]:
+    """Register the partition and materialize every asset for it; (run id, ok, error, secs).
+
+    ``object_version`` (the run key of the uploaded object) tags the run, so the S3 sensor of
+    a running daemon does not start a second run for the same upload.
+    """
     from deepsentinel_pipelines.definitions import defs
 
     instance = DagsterInstance.get()
@@ -129,7 +137,8 @@ def run_video_analysis(video_id: str, show: ProgressFn) -> tuple[str, bool, str 
             run_id=run_id,
             raise_on_error=False,
             run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
-            tags={"deepsentinel/source": "cli"},
+            tags={"deepsentinel/source": "cli"}
+            | ({RUN_KEY_TAG: object_version} if object_version else {}),
         )
     finally:
         done.set()
@@ -194,7 +203,7 @@ def process_file(
 ) -> RunReport:
     """Upload, register and analyse one file; return the report."""
     show(f"uploading {path.name} to s3://{settings.raw_videos_bucket}/{key}")
-    video_id = upload_video(settings, path, key, camera)
-    run_id, success, error, _ = run_video_analysis(video_id, show)
+    video_id, object_version = upload_video(settings, path, key, camera)
+    run_id, success, error, _ = run_video_analysis(video_id, show, object_version)
     timings = _step_timings(DagsterInstance.get(), run_id)
     return build_report(settings.database_url or "", video_id, run_id, success, error, timings)

@@ -94,7 +94,7 @@ def test_broken_upload_fails_raw_video_and_writes_nothing(
 ):
     path = tmp_path / name
     path.write_bytes(content)
-    video_id = upload_video(settings, path, f"tests/{unique_id}/{name}", "default")
+    video_id, _ = upload_video(settings, path, f"tests/{unique_id}/{name}", "default")
     _, ok, error, _ = run_video_analysis(video_id, lambda line: None)
     assert not ok
     assert "raw_video" in error and cause in error.lower()
@@ -106,7 +106,7 @@ def test_truncated_upload_fails_with_the_cause(settings: Settings, short_clip, t
     data = short_clip.read_bytes()
     path = tmp_path / "cut short.mp4"
     path.write_bytes(data[: len(data) // 2])
-    video_id = upload_video(settings, path, f"tests/{unique_id}/cut short.mp4", "default")
+    video_id, _ = upload_video(settings, path, f"tests/{unique_id}/cut short.mp4", "default")
     _, ok, error, _ = run_video_analysis(video_id, lambda line: None)
     assert not ok and "raw_video" in error
     with psycopg.connect(settings.database_url) as conn:

@@ -14,6 +14,7 @@ from dagster import (
 from dagster_aws.s3.sensor import get_objects
 
 from deepsentinel_pipelines.ingest import (
+    RUN_KEY_TAG,
     ListingCursor,
     SensorLimits,
     baseline_cursor,
@@ -26,9 +27,6 @@ from deepsentinel_pipelines.partitions import video_id_from_key, videos
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
 
 JOB_NAME = "video_analysis_job"
-#: The run key again, as a tag of ours: Dagster's own `dagster/run_key` deduplicates per sensor,
-#: this one across both sensors and any other launcher that sets it (e.g. `deepsentinel process`).
-RUN_KEY_TAG = "deepsentinel/run_key"
 LIMITS = SensorLimits.from_env()
 
 

@@ -8,9 +8,9 @@ import pytest
 from dagster import DagsterInstance, SensorResult, build_sensor_context
 from dagster._core.test_utils import create_run_for_test
 
-from deepsentinel_pipelines.ingest import ListingCursor, run_key
+from deepsentinel_pipelines.ingest import RUN_KEY_TAG, ListingCursor, run_key
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
-from deepsentinel_pipelines.sensors.raw_videos import RUN_KEY_TAG, raw_videos_sensor
+from deepsentinel_pipelines.sensors.raw_videos import raw_videos_sensor
 
 
 def tick(instance: DagsterInstance, store: ObjectStoreResource, cursor: str | None) -> SensorResult:
@@ -83,8 +83,11 @@ def test_object_already_run_by_another_sensor_is_skipped(instance, object_store,
     cursor = tick(instance, object_store, None).cursor
     etag = put(s3, bucket, "cam2/seen.mp4")
     put(s3, bucket, "cam2/fresh.mp4")
-    create_run_for_test(instance, job_name="video_analysis_job",
-                        tags={RUN_KEY_TAG: run_key(bucket, "cam2/seen.mp4", etag)})
+    create_run_for_test(
+        instance,
+        job_name="video_analysis_job",
+        tags={RUN_KEY_TAG: run_key(bucket, "cam2/seen.mp4", etag)},
+    )
     result = tick(instance, object_store, cursor)
     assert [r.partition_key for r in result.run_requests] == ["cam2/fresh.mp4"]
 
@@ -95,8 +98,11 @@ def test_legacy_cursor_naming_a_deleted_key(instance, object_store, s3) -> None:
     etag = put(s3, bucket, "cam3/done.mp4")
     put(s3, bucket, "cam3/seen-by-the-old-sensor.mp4")
     put(s3, bucket, "cam3/new.mp4")
-    create_run_for_test(instance, job_name="video_analysis_job",
-                        tags={RUN_KEY_TAG: run_key(bucket, "cam3/done.mp4", etag)})
+    create_run_for_test(
+        instance,
+        job_name="video_analysis_job",
+        tags={RUN_KEY_TAG: run_key(bucket, "cam3/done.mp4", etag)},
+    )
     instance.add_dynamic_partitions("videos", ["cam3/seen-by-the-old-sensor.mp4"])
     result = tick(instance, object_store, "cam3/deleted-long-ago.mp4")
     assert ListingCursor.loads(result.cursor).legacy_key is None
