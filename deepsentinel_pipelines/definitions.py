@@ -1,6 +1,9 @@
 """The single Definitions object of the DeepSentinel code location."""
 
+import os
+
 from dagster import Definitions, load_assets_from_modules, multiprocess_executor
+from dagster_k8s import k8s_job_executor
 
 from deepsentinel_pipelines.assets import detections, events, ingest, search
 from deepsentinel_pipelines.jobs import video_analysis_job
@@ -14,5 +17,8 @@ defs = Definitions(
     sensors=SENSORS,
     schedules=SCHEDULES,
     resources=build_resources(),
-    executor=multiprocess_executor.configured({"max_concurrent": 2}),
+    # Locally one process per step; in the cluster (Helm values) one Kubernetes Job per step.
+    executor=k8s_job_executor
+    if os.environ.get("DEEPSENTINEL_EXECUTOR") == "k8s"
+    else multiprocess_executor.configured({"max_concurrent": 2}),
 )

@@ -14,29 +14,13 @@ from deepsentinel_pipelines.db.video_rows import (
     set_video_fields,
 )
 from deepsentinel_pipelines.partitions import videos
+from deepsentinel_pipelines.rag.documents import embedding_text
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.embedder import Embedder
 from deepsentinel_pipelines.resources.llm import LanguageModel
 from deepsentinel_pipelines.timefmt import format_timestamp
 from deepsentinel_pipelines.video.summary import NotableEvent, VideoFacts, busiest_minute
 from deepsentinel_pipelines.video.types import NOTABLE_EVENT_TYPES
-
-
-def embedding_text(
-    camera: str,
-    video_id: str,
-    event_type: str,
-    start_s: float,
-    end_s: float,
-    zone: str | None,
-    description: str,
-) -> str:
-    """What is embedded for one event: its description with its video and time context."""
-    where = f" in zone {zone}" if zone else ""
-    return (
-        f"{event_type}{where} at {format_timestamp(start_s)}-{format_timestamp(end_s)} "
-        f"in video {video_id} (camera {camera}): {description}"
-    )
 
 
 @asset(partitions_def=videos, group_name=GROUP, kinds={"pgvector"}, deps=[events])

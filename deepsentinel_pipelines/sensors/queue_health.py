@@ -51,9 +51,7 @@ def cloudwatch_oldest_age(cloudwatch: Any, queue_name: str, now: datetime) -> fl
     return float(max(points, key=lambda p: p["Timestamp"])["Maximum"])
 
 
-def assess(
-    counts: dict[str, int], oldest_age_s: float, limit_s: float, dlq_name: str
-) -> list[str]:
+def assess(counts: dict[str, int], oldest_age_s: float, limit_s: float, dlq_name: str) -> list[str]:
     """The problems, in words; empty when healthy."""
     problems = []
     in_dlq = counts["dead_letter"] + counts["dead_letter_in_flight"]
@@ -72,7 +70,8 @@ def _oldest_age(
     if job_queue.endpoint_url is None:
         try:
             age = cloudwatch_oldest_age(
-                make_client("cloudwatch", None, job_queue.region), job_queue.queue_name,
+                make_client("cloudwatch", None, job_queue.region),
+                job_queue.queue_name,
                 datetime.fromtimestamp(now, tz=UTC),
             )
             if age is not None:
@@ -126,6 +125,8 @@ def queue_health_sensor(
         "status": status,
         "observed_at": now if events else state.get("observed_at", 0),
     }
-    summary = f"{status}: jobs {counts['jobs']} (+{counts['jobs_in_flight']} in flight), " \
+    summary = (
+        f"{status}: jobs {counts['jobs']} (+{counts['jobs_in_flight']} in flight), "
         f"DLQ {counts['dead_letter']}, oldest ~{age:.0f} s ({source})"
+    )
     return SensorResult(skip_reason=summary, cursor=json.dumps(cursor), asset_events=events)

@@ -67,8 +67,9 @@ def _delete(
         return False
 
 
-def _dead_letter(context: SensorEvaluationContext, job_queue: JobQueueResource,
-                 message: dict, reason: str) -> None:
+def _dead_letter(
+    context: SensorEvaluationContext, job_queue: JobQueueResource, message: dict, reason: str
+) -> None:
     job_queue.move_to_dead_letter(message, reason)
     context.log.warning(
         f"message {message['MessageId']} moved to {job_queue.dead_letter_queue_name}: {reason} "
@@ -76,8 +77,9 @@ def _dead_letter(context: SensorEvaluationContext, job_queue: JobQueueResource,
     )
 
 
-def _settle_pending(context: SensorEvaluationContext, client: Any, url: str,
-                    pending: list[dict]) -> int:
+def _settle_pending(
+    context: SensorEvaluationContext, client: Any, url: str, pending: list[dict]
+) -> int:
     """Delete last tick's messages whose runs now exist; return how many were deleted."""
     recorded = existing_run_keys(context.instance, [k for p in pending for k in p["run_keys"]])
     deleted = 0
@@ -164,7 +166,10 @@ def video_jobs_sqs_sensor(
     already = existing_run_keys(context.instance, wanted)
     requests = [
         video_run_request(
-            job.bucket, job.key, etag, "sqs",
+            job.bucket,
+            job.key,
+            etag,
+            "sqs",
             {"deepsentinel/message_id": message_id}
             | ({"deepsentinel/seed_video_id": job.video_id} if job.video_id else {}),
         )

@@ -64,7 +64,9 @@ def _s3_event(key: str, bucket: str = RAW, name: str = "ObjectCreated:Put") -> s
         (_s3_event("cam+1/my+clip%282%29.mp4"), RAW, "cam 1/my clip(2).mp4", "s3-event"),
         (
             json.dumps({"Type": "Notification", "Message": _s3_event("sns/a.mkv")}),
-            RAW, "sns/a.mkv", "s3-event",
+            RAW,
+            "sns/a.mkv",
+            "s3-event",
         ),
     ],
 )
@@ -98,8 +100,10 @@ def test_parse_job_message_without_jobs(body: str, ignored: str) -> None:
         (_s3_event("a.mp4", bucket="elsewhere"), "is not the raw videos bucket"),
         (json.dumps({"Records": []}), "non-empty list"),
         (json.dumps({"Records": [{"eventSource": "aws:sqs"}]}), "not an S3 event"),
-        (json.dumps({"Records": [{"eventSource": "aws:s3", "eventName": "ObjectCreated:Put"}]}),
-         "lacks"),
+        (
+            json.dumps({"Records": [{"eventSource": "aws:s3", "eventName": "ObjectCreated:Put"}]}),
+            "lacks",
+        ),
     ],
 )
 def test_parse_job_message_rejects(body: str, reason: str) -> None:
@@ -109,8 +113,12 @@ def test_parse_job_message_rejects(body: str, reason: str) -> None:
 
 
 def _obj(key: str, seconds: int, etag: str = "e", size: int = 10) -> dict:
-    return {"Key": key, "ETag": f'"{etag}"', "Size": size,
-            "LastModified": T0 + timedelta(seconds=seconds)}
+    return {
+        "Key": key,
+        "ETag": f'"{etag}"',
+        "Size": size,
+        "LastModified": T0 + timedelta(seconds=seconds),
+    }
 
 
 def test_select_new_objects_cap_and_cursor_round_trip() -> None:

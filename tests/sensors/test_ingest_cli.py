@@ -40,7 +40,8 @@ def test_upload_via_sqs_sends_the_seed_message(
     assert head["Metadata"] == {"camera": "gate"}
     [message] = job_queue.receive()
     assert json.loads(message["Body"]) == {
-        "video_id": "uploads/gate/clip.mp4", "s3_key": "uploads/gate/clip.mp4"
+        "video_id": "uploads/gate/clip.mp4",
+        "s3_key": "uploads/gate/clip.mp4",
     }
 
 
@@ -76,7 +77,9 @@ def test_backfill_dry_run_plans_without_changing_anything(
     with DagsterInstance.get() as instance:
         assert not instance.has_dynamic_partition("videos", f"{prefix}a.mp4")
         done = create_run_for_test(
-            instance, job_name="video_analysis_job", status=DagsterRunStatus.SUCCESS,
+            instance,
+            job_name="video_analysis_job",
+            status=DagsterRunStatus.SUCCESS,
             tags={"dagster/partition": f"{prefix}a.mp4"},
         )
         try:
@@ -102,11 +105,16 @@ def test_backfill_registers_and_launches_idempotently(
             assert code == 0, out
             assert "registered 2 partition(s), launched 2 run(s)" in out
             partitions = {"a.mp4", "b%2Cwith comma.mp4"}
-            assert {p for p in instance.get_dynamic_partitions("videos")
-                    if p.startswith(prefix)} == {prefix + p for p in partitions}
+            assert {
+                p for p in instance.get_dynamic_partitions("videos") if p.startswith(prefix)
+            } == {prefix + p for p in partitions}
             runs = instance.get_runs(
-                filters=RunsFilter(tags={"deepsentinel/source": "backfill",
-                                         "dagster/partition": [prefix + p for p in partitions]})
+                filters=RunsFilter(
+                    tags={
+                        "deepsentinel/source": "backfill",
+                        "dagster/partition": [prefix + p for p in partitions],
+                    }
+                )
             )
             assert len(runs) == 2
 

@@ -89,10 +89,12 @@ def test_cloudwatch_oldest_age_takes_the_latest_point() -> None:
     class FakeCloudWatch:
         def get_metric_statistics(self, **kwargs):
             assert kwargs["MetricName"] == "ApproximateAgeOfOldestMessage"
-            return {"Datapoints": [
-                {"Timestamp": datetime(2024, 1, 1, 0, 1, tzinfo=UTC), "Maximum": 40.0},
-                {"Timestamp": datetime(2024, 1, 1, 0, 2, tzinfo=UTC), "Maximum": 75.0},
-            ]}
+            return {
+                "Datapoints": [
+                    {"Timestamp": datetime(2024, 1, 1, 0, 1, tzinfo=UTC), "Maximum": 40.0},
+                    {"Timestamp": datetime(2024, 1, 1, 0, 2, tzinfo=UTC), "Maximum": 75.0},
+                ]
+            }
 
     now = datetime(2024, 1, 1, 0, 3, tzinfo=UTC)
     assert cloudwatch_oldest_age(FakeCloudWatch(), "video-jobs", now) == 75.0

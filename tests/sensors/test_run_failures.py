@@ -144,8 +144,9 @@ def test_log_excerpt_prefers_the_failed_step() -> None:
 
 
 def test_incident_text_is_bounded() -> None:
-    incident = Incident("r" * 36, "video_analysis_job", "cam/a.mp4", "detections",
-                        "E" * 100_000, "L" * 100_000)
+    incident = Incident(
+        "r" * 36, "video_analysis_job", "cam/a.mp4", "detections", "E" * 100_000, "L" * 100_000
+    )
     body = incident_body(incident, AlertConfig())
     assert len(body) < 65_536
     assert incident_title(incident).startswith("[DeepSentinel] video_analysis_job failed for")

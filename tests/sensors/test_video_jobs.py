@@ -17,8 +17,9 @@ from deepsentinel_pipelines.sensors.video_jobs import video_jobs_sqs_sensor
 class Harness:
     """Ticks the sensor like the daemon does, optionally recording its run requests."""
 
-    def __init__(self, instance: DagsterInstance, queue: JobQueueResource,
-                 store: ObjectStoreResource) -> None:
+    def __init__(
+        self, instance: DagsterInstance, queue: JobQueueResource, store: ObjectStoreResource
+    ) -> None:
         self.instance, self.queue, self.store = instance, queue, store
         self.cursor: str | None = None
 
@@ -38,7 +39,8 @@ class Harness:
 
     def record(self, request: RunRequest) -> None:
         create_run_for_test(
-            self.instance, job_name="video_analysis_job",
+            self.instance,
+            job_name="video_analysis_job",
             tags={**request.tags, "dagster/run_key": request.run_key},
         )
 
@@ -48,8 +50,10 @@ class Harness:
     def dead_letters(self) -> list[dict]:
         client = self.queue.client()
         return client.receive_message(
-            QueueUrl=self.queue.dead_letter_queue_url, MaxNumberOfMessages=10,
-            MessageAttributeNames=["All"], VisibilityTimeout=0,
+            QueueUrl=self.queue.dead_letter_queue_url,
+            MaxNumberOfMessages=10,
+            MessageAttributeNames=["All"],
+            VisibilityTimeout=0,
         ).get("Messages", [])
 
 
@@ -109,8 +113,11 @@ def test_same_message_twice_is_one_run(harness, s3) -> None:
 def test_run_launched_elsewhere_with_the_run_key_tag_counts(harness, s3) -> None:
     bucket = harness.store.raw_videos_bucket
     etag = put(s3, bucket, "cam5/cli.mp4")
-    create_run_for_test(harness.instance, job_name="video_analysis_job",
-                        tags={"deepsentinel/run_key": run_key(bucket, "cam5/cli.mp4", etag)})
+    create_run_for_test(
+        harness.instance,
+        job_name="video_analysis_job",
+        tags={"deepsentinel/run_key": run_key(bucket, "cam5/cli.mp4", etag)},
+    )
     harness.queue.send({"video_id": "c", "s3_key": "cam5/cli.mp4"})
     assert harness.tick().run_requests == []
     assert harness.counts()["jobs"] == harness.counts()["jobs_in_flight"] == 0
@@ -122,8 +129,10 @@ def test_s3_event_notification(harness, s3) -> None:
     record = {
         "eventSource": "aws:s3",
         "eventName": "ObjectCreated:Put",
-        "s3": {"bucket": {"name": bucket},
-               "object": {"key": "cam+3/event+clip.mp4", "eTag": etag, "size": 11}},
+        "s3": {
+            "bucket": {"name": bucket},
+            "object": {"key": "cam+3/event+clip.mp4", "eTag": etag, "size": 11},
+        },
     }
     harness.queue.send({"Records": [record]})
     [request] = harness.tick().run_requests

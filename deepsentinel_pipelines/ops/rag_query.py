@@ -1,0 +1,96 @@
+"""``rag_query_job``: answer one operator question in Dagster, with the evidence as metadata."""
+
+
+from typing import Any
+
+from dagster import Config, MetadataValue, OpExecutionContext, Out, job, op
+from pydantic import Field
+
+from deepsentinel_pipelines.rag.pipeline import AskResult, ask_with_resources
+from deepsentinel_pipelines.rag.retrieval import DEFAULT_TIMEOUT_MS
+from deepsentinel_pipelines.resources.database import PostgresResource
+from deepsentinel_pipelines.resources.embedder import Embedder
+from deepsentinel_pipelines.resources.llm import LanguageModel
+from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
+from deepsentinel_pipelines.resources.reranker import Reranker
+from deepsentinel_pipelines.timefmt import format_timestamp
+
+
+class RagQueryConfig(Config):
+    """What to ask, and where to look."""
+
+    question: str = Field(description="The operator's question, in plain words.")
+    video_ids: list[str] = Field(
+        default_factory=list, description="Videos to search; empty: those named, or all."
+    )
+    start_s: float | None = Field(default=None, description="Window start, seconds from start.")
+    end_s: float | None = Field(default=None, description="Window end, seconds from start.")
+    session_id: str | None = Field(default=None, description="QA session (UUID) to add to.")
+    statement_timeout_ms: int = Field(
+        default=DEFAULT_TIMEOUT_MS, description="statement_timeout of each read-only query."
+    )
+
+
+@op(out=Out(dict, description="The answer, cited events, SQL, session id and timings."))
+def rag_query(
+    context: OpExecutionContext,
+    config: RagQueryConfig,
+    database: PostgresResource,
+    object_store: ObjectStoreResource,
+    embedder: Embedder,
+    llm: LanguageModel,
+    reranker: Reranker,
+) -> dict[str, Any]:
+    """Answer the question from the events; the same code path as ``deepsentinel ask``."""
+    window = None
+    if config.start_s is not None or config.end_s is not None:
+        window = (config.start_s, config.end_s)
+    result = ask_with_resources(
+        {
+            "database": database,
+            "object_store": object_store,
+            "embedder": embedder,
+            "llm": llm,
+            "reranker": reranker,
+        },
+        config.question,
+        video_ids=config.video_ids,
+        window=window,
+        session_id=config.session_id,
+        source="dagster",
+        timeout_ms=config.statement_timeout_ms,
+    )
+    context.add_output_metadata(answer_metadata(result))
+    return result.as_json()
+
+
+def answer_metadata(result: AskResult) -> dict[str, Any]:
+    """What the run page shows: the answer, the cited events, the SQL, the session, timings."""
+    rows = ["| event | video | time | type | zone | highlight |", "|---|---|---|---|---|---|"]
+    for e in result.events:
+        link = f"[frame]({e.highlight_url})" if e.highlight_url else "-"
+        when = f"{format_timestamp(e.start_s)}–{format_timestamp(max(e.end_s, e.start_s))}"
+        rows.append(
+            f"| #{e.event_id} | {e.video_id} | {when} | {e.event_type} | {e.zone or '-'} | {link} |"
+        )
+    metadata: dict[str, Any] = {
+        "answer": MetadataValue.md(result.answer),
+        "cited_events": MetadataValue.md("\n".join(rows)),
+        "events": MetadataValue.json(result.as_json()["events"]),
+        "sql": MetadataValue.md(f"```sql\n{result.sql}\n```" if result.sql else "(none)"),
+        "session_id": MetadataValue.text(result.session_id),
+        "interaction_id": MetadataValue.int(result.interaction_id or 0),
+        "refused": MetadataValue.bool(result.refused),
+        "timings_ms": MetadataValue.json(result.timings_ms),
+    }
+    if result.count is not None:
+        metadata["count"] = MetadataValue.int(result.count)
+    if result.notes:
+        metadata["notes"] = MetadataValue.md("\n".join(f"- {n}" for n in result.notes))
+    return metadata
+
+
+@job(description="Answer one operator question from the events (run config: rag_query.config).")
+def rag_query_job() -> None:
+    """One op: :func:`rag_query`."""
+    rag_query()

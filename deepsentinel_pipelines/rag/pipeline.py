@@ -1,0 +1,644 @@
+"""Answer an operator's question from the events, citing the rows the answer rests on.
+
+One code path for the ``rag_query`` op and ``deepsentinel ask``:
+
+1. screen the question (:func:`screen_question`): hostile text is refused before anything runs;
+2. parse it (:func:`parse_question`) against the known videos and zones;
+3. the model may write SQL (Bedrock); it is validated and run read-only, and when it is rejected
+   or fails the reason is recorded and the built-in query stands alone;
+4. the built-in, parameterised SQL (:func:`build_event_sql`) gives the database's count and the
+   matching rows, validated and run read-only like any other SQL;
+5. pgvector search (HNSW, iterative scan, same filters) and full-text search rank candidates,
+   fused with reciprocal rank fusion, reranked from 30 to 5;
+6. the answer is composed from those rows only (:func:`compose_answer`), then handed to the
+   language model with the evidence (the local model returns it unchanged);
+7. the session and the interaction are saved (question, SQL, retrieved and cited ids, answer,
+   latencies), with the application's normal role, outside the read-only transactions.
+
+A question with no recognised filter (no event type, zone, video, time or count) has no exact
+match set; then retrieval alone decides, and only candidates whose embedding is close enough to
+the question (``min_similarity``) are cited, so an unrelated question gets "nothing matches".
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import uuid
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+import psycopg
+import sqlglot
+from psycopg import pq
+from sqlglot import exp
+
+from deepsentinel_pipelines.rag.answer import MAX_CITED, Answer, EventRow, compose_answer
+from deepsentinel_pipelines.rag.fusion import reciprocal_rank_fusion
+from deepsentinel_pipelines.rag.question import ParsedQuestion, Window, parse_question
+from deepsentinel_pipelines.rag.refusal import screen_question
+from deepsentinel_pipelines.rag.retrieval import (
+    DEFAULT_CANDIDATES,
+    DEFAULT_TIMEOUT_MS,
+    EventFilters,
+    QueryResult,
+    RerankDocument,
+    document_text,
+    event_row,
+    fetch_events,
+    fulltext_search,
+    mentioned_videos,
+    run_validated,
+    vector_search,
+    vocabulary,
+)
+from deepsentinel_pipelines.rag.sql_builder import build_event_sql
+from deepsentinel_pipelines.rag.sql_guard import ALLOWED_COLUMNS, UnsafeSQLError
+from deepsentinel_pipelines.timefmt import format_timestamp
+from deepsentinel_pipelines.video.types import EVENT_TYPES, ORIENTATIONS
+
+#: Events cited in an answer (the reranker's output size).
+DEFAULT_TOP_K = MAX_CITED
+#: Without a recognised filter, a candidate is relevant from this cosine similarity to the
+#: question on (tuned on the MiniLM fixture corpus; Titan vectors may want another value) ...
+DEFAULT_MIN_SIMILARITY = 0.35
+#: ... and only within this margin of the best candidate, so one clear match is not padded with
+#: whatever else is barely above the floor.
+RELATIVE_SIMILARITY_MARGIN = 0.1
+#: Rows of the listing query (the exact match set the retrievers are fused with).
+LISTING_LIMIT = 50
+
+# "What happened?", "list all events": every event in scope is the answer, not the closest ones.
+_OPEN_QUESTION = re.compile(
+    r"\b(?:what|anything|something)\s+(?:else\s+)?(?:has\s+|had\s+)?"
+    r"(?:happen(?:ed|s|ing)?|occur(?:red|s)?|went\s+on|going\s+on)\b"
+    r"|\b(?:all|every|list\s+(?:the\s+)?|show\s+(?:me\s+)?(?:the\s+)?)\s*events?\b"
+    r"|\beverything\b",
+    re.IGNORECASE,
+)
+_WHICH_VIDEOS = re.compile(
+    r"\b(?:which|what)\s+(?:videos?|clips?|cameras?|recordings?|footage)\b", re.IGNORECASE
+)
+
+ConnectFn = Callable[[], AbstractContextManager[psycopg.Connection]]
+PresignFn = Callable[[str], str]
+
+
+@dataclass
+class AskResult:
+    """The answer to one question and what it rests on.
+
+    Attributes:
+        question: The question as asked.
+        answer: The text for the operator.
+        events: The cited events, with presigned highlight URLs.
+        sql: The SQL that ran (validated text, parameters inlined for reading), or None.
+        session_id: The QA session (a UUID string).
+        interaction_id: The saved ``qa_interactions`` row, or None before saving.
+        timings_ms: Milliseconds per stage, and ``total``.
+        refused: The question was refused before anything ran.
+        count: The database's count of matching events (or people, for "how many people").
+        retrieved_ids: The fused candidates handed to the reranker.
+        notes: What the operator should know about how the answer was reached (for example a
+            rejected model query).
+    """
+
+    question: str
+    answer: str
+    events: list[EventRow] = field(default_factory=list)
+    sql: str | None = None
+    session_id: str = ""
+    interaction_id: int | None = None
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    refused: bool = False
+    count: int | None = None
+    retrieved_ids: list[int] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        """The object ``deepsentinel ask --json`` prints."""
+        return {
+            "answer": self.answer,
+            "events": [
+                {
+                    "event_id": e.event_id,
+                    "video_id": e.video_id,
+                    "type": e.event_type,
+                    "start_s": e.start_s,
+                    "end_s": e.end_s,
+                    "highlight": e.highlight_url,
+                }
+                for e in self.events
+            ],
+            "sql": self.sql,
+            "session_id": self.session_id,
+            "timings_ms": self.timings_ms,
+            "refused": self.refused,
+            "count": self.count,
+        }
+
+
+class _Stopwatch:
+    """Milliseconds per named stage."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.ms: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, stage: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            elapsed = (time.perf_counter() - start) * 1000
+            self.ms[stage] = round(self.ms.get(stage, 0.0) + elapsed, 2)
+
+    def total(self) -> dict[str, float]:
+        return {**self.ms, "total": round((time.perf_counter() - self.started) * 1000, 2)}
+
+
+def ask(
+    question: str,
+    *,
+    connect: ConnectFn,
+    embedder: Any,
+    llm: Any,
+    reranker: Any,
+    presign: PresignFn,
+    video_ids: Sequence[str] = (),
+    window: Window | None = None,
+    session_id: str | None = None,
+    source: str = "cli",
+    timeout_ms: int = DEFAULT_TIMEOUT_MS,
+    candidates: int = DEFAULT_CANDIDATES,
+    top_k: int = DEFAULT_TOP_K,
+    min_similarity: float = DEFAULT_MIN_SIMILARITY,
+) -> AskResult:
+    """Answer ``question`` from the events and save the interaction.
+
+    Args:
+        question: The operator's question.
+        connect: Opens a psycopg connection (a context manager), e.g.
+            ``PostgresResource.connection``; the connection is left outside any transaction.
+        embedder: An ``Embedder`` resource (``embed(texts) -> ndarray``).
+        llm: A ``LanguageModel`` resource (``write_sql`` and ``answer``).
+        reranker: A ``Reranker`` resource.
+        presign: Turns a highlight key into a URL.
+        video_ids: Videos to search; empty means those the question names, or all.
+        window: ``(start_s, end_s)`` in seconds (None for an open side); overrides the
+            question's own window.
+        session_id: A QA session to add to (a UUID string); a new one when None.
+        source: Who asked (``cli``, ``dagster``, ...), stored with a new session.
+        timeout_ms: ``statement_timeout`` of each read-only statement.
+        candidates: Candidates per retriever and into the reranker.
+        top_k: Events cited.
+        min_similarity: Relevance floor for questions without a recognised filter.
+
+    Returns:
+        The answer, the cited events and the saved interaction's ids and timings.
+
+    Raises:
+        ValueError: If ``session_id`` is not a UUID.
+    """
+    watch = _Stopwatch()
+    session = str(uuid.UUID(session_id)) if session_id else str(uuid.uuid4())
+    with connect() as conn:
+        if conn.info.transaction_status == pq.TransactionStatus.INTRANS:
+            conn.commit()  # e.g. the type look-ups of register_vector; nothing of ours yet
+        with watch("screen"):
+            reason = screen_question(question)
+        if reason is not None:
+            result = AskResult(
+                question=question,
+                answer=f"I did not run this question. {reason}",
+                session_id=session,
+                refused=True,
+            )
+        else:
+            result = _answer(
+                conn, question, embedder, llm, reranker, presign, list(video_ids), window,
+                watch, timeout_ms, candidates, top_k, min_similarity,
+            )
+            result.session_id = session
+        result.timings_ms = watch.total()
+        with watch("save"):
+            result.interaction_id = save_interaction(conn, result, source)
+        result.timings_ms["save"] = watch.ms["save"]
+    return result
+
+
+def _answer(
+    conn: psycopg.Connection,
+    question: str,
+    embedder: Any,
+    llm: Any,
+    reranker: Any,
+    presign: PresignFn,
+    video_ids: list[str],
+    window: Window | None,
+    watch: _Stopwatch,
+    timeout_ms: int,
+    candidates: int,
+    top_k: int,
+    min_similarity: float,
+) -> AskResult:
+    notes: list[str] = []
+    statements: list[str] = []
+
+    with watch("parse"):
+        known_videos, zones = vocabulary(conn, timeout_ms=timeout_ms)
+        parsed = parse_question(question, mentioned_videos(question, known_videos), zones)
+        filters = EventFilters.from_question(parsed, video_ids, window)
+    # The caller's scope (videos, window) narrows the search but says nothing about what is
+    # asked; only the question's own filters make its matches an exact set worth counting.
+    structured = (
+        parsed.is_count
+        or not EventFilters.from_question(parsed).is_empty
+        or _OPEN_QUESTION.search(question) is not None
+    )
+
+    model_ids: list[int] = []
+    with watch("model_sql"):
+        model_text = llm.write_sql(question, schema_description())
+    with watch("sql"):
+        model_sql, model_rows, note = _run_model_sql(conn, model_text, timeout_ms)
+        if model_sql is not None:
+            statements.append(model_sql)
+        if model_rows is not None:
+            model_ids = _event_ids(model_rows)
+        if note is not None:
+            notes.append(note)
+        facts = _BuiltIn()
+        if structured:
+            facts = _run_built_in_sql(conn, parsed, question, video_ids, window, timeout_ms)
+            statements.extend(facts.statements)
+    count, listing_ids, per_video = facts.count, facts.listing_ids, facts.per_video
+
+    vector_hits: list[tuple[int, float]] = []
+    text_hits: list[tuple[int, float]] = []
+    query_vector: np.ndarray | None = None
+    if not structured or (count or 0) > 0 or model_ids:
+        with watch("embed"):
+            query_vector = np.asarray(embedder.embed([question])[0], dtype=np.float32)
+        with watch("vector"):
+            vector_hits = vector_search(
+                conn, query_vector, filters, limit=candidates, timeout_ms=timeout_ms
+            )
+        with watch("fts"):
+            text_hits = fulltext_search(
+                conn, question, filters, limit=candidates, timeout_ms=timeout_ms
+            )
+
+    if structured:
+        # Cite only rows that meet the question's filters, so the text and the rows agree; the
+        # model's other rows still reach the answering model as evidence.
+        matching = {*listing_ids, *(i for i, _ in vector_hits), *(i for i, _ in text_hits)}
+        model_ids = [i for i in model_ids if i in matching]
+    with watch("fuse"):
+        fused = reciprocal_rank_fusion(
+            [[i for i, _ in vector_hits], [i for i, _ in text_hits], model_ids, listing_ids]
+        )
+        retrieved = [event_id for event_id, _ in fused[:candidates]]
+        found = fetch_events(conn, retrieved, timeout_ms=timeout_ms)
+        retrieved = [i for i in retrieved if i in found]
+        if not structured and query_vector is not None:
+            # Rows the model selected, and word matches that have no vector to judge, stay.
+            unembedded = {i for i, _ in text_hits if i in found and found[i][1] is None}
+            retrieved = _relevant(
+                retrieved, found, query_vector, min_similarity, always={*model_ids, *unembedded}
+            )
+
+    with watch("rerank"):
+        documents = [
+            RerankDocument(id=i, text=document_text(found[i][0]), vector=found[i][1])
+            for i in retrieved
+        ]
+        ranked = reranker.rerank(
+            question, documents, top_k, query_vector=query_vector, embedder=embedder
+        )
+        cited = [found[event_id][0] for event_id, _ in ranked]
+
+    with watch("answer"):
+        cited = [
+            replace(row, highlight_url=presign(row.highlight_key)) if row.highlight_key else row
+            for row in cited
+        ]
+        if structured:
+            draft = compose_answer(parsed, cited, count=count, window=window, video_ids=video_ids)
+            text = draft.text + _videos_sentence(per_video)
+        else:
+            draft = _semantic_answer(cited)
+            text = draft.text
+        # Only what the text cites is returned as evidence (a count of 0 cites nothing).
+        cited = [row for row in cited if row.event_id in draft.cited_event_ids]
+        evidence = _evidence(count, cited, model_rows, statements, text)
+        answer = llm.answer(question, evidence, text)
+
+    return AskResult(
+        question=question,
+        answer=answer,
+        events=cited,
+        sql=";\n".join(statements) if statements else None,
+        count=count,
+        retrieved_ids=retrieved,
+        notes=notes,
+    )
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+@dataclass
+class _BuiltIn:
+    """What the parser's parameterised SQL found."""
+
+    count: int | None = None
+    listing_ids: list[int] = field(default_factory=list)
+    per_video: list[tuple[str, int]] = field(default_factory=list)
+    statements: list[str] = field(default_factory=list)
+
+
+def _run_model_sql(
+    conn: psycopg.Connection, model_text: str | None, timeout_ms: int
+) -> tuple[str | None, QueryResult | None, str | None]:
+    """Validate and run the model's SQL: ``(validated text, rows, note on failure)``."""
+    if not model_text:
+        return None, None, None
+    try:
+        validated, rows = run_validated(conn, model_text, None, timeout_ms)
+    except UnsafeSQLError as err:
+        return None, None, (
+            f"The model's SQL was rejected ({err.reason}); the built-in query was used instead."
+        )
+    except psycopg.Error as err:
+        return None, None, (
+            f"The model's SQL failed in the database ({_first_line(err)}); "
+            "the built-in query was used instead."
+        )
+    return validated, rows, None
+
+
+def _run_built_in_sql(
+    conn: psycopg.Connection,
+    parsed: ParsedQuestion,
+    question: str,
+    video_ids: Sequence[str],
+    window: Window | None,
+    timeout_ms: int,
+) -> _BuiltIn:
+    """The database's count, the matching rows (by time) and, for "which videos", per video."""
+    facts = _BuiltIn()
+    count_sql, count_params = build_event_sql(parsed, video_ids, window, count=True)
+    text, rows = run_validated(conn, count_sql, count_params, timeout_ms)
+    facts.statements.append(_inline(conn, text, count_params))
+    facts.count = int(rows.rows[0][0])
+    if facts.count == 0:
+        return facts
+    sql, params = build_event_sql(parsed, video_ids, window, count=False, limit=LISTING_LIMIT)
+    text, rows = run_validated(conn, sql, params, timeout_ms)
+    facts.statements.append(_inline(conn, text, params))
+    facts.listing_ids = [event_row(r).event_id for r in rows.rows]
+    if _WHICH_VIDEOS.search(question):
+        sql = per_video_sql(count_sql)
+        text, rows = run_validated(conn, sql, count_params, timeout_ms)
+        facts.statements.append(_inline(conn, text, count_params))
+        facts.per_video = [(str(v), int(n)) for v, n in rows.rows]
+    return facts
+
+
+def schema_description() -> str:
+    """The views, columns and vocabulary a model may write SQL against."""
+    lines = [
+        f"qa.{view}({', '.join(f'{name} {kind}' for name, kind in columns.items())})"
+        for view, columns in ALLOWED_COLUMNS.items()
+    ]
+    lines.append("Times (start_s, end_s, first_s, last_s, duration_s) are seconds from the "
+                 "start of the video.")
+    lines.append(f"event_type is one of: {', '.join(EVENT_TYPES)}.")
+    lines.append("For orientation events, attributes->>'orientation' is one of: "
+                 f"{', '.join(ORIENTATIONS)}.")
+    lines.append("People are distinct (video_id, track_id) pairs.")
+    return "\n".join(lines)
+
+
+def per_video_sql(count_sql: str) -> str:
+    """Turn the builder's counting query into one count per video (same filters)."""
+    tree = sqlglot.parse_one(count_sql, read="postgres")
+    source = tree.args.get("from_") or tree.args.get("from")
+    if not isinstance(tree, exp.Select) or source is None:
+        raise ValueError("expected the builder's counting SELECT")
+    alias = source.this.alias_or_name
+    column = exp.column("video_id", table=alias)
+    tree = tree.select(column, exp.alias_(exp.Count(this=exp.Star()), "n"), append=False)
+    tree = tree.group_by(column.copy()).order_by(exp.column("video_id", table=alias))
+    return tree.sql(dialect="postgres")
+
+
+def _inline(conn: psycopg.Connection, sql: str, params: Mapping[str, Any] | None) -> str:
+    """The statement with its parameters as literals, for reading (it is not executed)."""
+    if not params:
+        return sql
+    return psycopg.ClientCursor(conn).mogrify(sql, params)
+
+
+def _event_ids(result: QueryResult) -> list[int]:
+    if "event_id" not in result.columns:
+        return []
+    index = result.columns.index("event_id")
+    ids = []
+    for row in result.rows:
+        value = row[index]
+        if isinstance(value, int) and not isinstance(value, bool):
+            ids.append(value)
+    return list(dict.fromkeys(ids))
+
+
+def _relevant(
+    ids: Sequence[int],
+    found: Mapping[int, tuple[EventRow, np.ndarray | None]],
+    query_vector: np.ndarray,
+    min_similarity: float,
+    always: set[int],
+) -> list[int]:
+    """Candidates close enough to the question: above the floor and near the best one."""
+    similarity = {
+        i: _cosine(vector, query_vector)
+        for i in ids
+        if (vector := found[i][1]) is not None
+    }
+    best = max(similarity.values(), default=0.0)
+    floor = max(min_similarity, best - RELATIVE_SIMILARITY_MARGIN)
+    return [i for i in ids if i in always or similarity.get(i, -1.0) >= floor]
+
+
+def _cosine(a: np.ndarray, b: np.ndarray) -> float:
+    denominator = float(np.linalg.norm(a) * np.linalg.norm(b))
+    return float(np.dot(a, b)) / denominator if denominator else 0.0
+
+
+def _cite(row: EventRow) -> str:
+    start = format_timestamp(row.start_s)
+    end = format_timestamp(max(row.end_s, row.start_s))
+    when = start if start == end else f"{start}–{end}"
+    text = f"event #{row.event_id} in {row.video_id} at {when}"
+    text += f", {row.event_type.replace('_', ' ')}"
+    if row.zone:
+        text += f", zone {row.zone}"
+    description = " ".join(row.description.split()).rstrip(".")
+    return text + (f" ({description})" if description else "")
+
+
+def _semantic_answer(cited: Sequence[EventRow]) -> Answer:
+    """Answer a question without a recognised filter: the closest events, or nothing."""
+    if not cited:
+        return Answer(
+            text="Nothing in the recorded events matches this question: no event type, zone, "
+            "video or time in it was recognised, and no event description is close to it."
+        )
+    items = "; ".join(_cite(row) for row in cited)
+    return Answer(
+        text="No event type, zone, video or time was recognised in the question; the events "
+        f"whose descriptions are closest to it are: {items}.",
+        cited_event_ids=tuple(row.event_id for row in cited),
+    )
+
+
+def _videos_sentence(per_video: Sequence[tuple[str, int]]) -> str:
+    if not per_video:
+        return ""
+    parts = ", ".join(f"{video} ({n})" for video, n in per_video)
+    return f" Videos: {parts}."
+
+
+def _evidence(
+    count: int | None,
+    cited: Sequence[EventRow],
+    model_rows: QueryResult | None,
+    statements: Sequence[str],
+    draft: str,
+) -> str:
+    """What the language model may use: the count, the cited rows, the model's rows, the draft."""
+    lines: list[str] = []
+    if count is not None:
+        lines.append(f"Database count of matching rows: {count}")
+    lines.append("Events (id | video | start-end | type | zone | description | highlight):")
+    for row in cited:
+        lines.append(
+            f"#{row.event_id} | {row.video_id} | {format_timestamp(row.start_s)}-"
+            f"{format_timestamp(max(row.end_s, row.start_s))} | {row.event_type} | "
+            f"{row.zone or '-'} | {row.description} | {row.highlight_url or '-'}"
+        )
+    if not cited:
+        lines.append("(none)")
+    if model_rows is not None:
+        lines.append(f"Rows of your SQL ({', '.join(model_rows.columns)}):")
+        lines.extend(json.dumps(list(r), default=str) for r in model_rows.rows[:50])
+    lines.append("SQL that ran:")
+    lines.extend(statements or ["(none)"])
+    lines.append(f"Draft answer (built only from these rows): {draft}")
+    return "\n".join(lines)
+
+
+def _first_line(err: Exception) -> str:
+    text = str(err).strip().splitlines()
+    return text[0][:200] if text else type(err).__name__
+
+
+def save_interaction(conn: psycopg.Connection, result: AskResult, source: str) -> int:
+    """Store the session (once) and the interaction; return the interaction's id.
+
+    The SQL column keeps the notes (e.g. why a model query was rejected) as leading comments.
+    """
+    sql = result.sql
+    if result.notes:
+        sql = "\n".join(f"-- {note}" for note in result.notes) + ("\n" + sql if sql else "")
+    with conn.transaction():
+        conn.execute(
+            "INSERT INTO qa_sessions (session_id, source) VALUES (%s, %s) "
+            "ON CONFLICT (session_id) DO NOTHING",
+            (result.session_id, source),
+        )
+        row = conn.execute(
+            """INSERT INTO qa_interactions
+                   (session_id, question, sql, retrieved_ids, cited_ids, answer, refused,
+                    latencies_ms)
+               VALUES (%s, %s, %s, %s, %s, %s, %s, %s::jsonb)
+               RETURNING interaction_id""",
+            (
+                result.session_id,
+                result.question,
+                sql,
+                list(result.retrieved_ids),
+                [e.event_id for e in result.events],
+                result.answer,
+                result.refused,
+                json.dumps(result.timings_ms),
+            ),
+        ).fetchone()
+    return int(row[0])
+
+
+# --- the resources' side, shared by the op and the CLI ------------------------------------------
+
+
+def presigner(object_store: Any) -> PresignFn:
+    """Presigned GET URLs for highlight keys, with one S3 client (signing is local)."""
+    client = object_store.client()
+    bucket = object_store.highlights_bucket
+
+    def presign(key: str) -> str:
+        return client.generate_presigned_url(
+            "get_object", Params={"Bucket": bucket, "Key": key}, ExpiresIn=3600
+        )
+
+    return presign
+
+
+def ask_with_resources(
+    resources: Mapping[str, Any] | Any,
+    question: str,
+    *,
+    video_ids: Sequence[str] = (),
+    window: Window | None = None,
+    session_id: str | None = None,
+    source: str = "cli",
+    timeout_ms: int = DEFAULT_TIMEOUT_MS,
+) -> AskResult:
+    """Run :func:`ask` with initialised resources, the path the op and the CLI share.
+
+    Args:
+        resources: ``database``, ``object_store``, ``embedder``, ``llm`` and ``reranker``, as a
+            mapping or as attributes (what ``dagster.build_resources`` yields).
+        question: The operator's question.
+        video_ids: Videos to search (empty: those the question names, or all).
+        window: ``(start_s, end_s)`` overriding the question's window.
+        session_id: A session to add to, or None for a new one.
+        source: Stored with a new session.
+        timeout_ms: ``statement_timeout`` of each read-only statement.
+
+    Returns:
+        The :class:`AskResult`.
+    """
+
+    def get(name: str) -> Any:
+        return resources[name] if isinstance(resources, Mapping) else getattr(resources, name)
+
+    return ask(
+        question,
+        connect=get("database").connection,
+        embedder=get("embedder"),
+        llm=get("llm"),
+        reranker=get("reranker"),
+        presign=presigner(get("object_store")),
+        video_ids=video_ids,
+        window=window,
+        session_id=session_id,
+        source=source,
+        timeout_ms=timeout_ms,
+    )
+

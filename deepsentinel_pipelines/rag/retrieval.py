@@ -1,0 +1,557 @@
+"""Read-only retrieval over the ``qa`` views: guarded SQL, pgvector search and full-text search.
+
+Every statement of the question-answering path, written by a model, by the question parser or by
+this module, runs through :func:`run_readonly`: a ``READ ONLY`` transaction, the
+``deepsentinel_reader`` role (``SELECT`` on the ``qa`` views and nothing else) and a
+``statement_timeout``, always rolled back. The statement is sent with the extended query protocol,
+so the server itself refuses stacked statements (``SELECT 1; DROP ...``) even if a caller skipped
+:func:`deepsentinel_pipelines.rag.sql_guard.validate_sql`.
+
+The application connects as a superuser, and a superuser's session may ``SET ROLE`` back to
+itself: ``set_config('role', 'postgres', ...)`` inside a query does succeed. It cannot help that
+query, though, because table and function privileges are checked when the executor starts, as the
+reader; and no later statement runs in that transaction, which is rolled back. The guard's function
+allow-list keeps ``set_config`` out of model SQL in the first place.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import struct
+from collections.abc import Mapping, Sequence
+from contextlib import suppress
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import psycopg
+from psycopg import pq
+from psycopg import sql as pgsql
+
+from deepsentinel_pipelines.rag.answer import EventRow
+from deepsentinel_pipelines.rag.question import ParsedQuestion, Window
+from deepsentinel_pipelines.rag.sql_builder import EVENT_COLUMNS
+from deepsentinel_pipelines.rag.sql_guard import validate_sql
+from deepsentinel_pipelines.timefmt import format_timestamp
+
+#: The role every question-answering statement runs as (see migration 0003).
+READER_ROLE = "deepsentinel_reader"
+#: Default ``statement_timeout`` of one statement, in milliseconds.
+DEFAULT_TIMEOUT_MS = 2_000
+#: Candidates each retriever returns (and the reranker's input size).
+DEFAULT_CANDIDATES = 30
+#: ``hnsw.ef_search`` for filtered vector search: the candidate list per scan step.
+DEFAULT_EF_SEARCH = 100
+#: ``hnsw.max_scan_tuples``: how far pgvector's iterative scan may walk before it gives up (a
+#: brake on very selective filters; the btree indexes usually win those plans anyway).
+DEFAULT_MAX_SCAN_TUPLES = 40_000
+#: Rows fetched per round trip when streaming a result.
+_STREAM_ROWS = 500
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """Rows of one read-only statement.
+
+    Attributes:
+        columns: Column names, in order.
+        rows: The rows, as tuples.
+    """
+
+    columns: tuple[str, ...]
+    rows: list[tuple[Any, ...]]
+
+
+def run_readonly(
+    conn: psycopg.Connection,
+    sql: str,
+    params: Mapping[str, Any] | Sequence[Any] | None = None,
+    timeout_ms: int = DEFAULT_TIMEOUT_MS,
+    *,
+    settings: Mapping[str, str] | None = None,
+    binary: bool = False,
+) -> QueryResult:
+    """Run one statement read-only, as ``deepsentinel_reader``, with a ``statement_timeout``.
+
+    The transaction is ``BEGIN READ ONLY``; ``statement_timeout``, then ``settings`` (for example
+    pgvector's ``hnsw.*``), then ``ROLE`` are set with ``SET LOCAL`` semantics, the statement runs,
+    and the transaction is rolled back whatever happened, so nothing it did survives.
+
+    Args:
+        conn: A connection outside any transaction (its ``autocommit`` setting is restored).
+        sql: One statement. For model-written SQL this must be the text
+            :func:`~deepsentinel_pipelines.rag.sql_guard.validate_sql` returned, with
+            ``params=None`` (then ``%`` is not a placeholder).
+        params: psycopg parameters for ``%(name)s``/``%s`` placeholders, or None.
+        timeout_ms: ``statement_timeout`` in milliseconds (at least 1).
+        settings: Extra ``name -> value`` settings, applied with ``set_config(..., true)``.
+        binary: Ask for binary results (for vectors: no text parsing).
+
+    Returns:
+        The columns and rows.
+
+    Raises:
+        psycopg.ProgrammingError: If ``conn`` is inside a transaction.
+        psycopg.Error: What the server says: ``InsufficientPrivilege`` for anything outside the
+            views, ``ReadOnlySqlTransaction`` for writes, ``QueryCanceled`` on timeout,
+            ``SyntaxError`` for several statements.
+    """
+    if conn.info.transaction_status != pq.TransactionStatus.IDLE:
+        raise psycopg.ProgrammingError(
+            "run_readonly needs a connection outside a transaction (commit or roll back first)"
+        )
+    timeout = max(1, int(timeout_ms))
+    saved_autocommit = conn.autocommit
+    # In autocommit mode psycopg sends no implicit BEGIN, so ours is the one that counts.
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cur:
+            # One round trip (simple protocol, no parameters): BEGIN, the settings, the role.
+            cur.execute(_setup_sql(timeout, settings or {}))
+            try:
+                # stream() always uses the extended protocol: one statement, or a server error.
+                size = _STREAM_ROWS if pq.version() >= 170000 else 1
+                rows = [tuple(row) for row in cur.stream(sql, params, binary=binary, size=size)]
+                columns = tuple(col.name for col in cur.description or ())
+            except BaseException:
+                if not conn.closed:
+                    with suppress(psycopg.Error):
+                        conn.execute("ROLLBACK")
+                raise
+            cur.execute("ROLLBACK")
+    finally:
+        if not conn.closed and conn.info.transaction_status == pq.TransactionStatus.IDLE:
+            conn.autocommit = saved_autocommit
+    return QueryResult(columns=columns, rows=rows)
+
+
+def _setup_sql(timeout_ms: int, settings: Mapping[str, str]) -> pgsql.Composed:
+    parts = [
+        pgsql.SQL("BEGIN READ ONLY"),
+        pgsql.SQL("SET LOCAL statement_timeout = {}").format(pgsql.Literal(int(timeout_ms))),
+        *(
+            pgsql.SQL("SELECT set_config({}, {}, true)").format(
+                pgsql.Literal(str(name)), pgsql.Literal(str(value))
+            )
+            for name, value in settings.items()
+        ),
+        pgsql.SQL("SET LOCAL ROLE {}").format(pgsql.Identifier(READER_ROLE)),
+    ]
+    return pgsql.SQL("; ").join(parts)
+
+
+@functools.lru_cache(maxsize=512)
+def cached_validate(text: str, limit: int) -> str:
+    """Memoised :func:`validate_sql`.
+
+    The guard is pure, and the builder's SQL text repeats (the values travel as parameters), so
+    parsing and qualifying the same text again would only cost time.
+    """
+    return validate_sql(text, limit=limit)
+
+
+def run_validated(
+    conn: psycopg.Connection,
+    sql_text: str,
+    params: Mapping[str, Any] | None = None,
+    timeout_ms: int = DEFAULT_TIMEOUT_MS,
+    *,
+    limit: int = 200,
+) -> tuple[str, QueryResult]:
+    """Validate ``sql`` with the guard, then run the text the guard returned read-only.
+
+    Args:
+        conn: A connection outside any transaction.
+        sql_text: A SELECT over the ``qa`` views (built by the parser's builder, or
+            model-written).
+        params: The builder's parameters, or None for model-written SQL.
+        timeout_ms: ``statement_timeout`` in milliseconds.
+        limit: Most rows (the guard adds or lowers ``LIMIT``).
+
+    Returns:
+        The validated text that ran, and its rows.
+
+    Raises:
+        deepsentinel_pipelines.rag.sql_guard.UnsafeSQLError: If the guard rejects the SQL.
+        psycopg.Error: If the database refuses or fails the statement.
+    """
+    validated = cached_validate(sql_text, limit)
+    return validated, run_readonly(conn, validated, params, timeout_ms)
+
+
+@dataclass(frozen=True)
+class RerankDocument:
+    """One candidate for a reranker.
+
+    Attributes:
+        id: The event id.
+        text: What the event says (:func:`document_text`), for text rerankers.
+        vector: Its stored unit-length embedding, if any, for the local reranker.
+    """
+
+    id: int
+    text: str
+    vector: np.ndarray | None = None
+
+
+# --- filters shared by vector and full-text search ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class EventFilters:
+    """Restrictions on ``qa.events``, the same ones :func:`build_event_sql` applies.
+
+    Attributes:
+        video_ids: Videos to search; empty for all.
+        event_types: Event types; empty for all.
+        zones: Zone names, compared case-insensitively; empty for all.
+        orientation: For orientation events, the orientation asked about.
+        start_s: Events ending at or after this time (overlap), or None.
+        end_s: Events starting at or before this time (overlap), or None.
+        relative_to_end: ``start_s``/``end_s`` are offsets from each video's end.
+    """
+
+    video_ids: tuple[str, ...] = ()
+    event_types: tuple[str, ...] = ()
+    zones: tuple[str, ...] = ()
+    orientation: str | None = None
+    start_s: float | None = None
+    end_s: float | None = None
+    relative_to_end: bool = False
+
+    @classmethod
+    def from_question(
+        cls, parsed: ParsedQuestion, video_ids: Sequence[str] = (), window: Window | None = None
+    ) -> EventFilters:
+        """The filters :func:`build_event_sql` would apply for the same arguments."""
+        if window is None and parsed.relative_to_end:
+            start, end, relative = parsed.start_s, parsed.end_s, True
+        else:
+            start, end = window if window is not None else (parsed.start_s, parsed.end_s)
+            relative = False
+        return cls(
+            video_ids=tuple(video_ids) or parsed.video_ids,
+            event_types=parsed.event_types,
+            zones=tuple(z.lower() for z in parsed.zones),
+            orientation=parsed.orientation,
+            start_s=start,
+            end_s=end,
+            relative_to_end=relative,
+        )
+
+    @property
+    def is_empty(self) -> bool:
+        """True when nothing is restricted."""
+        return not (
+            self.video_ids or self.event_types or self.zones or self.orientation is not None
+            or self.start_s is not None or self.end_s is not None
+        )
+
+    def sql(self) -> tuple[str, list[str], dict[str, Any]]:
+        """``(join, conditions, params)`` over ``qa.events AS e`` (params prefixed ``f_``)."""
+        conditions: list[str] = []
+        params: dict[str, Any] = {}
+        join = ""
+        if self.event_types:
+            conditions.append("e.event_type = ANY(%(f_types)s)")
+            params["f_types"] = list(self.event_types)
+        if self.video_ids:
+            conditions.append("e.video_id = ANY(%(f_videos)s)")
+            params["f_videos"] = list(self.video_ids)
+        if self.zones:
+            conditions.append("lower(e.zone) = ANY(%(f_zones)s)")
+            params["f_zones"] = list(self.zones)
+        if self.orientation is not None:
+            conditions.append(
+                "(e.event_type <> 'orientation' OR e.attributes ->> 'orientation' = %(f_orient)s)"
+            )
+            params["f_orient"] = self.orientation
+        if self.relative_to_end:
+            join = " JOIN qa.videos AS v ON v.video_id = e.video_id"
+            start_expr, end_expr = "v.duration_s + %(f_start)s", "v.duration_s + %(f_end)s"
+        else:
+            start_expr, end_expr = "%(f_start)s", "%(f_end)s"
+        if self.start_s is not None:
+            conditions.append(f"e.end_s >= {start_expr}")
+            params["f_start"] = float(self.start_s)
+        if self.end_s is not None:
+            conditions.append(f"e.start_s <= {end_expr}")
+            params["f_end"] = float(self.end_s)
+        return join, conditions, params
+
+
+def _where(conditions: Sequence[str]) -> str:
+    return (" WHERE " + " AND ".join(conditions)) if conditions else ""
+
+
+# --- the retrievers -----------------------------------------------------------------------------
+
+
+def vector_search(
+    conn: psycopg.Connection,
+    query_vector: np.ndarray,
+    filters: EventFilters = EventFilters(),
+    *,
+    limit: int = DEFAULT_CANDIDATES,
+    timeout_ms: int = DEFAULT_TIMEOUT_MS,
+    ef_search: int = DEFAULT_EF_SEARCH,
+    max_scan_tuples: int = DEFAULT_MAX_SCAN_TUPLES,
+    iterative_scan: str = "relaxed_order",
+    settings: Mapping[str, str] | None = None,
+) -> list[tuple[int, float]]:
+    """Nearest events by cosine distance, filtered, through the HNSW index.
+
+    With a filter, a plain HNSW scan returns ``ef_search`` neighbours and *then* filters them, so
+    a selective filter silently leaves fewer than ``limit`` rows, often none. pgvector 0.8's
+    iterative scan (``hnsw.iterative_scan = relaxed_order``) keeps scanning until ``limit`` rows
+    pass the filter; relaxed order may swap near-equal neighbours, so the outer query re-sorts.
+
+    Args:
+        conn: A connection outside any transaction.
+        query_vector: The question's embedding (unit length, the column's dimension).
+        filters: Restrictions on the events.
+        limit: Most events returned.
+        timeout_ms: ``statement_timeout`` in milliseconds.
+        ef_search: ``hnsw.ef_search``.
+        max_scan_tuples: ``hnsw.max_scan_tuples``.
+        iterative_scan: ``hnsw.iterative_scan``: ``relaxed_order``, ``strict_order`` or ``off``.
+        settings: More settings for the statement (planner switches when measuring).
+
+    Returns:
+        ``(event_id, cosine distance)``, nearest first.
+    """
+    sql, params = vector_search_query(query_vector, filters, limit)
+    if iterative_scan not in ("relaxed_order", "strict_order", "off"):
+        raise ValueError(f"iterative_scan is relaxed_order, strict_order or off: {iterative_scan}")
+    hnsw = {
+        "hnsw.iterative_scan": iterative_scan,
+        "hnsw.ef_search": str(int(ef_search)),
+        "hnsw.max_scan_tuples": str(int(max_scan_tuples)),
+        **(settings or {}),
+    }
+    result = run_readonly(conn, sql, params, timeout_ms, settings=hnsw, binary=True)
+    return [(int(event_id), float(distance)) for event_id, distance in result.rows]
+
+
+def vector_search_query(
+    query_vector: np.ndarray, filters: EventFilters, limit: int
+) -> tuple[str, dict[str, Any]]:
+    """The SQL and parameters of :func:`vector_search` (for ``EXPLAIN``)."""
+    join, conditions, params = filters.sql()
+    conditions = ["e.embedding IS NOT NULL", *conditions]
+    # Sent as text and cast, so the connection needs no pgvector adapters registered.
+    params.update(qv=vector_literal(query_vector), k=int(limit))
+    sql = (
+        "WITH hits AS MATERIALIZED ("
+        f"SELECT e.event_id, e.embedding <=> %(qv)s::vector AS distance FROM qa.events AS e{join}"
+        f"{_where(conditions)} ORDER BY e.embedding <=> %(qv)s::vector LIMIT %(k)s) "
+        "SELECT event_id, distance FROM hits ORDER BY distance, event_id"
+    )
+    return sql, params
+
+
+#: Words left out of full-text queries: besides English stop words (the ``english`` config
+#: drops those), words that every event description has ("Person 3 ... zone ... at 01:15") or
+#: that only frame a question. They carry no signal, and one of them OR-ed into the query
+#: would make PostgreSQL rank every event.
+FULLTEXT_SKIP_WORDS: frozenset[str] = frozenset(
+    {
+        "or", "and", "person", "persons", "people", "someone", "somebody", "anyone", "anybody",
+        "everyone", "everybody", "who", "man", "woman", "men", "women", "frame", "zone", "zones",
+        "video", "videos", "clip", "clips", "camera", "cameras", "footage", "event", "events",
+        "happen", "happened", "happening", "show", "shows", "see", "seen", "time", "times",
+        "minute", "minutes", "min", "mins", "second", "seconds", "sec", "secs", "hour", "hours",
+        "many", "much", "count", "number", "last", "first", "start", "end", "did", "does",
+        "was", "were", "there", "any", "near", "around", "after", "before", "between",
+    }
+)  # fmt: skip
+
+
+def websearch_text(question: str) -> str:
+    """The question as an OR of its informative words for ``websearch_to_tsquery``.
+
+    ``websearch_to_tsquery`` ANDs words, and a whole question ("did anyone fall between minute 1
+    and 2?") never matches one event's text; OR-ing them lets ``ts_rank`` prefer events that share
+    more words. Numbers (times, track numbers) and :data:`FULLTEXT_SKIP_WORDS` are left out; the
+    parser turns times into filters. Quotes and ``-`` (phrase and NOT in websearch syntax) go
+    with the rest of the punctuation.
+    """
+    words = [
+        w
+        for w in re.findall(r"[a-z0-9]+", question.lower())
+        if w not in FULLTEXT_SKIP_WORDS and not w.isdigit()
+    ]
+    return " or ".join(dict.fromkeys(words))
+
+
+def fulltext_search(
+    conn: psycopg.Connection,
+    question: str,
+    filters: EventFilters = EventFilters(),
+    *,
+    limit: int = DEFAULT_CANDIDATES,
+    timeout_ms: int = DEFAULT_TIMEOUT_MS,
+) -> list[tuple[int, float]]:
+    """Events whose ``search_text`` matches words of the question, best ``ts_rank`` first.
+
+    Args:
+        conn: A connection outside any transaction.
+        question: The operator's question.
+        filters: Restrictions on the events.
+        limit: Most events returned.
+        timeout_ms: ``statement_timeout`` in milliseconds.
+
+    Returns:
+        ``(event_id, rank)``, best first; empty when the question has no searchable word.
+    """
+    text = websearch_text(question)
+    if not text:
+        return []
+    join, conditions, params = filters.sql()
+    conditions = ["e.search_text @@ q.query", *conditions]
+    params.update(text=text, k=int(limit))
+    sql = (
+        "SELECT e.event_id, ts_rank(e.search_text, q.query) AS rank "
+        f"FROM websearch_to_tsquery('english', %(text)s) AS q(query), qa.events AS e{join}"
+        f"{_where(conditions)} ORDER BY rank DESC, e.event_id LIMIT %(k)s"
+    )
+    result = run_readonly(conn, sql, params, timeout_ms)
+    return [(int(event_id), float(rank)) for event_id, rank in result.rows]
+
+
+def fetch_events(
+    conn: psycopg.Connection,
+    event_ids: Sequence[int],
+    *,
+    timeout_ms: int = DEFAULT_TIMEOUT_MS,
+) -> dict[int, tuple[EventRow, np.ndarray | None]]:
+    """The rows (and stored embeddings) of the given events.
+
+    Args:
+        conn: A connection outside any transaction.
+        event_ids: Events to fetch; unknown ids are left out.
+        timeout_ms: ``statement_timeout`` in milliseconds.
+
+    Returns:
+        ``event_id -> (EventRow, embedding or None)``.
+    """
+    if not event_ids:
+        return {}
+    columns = ", ".join(f"e.{c}" for c in EVENT_COLUMNS)
+    sql = f"SELECT {columns}, e.embedding FROM qa.events AS e WHERE e.event_id = ANY(%(ids)s)"
+    result = run_readonly(
+        conn, sql, {"ids": [int(i) for i in event_ids]}, timeout_ms, binary=True
+    )
+    found: dict[int, tuple[EventRow, np.ndarray | None]] = {}
+    for row in result.rows:
+        event = event_row(row[:-1])
+        found[event.event_id] = (event, _as_array(row[-1]))
+    return found
+
+
+def vector_literal(vector: np.ndarray | Sequence[float]) -> str:
+    """A pgvector text literal (``[0.1,0.2,...]``)."""
+    values = np.asarray(vector, dtype=np.float32).ravel()
+    return "[" + ",".join(repr(float(v)) for v in values) + "]"
+
+
+def _as_array(value: Any) -> np.ndarray | None:
+    """A binary-loaded vector as float32: a pgvector ``Vector``, or raw bytes without adapters."""
+    if value is None:
+        return None
+    if hasattr(value, "to_numpy"):
+        return np.asarray(value.to_numpy(), dtype=np.float32)
+    data = bytes(value)
+    (dim,) = struct.unpack_from(">H", data)
+    return np.frombuffer(data, dtype=">f4", count=dim, offset=4).astype(np.float32)
+
+
+def event_row(values: Sequence[Any]) -> EventRow:
+    """An :class:`EventRow` from a row in :data:`EVENT_COLUMNS` order."""
+    record = dict(zip(EVENT_COLUMNS, values, strict=True))
+    return EventRow(
+        event_id=int(record["event_id"]),
+        video_id=str(record["video_id"]),
+        event_type=str(record["event_type"]),
+        start_s=float(record["start_s"]),
+        end_s=float(record["end_s"]),
+        track_id=record["track_id"],
+        zone=record["zone"],
+        description=record["description"] or "",
+        highlight_key=record["highlight_key"],
+        confidence=None if record["confidence"] is None else float(record["confidence"]),
+    )
+
+
+_VOCABULARY: dict[str, tuple[tuple[Any, ...], list[str], list[str]]] = {}
+
+
+def vocabulary(
+    conn: psycopg.Connection, *, timeout_ms: int = DEFAULT_TIMEOUT_MS
+) -> tuple[list[str], list[str]]:
+    """Known video ids and zone names, for the question parser.
+
+    Listing the zones reads every event (there is no index on ``zone``), so the lists are kept
+    per database and read again only when a cheap version check changes: the newest event id
+    (primary key), the number of videos and the newest video. A deleted zone or video may linger
+    until then, which is harmless: the parser then filters on a name that matches nothing.
+
+    Returns:
+        ``(video_ids, zones)``.
+    """
+    version = tuple(
+        run_readonly(
+            conn,
+            "SELECT (SELECT max(event_id) FROM qa.events), count(*), max(created_at) "
+            "FROM qa.videos",
+            None,
+            timeout_ms,
+        ).rows[0]
+    )
+    key = f"{conn.info.host}:{conn.info.port}/{conn.info.dbname}"
+    cached = _VOCABULARY.get(key)
+    if cached is not None and cached[0] == version:
+        return list(cached[1]), list(cached[2])
+    result = run_readonly(
+        conn,
+        "SELECT 'v' AS kind, video_id AS name FROM qa.videos "
+        "UNION ALL SELECT DISTINCT 'z', e.zone FROM qa.events AS e WHERE e.zone IS NOT NULL",
+        None,
+        timeout_ms,
+    )
+    videos = [name for kind, name in result.rows if kind == "v"]
+    zones = sorted({name for kind, name in result.rows if kind == "z"})
+    _VOCABULARY[key] = (version, videos, zones)
+    return list(videos), list(zones)
+
+
+def mentioned_videos(question: str, video_ids: Sequence[str]) -> list[str]:
+    """The video ids the question could name, a superset of what the parser will find.
+
+    The parser tries one regular expression per known video; with a thousand videos that is
+    most of a question's parsing time. A name it can match (spaces, ``_`` and ``-``
+    interchangeable, with or without the extension) is also a substring of the question once
+    both are reduced to lowercase words, which is cheap to test.
+    """
+    text = " " + _words(question) + " "
+    found = []
+    for video_id in video_ids:
+        stem, dot, ext = video_id.rpartition(".")
+        names = {_words(video_id)}
+        if dot and stem:
+            names.add(_words(stem))
+        if any(not name or name in text for name in names):
+            found.append(video_id)
+    return found
+
+
+def _words(text: str) -> str:
+    return " ".join(re.findall(r"[^\W_]+", text.lower()))
+
+
+def document_text(event: EventRow) -> str:
+    """How an event reads to a reranker: type, zone, time, video and description."""
+    where = f" in zone {event.zone}" if event.zone else ""
+    when = f"{format_timestamp(event.start_s)}-{format_timestamp(max(event.end_s, event.start_s))}"
+    return f"{event.event_type}{where} at {when} in video {event.video_id}: {event.description}"
