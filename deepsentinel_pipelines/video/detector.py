@@ -1,0 +1,485 @@
+"""Person detection, pose and ByteTrack tracking over batches of frames, with ultralytics YOLO.
+
+Ultralytics reaches for the network on its own (connectivity probe at import, hub lookups,
+pip auto-installs, font downloads); :func:`configure_ultralytics_offline` turns that off and must
+run before the first ``import ultralytics``, which is why ultralytics is imported lazily here.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any
+
+import cv2
+import numpy as np
+
+from deepsentinel_pipelines.video.types import Detection
+
+if TYPE_CHECKING:
+    import torch
+    from ultralytics import YOLO
+    from ultralytics.engine.results import Results
+    from ultralytics.trackers.byte_tracker import BYTETracker
+
+#: Model input size: on the plaza sample yolo11n-pose finds 0.6/2.9/6.1 people per frame at
+#: 640/960/1280 (~6-7 visible; it misses people under ~110 px tall at its input), at 4.5x the
+#: CPU cost of 640; on a GPU the cost is small. Lower it for CPU tests, not for production.
+DEFAULT_IMGSZ = 1280
+#: Reported detections need this score; ByteTrack still sees down to TRACK_LOW_THRESH.
+DEFAULT_CONF = 0.25
+#: NMS IoU, ultralytics' default; crowds overlap, so stricter values merge neighbours.
+DEFAULT_IOU = 0.7
+#: Frames per forward pass in ``detect`` (``track_batches`` takes the caller's batches): a CPU
+#: gains nothing past ~4 frames, a GPU wants more (bench/detector_throughput.py).
+DETECT_BATCH_SIZE = {"cpu": 4, "cuda": 16}
+#: COCO class 0; the pose head only has people, a detect model would have 80 classes.
+PERSON_CLASSES: tuple[int, ...] = (0,)
+#: How long a lost track may be re-found, in seconds (scaled to frames at the analysis rate).
+TRACK_BUFFER_S = 3.0
+
+#: ByteTrack association settings (ultralytics' cfg/trackers/bytetrack.yaml values).
+TRACK_HIGH_THRESH = 0.25
+TRACK_LOW_THRESH = 0.1
+NEW_TRACK_THRESH = 0.25
+MATCH_THRESH = 0.8
+
+#: Environment that keeps ultralytics from touching the network or installing packages.
+ULTRALYTICS_OFFLINE_ENV: dict[str, str] = {
+    "YOLO_OFFLINE": "1",  # is_online() returns False: no hub, telemetry or download attempts
+    "YOLO_AUTOINSTALL": "0",  # check_requirements never pip-installs
+}
+
+#: Batches decoded ahead on a background thread while the model runs.
+PREFETCH_BATCHES = 2
+#: Letterbox padding grey, as in training.
+PAD_VALUE = 114
+
+ProgressCallback = Callable[[int, int, float], None]
+#: Per frame: float32 (N, 6) ``[x1, y1, x2, y2, score, class]`` and (N, K, 3) keypoints or None.
+FrameOutput = tuple[np.ndarray, np.ndarray | None]
+
+
+def configure_ultralytics_offline(config_dir: Path | None = None) -> None:
+    """Set the offline environment for ultralytics unless the caller already set it.
+
+    Must run before ultralytics is first imported: it reads the variables at import time.
+
+    Args:
+        config_dir: Writable folder for ultralytics' ``settings.json`` (``YOLO_CONFIG_DIR``);
+            defaults to ``<tmp>/deepsentinel-ultralytics`` so a read-only home is no problem.
+    """
+    for key, value in ULTRALYTICS_OFFLINE_ENV.items():
+        os.environ.setdefault(key, value)
+    default = config_dir or Path(tempfile.gettempdir()) / "deepsentinel-ultralytics"
+    os.environ.setdefault("YOLO_CONFIG_DIR", str(default))
+
+
+def resolve_device(device: str | None = None) -> str:
+    """Pick the torch device: the explicit one if given, else ``cuda`` when available, else ``cpu``.
+
+    Args:
+        device: ``"cpu"``, ``"cuda"``, ``"cuda:N"``, or ``None``/``""``/``"auto"`` to detect.
+
+    Returns:
+        The device string.
+    """
+    if device and device != "auto":
+        return device
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def _ultralytics_device(device: str) -> str:
+    """Ultralytics spells CUDA devices as indices ('0'), not 'cuda:0'."""
+    if device == "cuda":
+        return "0"
+    return device.removeprefix("cuda:") if device.startswith("cuda:") else device
+
+
+class PoseTracker:
+    """YOLO pose detection plus ByteTrack, loaded once and run over batches of frames.
+
+    Frames of one batch go through the model in a single forward pass; the tracker then sees
+    each frame's detections in order, so tracks persist across batches (ultralytics'
+    ``model.track`` on a list hides unconfirmed detections and counts its track buffer in
+    frames, whatever the analysis rate; this class keeps them, with ``track_id=None``, and
+    scales the buffer to :data:`TRACK_BUFFER_S`).
+
+    Inference skips ultralytics' per-call predictor (its CPU letterbox and per-image Results
+    take ~87% of its time on an H100): frames are letterboxed on the device, NMS'd in one call
+    and copied back in one transfer per batch (2.1x the stock predict's frames/s there, same
+    boxes within 1 px; bit-identical on CPU). :meth:`predict` keeps the stock path.
+
+    Args:
+        weights: Path of a ``.pt`` file, e.g. from :func:`.weights.resolve_weights`.
+        device: Torch device; ``None`` picks CUDA when available.
+        imgsz: Model input size (long side, multiple of 32).
+        conf: Minimum score of a reported detection (tracks also use weaker ones).
+        iou: NMS IoU threshold.
+        batch_size: Frames per forward pass when the caller does not batch (``detect``).
+        classes: Class ids to keep; ``None`` keeps all.
+        half: FP16 inference; ``None`` means on for CUDA, off for CPU.
+        max_det: Maximum detections per frame.
+    """
+
+    def __init__(
+        self,
+        weights: str | os.PathLike[str],
+        *,
+        device: str | None = None,
+        imgsz: int = DEFAULT_IMGSZ,
+        conf: float = DEFAULT_CONF,
+        iou: float = DEFAULT_IOU,
+        batch_size: int | None = None,
+        classes: Sequence[int] | None = PERSON_CLASSES,
+        half: bool | None = None,
+        max_det: int = 300,
+    ) -> None:
+        configure_ultralytics_offline()
+        from ultralytics import YOLO
+
+        path = Path(weights)
+        if not path.is_file():
+            raise FileNotFoundError(f"weights file {path} does not exist")
+        self.device = resolve_device(device)
+        self.is_cuda = self.device.startswith("cuda")
+        self.half = self.is_cuda if half is None else bool(half and self.is_cuda)
+        self.imgsz = imgsz
+        self.conf = conf
+        self.iou = iou
+        self.batch_size = batch_size or DETECT_BATCH_SIZE["cuda" if self.is_cuda else "cpu"]
+        self.classes = list(classes) if classes is not None else None
+        self.max_det = max_det
+        # An absolute path: ultralytics only goes looking online for bare names it cannot find.
+        self.model: YOLO = YOLO(str(path.resolve()))
+        self.names: dict[int, str] = dict(self.model.names)
+        self._tracker: BYTETracker | None = None
+        self._backend: Any = None  # ultralytics AutoBackend, set up by the first stock predict
+        self._input_hw: tuple[int, int] = (imgsz, imgsz)
+        self._stride = 32
+
+    # -- model -----------------------------------------------------------------------------
+
+    def predict(self, frames: Sequence[np.ndarray]) -> list[Results]:
+        """Stock ultralytics predict on BGR frames in one batch; the reference for :meth:`infer`.
+
+        Scores down to :data:`TRACK_LOW_THRESH` are kept for the tracker's second association.
+        """
+        if not frames:
+            return []
+        return self.model.predict(
+            list(frames),
+            imgsz=self.imgsz,
+            conf=min(self.conf, TRACK_LOW_THRESH),
+            iou=self.iou,
+            classes=self.classes,
+            device=_ultralytics_device(self.device),
+            quantize=16 if self.half else None,
+            max_det=self.max_det,
+            batch=len(frames),
+            verbose=False,
+        )
+
+    def detect(
+        self,
+        frames: Sequence[np.ndarray],
+        frame_indices: Sequence[int] | None = None,
+        timestamps_s: Sequence[float] | None = None,
+    ) -> list[list[Detection]]:
+        """Detect without tracking (``track_id`` is ``None``); one list per frame.
+
+        Args:
+            frames: BGR images (any sizes; same-size batches are fastest).
+            frame_indices: Frame numbers to stamp on the detections (default 0, 1, ...).
+            timestamps_s: Times to stamp (default 0.0).
+
+        Returns:
+            Detections scoring at least ``conf``, per frame, in input order.
+        """
+        out: list[list[Detection]] = []
+        for start in range(0, len(frames), self.batch_size):
+            chunk = frames[start : start + self.batch_size]
+            for j, (boxes, kpts) in enumerate(self.infer(chunk)):
+                i = start + j
+                idx = frame_indices[i] if frame_indices is not None else i
+                t = timestamps_s[i] if timestamps_s is not None else 0.0
+                keep = np.flatnonzero(boxes[:, 4] >= self.conf)
+                out.append([self._detection(idx, t, None, boxes, kpts, k) for k in keep])
+        return out
+
+    def infer(self, frames: Sequence[np.ndarray]) -> list[FrameOutput]:
+        """Run the model on BGR frames, one forward pass per run of same-sized frames.
+
+        Args:
+            frames: BGR ``uint8`` images.
+
+        Returns:
+            Per frame, boxes ``[x1, y1, x2, y2, score, class]`` (float32, original pixels,
+            scores down to :data:`TRACK_LOW_THRESH`) and keypoints ``(N, K, 3)`` or ``None``.
+        """
+        if not frames:
+            return []
+        if self._backend is None:
+            self._setup(frames[0])
+        out: list[FrameOutput] = []
+        start = 0
+        while start < len(frames):
+            end = start + 1
+            while end < len(frames) and frames[end].shape == frames[start].shape:
+                end += 1
+            out.extend(self._infer_same_size(frames[start:end]))
+            start = end
+        return out
+
+    def _setup(self, frame: np.ndarray) -> None:
+        """Let one stock predict build and warm the backend, then keep it."""
+        from ultralytics.utils.checks import check_imgsz
+
+        self.predict([frame])
+        self._backend = self.model.predictor.model
+        self._stride = int(max(np.atleast_1d(np.asarray(self._backend.stride))))
+        h, w = check_imgsz(self.imgsz, stride=self._stride, min_dim=2)
+        self._input_hw = (int(h), int(w))
+
+    def _letterbox(self, frames: Sequence[np.ndarray]) -> torch.Tensor:
+        """Resize and pad same-sized frames like ultralytics' LetterBox (rect, centred).
+
+        On CUDA the raw frames are uploaded and resized there; on CPU OpenCV does it, as in
+        ultralytics, since a float resize on the CPU is slower.
+        """
+        import torch
+        import torch.nn.functional as F
+
+        h, w = frames[0].shape[:2]
+        new_h, new_w = self._input_hw
+        r = min(new_h / h, new_w / w)
+        uh, uw = max(round(h * r), 1), max(round(w * r), 1)
+        dh, dw = ((new_h - uh) % self._stride) / 2, ((new_w - uw) % self._stride) / 2
+        top, bottom = round(dh - 0.1), round(dh + 0.1)
+        left, right = round(dw - 0.1), round(dw + 0.1)
+        dtype = torch.float16 if self.half else torch.float32
+        if self.is_cuda:
+            x = torch.from_numpy(np.stack(frames)).to(self.device, non_blocking=True)
+            x = x.permute(0, 3, 1, 2).flip(1).to(dtype)  # BHWC BGR -> BCHW RGB
+            if (uh, uw) != (h, w):
+                x = F.interpolate(x, size=(uh, uw), mode="bilinear", align_corners=False)
+            x = F.pad(x, (left, right, top, bottom), value=float(PAD_VALUE))
+            return x.div_(255.0)
+        boxed = [
+            cv2.copyMakeBorder(
+                cv2.resize(f, (uw, uh), interpolation=cv2.INTER_LINEAR)
+                if (uh, uw) != (h, w)
+                else f,
+                top,
+                bottom,
+                left,
+                right,
+                cv2.BORDER_CONSTANT,
+                value=(PAD_VALUE,) * 3,
+            )
+            for f in frames
+        ]
+        x = torch.from_numpy(np.stack(boxed)).permute(0, 3, 1, 2).flip(1)
+        return x.to(dtype).div_(255.0)
+
+    def _infer_same_size(self, frames: Sequence[np.ndarray]) -> list[FrameOutput]:
+        import torch
+        from ultralytics.utils import nms, ops
+
+        backend = self._backend
+        with torch.inference_mode():
+            im = self._letterbox(frames)
+            preds = backend(im)
+            per_image = nms.non_max_suppression(
+                preds,
+                min(self.conf, TRACK_LOW_THRESH),
+                self.iou,
+                self.classes,
+                max_det=self.max_det,
+                nc=len(self.names),
+                end2end=getattr(backend, "end2end", False),
+            )
+            kpt_shape = getattr(backend, "kpt_shape", None)
+            orig_shape = frames[0].shape
+            rows = []
+            for pred in per_image:
+                pred = pred.float()
+                parts = [
+                    ops.scale_boxes(im.shape[2:], pred[:, :4].clone(), orig_shape),
+                    pred[:, 4:6],
+                ]
+                if kpt_shape is not None:
+                    kpts = pred[:, 6:].reshape(len(pred), *kpt_shape).clone()
+                    parts.append(ops.scale_coords(im.shape[2:], kpts, orig_shape).flatten(1))
+                rows.append(torch.cat(parts, dim=1))
+            flat = torch.cat(rows).cpu().numpy()  # one device->host copy per batch
+        out: list[FrameOutput] = []
+        offset = 0
+        for row in rows:
+            part = flat[offset : offset + len(row)]
+            offset += len(row)
+            kpts = part[:, 6:].reshape(len(part), *kpt_shape) if kpt_shape is not None else None
+            out.append((np.ascontiguousarray(part[:, :6]), kpts))
+        return out
+
+    # -- tracking --------------------------------------------------------------------------
+
+    def reset(self, fps_analysed: float) -> None:
+        """Start a new video: fresh tracker, track ids from 1.
+
+        Args:
+            fps_analysed: Rate of the frames that will be fed, to size the track buffer.
+        """
+        configure_ultralytics_offline()
+        from ultralytics.trackers.byte_tracker import BYTETracker
+
+        args = SimpleNamespace(
+            tracker_type="bytetrack",
+            track_high_thresh=TRACK_HIGH_THRESH,
+            track_low_thresh=TRACK_LOW_THRESH,
+            new_track_thresh=NEW_TRACK_THRESH,
+            track_buffer=max(1, round(TRACK_BUFFER_S * fps_analysed)),
+            match_thresh=MATCH_THRESH,
+            fuse_score=True,
+        )
+        self._tracker = BYTETracker(args)
+
+    def track_batches(
+        self,
+        batches: Iterable[tuple[Sequence[int], Sequence[float], Sequence[np.ndarray]]],
+        progress_callback: ProgressCallback | None = None,
+        *,
+        fps_analysed: float | None = None,
+        reset: bool = True,
+    ) -> Iterator[list[Detection]]:
+        """Detect, estimate pose and track people over batches of consecutive sampled frames.
+
+        Args:
+            batches: ``(frame_indices, timestamps_s, frames)`` tuples in time order, e.g. from
+                :func:`~deepsentinel_pipelines.video.decode.iter_frame_batches` (whose
+                ``fps_analysed`` and ``frames_total_estimate`` are picked up automatically).
+            progress_callback: Called after each batch with ``(frames_done,
+                frames_total_estimate, elapsed_s)``; the estimate is never below frames_done.
+            fps_analysed: Rate of the fed frames, for the track buffer; read from ``batches``
+                when it has the attribute, else 10 fps.
+            reset: Start a fresh tracker (a new video). ``False`` continues the previous call's
+                tracks, for feeding one video in several calls.
+
+        Yields:
+            One list per input frame, in input order: detections scoring at least ``conf``
+            (``track_id=None`` while unconfirmed) plus weaker ones a confirmed track matched.
+        """
+        rate = fps_analysed or getattr(batches, "fps_analysed", None) or 10.0
+        if reset or self._tracker is None:
+            self.reset(rate)
+        total = int(getattr(batches, "frames_total_estimate", 0) or 0)
+        started = time.perf_counter()
+        done = 0
+        for frame_indices, timestamps_s, frames in _prefetch(batches, PREFETCH_BATCHES):
+            per_frame = [
+                self._track_one(idx, t, frame, output)
+                for idx, t, frame, output in zip(
+                    frame_indices, timestamps_s, frames, self.infer(frames), strict=True
+                )
+            ]
+            done += len(per_frame)
+            if progress_callback is not None:
+                progress_callback(done, max(total, done), time.perf_counter() - started)
+            yield from per_frame
+
+    def _track_one(
+        self, frame_idx: int, t_s: float, frame: np.ndarray, output: FrameOutput
+    ) -> list[Detection]:
+        assert self._tracker is not None
+        from ultralytics.engine.results import Boxes
+
+        boxes, kpts = output
+        # The tracker reads conf/cls/xywh from a Boxes (ByteTrack ignores the image).
+        tracks = self._tracker.update(Boxes(boxes, frame.shape[:2]), frame)
+        # Rows are [x1, y1, x2, y2, track_id, score, cls, det_idx] for tracks updated this frame.
+        track_of = {int(row[7]): int(row[4]) for row in tracks} if len(tracks) else {}
+        return [
+            self._detection(frame_idx, t_s, track_of.get(k), boxes, kpts, k)
+            for k in range(len(boxes))
+            if k in track_of or boxes[k, 4] >= self.conf
+        ]
+
+    def _detection(
+        self,
+        frame_idx: int,
+        t_s: float,
+        track_id: int | None,
+        boxes: np.ndarray,
+        kpts: np.ndarray | None,
+        k: int,
+    ) -> Detection:
+        x1, y1, x2, y2, score, cls = (float(v) for v in boxes[k, :6])
+        class_id = int(cls)
+        keypoints = None
+        if kpts is not None:
+            keypoints = tuple(
+                (round(float(x), 2), round(float(y), 2), round(float(c), 4)) for x, y, c in kpts[k]
+            )
+        return Detection(
+            frame_idx=int(frame_idx),
+            t_s=float(t_s),
+            track_id=track_id,
+            class_id=class_id,
+            class_name=self.names.get(class_id, str(class_id)),
+            score=round(score, 4),
+            box=(round(x1, 2), round(y1, 2), round(x2, 2), round(y2, 2)),
+            keypoints=keypoints,
+        )
+
+
+def _prefetch(items: Iterable[Any], depth: int) -> Iterator[Any]:
+    """Iterate ``items`` on a background thread, ``depth`` ahead, so decoding overlaps the model.
+
+    PyAV and OpenCV release the GIL while decoding and converting, so the two really overlap.
+    Errors are re-raised here; leaving the loop early stops the thread.
+    """
+    if depth <= 0:
+        yield from items
+        return
+    q: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(item: tuple[str, Any]) -> bool:
+        while not stop.is_set():
+            try:
+                q.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def work() -> None:
+        try:
+            for item in items:
+                if not put(("item", item)):
+                    return
+            put(("done", None))
+        except BaseException as e:  # handed to the consumer, raised there
+            put(("error", e))
+
+    thread = threading.Thread(target=work, name="frame-prefetch", daemon=True)
+    thread.start()
+    try:
+        while True:
+            kind, value = q.get()
+            if kind == "done":
+                return
+            if kind == "error":
+                raise value
+            yield value
+    finally:
+        stop.set()
+        thread.join(timeout=5.0)

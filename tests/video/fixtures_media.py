@@ -1,0 +1,104 @@
+"""Media for the probe/decode/detector tests, built from the bundled sample (no downloads)."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import cv2
+import numpy as np
+
+import deepsentinel_pipelines
+
+SAMPLE = Path(deepsentinel_pipelines.__file__).parent / "data" / "sample_plaza.mp4"
+SAMPLE_FPS = 10.0
+SAMPLE_FRAMES = 795
+SAMPLE_SIZE = (768, 576)
+
+
+def truncated_copy(dest: Path, fraction: float = 0.6, src: Path = SAMPLE) -> Path:
+    """The first ``fraction`` of the bytes of ``src`` (an interrupted upload)."""
+    data = src.read_bytes()
+    dest.write_bytes(data[: int(len(data) * fraction)])
+    return dest
+
+
+def random_bytes(dest: Path, size: int = 200_000, seed: int = 7) -> Path:
+    """Bytes that are no known format (fixed seed: FFmpeg's probe is deterministic on them)."""
+    dest.write_bytes(np.random.default_rng(seed).bytes(size))
+    return dest
+
+
+def audio_only(dest: Path, seconds: float = 1.0, rate: int = 16000) -> Path:
+    """An AAC tone in an MP4/M4A container, i.e. a media file with no video stream."""
+    with av.open(str(dest), "w", format="mp4") as out:
+        stream = out.add_stream("aac", rate=rate)
+        stream.layout = "mono"
+        t = np.arange(int(seconds * rate)) / rate
+        tone = (0.2 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)
+        for start in range(0, len(tone), 1024):
+            frame = av.AudioFrame.from_ndarray(
+                tone[None, start : start + 1024], format="flt", layout="mono"
+            )
+            frame.sample_rate, frame.pts, frame.time_base = rate, start, Fraction(1, rate)
+            for packet in stream.encode(frame):
+                out.mux(packet)
+        for packet in stream.encode(None):
+            out.mux(packet)
+    return dest
+
+
+def still_image(dest: Path, src: Path = SAMPLE) -> Path:
+    """The first frame of ``src`` as an image file (the suffix picks JPEG or PNG)."""
+    with av.open(str(src)) as container:
+        frame = next(container.decode(video=0)).to_ndarray(format="bgr24")
+    cv2.imwrite(str(dest), frame)
+    return dest
+
+
+def unknown_codec(dest: Path, src: Path = SAMPLE) -> Path:
+    """A copy of the MP4 whose sample entry says 'zzz1' instead of 'avc1': no decoder exists."""
+    data = src.read_bytes()
+    assert data.count(b"avc1") >= 1
+    dest.write_bytes(data.replace(b"avc1", b"zzz1"))
+    return dest
+
+
+def remux(dest: Path, src: Path = SAMPLE) -> Path:
+    """The same H.264 packets in another container, chosen by ``dest``'s suffix (.ts, .mkv)."""
+    with av.open(str(src)) as inp, av.open(str(dest), "w") as out:
+        in_stream = inp.streams.video[0]
+        out_stream = out.add_stream_from_template(in_stream)
+        for packet in inp.demux(in_stream):
+            if packet.dts is None:
+                continue
+            packet.stream = out_stream
+            out.mux(packet)
+    return dest
+
+
+def clip(dest: Path, seconds: float = 1.0, codec: str = "libx264", rotation_cw: int = 0) -> Path:
+    """The sample's first ``seconds`` re-encoded with ``codec`` (container from the suffix).
+
+    With ``rotation_cw`` the stream gets a display matrix asking for a clockwise turn while the
+    pixels stay unrotated, as a phone stores a portrait recording.
+    """
+    with av.open(str(SAMPLE)) as inp, av.open(str(dest), "w") as out:
+        in_stream = inp.streams.video[0]
+        stream = out.add_stream(codec, rate=in_stream.average_rate)
+        stream.width, stream.height = in_stream.width, in_stream.height
+        stream.pix_fmt = "yuv420p"
+        if codec == "libx264":
+            stream.options = {"crf": "30", "preset": "ultrafast"}
+        if rotation_cw:
+            stream.set_display_rotation(-rotation_cw)  # PyAV takes counter-clockwise degrees
+        for n, frame in enumerate(inp.decode(in_stream)):
+            if frame.time >= seconds:
+                break
+            frame.pts, frame.time_base = n, 1 / Fraction(in_stream.average_rate)
+            for packet in stream.encode(frame):
+                out.mux(packet)
+        for packet in stream.encode(None):
+            out.mux(packet)
+    return dest
