@@ -139,6 +139,19 @@ def replace_detections(
     return count
 
 
+def set_track_attributes(
+    conn: psycopg.Connection, video_id: str, attributes: dict[int, dict]
+) -> None:
+    """Replace the attributes of a video's tracks (tracks not named get none)."""
+    with conn.transaction():
+        conn.execute("UPDATE tracks SET attributes = '{}' WHERE video_id = %s", (video_id,))
+        for track_id, values in attributes.items():
+            conn.execute(
+                "UPDATE tracks SET attributes = %s WHERE video_id = %s AND track_id = %s",
+                (Jsonb(values), video_id, track_id),
+            )
+
+
 def load_detections(conn: psycopg.Connection, video_id: str) -> list[Detection]:
     """A video's detections in frame order."""
     rows = conn.execute(

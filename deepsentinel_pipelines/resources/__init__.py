@@ -7,6 +7,11 @@ from typing import Any
 
 from dagster import EnvVar
 
+from deepsentinel_pipelines.resources.attributes import (
+    AttributeEstimator,
+    DisabledAttributeEstimator,
+    TorchScriptAttributeEstimator,
+)
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.detector import DetectorResource
 from deepsentinel_pipelines.resources.embedder import (
@@ -88,6 +93,16 @@ def build_llm() -> LanguageModel:
     return LocalLanguageModel()
 
 
+def build_attribute_estimator() -> AttributeEstimator:
+    """Off unless DEEPSENTINEL_ATTRIBUTES_MODEL names a TorchScript age/gender model."""
+    if os.environ.get("DEEPSENTINEL_ATTRIBUTES_MODEL"):
+        return TorchScriptAttributeEstimator(
+            model_path=EnvVar("DEEPSENTINEL_ATTRIBUTES_MODEL"),
+            device=_env("DEEPSENTINEL_ATTRIBUTES_DEVICE", "cpu"),
+        )
+    return DisabledAttributeEstimator()
+
+
 def build_resources() -> dict[str, Any]:
     """Every resource the definitions use, keyed by the name assets ask for."""
     region = _env("AWS_DEFAULT_REGION", DEFAULT_REGION)
@@ -111,6 +126,7 @@ def build_resources() -> dict[str, Any]:
             imgsz=_env_int("DEEPSENTINEL_DETECTOR_IMGSZ", DEFAULT_IMGSZ),
             analysis_fps=_env_float("DEEPSENTINEL_ANALYSIS_FPS", DEFAULT_ANALYSIS_FPS),
         ),
+        "attribute_estimator": build_attribute_estimator(),
         "embedder": build_embedder(),
         "llm": build_llm(),
         "reranker": build_reranker(),
