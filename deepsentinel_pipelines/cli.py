@@ -19,6 +19,7 @@ from deepsentinel_pipelines.settings import PACKAGE_DIR, REPO_ROOT, Settings, lo
 
 SAMPLE_VIDEO = PACKAGE_DIR / "data" / "sample_plaza.mp4"
 SAMPLE_KEY = "samples/sample_plaza.mp4"
+DEMO_QUESTION = "How many people crossed the plaza in the first 30 seconds?"
 
 
 def _print_status(status: dict, as_json: bool) -> None:
@@ -80,7 +81,8 @@ def _print_report(report: dict) -> None:
     print(f"timings    {timings}")
 
 
-def _process(path: Path, key: str, camera: str, as_json: bool) -> int:
+def _process(path: Path, key: str, camera: str, question: str | None, as_json: bool) -> int:
+    from deepsentinel_pipelines.ask_cli import ask_question, format_result
     from deepsentinel_pipelines.runner import process_file
 
     if not path.is_file():
@@ -88,21 +90,29 @@ def _process(path: Path, key: str, camera: str, as_json: bool) -> int:
         return 2
     settings = bring_up(load_settings())
     report = process_file(settings, path, key, camera, _stderr).as_json()
+    answer = None
+    if question and report["success"]:
+        _stderr(f"asking: {question}")
+        answer = ask_question(question, video_ids=[report["video_id"]])
+        report |= {"question": question, "answer": answer.as_json()}
     if as_json:
         print(json.dumps(report))
     else:
         _print_report(report)
+        if answer is not None:
+            print(f"\nquestion   {question}")
+            print(format_result(answer))
     return 0 if report["success"] else 1
 
 
 def _cmd_process(args: argparse.Namespace) -> int:
     path = Path(args.file).expanduser().resolve()
     key = args.key or f"uploads/{args.camera}/{path.name}"
-    return _process(path, key, args.camera, args.json)
+    return _process(path, key, args.camera, None, args.json)
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    return _process(SAMPLE_VIDEO, SAMPLE_KEY, "plaza", args.json)
+    return _process(SAMPLE_VIDEO, SAMPLE_KEY, "plaza", args.question, args.json)
 
 
 def _cmd_dev(args: argparse.Namespace) -> int:
@@ -130,6 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="analyse the bundled sample video end to end")
     demo.add_argument("--json", action="store_true", help="print one JSON object")
+    demo.add_argument("--question", default=DEMO_QUESTION, help="asked about the sample at the end")
     demo.set_defaults(func=_cmd_demo)
 
     process = sub.add_parser("process", help="upload and analyse a local video file")

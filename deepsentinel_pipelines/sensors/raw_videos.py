@@ -41,6 +41,19 @@ def existing_run_keys(instance: Any, keys: Iterable[str]) -> set[str]:
     return found
 
 
+def video_sensor_result(requests: list[RunRequest], cursor: str, idle_reason: str) -> SensorResult:
+    """The runs to launch, with their partitions added first; ``idle_reason`` when none."""
+    partition_keys = sorted({r.partition_key for r in requests if r.partition_key})
+    return SensorResult(
+        run_requests=requests,
+        dynamic_partitions_requests=[videos.build_add_request(partition_keys)]
+        if partition_keys
+        else [],
+        cursor=cursor,
+        skip_reason=None if requests else idle_reason,
+    )
+
+
 def video_run_request(
     bucket: str, key: str, etag: str, source: str, extra_tags: dict[str, str] | None = None
 ) -> RunRequest:
@@ -127,12 +140,4 @@ def raw_videos_sensor(
             f"raw_videos_sensor deferred {selection.deferred} object(s) to the next tick "
             f"(cap {limits.max_per_tick} runs per tick)"
         )
-    partition_keys = sorted({r.partition_key for r in requests if r.partition_key})
-    return SensorResult(
-        run_requests=requests,
-        dynamic_partitions_requests=[videos.build_add_request(partition_keys)]
-        if partition_keys
-        else [],
-        cursor=selection.cursor.dumps(),
-        skip_reason=None if requests else "no new video objects",
-    )
+    return video_sensor_result(requests, selection.cursor.dumps(), "no new video objects")

@@ -21,7 +21,6 @@ from deepsentinel_pipelines.ingest import (
     parse_job_message,
     run_key,
 )
-from deepsentinel_pipelines.partitions import videos
 from deepsentinel_pipelines.resources.job_queue import JobQueueResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
 from deepsentinel_pipelines.sensors.raw_videos import (
@@ -29,6 +28,7 @@ from deepsentinel_pipelines.sensors.raw_videos import (
     LIMITS,
     existing_run_keys,
     video_run_request,
+    video_sensor_result,
 )
 
 MISSING_CODES = {"404", "NoSuchKey", "NotFound"}
@@ -193,12 +193,8 @@ def video_jobs_sqs_sensor(
             f"{dead} to the DLQ, {ignored} ignored, {duplicates} duplicate(s), deleted {deleted} "
             f"settled message(s), {len(pending)} waiting for their runs to be recorded"
         )
-    partition_keys = sorted({r.partition_key for r in requests if r.partition_key})
-    return SensorResult(
-        run_requests=requests,
-        dynamic_partitions_requests=[videos.build_add_request(partition_keys)]
-        if partition_keys
-        else [],
-        cursor=json.dumps({"pending": pending}),
-        skip_reason=None if requests else f"no new jobs ({len(messages)} message(s) received)",
+    return video_sensor_result(
+        requests,
+        json.dumps({"pending": pending}),
+        f"no new jobs ({len(messages)} message(s) received)",
     )
