@@ -53,7 +53,7 @@ class LocalEmbedder(Embedder):
 
     def dim(self) -> int:
         """384 for MiniLM."""
-        return int(self._load().get_sentence_embedding_dimension())
+        return int(self._load().get_embedding_dimension())
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Embed in batches; vectors are normalised for cosine distance."""
