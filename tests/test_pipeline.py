@@ -66,9 +66,9 @@ def test_every_asset_materializes_and_reruns_never_duplicate(
     assert thumb[:2] == b"\xff\xd8"  # a JPEG
     highlight_keys = [
         o["Key"]
-        for o in s3.list_objects_v2(
-            Bucket=settings.highlights_bucket, Prefix=f"highlights/{video_id}/"
-        ).get("Contents", [])
+        for o in s3.list_objects_v2(Bucket=settings.highlights_bucket, Prefix=f"{video_id}/").get(
+            "Contents", []
+        )
     ]
     assert sorted(highlight_keys) == sorted(report.highlights)
 

@@ -59,7 +59,7 @@ def events(context: AssetExecutionContext, database: PostgresResource) -> Materi
 
 def highlight_key(video_id: str, start_s: float, event_type: str) -> str:
     """Object key of an event's highlight frame in the highlights bucket."""
-    return f"highlights/{video_id}/{start_s:.1f}s_{event_type}.jpg"
+    return f"{video_id}/{start_s:.1f}s_{event_type}.jpg"
 
 
 @asset(partitions_def=videos, group_name=GROUP, kinds={"s3", "image"}, deps=[events])
@@ -76,7 +76,15 @@ def highlights(
     for d in tracked:
         by_frame[d.frame_idx].append(d)
     # Stale frames of an earlier run (its events are gone) must not linger.
-    object_store.delete_prefix(object_store.highlights_bucket, f"highlights/{video_id}/")
+    object_store.delete_keys(
+        object_store.highlights_bucket,
+        [
+            o["Key"]
+            for o in object_store.list_objects(object_store.highlights_bucket, f"{video_id}/")
+            # only this video's frames: another video's id may extend this one ("a" and "a/b")
+            if "/" not in o["Key"][len(video_id) + 1 :]
+        ],
+    )
     path = local_video(object_store, video["s3_key"])
     frames = read_frames_at(path, sorted({e.key_frame_idx for e in notable}))
     keys: dict[int, str] = {}

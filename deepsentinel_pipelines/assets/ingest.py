@@ -61,7 +61,7 @@ def raw_video(
 
 def thumbnail_key(video_id: str) -> str:
     """Object key of a video's thumbnail in the thumbnails bucket."""
-    return f"thumbnails/{video_id}.jpg"
+    return f"{video_id}.jpg"
 
 
 @asset(partitions_def=videos, group_name=GROUP, kinds={"s3", "image"}, deps=[raw_video])

@@ -20,7 +20,7 @@ from deepsentinel_pipelines.resources.embedder import Embedder
 from deepsentinel_pipelines.resources.llm import LanguageModel
 from deepsentinel_pipelines.timefmt import format_timestamp
 from deepsentinel_pipelines.video.summary import NotableEvent, VideoFacts, busiest_minute
-from deepsentinel_pipelines.video.types import NOTABLE_EVENT_TYPES
+from deepsentinel_pipelines.video.types import is_notable
 
 
 @asset(partitions_def=videos, group_name=GROUP, kinds={"pgvector"}, deps=[events])
@@ -80,7 +80,7 @@ def video_summary(
         notable=tuple(
             NotableEvent(e.event_type, e.start_s, e.description)
             for e in stored
-            if e.event_type in NOTABLE_EVENT_TYPES - {"enter"}
+            if is_notable(e.event_type, e.zone)
         ),
     )
     summary = llm.summarize(facts)

@@ -53,13 +53,12 @@ class ObjectStoreResource(ConfigurableResource):
         for page in paginator.paginate(Bucket=bucket, Prefix=prefix):
             yield from page.get("Contents", [])
 
-    def delete_prefix(self, bucket: str, prefix: str) -> int:
-        """Delete every object under a prefix; return how many were deleted."""
-        keys = [{"Key": o["Key"]} for o in self.list_objects(bucket, prefix)]
+    def delete_keys(self, bucket: str, keys: list[str]) -> None:
+        """Delete the named objects (in batches of 1000, as S3 allows)."""
         client = self.client()
         for start in range(0, len(keys), 1000):
-            client.delete_objects(Bucket=bucket, Delete={"Objects": keys[start : start + 1000]})
-        return len(keys)
+            batch = [{"Key": key} for key in keys[start : start + 1000]]
+            client.delete_objects(Bucket=bucket, Delete={"Objects": batch})
 
     def presigned_get(self, bucket: str, key: str, expires_s: int = 3600) -> str:
         """A time-limited download URL."""

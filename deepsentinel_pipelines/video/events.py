@@ -21,9 +21,9 @@ from deepsentinel_pipelines.video.camera_config import CameraConfig, CountingLin
 from deepsentinel_pipelines.video.pose import orientation, posture, torso_angle_deg
 from deepsentinel_pipelines.video.types import (
     EVENT_TYPES,
-    NOTABLE_EVENT_TYPES,
     Detection,
     Event,
+    is_notable,
 )
 
 PERSON = "person"
@@ -202,7 +202,7 @@ def _event(
         confidence=round(float(np.clip(confidence, 0.0, 1.0)), 3),
         description=description,
         attributes=attributes or {},
-        key_frame_idx=key_frame_idx if event_type in NOTABLE_EVENT_TYPES else None,
+        key_frame_idx=key_frame_idx if is_notable(event_type, zone) else None,
     )
 
 

@@ -32,10 +32,19 @@ EVENT_TYPES: tuple[str, ...] = (
 #: Body orientation relative to the camera.
 ORIENTATIONS: tuple[str, ...] = ("facing_camera", "facing_away", "facing_left", "facing_right")
 
-#: Event types that get a highlight frame.
+#: Event types that can get a highlight frame (see :func:`is_notable`).
 NOTABLE_EVENT_TYPES: frozenset[str] = frozenset(
     {"fall", "loitering", "crowding", "enter", "line_crossing"}
 )
+
+
+def is_notable(event_type: str, zone: str | None) -> bool:
+    """Whether an event gets a highlight frame.
+
+    Falls, loitering, crowding, line crossings, and entries into a configured zone; not every
+    appearance in the frame (a busy plaza would otherwise keep a frame per passer-by).
+    """
+    return event_type in NOTABLE_EVENT_TYPES and (event_type != "enter" or zone is not None)
 
 
 @dataclass(frozen=True)

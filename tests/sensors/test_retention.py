@@ -58,14 +58,14 @@ def test_schedule_is_weekly() -> None:
 
 def test_retention_job_deletes_marks_and_reports(settings, s3, db, object_store, unique_id) -> None:
     raw, thumbs = object_store.raw_videos_bucket, object_store.thumbnails_bucket
-    s3.put_object(Bucket=thumbs, Key=f"thumbnails/{unique_id}.jpg", Body=b"j" * 300)
+    s3.put_object(Bucket=thumbs, Key=f"{unique_id}.jpg", Body=b"j" * 300)
     s3.put_object(Bucket=raw, Key="cam1/a.mp4", Body=b"v" * 1000)
     s3.put_object(Bucket=raw, Key="cam1/b.mp4", Body=b"v" * 500)
     db.execute(
         "INSERT INTO videos (video_id, s3_bucket, s3_key, container, codec, fps, frame_count, "
         "duration_s, width, height, size_bytes, sha256, thumbnail_key) "
         "VALUES (%s, %s, 'cam1/a.mp4', 'mp4', 'h264', 25, 1, 1, 2, 2, 1, 'x', %s)",
-        (f"test-{unique_id}", raw, f"thumbnails/{unique_id}.jpg"),
+        (f"test-{unique_id}", raw, f"{unique_id}.jpg"),
     )
     db.commit()
     database = PostgresResource(url=settings.database_url)

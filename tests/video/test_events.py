@@ -23,10 +23,10 @@ from deepsentinel_pipelines.video.events import (
 from deepsentinel_pipelines.video.types import (
     EVENT_TYPES,
     KEYPOINT_NAMES,
-    NOTABLE_EVENT_TYPES,
     ORIENTATIONS,
     Detection,
     Event,
+    is_notable,
 )
 
 FPS = 5.0
@@ -285,6 +285,8 @@ def test_passing_through_a_zone_is_enter_and_exit_without_dwell() -> None:
     zone_events = [(e.event_type, e.start_s) for e in events if e.zone == "entrance"]
     assert zone_events == [("enter", 1.0), ("exit", 5.2)]
     assert "Person 5 entered zone 'entrance' at 00:01" in [e.description for e in events]
+    # Entering a configured zone is notable: it gets a highlight frame.
+    assert all(e.key_frame_idx is not None for e in of_type(events, "enter") if e.zone)
     assert "Person 5 left zone 'entrance' at 00:05" in [e.description for e in events]
 
 
@@ -470,7 +472,8 @@ def test_walk_across_the_frame_enters_and_exits_at_edges() -> None:
     (exit_,) = of_type(events, "exit")
     assert enter.description == "Person 11 entered the frame from the left edge at 00:02"
     assert exit_.description == "Person 11 left the frame at the right edge at 00:12"
-    assert enter.key_frame_idx is not None and exit_.key_frame_idx is None
+    # Appearing in the frame is not notable (a busy plaza would keep a frame per passer-by).
+    assert enter.key_frame_idx is None and exit_.key_frame_idx is None
 
 
 def test_present_from_the_start() -> None:
@@ -506,7 +509,7 @@ def test_busy_scene_events_are_sorted_and_well_formed() -> None:
     for e in events:
         assert e.event_type in EVENT_TYPES
         assert 0.0 <= e.confidence <= 1.0 and e.start_s <= e.end_s and e.description
-        assert (e.key_frame_idx is not None) == (e.event_type in NOTABLE_EVENT_TYPES)
+        assert (e.key_frame_idx is not None) == is_notable(e.event_type, e.zone)
 
 
 def test_fps_must_be_positive() -> None:
