@@ -13,6 +13,7 @@ import requests
 from deepsentinel_pipelines.aws_clients import make_client
 from deepsentinel_pipelines.db.migrate import (
     EmbeddingDimensionMismatchError,
+    MigrationChangedError,
     apply_migrations,
     check_embedding_dim,
     load_migrations,
@@ -176,3 +177,11 @@ def test_definitions_validate_through_workspace_yaml(settings: Settings):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "deepsentinel_pipelines.definitions" in result.stdout + result.stderr
+
+
+
+def test_an_edited_applied_migration_is_refused(settings: Settings, db):
+    with db.transaction(force_rollback=True):
+        db.execute("UPDATE schema_migrations SET checksum = 'edited' WHERE version = 1")
+        with pytest.raises(MigrationChangedError, match="0001_core_tables.sql was changed"):
+            apply_migrations(db, settings.embedding_dim)

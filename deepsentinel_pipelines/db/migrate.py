@@ -19,6 +19,10 @@ class EmbeddingDimensionMismatchError(RuntimeError):
     """The database was created for an embedding model of another size."""
 
 
+class MigrationChangedError(RuntimeError):
+    """A migration file differs from the one applied: schema and code may disagree."""
+
+
 @dataclass(frozen=True)
 class Migration:
     """One numbered SQL file."""
@@ -56,9 +60,14 @@ def apply_migrations(conn: psycopg.Connection, embedding_dim: int) -> list[str]:
                    checksum text NOT NULL,
                    applied_at timestamptz NOT NULL DEFAULT now())"""
         )
-        done = {row[0] for row in conn.execute("SELECT version FROM schema_migrations")}
+        done = dict(conn.execute("SELECT version, checksum FROM schema_migrations").fetchall())
         for migration in load_migrations():
             if migration.version in done:
+                if done[migration.version] != migration.checksum:
+                    raise MigrationChangedError(
+                        f"migration {migration.name} was changed after it was applied to this "
+                        "database; add a new numbered migration instead of editing an applied one"
+                    )
                 continue
             sql = migration.sql.replace("{embedding_dim}", str(int(embedding_dim)))
             conn.execute(sql)  # type: ignore[arg-type]  # trusted package file
