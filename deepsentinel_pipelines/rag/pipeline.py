@@ -329,6 +329,8 @@ def _answer(
             for row in cited
         ]
         if structured:
+            # Chosen by relevance, told in time order: an operator reads a timeline.
+            cited.sort(key=lambda row: (row.video_id, row.start_s, row.event_id))
             draft = compose_answer(parsed, cited, count=count, window=window, video_ids=video_ids)
             text = draft.text + _videos_sentence(per_video)
         else:
