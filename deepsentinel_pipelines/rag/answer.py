@@ -7,11 +7,16 @@ says so in plain words and cites nothing.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from deepsentinel_pipelines.rag.question import ParsedQuestion, Window
 from deepsentinel_pipelines.timefmt import format_timestamp
+
+if TYPE_CHECKING:
+    from deepsentinel_pipelines.rag.retrieval import QueryResult
 
 #: Events cited in one answer; more are summarised by the count.
 MAX_CITED = 5
@@ -130,10 +135,12 @@ def compose_answer(
     )
 
 
-def _describe(row: EventRow) -> str:
+def _describe(row: EventRow, with_type: bool = False) -> str:
     start, end = format_timestamp(row.start_s), format_timestamp(max(row.end_s, row.start_s))
     when = start if start == end else f"{start}–{end}"
     text = f"event #{row.event_id} in {row.video_id} at {when}"
+    if with_type:
+        text += f", {_label(row.event_type)}"
     if row.zone:
         text += f", zone {row.zone}"
     description = " ".join(row.description.split())
@@ -198,3 +205,55 @@ def _duration(seconds: float) -> str:
     if secs or not minutes:
         parts.append(f"{secs} second" + ("s" if secs != 1 else ""))
     return " ".join(parts)
+
+
+def compose_semantic_answer(cited: Sequence[EventRow]) -> Answer:
+    """Answer a question without a recognised filter: the closest events, or nothing."""
+    if not cited:
+        return Answer(
+            text="Nothing in the recorded events matches this question: no event type, zone, "
+            "video or time in it was recognised, and no event description is close to it."
+        )
+    items = "; ".join(_describe(row, with_type=True) for row in cited)
+    return Answer(
+        text="No event type, zone, video or time was recognised in the question; the events "
+        f"whose descriptions are closest to it are: {items}.",
+        cited_event_ids=tuple(row.event_id for row in cited),
+    )
+
+
+def videos_sentence(per_video: Sequence[tuple[str, int]]) -> str:
+    """The per-video counts of a "which videos" question, as a closing sentence."""
+    if not per_video:
+        return ""
+    parts = ", ".join(f"{video} ({n})" for video, n in per_video)
+    return f" Videos: {parts}."
+
+
+def evidence_text(
+    count: int | None,
+    cited: Sequence[EventRow],
+    model_rows: QueryResult | None,
+    statements: Sequence[str],
+    draft: str,
+) -> str:
+    """What the language model may use: the count, the cited rows, the model's rows, the draft."""
+    lines: list[str] = []
+    if count is not None:
+        lines.append(f"Database count of matching rows: {count}")
+    lines.append("Events (id | video | start-end | type | zone | description | highlight):")
+    for row in cited:
+        lines.append(
+            f"#{row.event_id} | {row.video_id} | {format_timestamp(row.start_s)}-"
+            f"{format_timestamp(max(row.end_s, row.start_s))} | {row.event_type} | "
+            f"{row.zone or '-'} | {row.description} | {row.highlight_url or '-'}"
+        )
+    if not cited:
+        lines.append("(none)")
+    if model_rows is not None:
+        lines.append(f"Rows of your SQL ({', '.join(model_rows.columns)}):")
+        lines.extend(json.dumps(list(r), default=str) for r in model_rows.rows[:50])
+    lines.append("SQL that ran:")
+    lines.extend(statements or ["(none)"])
+    lines.append(f"Draft answer (built only from these rows): {draft}")
+    return "\n".join(lines)

@@ -22,7 +22,6 @@ the question (``min_similarity``) are cited, so an unrelated question gets "noth
 
 from __future__ import annotations
 
-import json
 import re
 import time
 import uuid
@@ -37,7 +36,14 @@ import sqlglot
 from psycopg import pq
 from sqlglot import exp
 
-from deepsentinel_pipelines.rag.answer import MAX_CITED, Answer, EventRow, compose_answer
+from deepsentinel_pipelines.rag.answer import (
+    MAX_CITED,
+    EventRow,
+    compose_answer,
+    compose_semantic_answer,
+    evidence_text,
+    videos_sentence,
+)
 from deepsentinel_pipelines.rag.fusion import reciprocal_rank_fusion
 from deepsentinel_pipelines.rag.question import ParsedQuestion, Window, parse_question
 from deepsentinel_pipelines.rag.refusal import screen_question
@@ -56,9 +62,9 @@ from deepsentinel_pipelines.rag.retrieval import (
     vector_search,
     vocabulary,
 )
+from deepsentinel_pipelines.rag.sessions import save_interaction
 from deepsentinel_pipelines.rag.sql_builder import build_event_sql
 from deepsentinel_pipelines.rag.sql_guard import ALLOWED_COLUMNS, UnsafeSQLError
-from deepsentinel_pipelines.timefmt import format_timestamp
 from deepsentinel_pipelines.video.types import EVENT_TYPES, ORIENTATIONS
 
 #: Events cited in an answer (the reranker's output size).
@@ -221,8 +227,19 @@ def ask(
             )
         else:
             result = _answer(
-                conn, question, embedder, llm, reranker, presign, list(video_ids), window,
-                watch, timeout_ms, candidates, top_k, min_similarity,
+                conn,
+                question,
+                embedder,
+                llm,
+                reranker,
+                presign,
+                list(video_ids),
+                window,
+                watch,
+                timeout_ms,
+                candidates,
+                top_k,
+                min_similarity,
             )
             result.session_id = session
         result.timings_ms = watch.total()
@@ -332,13 +349,13 @@ def _answer(
             # Chosen by relevance, told in time order: an operator reads a timeline.
             cited.sort(key=lambda row: (row.video_id, row.start_s, row.event_id))
             draft = compose_answer(parsed, cited, count=count, window=window, video_ids=video_ids)
-            text = draft.text + _videos_sentence(per_video)
+            text = draft.text + videos_sentence(per_video)
         else:
-            draft = _semantic_answer(cited)
+            draft = compose_semantic_answer(cited)
             text = draft.text
         # Only what the text cites is returned as evidence (a count of 0 cites nothing).
         cited = [row for row in cited if row.event_id in draft.cited_event_ids]
-        evidence = _evidence(count, cited, model_rows, statements, text)
+        evidence = evidence_text(count, cited, model_rows, statements, text)
         answer = llm.answer(question, evidence, text)
 
     return AskResult(
@@ -374,13 +391,19 @@ def _run_model_sql(
     try:
         validated, rows = run_validated(conn, model_text, None, timeout_ms)
     except UnsafeSQLError as err:
-        return None, None, (
-            f"The model's SQL was rejected ({err.reason}); the built-in query was used instead."
+        return (
+            None,
+            None,
+            (f"The model's SQL was rejected ({err.reason}); the built-in query was used instead."),
         )
     except psycopg.Error as err:
-        return None, None, (
-            f"The model's SQL failed in the database ({_first_line(err)}); "
-            "the built-in query was used instead."
+        return (
+            None,
+            None,
+            (
+                f"The model's SQL failed in the database ({_first_line(err)}); "
+                "the built-in query was used instead."
+            ),
         )
     return validated, rows, None
 
@@ -419,11 +442,14 @@ def schema_description() -> str:
         f"qa.{view}({', '.join(f'{name} {kind}' for name, kind in columns.items())})"
         for view, columns in ALLOWED_COLUMNS.items()
     ]
-    lines.append("Times (start_s, end_s, first_s, last_s, duration_s) are seconds from the "
-                 "start of the video.")
+    lines.append(
+        "Times (start_s, end_s, first_s, last_s, duration_s) are seconds from the "
+        "start of the video."
+    )
     lines.append(f"event_type is one of: {', '.join(EVENT_TYPES)}.")
-    lines.append("For orientation events, attributes->>'orientation' is one of: "
-                 f"{', '.join(ORIENTATIONS)}.")
+    lines.append(
+        f"For orientation events, attributes->>'orientation' is one of: {', '.join(ORIENTATIONS)}."
+    )
     lines.append("People are distinct (video_id, track_id) pairs.")
     return "\n".join(lines)
 
@@ -469,9 +495,7 @@ def _relevant(
 ) -> list[int]:
     """Candidates close enough to the question: above the floor and near the best one."""
     similarity = {
-        i: _cosine(vector, query_vector)
-        for i in ids
-        if (vector := found[i][1]) is not None
+        i: _cosine(vector, query_vector) for i in ids if (vector := found[i][1]) is not None
     }
     best = max(similarity.values(), default=0.0)
     floor = max(min_similarity, best - RELATIVE_SIMILARITY_MARGIN)
@@ -483,106 +507,9 @@ def _cosine(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.dot(a, b)) / denominator if denominator else 0.0
 
 
-def _cite(row: EventRow) -> str:
-    start = format_timestamp(row.start_s)
-    end = format_timestamp(max(row.end_s, row.start_s))
-    when = start if start == end else f"{start}–{end}"
-    text = f"event #{row.event_id} in {row.video_id} at {when}"
-    text += f", {row.event_type.replace('_', ' ')}"
-    if row.zone:
-        text += f", zone {row.zone}"
-    description = " ".join(row.description.split()).rstrip(".")
-    return text + (f" ({description})" if description else "")
-
-
-def _semantic_answer(cited: Sequence[EventRow]) -> Answer:
-    """Answer a question without a recognised filter: the closest events, or nothing."""
-    if not cited:
-        return Answer(
-            text="Nothing in the recorded events matches this question: no event type, zone, "
-            "video or time in it was recognised, and no event description is close to it."
-        )
-    items = "; ".join(_cite(row) for row in cited)
-    return Answer(
-        text="No event type, zone, video or time was recognised in the question; the events "
-        f"whose descriptions are closest to it are: {items}.",
-        cited_event_ids=tuple(row.event_id for row in cited),
-    )
-
-
-def _videos_sentence(per_video: Sequence[tuple[str, int]]) -> str:
-    if not per_video:
-        return ""
-    parts = ", ".join(f"{video} ({n})" for video, n in per_video)
-    return f" Videos: {parts}."
-
-
-def _evidence(
-    count: int | None,
-    cited: Sequence[EventRow],
-    model_rows: QueryResult | None,
-    statements: Sequence[str],
-    draft: str,
-) -> str:
-    """What the language model may use: the count, the cited rows, the model's rows, the draft."""
-    lines: list[str] = []
-    if count is not None:
-        lines.append(f"Database count of matching rows: {count}")
-    lines.append("Events (id | video | start-end | type | zone | description | highlight):")
-    for row in cited:
-        lines.append(
-            f"#{row.event_id} | {row.video_id} | {format_timestamp(row.start_s)}-"
-            f"{format_timestamp(max(row.end_s, row.start_s))} | {row.event_type} | "
-            f"{row.zone or '-'} | {row.description} | {row.highlight_url or '-'}"
-        )
-    if not cited:
-        lines.append("(none)")
-    if model_rows is not None:
-        lines.append(f"Rows of your SQL ({', '.join(model_rows.columns)}):")
-        lines.extend(json.dumps(list(r), default=str) for r in model_rows.rows[:50])
-    lines.append("SQL that ran:")
-    lines.extend(statements or ["(none)"])
-    lines.append(f"Draft answer (built only from these rows): {draft}")
-    return "\n".join(lines)
-
-
 def _first_line(err: Exception) -> str:
     text = str(err).strip().splitlines()
     return text[0][:200] if text else type(err).__name__
-
-
-def save_interaction(conn: psycopg.Connection, result: AskResult, source: str) -> int:
-    """Store the session (once) and the interaction; return the interaction's id.
-
-    The SQL column keeps the notes (e.g. why a model query was rejected) as leading comments.
-    """
-    sql = result.sql
-    if result.notes:
-        sql = "\n".join(f"-- {note}" for note in result.notes) + ("\n" + sql if sql else "")
-    with conn.transaction():
-        conn.execute(
-            "INSERT INTO qa_sessions (session_id, source) VALUES (%s, %s) "
-            "ON CONFLICT (session_id) DO NOTHING",
-            (result.session_id, source),
-        )
-        row = conn.execute(
-            """INSERT INTO qa_interactions
-                   (session_id, question, sql, retrieved_ids, cited_ids, answer, refused,
-                    latencies_ms)
-               VALUES (%s, %s, %s, %s, %s, %s, %s, %s::jsonb)
-               RETURNING interaction_id""",
-            (
-                result.session_id,
-                result.question,
-                sql,
-                list(result.retrieved_ids),
-                [e.event_id for e in result.events],
-                result.answer,
-                result.refused,
-                json.dumps(result.timings_ms),
-            ),
-        ).fetchone()
-    return int(row[0])
 
 
 # --- the resources' side, shared by the op and the CLI ------------------------------------------
@@ -643,4 +570,3 @@ def ask_with_resources(
         source=source,
         timeout_ms=timeout_ms,
     )
-

@@ -244,8 +244,12 @@ class EventFilters:
     def is_empty(self) -> bool:
         """True when nothing is restricted."""
         return not (
-            self.video_ids or self.event_types or self.zones or self.orientation is not None
-            or self.start_s is not None or self.end_s is not None
+            self.video_ids
+            or self.event_types
+            or self.zones
+            or self.orientation is not None
+            or self.start_s is not None
+            or self.end_s is not None
         )
 
     def sql(self) -> tuple[str, list[str], dict[str, Any]]:
@@ -440,9 +444,7 @@ def fetch_events(
         return {}
     columns = ", ".join(f"e.{c}" for c in EVENT_COLUMNS)
     sql = f"SELECT {columns}, e.embedding FROM qa.events AS e WHERE e.event_id = ANY(%(ids)s)"
-    result = run_readonly(
-        conn, sql, {"ids": [int(i) for i in event_ids]}, timeout_ms, binary=True
-    )
+    result = run_readonly(conn, sql, {"ids": [int(i) for i in event_ids]}, timeout_ms, binary=True)
     found: dict[int, tuple[EventRow, np.ndarray | None]] = {}
     for row in result.rows:
         event = event_row(row[:-1])
