@@ -30,8 +30,7 @@ from psycopg import pq
 from psycopg import sql as pgsql
 
 from deepsentinel_pipelines.rag.answer import EventRow
-from deepsentinel_pipelines.rag.question import ParsedQuestion, Window
-from deepsentinel_pipelines.rag.sql_builder import EVENT_COLUMNS
+from deepsentinel_pipelines.rag.sql_builder import EVENT_COLUMNS, EventFilters
 from deepsentinel_pipelines.rag.sql_guard import validate_sql
 from deepsentinel_pipelines.timefmt import format_timestamp
 
@@ -195,94 +194,8 @@ class RerankDocument:
     vector: np.ndarray | None = None
 
 
-# --- filters shared by vector and full-text search ----------------------------------------------
-
-
-@dataclass(frozen=True)
-class EventFilters:
-    """Restrictions on ``qa.events``, the same ones :func:`build_event_sql` applies.
-
-    Attributes:
-        video_ids: Videos to search; empty for all.
-        event_types: Event types; empty for all.
-        zones: Zone names, compared case-insensitively; empty for all.
-        orientation: For orientation events, the orientation asked about.
-        start_s: Events ending at or after this time (overlap), or None.
-        end_s: Events starting at or before this time (overlap), or None.
-        relative_to_end: ``start_s``/``end_s`` are offsets from each video's end.
-    """
-
-    video_ids: tuple[str, ...] = ()
-    event_types: tuple[str, ...] = ()
-    zones: tuple[str, ...] = ()
-    orientation: str | None = None
-    start_s: float | None = None
-    end_s: float | None = None
-    relative_to_end: bool = False
-
-    @classmethod
-    def from_question(
-        cls, parsed: ParsedQuestion, video_ids: Sequence[str] = (), window: Window | None = None
-    ) -> EventFilters:
-        """The filters :func:`build_event_sql` would apply for the same arguments."""
-        if window is None and parsed.relative_to_end:
-            start, end, relative = parsed.start_s, parsed.end_s, True
-        else:
-            start, end = window if window is not None else (parsed.start_s, parsed.end_s)
-            relative = False
-        return cls(
-            video_ids=tuple(video_ids) or parsed.video_ids,
-            event_types=parsed.event_types,
-            zones=tuple(z.lower() for z in parsed.zones),
-            orientation=parsed.orientation,
-            start_s=start,
-            end_s=end,
-            relative_to_end=relative,
-        )
-
-    @property
-    def is_empty(self) -> bool:
-        """True when nothing is restricted."""
-        return not (
-            self.video_ids
-            or self.event_types
-            or self.zones
-            or self.orientation is not None
-            or self.start_s is not None
-            or self.end_s is not None
-        )
-
-    def sql(self) -> tuple[str, list[str], dict[str, Any]]:
-        """``(join, conditions, params)`` over ``qa.events AS e`` (params prefixed ``f_``)."""
-        conditions: list[str] = []
-        params: dict[str, Any] = {}
-        join = ""
-        if self.event_types:
-            conditions.append("e.event_type = ANY(%(f_types)s)")
-            params["f_types"] = list(self.event_types)
-        if self.video_ids:
-            conditions.append("e.video_id = ANY(%(f_videos)s)")
-            params["f_videos"] = list(self.video_ids)
-        if self.zones:
-            conditions.append("lower(e.zone) = ANY(%(f_zones)s)")
-            params["f_zones"] = list(self.zones)
-        if self.orientation is not None:
-            conditions.append(
-                "(e.event_type <> 'orientation' OR e.attributes ->> 'orientation' = %(f_orient)s)"
-            )
-            params["f_orient"] = self.orientation
-        if self.relative_to_end:
-            join = " JOIN qa.videos AS v ON v.video_id = e.video_id"
-            start_expr, end_expr = "v.duration_s + %(f_start)s", "v.duration_s + %(f_end)s"
-        else:
-            start_expr, end_expr = "%(f_start)s", "%(f_end)s"
-        if self.start_s is not None:
-            conditions.append(f"e.end_s >= {start_expr}")
-            params["f_start"] = float(self.start_s)
-        if self.end_s is not None:
-            conditions.append(f"e.start_s <= {end_expr}")
-            params["f_end"] = float(self.end_s)
-        return join, conditions, params
+#: Every event (the default of the retrievers).
+NO_FILTERS = EventFilters()
 
 
 def _where(conditions: Sequence[str]) -> str:
@@ -295,7 +208,7 @@ def _where(conditions: Sequence[str]) -> str:
 def vector_search(
     conn: psycopg.Connection,
     query_vector: np.ndarray,
-    filters: EventFilters = EventFilters(),
+    filters: EventFilters = NO_FILTERS,
     *,
     limit: int = DEFAULT_CANDIDATES,
     timeout_ms: int = DEFAULT_TIMEOUT_MS,
@@ -392,7 +305,7 @@ def websearch_text(question: str) -> str:
 def fulltext_search(
     conn: psycopg.Connection,
     question: str,
-    filters: EventFilters = EventFilters(),
+    filters: EventFilters = NO_FILTERS,
     *,
     limit: int = DEFAULT_CANDIDATES,
     timeout_ms: int = DEFAULT_TIMEOUT_MS,

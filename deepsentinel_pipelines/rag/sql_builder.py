@@ -14,6 +14,7 @@ other count ("how many falls?", "how many times ...") is ``count(*)`` over the m
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from deepsentinel_pipelines.rag.question import ParsedQuestion, Window
@@ -34,6 +35,96 @@ EVENT_COLUMNS: tuple[str, ...] = (
 
 #: Default number of rows the listing query returns.
 DEFAULT_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class EventFilters:
+    """Restrictions on ``qa.events``, shared by the built SQL and the vector and text searches.
+
+    Attributes:
+        video_ids: Videos to search; empty for all.
+        event_types: Event types; empty for all.
+        zones: Zone names, compared case-insensitively; empty for all.
+        orientation: For orientation events, the orientation asked about.
+        start_s: Events ending at or after this time (overlap), or None.
+        end_s: Events starting at or before this time (overlap), or None.
+        relative_to_end: ``start_s``/``end_s`` are offsets from each video's end.
+    """
+
+    video_ids: tuple[str, ...] = ()
+    event_types: tuple[str, ...] = ()
+    zones: tuple[str, ...] = ()
+    orientation: str | None = None
+    start_s: float | None = None
+    end_s: float | None = None
+    relative_to_end: bool = False
+
+    @classmethod
+    def from_question(
+        cls, parsed: ParsedQuestion, video_ids: Sequence[str] = (), window: Window | None = None
+    ) -> EventFilters:
+        """The filters that answer ``parsed`` (see :func:`build_event_sql` for the arguments)."""
+        if window is None and parsed.relative_to_end:
+            start, end, relative = parsed.start_s, parsed.end_s, True
+        else:
+            start, end = window if window is not None else (parsed.start_s, parsed.end_s)
+            relative = False
+        return cls(
+            video_ids=tuple(video_ids) or parsed.video_ids,
+            event_types=parsed.event_types,
+            zones=tuple(z.lower() for z in parsed.zones),
+            orientation=parsed.orientation,
+            start_s=start,
+            end_s=end,
+            relative_to_end=relative,
+        )
+
+    @property
+    def is_empty(self) -> bool:
+        """True when nothing is restricted."""
+        return not (
+            self.video_ids
+            or self.event_types
+            or self.zones
+            or self.orientation is not None
+            or self.start_s is not None
+            or self.end_s is not None
+        )
+
+    def sql(self) -> tuple[str, list[str], dict[str, Any]]:
+        """``(join, conditions, params)`` over ``qa.events AS e``."""
+        conditions: list[str] = []
+        params: dict[str, Any] = {}
+        join = ""
+        if self.event_types:
+            conditions.append("e.event_type = ANY(%(event_types)s)")
+            params["event_types"] = list(self.event_types)
+        if self.video_ids:
+            conditions.append("e.video_id = ANY(%(video_ids)s)")
+            params["video_ids"] = list(self.video_ids)
+        if self.zones:
+            conditions.append("lower(e.zone) = ANY(%(zones)s)")
+            params["zones"] = list(self.zones)
+        if self.orientation is not None:
+            conditions.append(
+                "(e.event_type <> 'orientation'"
+                " OR e.attributes ->> 'orientation' = %(orientation)s)"
+            )
+            params["orientation"] = self.orientation
+        if self.relative_to_end:
+            join = " JOIN qa.videos AS v ON v.video_id = e.video_id"
+            start_expr, end_expr = "v.duration_s + %(rel_start_s)s", "v.duration_s + %(rel_end_s)s"
+        else:
+            start_expr, end_expr = "%(start_s)s", "%(end_s)s"
+        prefix = "rel_" if self.relative_to_end else ""
+        # Overlap, not containment: an event that straddles the window edge happened in it.
+        if self.start_s is not None:
+            conditions.append(f"e.end_s >= {start_expr}")
+            params[f"{prefix}start_s"] = float(self.start_s)
+        if self.end_s is not None:
+            conditions.append(f"e.start_s <= {end_expr}")
+            params[f"{prefix}end_s"] = float(self.end_s)
+        return join, conditions, params
 
 
 def build_event_sql(
@@ -68,45 +159,7 @@ def build_event_sql(
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
         raise ValueError(f"limit must be a positive integer, got {limit!r}")
     counting = parsed.is_count if count is None else count
-    where: list[str] = []
-    params: dict[str, Any] = {}
-    join = ""
-
-    if parsed.event_types:
-        where.append("e.event_type = ANY(%(event_types)s)")
-        params["event_types"] = list(parsed.event_types)
-    videos = list(video_ids) or list(parsed.video_ids)
-    if videos:
-        where.append("e.video_id = ANY(%(video_ids)s)")
-        params["video_ids"] = videos
-    if parsed.zones:
-        where.append("lower(e.zone) = ANY(%(zones)s)")
-        params["zones"] = [z.lower() for z in parsed.zones]
-    if parsed.orientation is not None:
-        # Orientation is an attribute of orientation events; other asked-for types still match.
-        where.append(
-            "(e.event_type <> 'orientation' OR e.attributes ->> 'orientation' = %(orientation)s)"
-        )
-        params["orientation"] = parsed.orientation
-
-    if window is None and parsed.relative_to_end:
-        join = " JOIN qa.videos AS v ON v.video_id = e.video_id"
-        if parsed.start_s is not None:
-            where.append("e.end_s >= v.duration_s + %(rel_start_s)s")
-            params["rel_start_s"] = float(parsed.start_s)
-        if parsed.end_s is not None:
-            where.append("e.start_s <= v.duration_s + %(rel_end_s)s")
-            params["rel_end_s"] = float(parsed.end_s)
-    else:
-        start, end = window if window is not None else (parsed.start_s, parsed.end_s)
-        # Overlap, not containment: an event that straddles the window edge still happened in it.
-        if start is not None:
-            where.append("e.end_s >= %(start_s)s")
-            params["start_s"] = float(start)
-        if end is not None:
-            where.append("e.start_s <= %(end_s)s")
-            params["end_s"] = float(end)
-
+    join, where, params = EventFilters.from_question(parsed, video_ids, window).sql()
     from_where = f"FROM qa.events AS e{join}"
     if where:
         from_where += " WHERE " + " AND ".join(where)
