@@ -15,11 +15,12 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(VENV)/bin/deepsentinel demo
 
-test: $(STAMP)
+test: lint
 	$(VENV)/bin/python -m pytest
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check deepsentinel_pipelines tests bench scripts
+	$(VENV)/bin/ruff format --check deepsentinel_pipelines tests bench scripts
 
 dev: $(STAMP)
 	$(VENV)/bin/deepsentinel dev

@@ -78,9 +78,14 @@ def main() -> int:
         for question in QUESTIONS:
             expected = corpus.ids(sorted(question.expected))
             result = ask(
-                question.text, connect=connect, embedder=embedder, llm=LocalLanguageModel(),
-                reranker=LocalReranker(), presign=lambda key: key,
-                video_ids=corpus.videos(question.videos), source="bench-eval",
+                question.text,
+                connect=connect,
+                embedder=embedder,
+                llm=LocalLanguageModel(),
+                reranker=LocalReranker(),
+                presign=lambda key: key,
+                video_ids=corpus.videos(question.videos),
+                source="bench-eval",
             )
             cited = {e.event_id for e in result.events}
             ok = correct(question, cited, expected, result)

@@ -76,8 +76,9 @@ def describe(rng: random.Random, event_type: str, t0: float, t1: float, zone: st
     if event_type == "crowding":
         return f"{rng.randint(5, 12)} people at once in {where} from {format_timestamp(t0)}"
     if event_type == "orientation":
-        facing = rng.choice(("facing the camera", "facing away from the camera",
-                             "facing left", "facing right"))
+        facing = rng.choice(
+            ("facing the camera", "facing away from the camera", "facing left", "facing right")
+        )
         return f"{who} was {facing} from {format_timestamp(t0)} to {format_timestamp(t1)}"
     return f"{who} was {event_type} from {format_timestamp(t0)} to {format_timestamp(t1)}"
 
@@ -91,27 +92,48 @@ def make_events(n: int, seed: int) -> list[tuple]:
         event_type = rng.choices(types, weights)[0]
         t0 = round(rng.uniform(0, DURATION_S - 60), 1)
         t1 = t0 if event_type in ("enter", "exit", "line_crossing") else t0 + rng.uniform(2, 60)
-        zone = rng.choice(ZONES) if event_type in ("enter", "exit", "dwell", "loitering",
-                                                    "crowding") and rng.random() < 0.8 else None
+        zone = (
+            rng.choice(ZONES)
+            if event_type in ("enter", "exit", "dwell", "loitering", "crowding")
+            and rng.random() < 0.8
+            else None
+        )
         attributes = {}
         if event_type == "orientation":
             attributes["orientation"] = rng.choice(
-                ("facing_camera", "facing_away", "facing_left", "facing_right"))
+                ("facing_camera", "facing_away", "facing_left", "facing_right")
+            )
         track = None if event_type == "crowding" else rng.randint(1, 60)
-        key = f"{video_id}/highlights/{i}.jpg" if event_type in (
-            "fall", "loitering", "crowding", "enter", "line_crossing") else None
-        rows.append((video_id, event_type, t0, round(t1, 1), track, zone,
-                     round(rng.uniform(0.5, 1.0), 3), attributes,
-                     describe(rng, event_type, t0, t1, zone), key))
+        key = (
+            f"{video_id}/highlights/{i}.jpg"
+            if event_type in ("fall", "loitering", "crowding", "enter", "line_crossing")
+            else None
+        )
+        rows.append(
+            (
+                video_id,
+                event_type,
+                t0,
+                round(t1, 1),
+                track,
+                zone,
+                round(rng.uniform(0.5, 1.0), 3),
+                attributes,
+                describe(rng, event_type, t0, t1, zone),
+                key,
+            )
+        )
     return rows
 
 
 def embedding_input(row: tuple) -> str:
     video_id, event_type, t0, t1, _, zone, _, _, description, _ = row
-    camera = CAMERAS[int(video_id[len(PREFIX):]) % len(CAMERAS)]
+    camera = CAMERAS[int(video_id[len(PREFIX) :]) % len(CAMERAS)]
     where = f" in zone {zone}" if zone else ""
-    return (f"{event_type}{where} at {format_timestamp(t0)}-{format_timestamp(t1)} "
-            f"in video {video_id} (camera {camera}): {description}")
+    return (
+        f"{event_type}{where} at {format_timestamp(t0)}-{format_timestamp(t1)} "
+        f"in video {video_id} (camera {camera}): {description}"
+    )
 
 
 def make_vectors(rows: list[tuple], embedder, sample: int, seed: int) -> np.ndarray:
@@ -144,15 +166,30 @@ def load(conn, rows: list[tuple], vectors: np.ndarray) -> None:
                        frame_count, duration_s, width, height, size_bytes, sha256)
                    VALUES (%s, 'raw-videos', %s, %s, 'mp4', 'h264', 10, 6000, %s, 768, 576, 1,
                            'bench')""",
-                [(v, f"bench/{v}.mp4", CAMERAS[int(v[len(PREFIX):]) % len(CAMERAS)],
-                  DURATION_S) for v in videos],
+                [
+                    (v, f"bench/{v}.mp4", CAMERAS[int(v[len(PREFIX) :]) % len(CAMERAS)], DURATION_S)
+                    for v in videos
+                ],
             )
             with cur.copy(
                 "COPY events (video_id, event_type, start_s, end_s, track_id, zone, confidence,"
                 " attributes, description, highlight_key, embedding) FROM STDIN (FORMAT BINARY)"
             ) as copy:
-                copy.set_types(["text", "text", "float8", "float8", "int4", "text", "float4",
-                                "jsonb", "text", "text", "vector"])
+                copy.set_types(
+                    [
+                        "text",
+                        "text",
+                        "float8",
+                        "float8",
+                        "int4",
+                        "text",
+                        "float4",
+                        "jsonb",
+                        "text",
+                        "text",
+                        "vector",
+                    ]
+                )
                 for row, vector in zip(rows, vectors, strict=True):
                     copy.write_row((*row[:7], Jsonb(row[7]), *row[8:], vector))
     conn.execute("ANALYZE events")
@@ -180,8 +217,9 @@ def questions(count: int, n_videos: int, seed: int) -> list[str]:
 
     templates = [
         lambda: f"did anyone fall between minute {(a := rng.randint(0, 7))} and {a + 1}?",
-        lambda: f"how many people crossed the line in the first {rng.choice((30, 60, 90))} "
-                "seconds?",
+        lambda: (
+            f"how many people crossed the line in the first {rng.choice((30, 60, 90))} seconds?"
+        ),
         lambda: f"which videos show loitering near the {rng.choice(ZONES)}?",
         lambda: f"how many falls in {video()}?",
         lambda: f"was anyone running after {clock()}?",
@@ -211,11 +249,15 @@ def main() -> int:
     parser.add_argument("--sample", type=int, default=1_500, help="texts embedded with MiniLM")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep", action="store_true", help="leave the rows in place")
-    parser.add_argument("--reuse", action="store_true",
-                        help="use rows a --keep run left, when there are exactly N")
-    parser.add_argument("--torch-threads", type=int, default=1,
-                        help="torch intra-op threads, as `deepsentinel ask` sets (0: torch's "
-                        "default)")
+    parser.add_argument(
+        "--reuse", action="store_true", help="use rows a --keep run left, when there are exactly N"
+    )
+    parser.add_argument(
+        "--torch-threads",
+        type=int,
+        default=1,
+        help="torch intra-op threads, as `deepsentinel ask` sets (0: torch's default)",
+    )
     args = parser.parse_args()
     if args.torch_threads:
         limit_torch_threads(args.torch_threads)
@@ -236,8 +278,10 @@ def main() -> int:
                 started = time.perf_counter()
                 rows = make_events(args.n, args.seed)
                 vectors = make_vectors(rows, resources.embedder, args.sample, args.seed)
-                print(f"generated {len(rows)} events, embedded {args.sample} sample texts "
-                      f"in {time.perf_counter() - started:.1f} s")
+                print(
+                    f"generated {len(rows)} events, embedded {args.sample} sample texts "
+                    f"in {time.perf_counter() - started:.1f} s"
+                )
                 started = time.perf_counter()
                 load(conn, rows, vectors)
                 print(f"loaded with COPY in {time.perf_counter() - started:.1f} s")
@@ -248,9 +292,14 @@ def main() -> int:
             presign = presigner(resources.object_store)
             n_videos = (args.n + EVENTS_PER_VIDEO - 1) // EVENTS_PER_VIDEO
             asked = questions(args.questions, n_videos, args.seed)
-            options = dict(connect=resources.database.connection, embedder=resources.embedder,
-                           llm=resources.llm, reranker=resources.reranker, presign=presign,
-                           source=SOURCE)
+            options = dict(
+                connect=resources.database.connection,
+                embedder=resources.embedder,
+                llm=resources.llm,
+                reranker=resources.reranker,
+                presign=presign,
+                source=SOURCE,
+            )
             for question in asked[:5]:  # warm-up: plans, caches, the model's first calls
                 ask(question, **options)
             wall: list[float] = []
@@ -270,14 +319,20 @@ def main() -> int:
 
     print()
     threads = args.torch_threads or "default"
-    print(f"events {args.n}, questions {len(wall)} ({refused} refused), local backend, "
-          f"torch threads {threads}")
-    print(f"ask latency ms   p50 {percentile(wall, 50):7.1f}   p95 {percentile(wall, 95):7.1f}   "
-          f"mean {statistics.fmean(wall):7.1f}   max {max(wall):7.1f}")
+    print(
+        f"events {args.n}, questions {len(wall)} ({refused} refused), local backend, "
+        f"torch threads {threads}"
+    )
+    print(
+        f"ask latency ms   p50 {percentile(wall, 50):7.1f}   p95 {percentile(wall, 95):7.1f}   "
+        f"mean {statistics.fmean(wall):7.1f}   max {max(wall):7.1f}"
+    )
     print("per stage (ms, over the questions that ran the stage):")
     for stage, values in stages.items():
-        print(f"  {stage:10s} p50 {percentile(values, 50):7.1f}   p95 {percentile(values, 95):7.1f}"
-              f"   n {len(values)}")
+        print(
+            f"  {stage:10s} p50 {percentile(values, 50):7.1f}   p95 {percentile(values, 95):7.1f}"
+            f"   n {len(values)}"
+        )
     return 0
 
 

@@ -172,8 +172,12 @@ def notify(incident: Incident, config: AlertConfig) -> dict[str, Any]:
     if config.github_enabled:
         try:
             url = create_github_issue(
-                config.github_api_url, str(config.github_repo), str(config.github_token),
-                incident_title(incident), incident_body(incident, config), config.timeout_s,
+                config.github_api_url,
+                str(config.github_repo),
+                str(config.github_token),
+                incident_title(incident),
+                incident_body(incident, config),
+                config.timeout_s,
             )
             outcome["github"] = {"issue_url": url}
         except requests.RequestException as err:
@@ -192,8 +196,12 @@ def record_incident(conn: psycopg.Connection, incident: Incident) -> int | None:
         RETURNING incident_id
         """,
         (
-            incident.run_id, incident.job_name, incident.partition_key, incident.failed_step,
-            incident.error, incident.log_excerpt,
+            incident.run_id,
+            incident.job_name,
+            incident.partition_key,
+            incident.failed_step,
+            incident.error,
+            incident.log_excerpt,
         ),
     ).fetchone()
     conn.commit()

@@ -61,7 +61,11 @@ def ask_question(
     limit_torch_threads()
     with qa_resources() as resources:
         return ask_with_resources(
-            resources, question, video_ids=video_ids, window=window, session_id=session_id,
+            resources,
+            question,
+            video_ids=video_ids,
+            window=window,
+            session_id=session_id,
             source="cli",
         )
 
@@ -117,7 +121,10 @@ def add_ask_command(subparsers: Any) -> None:
     )
     ask.add_argument("question", help='for example "did anyone fall between minute 1 and 2?"')
     ask.add_argument(
-        "--video", action="append", default=[], metavar="ID",
+        "--video",
+        action="append",
+        default=[],
+        metavar="ID",
         help="search only this video (repeatable)",
     )
     ask.add_argument("--start", type=float, help="window start, seconds from the video start")

@@ -80,8 +80,16 @@ def _cmd_presign(args: argparse.Namespace) -> int:
     s3 = make_client("s3", settings.aws_endpoint_url, settings.region)
     upload = presign_put(s3, settings.raw_videos_bucket, args.name, args.expires, args.camera)
     if args.json:
-        _say(json.dumps({"url": upload.url, "method": "PUT", "headers": upload.headers,
-                         "expires_s": upload.expires_s}))
+        _say(
+            json.dumps(
+                {
+                    "url": upload.url,
+                    "method": "PUT",
+                    "headers": upload.headers,
+                    "expires_s": upload.expires_s,
+                }
+            )
+        )
         return 0
     _say(upload.url)
     headers = " ".join(f"-H '{k}: {v}'" for k, v in upload.headers.items())
@@ -110,14 +118,17 @@ def _in_flight(instance: Any, partition_keys: list[str]) -> set[str]:
 
     busy = set()
     statuses = [
-        DagsterRunStatus.QUEUED, DagsterRunStatus.NOT_STARTED, DagsterRunStatus.STARTING,
+        DagsterRunStatus.QUEUED,
+        DagsterRunStatus.NOT_STARTED,
+        DagsterRunStatus.STARTING,
         DagsterRunStatus.STARTED,
     ]
     for start in range(0, len(partition_keys), 100):
         chunk = partition_keys[start : start + 100]
         runs = instance.get_runs(
-            filters=RunsFilter(job_name=JOB_NAME, statuses=statuses,
-                               tags={"dagster/partition": chunk})
+            filters=RunsFilter(
+                job_name=JOB_NAME, statuses=statuses, tags={"dagster/partition": chunk}
+            )
         )
         busy.update(run.tags["dagster/partition"] for run in runs)
     return busy
@@ -129,9 +140,20 @@ def launch_backfill(partition_keys: list[str], tags: dict[str, str]) -> None:
         chunk = partition_keys[start : start + BACKFILL_CHUNK]
         subprocess.run(
             [
-                sys.executable, "-m", "dagster", "job", "backfill", "-j", JOB_NAME,
-                "--partitions", ",".join(chunk), "-w", str(REPO_ROOT / "workspace.yaml"),
-                "--noprompt", "--tags", json.dumps(tags),
+                sys.executable,
+                "-m",
+                "dagster",
+                "job",
+                "backfill",
+                "-j",
+                JOB_NAME,
+                "--partitions",
+                ",".join(chunk),
+                "-w",
+                str(REPO_ROOT / "workspace.yaml"),
+                "--noprompt",
+                "--tags",
+                json.dumps(tags),
             ],
             cwd=REPO_ROOT,
             check=True,
@@ -147,9 +169,13 @@ def plan_backfill(
     by_key = {video_id_from_key(v.key): v for v in stored}
     keys = list(by_key)
     busy = _in_flight(instance, keys)
-    done = [] if force else [
-        k for k in keys if k not in busy and _up_to_date(instance, k, by_key[k].last_modified)
-    ]
+    done = (
+        []
+        if force
+        else [
+            k for k in keys if k not in busy and _up_to_date(instance, k, by_key[k].last_modified)
+        ]
+    )
     launch = [k for k in keys if k not in busy and k not in done]
     return by_key, launch, sorted(busy), done
 
@@ -170,8 +196,10 @@ def _cmd_backfill(args: argparse.Namespace) -> int:
         known = set(instance.get_dynamic_partitions(PARTITIONS_DEF))
         new = [k for k in by_key if k not in known]
         _say(f"partitions: {len(new)} to register, {len(by_key) - len(new)} already registered")
-        _say(f"runs: {len(launch)} to launch, {len(busy)} queued or running, "
-             f"{len(done)} up to date" + ("" if args.force else " (--force reruns them)"))
+        _say(
+            f"runs: {len(launch)} to launch, {len(busy)} queued or running, "
+            f"{len(done)} up to date" + ("" if args.force else " (--force reruns them)")
+        )
         if args.dry_run:
             for key in launch:
                 _say(f"  would launch {key}")
@@ -188,8 +216,12 @@ def add_ingest_commands(sub: Any) -> None:
     """Add `upload`, `presign` and `backfill` to the `deepsentinel` sub-commands."""
     upload = sub.add_parser("upload", help="upload a video to raw-videos; the sensors run it")
     upload.add_argument("file")
-    upload.add_argument("--via", choices=["s3", "sqs"], default="s3",
-                        help="s3: the bucket sensor picks it up; sqs: also send a job message")
+    upload.add_argument(
+        "--via",
+        choices=["s3", "sqs"],
+        default="s3",
+        help="s3: the bucket sensor picks it up; sqs: also send a job message",
+    )
     upload.add_argument("--camera", default="default", help="camera name (rules in cameras.yaml)")
     upload.add_argument("--key", help="object key in raw-videos (default uploads/CAMERA/NAME)")
     upload.add_argument("--json", action="store_true", help="print one JSON object")
@@ -207,7 +239,8 @@ def add_ingest_commands(sub: Any) -> None:
     )
     backfill.add_argument("--prefix", default="", help="only keys under this prefix")
     backfill.add_argument("--since", help="only objects written since DATE (ISO, UTC)")
-    backfill.add_argument("--force", action="store_true",
-                          help="also rerun partitions already processed")
+    backfill.add_argument(
+        "--force", action="store_true", help="also rerun partitions already processed"
+    )
     backfill.add_argument("--dry-run", action="store_true", help="show the plan, change nothing")
     backfill.set_defaults(func=_cmd_backfill)

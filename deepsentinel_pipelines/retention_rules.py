@@ -32,7 +32,9 @@ class StoredObject:
     def from_listing(cls, obj: dict[str, Any]) -> StoredObject:
         """From one ``list_objects_v2`` entry."""
         return cls(
-            obj["Key"], int(obj.get("Size", 0)), obj["LastModified"],
+            obj["Key"],
+            int(obj.get("Size", 0)),
+            obj["LastModified"],
             obj.get("StorageClass") or "STANDARD",
         )
 

@@ -42,8 +42,14 @@ def tracked_video(settings: Settings, tmp_path, unique_id):
         for track, box in ((1, (100.0, 100.0, 160.0, 260.0)), (2, (400.0, 200.0, 450.0, 330.0)))
     ]
     with psycopg.connect(settings.database_url) as conn:
-        upsert_video(conn, video_id, settings.raw_videos_bucket,
-                     f"tests/{unique_id}/two seconds.mp4", "default", probe_video(clip))
+        upsert_video(
+            conn,
+            video_id,
+            settings.raw_videos_bucket,
+            f"tests/{unique_id}/two seconds.mp4",
+            "default",
+            probe_video(clip),
+        )
         replace_detections(conn, video_id, people, track_summaries(people))
     return video_id
 
@@ -52,8 +58,9 @@ def _materialize(video_id: str, estimator) -> dict:
     instance = DagsterInstance.ephemeral()
     instance.add_dynamic_partitions("videos", [video_id])
     resources = build_resources() | {"attribute_estimator": estimator}
-    result = materialize([person_attributes], partition_key=video_id, resources=resources,
-                         instance=instance)
+    result = materialize(
+        [person_attributes], partition_key=video_id, resources=resources, instance=instance
+    )
     assert result.success
     [materialization] = result.asset_materializations_for_node("person_attributes")
     return {k: v.value for k, v in materialization.metadata.items()}
@@ -61,9 +68,11 @@ def _materialize(video_id: str, estimator) -> dict:
 
 def _attributes(settings: Settings, video_id: str) -> dict[int, dict]:
     with psycopg.connect(settings.database_url) as conn:
-        return dict(conn.execute(
-            "SELECT track_id, attributes FROM tracks WHERE video_id = %s", (video_id,)
-        ).fetchall())
+        return dict(
+            conn.execute(
+                "SELECT track_id, attributes FROM tracks WHERE video_id = %s", (video_id,)
+            ).fetchall()
+        )
 
 
 def test_off_by_default_says_why_and_writes_nothing(settings: Settings, tracked_video):
@@ -73,8 +82,9 @@ def test_off_by_default_says_why_and_writes_nothing(settings: Settings, tracked_
     assert _attributes(settings, tracked_video) == {1: {}, 2: {}}
 
 
-def test_a_configured_model_fills_track_attributes(settings: Settings, tracked_video, tmp_path,
-                                                   monkeypatch):
+def test_a_configured_model_fills_track_attributes(
+    settings: Settings, tracked_video, tmp_path, monkeypatch
+):
     model_path = tmp_path / "age_gender.pt"
     torch.jit.script(BrightnessAgeModel()).save(str(model_path))
     monkeypatch.setenv("DEEPSENTINEL_ATTRIBUTES_MODEL", str(model_path))

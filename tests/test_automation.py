@@ -74,7 +74,8 @@ def daemon(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iter
     """`dagster-daemon run` on queues of its own, watching a prefix of its own; stopped after."""
     unique_id = uuid.uuid4().hex[:10]
     own = dataclasses.replace(
-        settings, jobs_queue=f"video-jobs-e2e-{unique_id}",
+        settings,
+        jobs_queue=f"video-jobs-e2e-{unique_id}",
         dead_letter_queue=f"video-jobs-dlq-e2e-{unique_id}",
     )
     sqs = make_client("sqs", settings.aws_endpoint_url, settings.region)
@@ -94,12 +95,18 @@ def daemon(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iter
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [str(Path(sys.executable).parent / "dagster-daemon"), "run", "-w", "workspace.yaml"],
-            cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, start_new_session=True, preexec_fn=_restore_signals,
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            preexec_fn=_restore_signals,
         )
     try:
-        yield Stack(settings, prefix, urls[own.jobs_queue], urls[own.dead_letter_queue], log,
-                    started_at)
+        yield Stack(
+            settings, prefix, urls[own.jobs_queue], urls[own.dead_letter_queue], log, started_at
+        )
     finally:
         _stop(proc)
         s3 = make_client("s3", settings.aws_endpoint_url, settings.region)
@@ -122,9 +129,11 @@ def wait_for_first_tick(instance: DagsterInstance, stack: Stack, sensor: str) ->
     while time.monotonic() < deadline:
         for state in instance.all_instigator_state(instigator_type=InstigatorType.SENSOR):
             data = state.instigator_data
-            if state.instigator_name == sensor and data and (
-                data.last_tick_success_timestamp or 0
-            ) > stack.started_at:
+            if (
+                state.instigator_name == sensor
+                and data
+                and (data.last_tick_success_timestamp or 0) > stack.started_at
+            ):
                 return
         time.sleep(1)
     pytest.fail(f"{sensor} never ticked; daemon log:\n{_tail(stack.log)}")
@@ -143,9 +152,7 @@ def wait_for_runs(instance: DagsterInstance, stack: Stack, tags: dict[str, Any])
 
 def assert_succeeded(instance: DagsterInstance, run: Any) -> None:
     if run.status != DagsterRunStatus.SUCCESS:
-        errors = [
-            e.message for e in instance.all_logs(run.run_id) if e.level in ("ERROR", 40)
-        ]
+        errors = [e.message for e in instance.all_logs(run.run_id) if e.level in ("ERROR", 40)]
         pytest.fail(f"run {run.run_id} {run.status}: {errors[-3:]}")
 
 
@@ -207,7 +214,9 @@ def test_job_message_through_sqs_runs_once_and_poison_goes_to_dlq(
     assert_video_rows(db, video_id_from_key(uploads.sqs_key))
 
     dead = sqs.receive_message(
-        QueueUrl=daemon.dlq_url, MaxNumberOfMessages=10, MessageAttributeNames=["All"],
+        QueueUrl=daemon.dlq_url,
+        MaxNumberOfMessages=10,
+        MessageAttributeNames=["All"],
         VisibilityTimeout=0,
     ).get("Messages", [])
     reasons = sorted(m["MessageAttributes"]["reason"]["StringValue"] for m in dead)

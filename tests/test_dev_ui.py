@@ -16,8 +16,16 @@ PORT = 3077
 QUERY = """
 { assetNodes { assetKey { path } groupName isPartitioned partitionDefinition { type } } }
 """
-ASSETS = {"raw_video", "thumbnail", "detections", "person_attributes", "events", "highlights",
-          "embeddings", "video_summary"}
+ASSETS = {
+    "raw_video",
+    "thumbnail",
+    "detections",
+    "person_attributes",
+    "events",
+    "highlights",
+    "embeddings",
+    "video_summary",
+}
 
 
 @pytest.mark.slow
@@ -25,7 +33,10 @@ def test_dev_serves_the_asset_graph_on_loopback(settings: Settings, tmp_path):
     log = (tmp_path / "dev.log").open("w")
     proc = subprocess.Popen(
         [str(REPO_ROOT / ".venv" / "bin" / "deepsentinel"), "dev", "--port", str(PORT)],
-        cwd=REPO_ROOT, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT,
+        cwd=REPO_ROOT,
+        env=os.environ.copy(),
+        stdout=log,
+        stderr=subprocess.STDOUT,
         start_new_session=True,
     )
     try:
@@ -33,8 +44,9 @@ def test_dev_serves_the_asset_graph_on_loopback(settings: Settings, tmp_path):
         nodes = None
         while time.monotonic() < deadline and proc.poll() is None:
             try:
-                response = requests.post(f"http://127.0.0.1:{PORT}/graphql",
-                                         json={"query": QUERY}, timeout=5)
+                response = requests.post(
+                    f"http://127.0.0.1:{PORT}/graphql", json={"query": QUERY}, timeout=5
+                )
                 data = response.json().get("data") or {}
                 nodes = data.get("assetNodes")
                 if nodes:

@@ -88,8 +88,15 @@ def test_migrations_apply_once(settings: Settings, db):
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
         )
     }
-    assert {"videos", "detections", "tracks", "events", "qa_sessions", "qa_interactions",
-            "incidents"} <= tables
+    assert {
+        "videos",
+        "detections",
+        "tracks",
+        "events",
+        "qa_sessions",
+        "qa_interactions",
+        "incidents",
+    } <= tables
     index = db.execute(
         "SELECT indexdef FROM pg_indexes WHERE indexname = 'events_embedding_hnsw'"
     ).fetchone()
@@ -120,7 +127,8 @@ def test_s3_put_get_list_and_presigned_upload(settings: Settings, unique_id):
     assert [o["Key"] for o in listed] == [key]
 
     url = s3.generate_presigned_url(
-        "put_object", Params={"Bucket": "raw-videos", "Key": f"tests/{unique_id}/up.mp4"},
+        "put_object",
+        Params={"Bucket": "raw-videos", "Key": f"tests/{unique_id}/up.mp4"},
         ExpiresIn=60,
     )
     assert url.startswith("http://127.0.0.1:")
@@ -171,13 +179,20 @@ def test_unprocessed_message_is_redriven_to_the_dlq(settings: Settings, unique_i
 
 def test_definitions_validate_through_workspace_yaml(settings: Settings):
     result = subprocess.run(
-        [str(REPO_ROOT / ".venv" / "bin" / "dagster"), "definitions", "validate",
-         "-w", "workspace.yaml"],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=300,
+        [
+            str(REPO_ROOT / ".venv" / "bin" / "dagster"),
+            "definitions",
+            "validate",
+            "-w",
+            "workspace.yaml",
+        ],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "deepsentinel_pipelines.definitions" in result.stdout + result.stderr
-
 
 
 def test_an_edited_applied_migration_is_refused(settings: Settings, db):

@@ -25,8 +25,9 @@ def uploaded_weights(settings: Settings, unique_id):
     key = f"tests/{unique_id}/pose.pt"
     s3.put_object(Bucket=settings.models_bucket, Key=key, Body=data)
     digest = hashlib.sha256(data).hexdigest()
-    s3.put_object(Bucket=settings.models_bucket, Key=key + ".sha256",
-                  Body=f"{digest}  pose.pt\n".encode())
+    s3.put_object(
+        Bucket=settings.models_bucket, Key=key + ".sha256", Body=f"{digest}  pose.pt\n".encode()
+    )
     return s3, f"s3://{settings.models_bucket}/{key}", data
 
 
@@ -58,8 +59,9 @@ def test_a_missing_object_says_how_to_provide_weights(settings: Settings, tmp_pa
 
 
 @pytest.mark.slow
-def test_detector_resource_loads_weights_from_the_models_bucket(uploaded_weights, tmp_path,
-                                                                 settings: Settings):
+def test_detector_resource_loads_weights_from_the_models_bucket(
+    uploaded_weights, tmp_path, settings: Settings
+):
     _, uri, _ = uploaded_weights
     store = ObjectStoreResource(endpoint_url=settings.aws_endpoint_url, region=settings.region)
     tracker = DetectorResource(weights=uri, device="cpu").load(store, tmp_path)

@@ -1,6 +1,5 @@
 """``rag_query_job``: answer one operator question in Dagster, with the evidence as metadata."""
 
-
 from typing import Any
 
 from dagster import Config, MetadataValue, OpExecutionContext, Out, job, op

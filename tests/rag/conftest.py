@@ -47,9 +47,7 @@ def corpus(settings: Settings, embedder: LocalEmbedder) -> Iterator[Corpus]:
 
 
 @pytest.fixture()
-def ask_local(
-    database: PostgresResource, embedder: LocalEmbedder
-) -> Callable[..., AskResult]:
+def ask_local(database: PostgresResource, embedder: LocalEmbedder) -> Callable[..., AskResult]:
     """``ask`` with the local backend and the real database; keyword arguments pass through."""
 
     def run(question: str, **kwargs: Any) -> AskResult:

@@ -39,8 +39,9 @@ def test_known_answers(ask_local, corpus: Corpus, question: CorpusQuestion) -> N
         assert phrase in result.answer
     for event in result.events:  # every cited event is named in the text, with its time
         assert f"#{event.event_id} " in result.answer
-        assert re.search(rf"#{event.event_id} in {re.escape(event.video_id)} at \d\d:\d\d",
-                         result.answer)
+        assert re.search(
+            rf"#{event.event_id} in {re.escape(event.video_id)} at \d\d:\d\d", result.answer
+        )
     if not expected:
         assert result.events == []
 
@@ -100,14 +101,18 @@ def test_answers_cite_highlights_as_urls(ask_local, corpus: Corpus) -> None:
     payload = result.as_json()
     assert set(payload) >= {"answer", "events", "sql", "session_id", "timings_ms"}
     assert set(payload["events"][0]) == {
-        "event_id", "video_id", "type", "start_s", "end_s", "highlight"
+        "event_id",
+        "video_id",
+        "type",
+        "start_s",
+        "end_s",
+        "highlight",
     }
     assert payload["events"][0]["highlight"].startswith("https://highlights.example/")
 
 
 def test_which_videos_lists_each_video_with_its_count(ask_local, corpus: Corpus) -> None:
-    result = ask_local("which videos show loitering near the entrance?",
-                       video_ids=corpus.videos())
+    result = ask_local("which videos show loitering near the entrance?", video_ids=corpus.videos())
     plaza, lobby = corpus.video_ids["plaza"], corpus.video_ids["lobby"]
     assert f"Videos: {lobby} (1), {plaza} (1)." in result.answer
     assert "GROUP BY" in result.sql
@@ -229,9 +234,7 @@ def test_rag_query_job_runs_with_the_real_resources(corpus: Corpus) -> None:
     assert [e["event_id"] for e in output["events"]] == [corpus.event_ids["plaza.fall5"]]
     assert output["answer"].startswith("Yes — 1 fall")
     assert "between 01:00 and 02:00" in output["answer"]
-    [materialization] = [
-        e for e in result.all_events if e.event_type_value == "STEP_OUTPUT"
-    ]
+    [materialization] = [e for e in result.all_events if e.event_type_value == "STEP_OUTPUT"]
     metadata = materialization.step_output_data.metadata
     assert metadata["answer"].value == output["answer"]
     assert f"#{corpus.event_ids['plaza.fall5']}" in metadata["cited_events"].value
@@ -243,10 +246,21 @@ def test_rag_query_job_runs_with_the_real_resources(corpus: Corpus) -> None:
 def test_cli_ask_json(corpus: Corpus) -> None:
     env = dict(os.environ)
     completed = subprocess.run(
-        [sys.executable, "-m", "deepsentinel_pipelines.cli", "ask",
-         "how many people crossed the plaza in the first 30 seconds?",
-         *[arg for video in corpus.videos() for arg in ("--video", video)], "--json"],
-        cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300, check=False,
+        [
+            sys.executable,
+            "-m",
+            "deepsentinel_pipelines.cli",
+            "ask",
+            "how many people crossed the plaza in the first 30 seconds?",
+            *[arg for video in corpus.videos() for arg in ("--video", video)],
+            "--json",
+        ],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert completed.returncode == 0, completed.stderr
     payload = json.loads(completed.stdout.strip().splitlines()[-1])
@@ -266,9 +280,18 @@ def test_cli_ask_json(corpus: Corpus) -> None:
 
 def test_cli_ask_text_and_refusal(corpus: Corpus) -> None:
     completed = subprocess.run(
-        [sys.executable, "-m", "deepsentinel_pipelines.cli", "ask",
-         "how many falls; DROP TABLE events"],
-        cwd=REPO_ROOT, env=dict(os.environ), capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "deepsentinel_pipelines.cli",
+            "ask",
+            "how many falls; DROP TABLE events",
+        ],
+        cwd=REPO_ROOT,
+        env=dict(os.environ),
+        capture_output=True,
+        text=True,
+        timeout=300,
         check=False,
     )
     assert completed.returncode == 1, completed.stderr

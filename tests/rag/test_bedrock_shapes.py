@@ -36,8 +36,10 @@ from tests.rag.corpus import Corpus
 def bedrock():
     """A bedrock-runtime client that can only answer what a test stubs."""
     client = boto3.client(
-        "bedrock-runtime", region_name="us-east-1",
-        aws_access_key_id="stub", aws_secret_access_key="stub",
+        "bedrock-runtime",
+        region_name="us-east-1",
+        aws_access_key_id="stub",
+        aws_secret_access_key="stub",
     )
     with Stubber(client) as stubber:
         yield client, stubber
@@ -79,9 +81,12 @@ def test_converse_answer_gets_the_evidence(bedrock, monkeypatch) -> None:
     stubber.add_response(
         "converse",
         converse_response("Yes: event #7 at 01:15."),
-        converse_request(model.model_id, ANSWER_SYSTEM,
-                         "Evidence:\n#7 | v | 01:15-01:17 | fall\n\nQuestion: any falls?",
-                         model.max_tokens),
+        converse_request(
+            model.model_id,
+            ANSWER_SYSTEM,
+            "Evidence:\n#7 | v | 01:15-01:17 | fall\n\nQuestion: any falls?",
+            model.max_tokens,
+        ),
     )
     assert model.answer("any falls?", "#7 | v | 01:15-01:17 | fall", "draft") == (
         "Yes: event #7 at 01:15."
@@ -109,7 +114,9 @@ def test_titan_invoke_model_request_and_vectors(bedrock, monkeypatch) -> None:
     assert vectors.shape == (2, 256) and vectors.dtype == np.float32
     assert vectors[0, 0] == 1.0 and vectors[1, 1] == 1.0
     assert json.loads(titan_request("x", 256)) == {
-        "inputText": "x", "dimensions": 256, "normalize": True
+        "inputText": "x",
+        "dimensions": 256,
+        "normalize": True,
     }
 
 
@@ -120,8 +127,15 @@ def test_cohere_rerank_request_and_results(bedrock, monkeypatch) -> None:
     documents = [RerankDocument(id=100 + i, text=f"doc {i}") for i in range(4)]
     stubber.add_response(
         "invoke_model",
-        body({"id": "r-1", "results": [{"index": 2, "relevance_score": 0.91},
-                                        {"index": 0, "relevance_score": 0.40}]}),
+        body(
+            {
+                "id": "r-1",
+                "results": [
+                    {"index": 2, "relevance_score": 0.91},
+                    {"index": 0, "relevance_score": 0.40},
+                ],
+            }
+        ),
         {
             "modelId": "cohere.rerank-v3-5:0",
             "body": cohere_rerank_request("who fell?", [d.text for d in documents], 2),
@@ -131,7 +145,10 @@ def test_cohere_rerank_request_and_results(bedrock, monkeypatch) -> None:
     )
     assert reranker.rerank("who fell?", documents, 2) == [(102, 0.91), (100, 0.40)]
     assert json.loads(cohere_rerank_request("q", ["a"], 1)) == {
-        "query": "q", "documents": ["a"], "top_n": 1, "api_version": 2
+        "query": "q",
+        "documents": ["a"],
+        "top_n": 1,
+        "api_version": 2,
     }
 
 
@@ -176,26 +193,42 @@ def test_the_whole_ask_path_with_bedrock_shapes(
     lobby = corpus.video_ids["lobby"]
     stubber.add_response(
         "converse",
-        converse_response(f"SELECT event_id FROM events WHERE event_type = 'fall' "
-                          f"AND video_id = '{lobby}'"),
-        {"modelId": ANY, "system": [{"text": SQL_SYSTEM}], "messages": ANY,
-         "inferenceConfig": ANY},
+        converse_response(
+            f"SELECT event_id FROM events WHERE event_type = 'fall' AND video_id = '{lobby}'"
+        ),
+        {"modelId": ANY, "system": [{"text": SQL_SYSTEM}], "messages": ANY, "inferenceConfig": ANY},
     )
     stubber.add_response(
         "invoke_model",
-        body({"results": [{"index": 1, "relevance_score": 0.9},
-                           {"index": 0, "relevance_score": 0.5}]}),
-        {"modelId": "cohere.rerank-v3-5:0", "body": ANY, "contentType": "application/json",
-         "accept": "application/json"},
+        body(
+            {
+                "results": [
+                    {"index": 1, "relevance_score": 0.9},
+                    {"index": 0, "relevance_score": 0.5},
+                ]
+            }
+        ),
+        {
+            "modelId": "cohere.rerank-v3-5:0",
+            "body": ANY,
+            "contentType": "application/json",
+            "accept": "application/json",
+        },
     )
     stubber.add_response(
         "converse",
         converse_response("Two people fell: #A and #B."),
-        {"modelId": ANY, "system": [{"text": ANSWER_SYSTEM}], "messages": ANY,
-         "inferenceConfig": ANY},
+        {
+            "modelId": ANY,
+            "system": [{"text": ANSWER_SYSTEM}],
+            "messages": ANY,
+            "inferenceConfig": ANY,
+        },
     )
     result = ask_local(
-        "did anyone fall?", video_ids=corpus.videos(), llm=BedrockLanguageModel(),
+        "did anyone fall?",
+        video_ids=corpus.videos(),
+        llm=BedrockLanguageModel(),
         reranker=BedrockCohereReranker(),
     )
     assert result.answer == "Two people fell: #A and #B."

@@ -85,8 +85,9 @@ def test_vocabulary_lists_videos_and_zones(db: psycopg.Connection, corpus: Corpu
     assert {"entrance", "bench", "gate"} <= set(zones)
 
 
-@pytest.mark.parametrize("question", [q for q in QUESTIONS if q.known_limit is None],
-                         ids=lambda q: q.text)
+@pytest.mark.parametrize(
+    "question", [q for q in QUESTIONS if q.known_limit is None], ids=lambda q: q.text
+)
 def test_filtered_vector_search_finds_exactly_the_builders_rows(
     db: psycopg.Connection, corpus: Corpus, embedder, question
 ) -> None:
@@ -166,8 +167,17 @@ def haystack(settings, unique_id: str):
             near = i < 1500
             vector = query + rng.normal(scale=0.3 if near else 3.0, size=384)
             vector /= np.linalg.norm(vector)
-            rows.append((video_id, "walking", float(i), float(i), "hall" if near else zone,
-                         f"synthetic {i}", vector_literal(vector)))
+            rows.append(
+                (
+                    video_id,
+                    "walking",
+                    float(i),
+                    float(i),
+                    "hall" if near else zone,
+                    f"synthetic {i}",
+                    vector_literal(vector),
+                )
+            )
         with conn.cursor() as cur:
             cur.executemany(
                 """INSERT INTO events (video_id, event_type, start_s, end_s, zone, confidence,
@@ -189,8 +199,7 @@ def test_iterative_scan_keeps_a_selective_filter_complete(db: psycopg.Connection
     plan = run_readonly(db, "EXPLAIN " + sql, params, settings=use_hnsw)
     assert "events_embedding_hnsw" in "\n".join(row[0] for row in plan.rows)
 
-    plain = vector_search(db, query, filters, iterative_scan="off", ef_search=40,
-                          settings=use_hnsw)
+    plain = vector_search(db, query, filters, iterative_scan="off", ef_search=40, settings=use_hnsw)
     iterative = vector_search(db, query, filters, ef_search=40, settings=use_hnsw)
     assert len(plain) < 5  # the failure the seed had: silently (almost) nothing
     assert len(iterative) == 5
@@ -214,20 +223,22 @@ def test_run_readonly_works_without_pgvector_adapters(settings, corpus: Corpus) 
     assert np.allclose(registered[corpus.event_ids["lobby.sit1"]][1], vector)
 
 
-
 VIDEO_NAMES = ["plaza_north.mp4", "plaza", "cam-01", "Lobby.MP4", "lobby2", "x.y.z", "a"]
 
 
-@pytest.mark.parametrize("question", [
-    "how many falls in plaza north?",
-    "did anyone fall in PLAZA?",
-    "anything on cam 01 or cam_01 or cam–01?",
-    "what happened in 'lobby.mp4' after 1:00",
-    "show lobby events",
-    "compare x.y.z and lobby2",
-    "was a person there",
-    "nothing named here",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how many falls in plaza north?",
+        "did anyone fall in PLAZA?",
+        "anything on cam 01 or cam_01 or cam–01?",
+        "what happened in 'lobby.mp4' after 1:00",
+        "show lobby events",
+        "compare x.y.z and lobby2",
+        "was a person there",
+        "nothing named here",
+    ],
+)
 def test_video_prefilter_never_changes_what_the_parser_finds(question: str) -> None:
     candidates = mentioned_videos(question, VIDEO_NAMES)
     assert set(candidates) <= set(VIDEO_NAMES)

@@ -29,8 +29,10 @@ UNVALIDATED = [
     ("DELETE FROM qa.events", errors.InsufficientPrivilege),  # SELECT only, even on the views
     ("UPDATE qa.videos SET camera = 'x'", errors.InsufficientPrivilege),
     ("DELETE FROM public.events", errors.ReadOnlySqlTransaction),
-    ("INSERT INTO public.qa_sessions (session_id) VALUES (gen_random_uuid())",
-     errors.ReadOnlySqlTransaction),
+    (
+        "INSERT INTO public.qa_sessions (session_id) VALUES (gen_random_uuid())",
+        errors.ReadOnlySqlTransaction,
+    ),
     ("DROP TABLE public.events", errors.ReadOnlySqlTransaction),
     ("TRUNCATE public.videos CASCADE", errors.ReadOnlySqlTransaction),
     ("CREATE TABLE public.pwned (a int)", errors.ReadOnlySqlTransaction),
@@ -48,10 +50,14 @@ UNVALIDATED = [
     ("SELECT 1; DELETE FROM public.events", errors.SyntaxError),  # stacked: one statement only
     ("SELECT 1; SELECT pg_read_file('/etc/passwd')", errors.SyntaxError),
     # The superuser session could switch back, but privileges were checked at executor start.
-    ("SELECT set_config('role', 'postgres', false), (SELECT count(*) FROM public.events)",
-     errors.InsufficientPrivilege),
-    ("SELECT set_config('role', 'postgres', true), pg_read_file('/etc/passwd')",
-     errors.InsufficientPrivilege),
+    (
+        "SELECT set_config('role', 'postgres', false), (SELECT count(*) FROM public.events)",
+        errors.InsufficientPrivilege,
+    ),
+    (
+        "SELECT set_config('role', 'postgres', true), pg_read_file('/etc/passwd')",
+        errors.InsufficientPrivilege,
+    ),
 ]
 
 
@@ -79,8 +85,9 @@ def test_statement_timeout_stops_pg_sleep(db: psycopg.Connection) -> None:
 def test_statement_timeout_cannot_be_lifted_from_inside(db: psycopg.Connection) -> None:
     started = time.perf_counter()
     with pytest.raises(errors.QueryCanceled):
-        run_readonly(db, "SELECT set_config('statement_timeout', '0', true), pg_sleep(30)",
-                     timeout_ms=200)
+        run_readonly(
+            db, "SELECT set_config('statement_timeout', '0', true), pg_sleep(30)", timeout_ms=200
+        )
     assert time.perf_counter() - started < 5
 
 
@@ -96,8 +103,11 @@ def test_a_role_switch_does_not_survive_the_statement(db: psycopg.Connection) ->
 
 
 def test_the_reader_sees_the_views(db: psycopg.Connection, corpus: Corpus) -> None:
-    result = run_readonly(db, "SELECT count(*) FROM qa.events WHERE video_id = %(v)s",
-                          {"v": corpus.video_ids["plaza"]})
+    result = run_readonly(
+        db,
+        "SELECT count(*) FROM qa.events WHERE video_id = %(v)s",
+        {"v": corpus.video_ids["plaza"]},
+    )
     assert result.rows == [(9,)]
 
 
@@ -142,8 +152,9 @@ def test_hostile_model_sql_changes_nothing_and_the_answer_stands(
 ) -> None:
     before = table_counts(db)
     started = time.perf_counter()
-    result = ask_local("how many falls are there?", video_ids=corpus.videos(),
-                       llm=HostileModel(sql=sql))
+    result = ask_local(
+        "how many falls are there?", video_ids=corpus.videos(), llm=HostileModel(sql=sql)
+    )
     assert time.perf_counter() - started < 10  # pg_sleep never ran
     assert result.count == 2 and result.answer.startswith("2 falls")
     assert result.notes and result.notes[0].startswith("The model's SQL was rejected")
