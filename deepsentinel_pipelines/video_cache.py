@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
+from typing import Any
 
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
 
@@ -15,9 +16,12 @@ def cache_root() -> Path:
     return Path(home) / "cache"
 
 
-def local_video(store: ObjectStoreResource, key: str) -> Path:
-    """A local file with the bytes of ``key`` in the raw-videos bucket (re-fetched on change)."""
-    head = store.head(store.raw_videos_bucket, key)
+def local_video(store: ObjectStoreResource, key: str, head: dict[str, Any] | None = None) -> Path:
+    """A local file with the bytes of ``key`` in the raw-videos bucket (re-fetched on change).
+
+    ``head`` is the object's HEAD response when the caller already has it.
+    """
+    head = head or store.head(store.raw_videos_bucket, key)
     etag = head["ETag"].strip('"')
     digest = hashlib.sha256(f"{store.raw_videos_bucket}/{key}".encode()).hexdigest()[:16]
     suffix = Path(key).suffix[:10]

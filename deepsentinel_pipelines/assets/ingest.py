@@ -25,7 +25,8 @@ def raw_video(
     video_id = context.partition_key
     key = object_key_from_video_id(video_id)
     started = time.perf_counter()
-    path = local_video(object_store, key)
+    head = object_store.head(object_store.raw_videos_bucket, key)
+    path = local_video(object_store, key, head)
     try:
         info = probe_video(path)
     except VideoProbeError as err:
@@ -34,11 +35,7 @@ def raw_video(
             metadata={"reason": err.reason, "key": key},
             allow_retries=False,
         ) from err
-    camera = (
-        object_store.head(object_store.raw_videos_bucket, key)
-        .get("Metadata", {})
-        .get("camera", "default")
-    )
+    camera = head.get("Metadata", {}).get("camera", "default")
     with database.connection() as conn:
         upsert_video(conn, video_id, object_store.raw_videos_bucket, key, camera, info)
     return MaterializeResult(

@@ -22,6 +22,7 @@ the question (``min_similarity``) are cited, so an unrelated question gets "noth
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 import uuid
@@ -516,16 +517,8 @@ def _first_line(err: Exception) -> str:
 
 
 def presigner(object_store: Any) -> PresignFn:
-    """Presigned GET URLs for highlight keys, with one S3 client (signing is local)."""
-    client = object_store.client()
-    bucket = object_store.highlights_bucket
-
-    def presign(key: str) -> str:
-        return client.generate_presigned_url(
-            "get_object", Params={"Bucket": bucket, "Key": key}, ExpiresIn=3600
-        )
-
-    return presign
+    """Presigned GET URLs for highlight keys (signing is local; the client is reused)."""
+    return functools.partial(object_store.presigned_get, object_store.highlights_bucket)
 
 
 def ask_with_resources(

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from dagster import ConfigurableResource
+from pydantic import PrivateAttr
 
 from deepsentinel_pipelines.aws_clients import make_client
 
@@ -18,19 +19,30 @@ class JobQueueResource(ConfigurableResource):
     queue_name: str = "video-jobs"
     dead_letter_queue_name: str = "video-jobs-dlq"
 
+    _client: Any = PrivateAttr(default=None)
+    _urls: dict[str, str] = PrivateAttr(default_factory=dict)
+
     def client(self) -> Any:
-        """A boto3 SQS client."""
-        return make_client("sqs", self.endpoint_url, self.region)
+        """The boto3 SQS client, made once (boto3 clients are thread-safe)."""
+        if self._client is None:
+            self._client = make_client("sqs", self.endpoint_url, self.region)
+        return self._client
+
+    def _url(self, name: str) -> str:
+        # Looked up once: every send, receive and delete needs it.
+        if name not in self._urls:
+            self._urls[name] = self.client().get_queue_url(QueueName=name)["QueueUrl"]
+        return self._urls[name]
 
     @property
     def queue_url(self) -> str:
         """URL of the jobs queue."""
-        return self.client().get_queue_url(QueueName=self.queue_name)["QueueUrl"]
+        return self._url(self.queue_name)
 
     @property
     def dead_letter_queue_url(self) -> str:
         """URL of the dead-letter queue."""
-        return self.client().get_queue_url(QueueName=self.dead_letter_queue_name)["QueueUrl"]
+        return self._url(self.dead_letter_queue_name)
 
     def send(self, body: dict[str, Any] | str) -> str:
         """Send a job message; return its message id."""

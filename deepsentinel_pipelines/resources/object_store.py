@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from dagster import ConfigurableResource
+from pydantic import PrivateAttr
 
 from deepsentinel_pipelines.aws_clients import make_client
 
@@ -21,9 +22,13 @@ class ObjectStoreResource(ConfigurableResource):
     highlights_bucket: str = "highlights"
     models_bucket: str = "analysis-models"
 
+    _client: Any = PrivateAttr(default=None)
+
     def client(self) -> Any:
-        """A boto3 S3 client."""
-        return make_client("s3", self.endpoint_url, self.region)
+        """The boto3 S3 client, made once (boto3 clients are thread-safe)."""
+        if self._client is None:
+            self._client = make_client("s3", self.endpoint_url, self.region)
+        return self._client
 
     def put_bytes(self, bucket: str, key: str, data: bytes, content_type: str) -> None:
         """Write an object (overwrites: keys derive from the partition, so re-runs replace)."""
