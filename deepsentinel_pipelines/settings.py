@@ -21,6 +21,10 @@ DEFAULT_BUCKETS = {
 }
 DEFAULT_REGION = "us-east-1"
 DEFAULT_EMBEDDED_AWS_PORT = 4566
+#: The login that owns the application's objects on the embedded server (not a superuser).
+APP_LOGIN = "deepsentinel_app"
+#: The login that model- and parser-written SQL runs as (SELECT on listed view columns only).
+READER_LOGIN = "deepsentinel_reader"
 #: Credentials the embedded S3/SQS emulator accepts; never used against real AWS.
 EMBEDDED_AWS_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"}
 
@@ -31,6 +35,7 @@ class Settings:
 
     home: Path
     database_url: str | None  # None: the embedded PostgreSQL under ``home`` is used
+    reader_url: str | None  # the read-only login for question SQL; None: derived from the above
     aws_endpoint_url: str | None  # None: real AWS
     embedded_aws_port: int
     region: str
@@ -46,6 +51,13 @@ class Settings:
     def embedded_postgres(self) -> bool:
         """True when this environment runs its own PostgreSQL."""
         return self.database_url is None
+
+    @property
+    def reader_database_url(self) -> str | None:
+        """The reader login's URL: as given, or the application URL with the reader's name."""
+        if self.reader_url or self.database_url is None:
+            return self.reader_url
+        return with_user(self.database_url, READER_LOGIN)
 
     @property
     def embedded_aws(self) -> bool:
@@ -73,6 +85,14 @@ class Settings:
         ]
 
 
+def with_user(url: str, user: str) -> str:
+    """``url`` (``postgresql://user:pw@host/db?...``) logging in as ``user`` without a password."""
+    scheme, rest = url.split("://", 1)
+    creds_host, slash, tail = rest.partition("/")
+    host = creds_host.rpartition("@")[2]
+    return f"{scheme}://{user}@{host}{slash}{tail}"
+
+
 def _has_aws_credentials(env: dict[str, str]) -> bool:
     if env.get("AWS_ACCESS_KEY_ID") or env.get("AWS_PROFILE"):
         return True
@@ -90,6 +110,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     return Settings(
         home=home,
         database_url=env.get("DEEPSENTINEL_DATABASE_URL") or None,
+        reader_url=env.get("DEEPSENTINEL_READER_URL") or None,
         aws_endpoint_url=endpoint,
         embedded_aws_port=port,
         region=env.get("AWS_DEFAULT_REGION") or env.get("AWS_REGION") or DEFAULT_REGION,

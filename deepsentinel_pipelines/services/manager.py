@@ -14,10 +14,13 @@ from deepsentinel_pipelines.services.bootstrap import (
     ensure_buckets,
     ensure_databases,
     ensure_queues,
+    ensure_roles,
     ensure_schema,
 )
 from deepsentinel_pipelines.settings import (
+    APP_LOGIN,
     EMBEDDED_AWS_CREDENTIALS,
+    READER_LOGIN,
     REPO_ROOT,
     Settings,
 )
@@ -27,18 +30,22 @@ def _aws_dir(settings: Settings) -> Path:
     return settings.home / "aws"
 
 
-def database_urls(settings: Settings) -> tuple[str, str]:
-    """(application URL, Dagster storage URL with the psycopg2 driver) for this environment."""
+def database_urls(settings: Settings) -> tuple[str, str, str]:
+    """(application, reader and Dagster storage URL with the psycopg2 driver)."""
     if settings.database_url is not None:
         dagster_url = os.environ.get("DAGSTER_PG_URL") or settings.database_url
-        return settings.database_url, _with_psycopg2(dagster_url)
+        reader = settings.reader_database_url or settings.database_url
+        return settings.database_url, reader, _with_psycopg2(dagster_url)
     info = postgres.running_info(settings.pgdata)
     if info is None:
         raise RuntimeError("the embedded PostgreSQL is not running: run `deepsentinel services up`")
     admin = info.get_uri()
     return (
-        postgres.database_url(admin, postgres.APP_DATABASE),
-        postgres.database_url(admin, postgres.DAGSTER_DATABASE, driver="psycopg2"),
+        postgres.database_url(admin, postgres.APP_DATABASE, user=APP_LOGIN),
+        postgres.database_url(admin, postgres.APP_DATABASE, user=READER_LOGIN),
+        postgres.database_url(
+            admin, postgres.DAGSTER_DATABASE, driver="psycopg2", user=APP_LOGIN
+        ),
     )
 
 
@@ -53,6 +60,7 @@ def services_up(settings: Settings) -> dict[str, str]:
     settings.home.mkdir(parents=True, exist_ok=True)
     if settings.embedded_postgres:
         admin = postgres.start_postgres(settings.pgdata)
+        ensure_roles(admin)
         ensure_databases(admin, [postgres.APP_DATABASE, postgres.DAGSTER_DATABASE])
     if settings.embedded_aws:
         aws_emulator.start_emulator(_aws_dir(settings), settings.embedded_aws_port)
@@ -73,7 +81,7 @@ def services_down(settings: Settings) -> dict[str, bool]:
 
 def service_environment(settings: Settings) -> dict[str, str]:
     """Variables that point Dagster, the resources and child processes at these services."""
-    app_url, dagster_url = database_urls(settings)
+    app_url, reader_url, dagster_url = database_urls(settings)
     settings.dagster_home.mkdir(parents=True, exist_ok=True)
     link = settings.dagster_home / "dagster.yaml"
     if not link.is_symlink():
@@ -82,6 +90,7 @@ def service_environment(settings: Settings) -> dict[str, str]:
     env = {
         "DEEPSENTINEL_HOME": str(settings.home),
         "DEEPSENTINEL_DATABASE_URL": app_url,
+        "DEEPSENTINEL_READER_URL": reader_url,
         "DAGSTER_PG_URL": dagster_url,
         "DAGSTER_HOME": str(settings.dagster_home),
         "DEEPSENTINEL_COMPUTE_LOGS_DIR": str(settings.home / "compute_logs"),
@@ -99,7 +108,7 @@ def services_status(settings: Settings) -> dict[str, dict[str, Any]]:
     """Health of PostgreSQL (with pgvector), S3 (buckets) and SQS (queues)."""
     status: dict[str, dict[str, Any]] = {}
     try:
-        app_url, _ = database_urls(settings)
+        app_url, _, _ = database_urls(settings)
         with psycopg.connect(app_url, connect_timeout=5) as conn:
             row = conn.execute(
                 "SELECT extversion FROM pg_extension WHERE extname = 'vector'"

@@ -65,10 +65,17 @@ def stop_postgres(pgdata: Path) -> bool:
     return True
 
 
-def database_url(admin_url: str, database: str, driver: str | None = None) -> str:
-    """The URL of another database on the same server (``driver``: e.g. ``psycopg2``)."""
+def database_url(
+    admin_url: str, database: str, driver: str | None = None, user: str | None = None
+) -> str:
+    """The URL of another database on the same server (``driver``: e.g. ``psycopg2``).
+
+    ``user`` logs in as that role instead (the socket's ``trust`` rule needs no password).
+    """
     _, rest = admin_url.split("://", 1)
     base = "postgresql" + (f"+{driver}" if driver else "")
     creds_host, _, tail = rest.partition("/")
+    if user is not None:
+        creds_host = f"{user}@{creds_host.rpartition('@')[2]}"
     _, _, query = tail.partition("?")
     return f"{base}://{creds_host}/{database}" + (f"?{query}" if query else "")
