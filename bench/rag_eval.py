@@ -68,9 +68,15 @@ def main() -> int:
     corpus = load_corpus(conn, embedder, f"eval-{uuid.uuid4().hex[:6]}")
     key_of = {event_id: key for key, event_id in corpus.event_ids.items()}
 
+    reader = psycopg.connect(settings.reader_database_url)
+
     @contextmanager
     def connect():
         yield conn
+
+    @contextmanager
+    def connect_reader():
+        yield reader
 
     recalls, vector_recalls, text_recalls, hits = [], [], [], []
     try:
@@ -80,6 +86,7 @@ def main() -> int:
             result = ask(
                 question.text,
                 connect=connect,
+                connect_reader=connect_reader,
                 embedder=embedder,
                 llm=LocalLanguageModel(),
                 reranker=LocalReranker(),
@@ -110,6 +117,7 @@ def main() -> int:
         with conn.transaction():
             conn.execute("DELETE FROM qa_sessions WHERE source = 'bench-eval'")
         conn.close()
+        reader.close()
 
     print()
     print(f"questions            {len(QUESTIONS)} ({len(recalls)} with answering events)")

@@ -35,7 +35,7 @@ from psycopg.types.json import Jsonb
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from deepsentinel_pipelines.ask_cli import limit_torch_threads, qa_resources  # noqa: E402
+from deepsentinel_pipelines.ask_cli import qa_resources  # noqa: E402
 from deepsentinel_pipelines.cli import bring_up  # noqa: E402
 from deepsentinel_pipelines.rag.pipeline import ask, presigner  # noqa: E402
 from deepsentinel_pipelines.settings import load_settings  # noqa: E402
@@ -252,15 +252,7 @@ def main() -> int:
     parser.add_argument(
         "--reuse", action="store_true", help="use rows a --keep run left, when there are exactly N"
     )
-    parser.add_argument(
-        "--torch-threads",
-        type=int,
-        default=1,
-        help="torch intra-op threads, as `deepsentinel ask` sets (0: torch's default)",
-    )
     args = parser.parse_args()
-    if args.torch_threads:
-        limit_torch_threads(args.torch_threads)
 
     bring_up(load_settings())
     with qa_resources() as resources:
@@ -294,6 +286,7 @@ def main() -> int:
             asked = questions(args.questions, n_videos, args.seed)
             options = dict(
                 connect=resources.database.connection,
+                connect_reader=resources.database.reader_connection,
                 embedder=resources.embedder,
                 llm=resources.llm,
                 reranker=resources.reranker,
@@ -318,10 +311,9 @@ def main() -> int:
                     print(f"cleaned up {cleanup(conn)} bench videos and their events")
 
     print()
-    threads = args.torch_threads or "default"
     print(
-        f"events {args.n}, questions {len(wall)} ({refused} refused), local backend, "
-        f"torch threads {threads}"
+        f"events {args.n}, questions {len(wall)} ({refused} refused), local backend "
+        "(MiniLM on OpenVINO, 1 thread)"
     )
     print(
         f"ask latency ms   p50 {percentile(wall, 50):7.1f}   p95 {percentile(wall, 95):7.1f}   "

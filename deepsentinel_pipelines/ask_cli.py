@@ -1,37 +1,33 @@
 """`deepsentinel ask "QUESTION"`: the rag_query op's code path, run from the command line.
 
-The resources are the ones the Definitions use (:func:`build_resources`), initialised with
-``dagster.build_resources`` so that ``EnvVar`` values resolve and ``setup_for_execution`` runs
-(migrations, the connection pool, the embedding model) exactly as inside a Dagster run.
+With the local backend a question never imports Dagster, torch, transformers or ultralytics:
+the database connections, the OpenVINO MiniLM encoder, the draft composer and the cosine
+reranker are plain objects (the same code the Dagster resources wrap), the services are started
+only when they are not already running with the current schema, the encoder loads in a
+background thread while the question is parsed and counted, and S3 is reached only to presign a
+cited highlight. With the Bedrock backend the Dagster resources are used, as in a run.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
-from collections.abc import Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from deepsentinel_pipelines.rag.pipeline import AskResult, ask_with_resources
+import psycopg
+
+from deepsentinel_pipelines.rag.pipeline import AskResult, ask, ask_with_resources
 from deepsentinel_pipelines.rag.question import Window
+from deepsentinel_pipelines.settings import Settings, load_settings
 from deepsentinel_pipelines.timefmt import format_timestamp
 
 #: The resources question answering needs (the detector and the job queue are left out).
 QA_RESOURCE_KEYS = ("database", "object_store", "embedder", "llm", "reranker")
-
-
-def limit_torch_threads(threads: int = 1) -> None:
-    """Use ``threads`` torch threads in this process (the CLI embeds one short question).
-
-    A short sentence gains nothing from intra-op parallelism, and on a busy machine the extra
-    threads cost far more than they give (MiniLM on 2 shared, loaded cores: p50 125 ms with two
-    threads, 20 ms with one).
-    """
-    import torch
-
-    torch.set_num_threads(threads)
 
 
 @contextmanager
@@ -46,6 +42,90 @@ def qa_resources() -> Iterator[Any]:
         yield resources
 
 
+class BackgroundEncoder:
+    """The local MiniLM encoder, loading in a thread from construction; ``embed`` waits for it.
+
+    Loading (the OpenVINO import and model compile) takes longer than parsing and counting a
+    question, and a question that matches nothing never needs it.
+    """
+
+    def __init__(self) -> None:
+        self._encoder: Any = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._load, name="minilm-load", daemon=True)
+        self._thread.start()
+
+    def _load(self) -> None:
+        from deepsentinel_pipelines.rag.minilm import (
+            MiniLMEncoder,
+            default_cache_root,
+            shipped_model_dir,
+        )
+
+        try:
+            self._encoder = MiniLMEncoder(shipped_model_dir(), default_cache_root())
+        except BaseException as err:  # noqa: BLE001 - re-raised in the asking thread
+            self._error = err
+
+    def embed(self, texts: Sequence[str]) -> Any:
+        """The encoder's vectors, once it is loaded."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._encoder.embed(texts)
+
+
+def _schema_is_current(url: str) -> bool:
+    from deepsentinel_pipelines.db.migrate import load_migrations
+
+    newest = max(m.version for m in load_migrations())
+    try:
+        with psycopg.connect(url, connect_timeout=3) as conn:
+            row = conn.execute("SELECT max(version) FROM schema_migrations").fetchone()
+    except psycopg.Error:
+        return False
+    return row is not None and row[0] == newest
+
+
+def running_database_urls(settings: Settings) -> tuple[str, str] | None:
+    """(application URL, reader URL) when the database is up with the current schema, else None."""
+    if settings.database_url is None:
+        from deepsentinel_pipelines.services.postgres import database_urls, running_info
+
+        if running_info(settings.pgdata) is None:
+            return None
+        app_url, reader_url, _ = database_urls(settings)
+    else:
+        app_url, reader_url = settings.database_url, settings.reader_database_url or ""
+    return (app_url, reader_url) if _schema_is_current(app_url) else None
+
+
+def _connector(url: str) -> Callable[[], Any]:
+    # No pgvector adapters: the retrieval code sends vectors as text and reads them as bytes.
+    @contextmanager
+    def connect() -> Iterator[psycopg.Connection]:
+        with psycopg.connect(url) as conn:
+            yield conn
+
+    return connect
+
+
+def _presigner(settings: Settings) -> Callable[[str], str]:
+    """Presigned highlight URLs; the S3 client is made on the first one (signing is local)."""
+    client: list[Any] = []
+
+    def presign(key: str) -> str:
+        if not client:
+            from deepsentinel_pipelines.aws_clients import make_client
+
+            client.append(make_client("s3", settings.aws_endpoint_url, settings.region))
+        return client[0].generate_presigned_url(
+            "get_object", Params={"Bucket": settings.highlights_bucket, "Key": key}, ExpiresIn=3600
+        )
+
+    return presign
+
+
 def ask_question(
     question: str,
     *,
@@ -53,21 +133,43 @@ def ask_question(
     window: Window | None = None,
     session_id: str | None = None,
 ) -> AskResult:
-    """Start the services if needed, then answer ``question`` (saved as a ``cli`` session)."""
-    from deepsentinel_pipelines.cli import bring_up
-    from deepsentinel_pipelines.settings import load_settings
+    """Answer ``question`` (saved as a ``cli`` session), starting the services only if needed."""
+    from deepsentinel_pipelines.rag.local_models import CosineReranker, DraftAnswers
 
-    bring_up(load_settings())
-    limit_torch_threads()
-    with qa_resources() as resources:
-        return ask_with_resources(
-            resources,
-            question,
-            video_ids=video_ids,
-            window=window,
-            session_id=session_id,
-            source="cli",
-        )
+    settings = load_settings()
+    local = os.environ.get("DEEPSENTINEL_MODEL_BACKEND", "local") == "local"
+    encoder = BackgroundEncoder() if local else None
+    urls = running_database_urls(settings)
+    if urls is None or not local:
+        from deepsentinel_pipelines.cli import bring_up
+
+        settings = bring_up(settings)
+    if not local:
+        with qa_resources() as resources:
+            return ask_with_resources(
+                resources,
+                question,
+                video_ids=video_ids,
+                window=window,
+                session_id=session_id,
+                source="cli",
+            )
+    if urls is None:
+        urls = (settings.database_url or "", settings.reader_database_url or "")
+    app_url, reader_url = urls
+    return ask(
+        question,
+        connect=_connector(app_url),
+        connect_reader=_connector(reader_url),
+        embedder=encoder,
+        llm=DraftAnswers(),
+        reranker=CosineReranker(),
+        presign=_presigner(settings),
+        video_ids=video_ids,
+        window=window,
+        session_id=session_id,
+        source="cli",
+    )
 
 
 def format_result(result: AskResult) -> str:

@@ -9,12 +9,6 @@ import signal
 import sys
 from pathlib import Path
 
-from deepsentinel_pipelines.services.manager import (
-    service_environment,
-    services_down,
-    services_status,
-    services_up,
-)
 from deepsentinel_pipelines.settings import PACKAGE_DIR, REPO_ROOT, Settings, load_settings
 
 SAMPLE_VIDEO = PACKAGE_DIR / "data" / "sample_plaza.mp4"
@@ -35,11 +29,15 @@ def _print_status(status: dict, as_json: bool) -> None:
 
 def bring_up(settings: Settings) -> Settings:
     """Start the services and export their environment into this process (for children)."""
+    from deepsentinel_pipelines.services.manager import services_up
+
     os.environ.update(services_up(settings))
     return load_settings()
 
 
 def _cmd_services(args: argparse.Namespace) -> int:
+    from deepsentinel_pipelines.services.manager import services_down, services_status
+
     settings = load_settings()
     if args.action == "up":
         bring_up(settings)
@@ -56,6 +54,8 @@ def _cmd_services(args: argparse.Namespace) -> int:
 
 
 def _cmd_env(args: argparse.Namespace) -> int:
+    from deepsentinel_pipelines.services.manager import service_environment
+
     del args
     for key, value in sorted(service_environment(load_settings()).items()):
         print(f"export {key}={value!r}")
@@ -167,7 +167,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `deepsentinel` command."""
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["ask"]:
+        # A question should take about a second: parse it without importing the other
+        # commands' modules (boto3, the service manager, the ingest helpers).
+        from deepsentinel_pipelines.ask_cli import add_ask_command
+
+        parser = argparse.ArgumentParser(prog="deepsentinel")
+        add_ask_command(parser.add_subparsers(dest="command", required=True))
+    else:
+        parser = build_parser()
+    args = parser.parse_args(argv)
     return args.func(args)
 
 

@@ -45,6 +45,13 @@ def db(settings: Settings) -> Iterator[psycopg.Connection]:
 
 
 @pytest.fixture()
+def reader(settings: Settings) -> Iterator[psycopg.Connection]:
+    """A connection logged in as the reader (what question SQL runs as)."""
+    with psycopg.connect(settings.reader_database_url) as conn:
+        yield conn
+
+
+@pytest.fixture()
 def unique_id() -> str:
     """A short id that keeps one test's rows and objects apart from another's."""
     return uuid.uuid4().hex[:10]

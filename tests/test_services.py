@@ -108,14 +108,16 @@ def test_wrong_embedding_size_is_a_clear_error(db):
         check_embedding_dim(db, 1024)
 
 
-def test_reader_role_sees_only_the_qa_views(db):
-    with db.transaction():
-        db.execute("SET LOCAL ROLE deepsentinel_reader")
-        db.execute("SELECT count(*) FROM qa.events").fetchone()
-    for forbidden in ("SELECT count(*) FROM public.events", "DELETE FROM qa.events"):
-        with pytest.raises(psycopg.errors.InsufficientPrivilege), db.transaction():
-            db.execute("SET LOCAL ROLE deepsentinel_reader")
-            db.execute(forbidden)
+def test_reader_login_sees_only_the_qa_views(reader):
+    with reader.transaction():
+        reader.execute("SELECT count(*) FROM qa.events").fetchone()
+    for forbidden in (
+        "SELECT count(*) FROM public.events",
+        "SELECT embedding FROM qa.events",
+        "DELETE FROM qa.events",
+    ):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege), reader.transaction():
+            reader.execute(forbidden)
 
 
 def test_s3_put_get_list_and_presigned_upload(settings: Settings, unique_id):

@@ -2,11 +2,11 @@
 
 from typing import Any
 
-from dagster import Config, MetadataValue, OpExecutionContext, Out, job, op
+from dagster import Config, MetadataValue, OpExecutionContext, Out, in_process_executor, job, op
 from pydantic import Field
 
 from deepsentinel_pipelines.rag.pipeline import AskResult, ask_with_resources
-from deepsentinel_pipelines.rag.retrieval import DEFAULT_TIMEOUT_MS
+from deepsentinel_pipelines.rag.retrieval import DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.embedder import Embedder
 from deepsentinel_pipelines.resources.llm import LanguageModel
@@ -26,7 +26,10 @@ class RagQueryConfig(Config):
     end_s: float | None = Field(default=None, description="Window end, seconds from start.")
     session_id: str | None = Field(default=None, description="QA session (UUID) to add to.")
     statement_timeout_ms: int = Field(
-        default=DEFAULT_TIMEOUT_MS, description="statement_timeout of each read-only query."
+        default=DEFAULT_TIMEOUT_MS,
+        ge=1,
+        le=MAX_TIMEOUT_MS,
+        description=f"statement_timeout of each read-only query (at most {MAX_TIMEOUT_MS}).",
     )
 
 
@@ -89,7 +92,12 @@ def answer_metadata(result: AskResult) -> dict[str, Any]:
     return metadata
 
 
-@job(description="Answer one operator question from the events (run config: rag_query.config).")
+# In-process: one question is one short op, and a fresh step process would spend seconds
+# importing what the run's own process has already loaded.
+@job(
+    description="Answer one operator question from the events (run config: rag_query.config).",
+    executor_def=in_process_executor,
+)
 def rag_query_job() -> None:
     """One op: :func:`rag_query`."""
     rag_query()

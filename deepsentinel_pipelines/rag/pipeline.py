@@ -173,6 +173,7 @@ def ask(
     question: str,
     *,
     connect: ConnectFn,
+    connect_reader: ConnectFn,
     embedder: Any,
     llm: Any,
     reranker: Any,
@@ -190,8 +191,11 @@ def ask(
 
     Args:
         question: The operator's question.
-        connect: Opens a psycopg connection (a context manager), e.g.
-            ``PostgresResource.connection``; the connection is left outside any transaction.
+        connect: Opens the application's psycopg connection (a context manager), e.g.
+            ``PostgresResource.connection``, for the built-in vector and full-text legs and
+            for saving the interaction; it is left outside any transaction.
+        connect_reader: Opens a connection logged in as the reader
+            (``PostgresResource.reader_connection``); every guarded statement runs there.
         embedder: An ``Embedder`` resource (``embed(texts) -> ndarray``).
         llm: A ``LanguageModel`` resource (``write_sql`` and ``answer``).
         reranker: A ``Reranker`` resource.
@@ -214,9 +218,10 @@ def ask(
     """
     watch = _Stopwatch()
     session = str(uuid.UUID(session_id)) if session_id else str(uuid.uuid4())
-    with connect() as conn:
-        if conn.info.transaction_status == pq.TransactionStatus.INTRANS:
-            conn.commit()  # e.g. the type look-ups of register_vector; nothing of ours yet
+    with connect() as conn, connect_reader() as reader:
+        for each in (conn, reader):
+            if each.info.transaction_status == pq.TransactionStatus.INTRANS:
+                each.commit()  # e.g. the type look-ups of register_vector; nothing of ours yet
         with watch("screen"):
             reason = screen_question(question)
         if reason is not None:
@@ -229,6 +234,7 @@ def ask(
         else:
             result = _answer(
                 conn,
+                reader,
                 question,
                 embedder,
                 llm,
@@ -252,6 +258,7 @@ def ask(
 
 def _answer(
     conn: psycopg.Connection,
+    reader: psycopg.Connection,
     question: str,
     embedder: Any,
     llm: Any,
@@ -269,7 +276,7 @@ def _answer(
     statements: list[str] = []
 
     with watch("parse"):
-        known_videos, zones = vocabulary(conn, timeout_ms=timeout_ms)
+        known_videos, zones = vocabulary(reader, timeout_ms=timeout_ms)
         parsed = parse_question(question, mentioned_videos(question, known_videos), zones)
         filters = EventFilters.from_question(parsed, video_ids, window)
     # The caller's scope (videos, window) narrows the search but says nothing about what is
@@ -284,7 +291,7 @@ def _answer(
     with watch("model_sql"):
         model_text = llm.write_sql(question, schema_description())
     with watch("sql"):
-        model_sql, model_rows, note = _run_model_sql(conn, model_text, timeout_ms)
+        model_sql, model_rows, note = _run_model_sql(reader, model_text, timeout_ms)
         if model_sql is not None:
             statements.append(model_sql)
         if model_rows is not None:
@@ -293,7 +300,7 @@ def _answer(
             notes.append(note)
         facts = _BuiltIn()
         if structured:
-            facts = _run_built_in_sql(conn, parsed, question, video_ids, window, timeout_ms)
+            facts = _run_built_in_sql(reader, parsed, question, video_ids, window, timeout_ms)
             statements.extend(facts.statements)
     count, listing_ids, per_video = facts.count, facts.listing_ids, facts.per_video
 
@@ -553,6 +560,7 @@ def ask_with_resources(
     return ask(
         question,
         connect=get("database").connection,
+        connect_reader=get("database").reader_connection,
         embedder=get("embedder"),
         llm=get("llm"),
         reranker=get("reranker"),

@@ -1,17 +1,21 @@
 """Read-only retrieval over the ``qa`` views: guarded SQL, pgvector search and full-text search.
 
-Every statement of the question-answering path, written by a model, by the question parser or by
-this module, runs through :func:`run_readonly`: a ``READ ONLY`` transaction, the
-``deepsentinel_reader`` role (``SELECT`` on the ``qa`` views and nothing else) and a
-``statement_timeout``, always rolled back. The statement is sent with the extended query protocol,
-so the server itself refuses stacked statements (``SELECT 1; DROP ...``) even if a caller skipped
-:func:`deepsentinel_pipelines.rag.sql_guard.validate_sql`.
+Two paths, on two connections:
 
-The application connects as a superuser, and a superuser's session may ``SET ROLE`` back to
-itself: ``set_config('role', 'postgres', ...)`` inside a query does succeed. It cannot help that
-query, though, because table and function privileges are checked when the executor starts, as the
-reader; and no later statement runs in that transaction, which is rolled back. The guard's function
-allow-list keeps ``set_config`` out of model SQL in the first place.
+* SQL a model or the question parser wrote runs through :func:`run_validated` on a connection
+  that *logs in* as ``deepsentinel_reader``: no superuser and no other role behind it (nothing
+  to ``SET ROLE`` to), ``SELECT`` on the ``qa`` views' listed columns only (not ``embedding`` or
+  ``search_text``), and ``statement_timeout``, ``work_mem`` and ``temp_file_limit`` set on the
+  role itself (see ``services/bootstrap.py`` and migration 0005).
+* The vector and full-text legs and :func:`fetch_events` are statements this module writes, with
+  the question only as a parameter; they run on the application's own (non-superuser)
+  connection, because they need the columns the reader may not see.
+
+Both go through :func:`run_readonly`: a ``READ ONLY`` transaction with a ``statement_timeout``
+that callers may lower but never raise past :data:`MAX_TIMEOUT_MS`, always rolled back. The
+statement is sent with the extended query protocol, so the server itself refuses stacked
+statements (``SELECT 1; DROP ...``) even if a caller skipped
+:func:`deepsentinel_pipelines.rag.sql_guard.validate_sql`.
 """
 
 from __future__ import annotations
@@ -32,12 +36,15 @@ from psycopg import sql as pgsql
 from deepsentinel_pipelines.rag.answer import EventRow
 from deepsentinel_pipelines.rag.sql_builder import EVENT_COLUMNS, EventFilters
 from deepsentinel_pipelines.rag.sql_guard import validate_sql
+from deepsentinel_pipelines.settings import READER_LOGIN
 from deepsentinel_pipelines.timefmt import format_timestamp
 
-#: The role every question-answering statement runs as (see migration 0003).
-READER_ROLE = "deepsentinel_reader"
+#: The login question SQL runs as (see ``services/bootstrap.py`` and migration 0005).
+READER_ROLE = READER_LOGIN
 #: Default ``statement_timeout`` of one statement, in milliseconds.
 DEFAULT_TIMEOUT_MS = 2_000
+#: The most any caller (run config included) may set; the reader login's own default is the same.
+MAX_TIMEOUT_MS = 5_000
 #: Candidates each retriever returns (and the reranker's input size).
 DEFAULT_CANDIDATES = 30
 #: ``hnsw.ef_search`` for filtered vector search: the candidate list per scan step.
@@ -71,11 +78,12 @@ def run_readonly(
     settings: Mapping[str, str] | None = None,
     binary: bool = False,
 ) -> QueryResult:
-    """Run one statement read-only, as ``deepsentinel_reader``, with a ``statement_timeout``.
+    """Run one statement read-only, as the connection's login, with a ``statement_timeout``.
 
-    The transaction is ``BEGIN READ ONLY``; ``statement_timeout``, then ``settings`` (for example
-    pgvector's ``hnsw.*``), then ``ROLE`` are set with ``SET LOCAL`` semantics, the statement runs,
-    and the transaction is rolled back whatever happened, so nothing it did survives.
+    The transaction is ``BEGIN READ ONLY``; ``statement_timeout`` (at most
+    :data:`MAX_TIMEOUT_MS`), then ``settings`` (for example pgvector's ``hnsw.*``) are set with
+    ``SET LOCAL`` semantics, the statement runs, and the transaction is rolled back whatever
+    happened, so nothing it did survives.
 
     Args:
         conn: A connection outside any transaction (its ``autocommit`` setting is restored).
@@ -83,7 +91,8 @@ def run_readonly(
             :func:`~deepsentinel_pipelines.rag.sql_guard.validate_sql` returned, with
             ``params=None`` (then ``%`` is not a placeholder).
         params: psycopg parameters for ``%(name)s``/``%s`` placeholders, or None.
-        timeout_ms: ``statement_timeout`` in milliseconds (at least 1).
+        timeout_ms: ``statement_timeout`` in milliseconds (at least 1, at most
+            :data:`MAX_TIMEOUT_MS`).
         settings: Extra ``name -> value`` settings, applied with ``set_config(..., true)``.
         binary: Ask for binary results (for vectors: no text parsing).
 
@@ -92,21 +101,21 @@ def run_readonly(
 
     Raises:
         psycopg.ProgrammingError: If ``conn`` is inside a transaction.
-        psycopg.Error: What the server says: ``InsufficientPrivilege`` for anything outside the
-            views, ``ReadOnlySqlTransaction`` for writes, ``QueryCanceled`` on timeout,
+        psycopg.Error: What the server says: ``InsufficientPrivilege`` for anything the login
+            may not read, ``ReadOnlySqlTransaction`` for writes, ``QueryCanceled`` on timeout,
             ``SyntaxError`` for several statements.
     """
     if conn.info.transaction_status != pq.TransactionStatus.IDLE:
         raise psycopg.ProgrammingError(
             "run_readonly needs a connection outside a transaction (commit or roll back first)"
         )
-    timeout = max(1, int(timeout_ms))
+    timeout = min(max(1, int(timeout_ms)), MAX_TIMEOUT_MS)
     saved_autocommit = conn.autocommit
     # In autocommit mode psycopg sends no implicit BEGIN, so ours is the one that counts.
     conn.autocommit = True
     try:
         with conn.cursor() as cur:
-            # One round trip (simple protocol, no parameters): BEGIN, the settings, the role.
+            # One round trip (simple protocol, no parameters): BEGIN and the settings.
             cur.execute(_setup_sql(timeout, settings or {}))
             try:
                 # stream() always uses the extended protocol: one statement, or a server error.
@@ -135,7 +144,6 @@ def _setup_sql(timeout_ms: int, settings: Mapping[str, str]) -> pgsql.Composed:
             )
             for name, value in settings.items()
         ),
-        pgsql.SQL("SET LOCAL ROLE {}").format(pgsql.Identifier(READER_ROLE)),
     ]
     return pgsql.SQL("; ").join(parts)
 
@@ -161,7 +169,7 @@ def run_validated(
     """Validate ``sql`` with the guard, then run the text the guard returned read-only.
 
     Args:
-        conn: A connection outside any transaction.
+        conn: A connection logged in as the reader, outside any transaction.
         sql_text: A SELECT over the ``qa`` views (built by the parser's builder, or
             model-written).
         params: The builder's parameters, or None for model-written SQL.

@@ -110,6 +110,7 @@ def build_resources() -> dict[str, Any]:
     return {
         "database": PostgresResource(
             url=EnvVar("DEEPSENTINEL_DATABASE_URL"),
+            reader_url=_env("DEEPSENTINEL_READER_URL", None),
             embedding_dim=_env_int("DEEPSENTINEL_EMBEDDING_DIM", 384),
         ),
         "object_store": ObjectStoreResource(

@@ -12,12 +12,14 @@ from psycopg_pool import ConnectionPool
 from pydantic import PrivateAttr
 
 from deepsentinel_pipelines.db.migrate import apply_migrations
+from deepsentinel_pipelines.settings import READER_LOGIN, with_user
 
 
 class PostgresResource(ConfigurableResource):
     """The application database (videos, detections, events, QA sessions, incidents)."""
 
     url: str
+    reader_url: str | None = None  # None: ``url`` logging in as the reader
     embedding_dim: int = 384
     max_connections: int = 4
 
@@ -53,4 +55,14 @@ class PostgresResource(ConfigurableResource):
                 yield conn
             return
         with self._pool.connection() as conn:
+            yield conn
+
+    @contextmanager
+    def reader_connection(self) -> Iterator[psycopg.Connection]:
+        """A connection logged in as the reader (question SQL only); closed on exit.
+
+        Not pooled: a question opens one (a Unix-socket login takes milliseconds), and a pool
+        would hold reader sessions open between runs for nothing.
+        """
+        with psycopg.connect(self.reader_url or with_user(self.url, READER_LOGIN)) as conn:
             yield conn

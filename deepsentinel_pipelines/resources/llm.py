@@ -7,6 +7,7 @@ from typing import Any
 from dagster import ConfigurableResource
 
 from deepsentinel_pipelines.aws_clients import make_client
+from deepsentinel_pipelines.rag.local_models import DraftAnswers
 from deepsentinel_pipelines.video.summary import VideoFacts, compose_summary
 
 
@@ -35,13 +36,11 @@ class LocalLanguageModel(LanguageModel):
 
     def write_sql(self, question: str, schema: str) -> str | None:
         """None: the deterministic question parser builds the SQL."""
-        del question, schema
-        return None
+        return DraftAnswers().write_sql(question, schema)
 
     def answer(self, question: str, evidence: str, draft: str) -> str:
         """The draft, which cites only retrieved rows."""
-        del question, evidence
-        return draft
+        return DraftAnswers().answer(question, evidence, draft)
 
 
 def converse_request(model_id: str, system: str, prompt: str, max_tokens: int) -> dict[str, Any]:

@@ -10,6 +10,7 @@ import numpy as np
 from dagster import ConfigurableResource
 
 from deepsentinel_pipelines.aws_clients import make_client
+from deepsentinel_pipelines.rag.local_models import CosineReranker
 from deepsentinel_pipelines.rag.retrieval import RerankDocument
 from deepsentinel_pipelines.resources.embedder import Embedder
 
@@ -41,11 +42,10 @@ class Reranker(ConfigurableResource):
 
 
 class LocalReranker(Reranker):
-    """Cosine similarity between the question's and the events' embeddings.
+    """Cosine similarity between the question's and the stored events' embeddings.
 
-    Stored event vectors are reused, so a question costs one embedding (which the vector search
-    already computed) plus a small matrix product; only documents without a stored vector are
-    embedded, through the ``embedder`` the caller passes.
+    The code is :class:`~deepsentinel_pipelines.rag.local_models.CosineReranker`, shared with
+    ``deepsentinel ask``.
     """
 
     def rerank(
@@ -58,27 +58,9 @@ class LocalReranker(Reranker):
         embedder: Embedder | None = None,
     ) -> list[tuple[int, float]]:
         """Order by cosine similarity; ties keep the input order."""
-        if not documents or top_n <= 0:
-            return []
-        missing = [i for i, doc in enumerate(documents) if doc.vector is None]
-        if (query_vector is None or missing) and embedder is None:
-            raise ValueError("LocalReranker needs an embedder for the question or the documents")
-        if query_vector is None:
-            query_vector = embedder.embed([query])[0]  # type: ignore[union-attr]
-        vectors: list[np.ndarray | None] = [doc.vector for doc in documents]
-        if missing:
-            embedded = embedder.embed([documents[i].text for i in missing])  # type: ignore[union-attr]
-            for i, vector in zip(missing, embedded, strict=True):
-                vectors[i] = vector
-        matrix = np.stack([np.asarray(v, dtype=np.float32) for v in vectors])
-        scores = _unit(matrix) @ _unit(np.asarray(query_vector, dtype=np.float32))
-        order = sorted(range(len(documents)), key=lambda i: (-float(scores[i]), i))
-        return [(documents[i].id, float(scores[i])) for i in order[:top_n]]
-
-
-def _unit(array: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(array, axis=-1, keepdims=True)
-    return array / np.where(norms == 0, 1.0, norms)
+        return CosineReranker().rerank(
+            query, documents, top_n, query_vector=query_vector, embedder=embedder
+        )
 
 
 def cohere_rerank_request(query: str, documents: Sequence[str], top_n: int) -> str:

@@ -10,6 +10,7 @@ import psycopg
 
 from deepsentinel_pipelines.aws_clients import make_client
 from deepsentinel_pipelines.services import aws_emulator, postgres
+from deepsentinel_pipelines.services.postgres import database_urls
 from deepsentinel_pipelines.services.bootstrap import (
     ensure_buckets,
     ensure_databases,
@@ -18,9 +19,7 @@ from deepsentinel_pipelines.services.bootstrap import (
     ensure_schema,
 )
 from deepsentinel_pipelines.settings import (
-    APP_LOGIN,
     EMBEDDED_AWS_CREDENTIALS,
-    READER_LOGIN,
     REPO_ROOT,
     Settings,
 )
@@ -28,31 +27,6 @@ from deepsentinel_pipelines.settings import (
 
 def _aws_dir(settings: Settings) -> Path:
     return settings.home / "aws"
-
-
-def database_urls(settings: Settings) -> tuple[str, str, str]:
-    """(application, reader and Dagster storage URL with the psycopg2 driver)."""
-    if settings.database_url is not None:
-        dagster_url = os.environ.get("DAGSTER_PG_URL") or settings.database_url
-        reader = settings.reader_database_url or settings.database_url
-        return settings.database_url, reader, _with_psycopg2(dagster_url)
-    info = postgres.running_info(settings.pgdata)
-    if info is None:
-        raise RuntimeError("the embedded PostgreSQL is not running: run `deepsentinel services up`")
-    admin = info.get_uri()
-    return (
-        postgres.database_url(admin, postgres.APP_DATABASE, user=APP_LOGIN),
-        postgres.database_url(admin, postgres.APP_DATABASE, user=READER_LOGIN),
-        postgres.database_url(
-            admin, postgres.DAGSTER_DATABASE, driver="psycopg2", user=APP_LOGIN
-        ),
-    )
-
-
-def _with_psycopg2(url: str) -> str:
-    # dagster-postgres needs psycopg2: with SQLAlchemy 2.1 a bare postgresql:// picks psycopg 3.
-    scheme, rest = url.split("://", 1)
-    return f"postgresql+psycopg2://{rest}" if scheme in ("postgresql", "postgres") else url
 
 
 def services_up(settings: Settings) -> dict[str, str]:

