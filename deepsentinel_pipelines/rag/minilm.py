@@ -10,6 +10,7 @@ ones sentence-transformers writes (cosine >= 0.999, checked by the tests).
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import subprocess
@@ -58,15 +59,30 @@ def cached_ir(model_dir: Path, cache_root: Path) -> Path:
     if xml.is_file():
         return xml
     cache_root.mkdir(parents=True, exist_ok=True)
+    # One conversion at a time per cache (several step processes may start at once).
+    with open(cache_root / ".minilm.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not xml.is_file():
+            _convert(model_dir, target)
+    return xml
+
+
+def _convert(model_dir: Path, target: Path) -> None:
+    xml = target / "model.xml"
     done = subprocess.run(
-        [sys.executable, "-m", "deepsentinel_pipelines.rag.minilm_export", str(model_dir), str(target)],
+        [
+            sys.executable,
+            "-m",
+            "deepsentinel_pipelines.rag.minilm_export",
+            str(model_dir),
+            str(target),
+        ],
         capture_output=True,
         text=True,
         check=False,
     )
     if done.returncode != 0 or not xml.is_file():
         raise RuntimeError(f"converting {model_dir} to OpenVINO failed:\n{done.stderr[-2000:]}")
-    return xml
 
 
 class MiniLMEncoder:

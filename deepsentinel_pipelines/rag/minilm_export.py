@@ -29,7 +29,11 @@ def export(model_dir: Path, target: Path) -> Path:
         converted = ov.convert_model(
             model,
             example_input=example,
-            input=[("input_ids", [-1, -1]), ("attention_mask", [-1, -1]), ("token_type_ids", [-1, -1])],
+            input=[
+                ("input_ids", [-1, -1]),
+                ("attention_mask", [-1, -1]),
+                ("token_type_ids", [-1, -1]),
+            ],
         )
     # Written beside the target and renamed, so a concurrent reader never sees half an IR.
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -20,6 +20,7 @@ input: the input's comments, quoting and spacing are not what was checked.
 
 from __future__ import annotations
 
+import functools
 import re
 
 import sqlglot
@@ -431,12 +432,7 @@ def _check_joins(tree: exp.Query) -> None:
         if len(set(names)) != len(names):
             raise UnsafeSQLError("Each table in FROM needs its own alias.")
         parent = {name: name for name in names}
-
-        def root(name: str) -> str:
-            while parent[name] != name:
-                name = parent[name]
-            return name
-
+        root = functools.partial(_root, parent)
         terms: list[exp.Expression] = []
         for join in joins:
             if join.args.get("using"):
@@ -464,6 +460,13 @@ def _check_joins(tree: exp.Query) -> None:
                 "Every table in FROM must be joined to the others by an equality of columns "
                 "(ON a.video_id = b.video_id); cartesian products are not allowed."
             )
+
+
+def _root(parent: dict[str, str], name: str) -> str:
+    """The representative of ``name``'s group (union-find over the FROM items)."""
+    while parent[name] != name:
+        name = parent[name]
+    return name
 
 
 def _conjuncts(node: exp.Expression) -> list[exp.Expression]:

@@ -6,8 +6,8 @@ import json
 from typing import Any
 
 import psycopg
-from psycopg import sql as pgsql
 from botocore.exceptions import ClientError
+from psycopg import sql as pgsql
 
 from deepsentinel_pipelines.db.migrate import apply_migrations
 from deepsentinel_pipelines.services.postgres import database_url
@@ -120,8 +120,7 @@ def ensure_roles(admin_url: str) -> None:
             )
         # A role granted to the reader would be one it could SET ROLE to.
         for (granted,) in conn.execute(
-            "SELECT roleid::regrole::text FROM pg_auth_members "
-            "WHERE member = %s::regrole",
+            "SELECT roleid::regrole::text FROM pg_auth_members WHERE member = %s::regrole",
             (READER_LOGIN,),
         ).fetchall():
             conn.execute(

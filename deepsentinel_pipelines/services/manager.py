@@ -9,8 +9,8 @@ from typing import Any
 import psycopg
 
 from deepsentinel_pipelines.aws_clients import make_client
+from deepsentinel_pipelines.rag.minilm import cached_ir, shipped_model_dir
 from deepsentinel_pipelines.services import aws_emulator, postgres
-from deepsentinel_pipelines.services.postgres import database_urls
 from deepsentinel_pipelines.services.bootstrap import (
     ensure_buckets,
     ensure_databases,
@@ -18,6 +18,7 @@ from deepsentinel_pipelines.services.bootstrap import (
     ensure_roles,
     ensure_schema,
 )
+from deepsentinel_pipelines.services.postgres import database_urls
 from deepsentinel_pipelines.settings import (
     EMBEDDED_AWS_CREDENTIALS,
     REPO_ROOT,
@@ -42,6 +43,9 @@ def services_up(settings: Settings) -> dict[str, str]:
     ensure_schema(env["DEEPSENTINEL_DATABASE_URL"], settings.embedding_dim)
     ensure_buckets(make_client("s3", settings.aws_endpoint_url, settings.region), settings)
     ensure_queues(make_client("sqs", settings.aws_endpoint_url, settings.region), settings)
+    if os.environ.get("DEEPSENTINEL_MODEL_BACKEND", "local") == "local":
+        # Once per home: later questions only read the converted model.
+        cached_ir(shipped_model_dir(), settings.home / "models")
     return env
 
 

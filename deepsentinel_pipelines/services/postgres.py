@@ -97,9 +97,7 @@ def database_urls(settings: Settings) -> tuple[str, str, str]:
     return (
         database_url(admin, APP_DATABASE, user=APP_LOGIN),
         database_url(admin, APP_DATABASE, user=READER_LOGIN),
-        database_url(
-            admin, DAGSTER_DATABASE, driver="psycopg2", user=APP_LOGIN
-        ),
+        database_url(admin, DAGSTER_DATABASE, driver="psycopg2", user=APP_LOGIN),
     )
 
 

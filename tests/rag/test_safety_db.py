@@ -58,8 +58,10 @@ UNVALIDATED = [
     ("SELECT embedding FROM qa.events LIMIT 1", errors.InsufficientPrivilege),
     ("SELECT search_text FROM qa.events LIMIT 1", errors.InsufficientPrivilege),
     ("SELECT e FROM qa.events AS e LIMIT 1", errors.InsufficientPrivilege),
-    ("SELECT e.c12 FROM qa.events AS e(c1,c2,c3,c4,c5,c6,c7,c8,c9,c10,c11,c12,c13)",
-     errors.InsufficientPrivilege),
+    (
+        "SELECT e.c12 FROM qa.events AS e(c1,c2,c3,c4,c5,c6,c7,c8,c9,c10,c11,c12,c13)",
+        errors.InsufficientPrivilege,
+    ),
     (
         "SELECT set_config('role', 'postgres', true), pg_read_file('/etc/passwd')",
         errors.InsufficientPrivilege,
@@ -96,7 +98,9 @@ def test_statement_timeout_cannot_be_lifted_from_inside(reader: psycopg.Connecti
     started = time.perf_counter()
     with pytest.raises(errors.QueryCanceled):
         run_readonly(
-            reader, "SELECT set_config('statement_timeout', '0', true), pg_sleep(30)", timeout_ms=200
+            reader,
+            "SELECT set_config('statement_timeout', '0', true), pg_sleep(30)",
+            timeout_ms=200,
         )
     assert time.perf_counter() - started < 5
 
