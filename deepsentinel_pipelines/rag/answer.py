@@ -84,6 +84,7 @@ def compose_answer(
     *,
     video_ids: Sequence[str] = (),
     max_cited: int = MAX_CITED,
+    tracked: int | None = None,
 ) -> Answer:
     """Write the answer to ``parsed`` from the rows the database returned.
 
@@ -96,6 +97,9 @@ def compose_answer(
             question's own window.
         video_ids: The videos that were searched; empty means those named in the question.
         max_cited: Most events cited in the text.
+        tracked: People the pipeline tracked in the videos searched, for people counts: a
+            question with no event type or zone is answered with it, others state it beside
+            the filtered count.
 
     Returns:
         The answer text and the ids of the events it cites.
@@ -103,14 +107,26 @@ def compose_answer(
     scope = _scope(parsed, window, video_ids)
     qualifier = f" ({_label(parsed.orientation)})" if parsed.orientation else ""
     total = len(events) if count is None else count
+    unfiltered = not (parsed.event_types or parsed.zones or parsed.has_window or window)
+    if tracked is not None and parsed.counts_people and unfiltered:
+        return Answer(
+            text=f"{tracked} {'person was' if tracked == 1 else 'people were'} tracked{scope}."
+        )
+    of_tracked = (
+        f" ({tracked} {'person was' if tracked == 1 else 'people were'} tracked in all)"
+        if tracked is not None and parsed.counts_people
+        else ""
+    )
     if total <= 0:
-        return Answer(text=f"No {_type_phrase(parsed.event_types)}{qualifier} were found{scope}.")
+        return Answer(
+            text=f"No {_type_phrase(parsed.event_types)}{qualifier} were found{scope}{of_tracked}."
+        )
 
     cited = list(events[: max(max_cited, 0)])
     if count is not None and parsed.counts_people:
         noun = "person" if total == 1 else "people"
         phrase = _type_phrase(parsed.event_types)
-        head = f"{total} {noun} (distinct tracks) with {phrase}{qualifier}{scope}"
+        head = f"{total} {noun} (distinct tracks) with {phrase}{qualifier}{scope}{of_tracked}"
     else:
         head = f"{total} {_count_noun(parsed.event_types, total)}{qualifier}{scope}"
     if parsed.is_yes_no:
@@ -119,7 +135,7 @@ def compose_answer(
     if not cited:
         # A count without example rows: state the count only.
         return Answer(text=f"{head}.")
-    items = "; ".join(_describe(row) for row in cited)
+    items = "; ".join(describe_event(row) for row in cited)
     # Say "examples" when the cited rows are not the whole answer (more matches, or people).
     partial = len(cited) < total or (count is not None and parsed.counts_people)
     text = f"{head}{'. Examples: ' if partial else ': '}{items}."
@@ -135,7 +151,8 @@ def compose_answer(
     )
 
 
-def _describe(row: EventRow, with_type: bool = False) -> str:
+def describe_event(row: EventRow, with_type: bool = False) -> str:
+    """One cited event: id, video, time, type (optional), zone and description."""
     start, end = format_timestamp(row.start_s), format_timestamp(max(row.end_s, row.start_s))
     when = start if start == end else f"{start}–{end}"
     text = f"event #{row.event_id} in {row.video_id} at {when}"
@@ -214,7 +231,7 @@ def compose_semantic_answer(cited: Sequence[EventRow]) -> Answer:
             text="Nothing in the recorded events matches this question: no event type, zone, "
             "video or time in it was recognised, and no event description is close to it."
         )
-    items = "; ".join(_describe(row, with_type=True) for row in cited)
+    items = "; ".join(describe_event(row, with_type=True) for row in cited)
     return Answer(
         text="No event type, zone, video or time was recognised in the question; the events "
         f"whose descriptions are closest to it are: {items}.",

@@ -46,6 +46,23 @@ from deepsentinel_pipelines.rag.answer import (
     videos_sentence,
 )
 from deepsentinel_pipelines.rag.fusion import reciprocal_rank_fusion
+from deepsentinel_pipelines.rag.intents import (
+    PEAK_TRACKS_LIMIT,
+    DirectionRow,
+    Intent,
+    busiest_answer,
+    crowding_sql,
+    detect_intent,
+    direction_answer,
+    direction_sql,
+    peak_occupancy,
+    summary_answer,
+    summary_sql,
+    track_answer,
+    track_sql,
+    tracked_people_sql,
+    tracks_sql,
+)
 from deepsentinel_pipelines.rag.question import ParsedQuestion, Window, parse_question
 from deepsentinel_pipelines.rag.refusal import screen_question
 from deepsentinel_pipelines.rag.retrieval import (
@@ -64,7 +81,7 @@ from deepsentinel_pipelines.rag.retrieval import (
     vocabulary,
 )
 from deepsentinel_pipelines.rag.sessions import save_interaction
-from deepsentinel_pipelines.rag.sql_builder import build_event_sql
+from deepsentinel_pipelines.rag.sql_builder import EVENT_COLUMNS, build_event_sql
 from deepsentinel_pipelines.rag.sql_guard import ALLOWED_COLUMNS, UnsafeSQLError
 from deepsentinel_pipelines.video.types import EVENT_TYPES, ORIENTATIONS
 
@@ -279,6 +296,18 @@ def _answer(
         known_videos, zones = vocabulary(reader, timeout_ms=timeout_ms)
         parsed = parse_question(question, mentioned_videos(question, known_videos), zones)
         filters = EventFilters.from_question(parsed, video_ids, window)
+        intent = detect_intent(question, parsed)
+    if intent is not None:
+        return _answer_intent(
+            reader,
+            question,
+            intent,
+            list(video_ids) or list(parsed.video_ids),
+            llm,
+            presign,
+            watch,
+            timeout_ms,
+        )
     # The caller's scope (videos, window) narrows the search but says nothing about what is
     # asked; only the question's own filters make its matches an exact set worth counting.
     structured = (
@@ -303,6 +332,15 @@ def _answer(
             facts = _run_built_in_sql(reader, parsed, question, video_ids, window, timeout_ms)
             statements.extend(facts.statements)
     count, listing_ids, per_video = facts.count, facts.listing_ids, facts.per_video
+    tracked = None
+    if parsed.is_count and parsed.counts_people:
+        with watch("sql"):
+            sql, params = tracked_people_sql(list(video_ids) or list(parsed.video_ids))
+            text, rows = run_validated(reader, sql, params, timeout_ms)
+            statements.append(_inline(reader, text, params))
+            tracked = None if rows.rows[0][0] is None else int(rows.rows[0][0])
+        if tracked is not None and EventFilters.from_question(parsed).is_empty and not window:
+            count = tracked  # "how many people?" is answered by the people tracked
 
     vector_hits: list[tuple[int, float]] = []
     text_hits: list[tuple[int, float]] = []
@@ -356,7 +394,9 @@ def _answer(
         if structured:
             # Chosen by relevance, told in time order: an operator reads a timeline.
             cited.sort(key=lambda row: (row.video_id, row.start_s, row.event_id))
-            draft = compose_answer(parsed, cited, count=count, window=window, video_ids=video_ids)
+            draft = compose_answer(
+                parsed, cited, count=count, window=window, video_ids=video_ids, tracked=tracked
+            )
             text = draft.text + videos_sentence(per_video)
         else:
             draft = compose_semantic_answer(cited)
@@ -375,6 +415,73 @@ def _answer(
         retrieved_ids=retrieved,
         notes=notes,
     )
+
+
+def _answer_intent(
+    reader: psycopg.Connection,
+    question: str,
+    intent: Intent,
+    video_ids: list[str],
+    llm: Any,
+    presign: PresignFn,
+    watch: _Stopwatch,
+    timeout_ms: int,
+) -> AskResult:
+    """Answer a summary, track, direction or busiest-time question from its own rows."""
+    statements: list[str] = []
+
+    def run(sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+        text, result = run_validated(reader, sql, params, timeout_ms, limit=PEAK_TRACKS_LIMIT)
+        statements.append(_inline(reader, text, params))
+        return result.rows
+
+    width = len(EVENT_COLUMNS)
+    with watch("sql"):
+        if intent.kind == "summary":
+            rows = run(*summary_sql(video_ids))
+            draft = summary_answer([(str(v), s) for v, s in rows], video_ids)
+            found: list[EventRow] = []
+        elif intent.kind == "track":
+            found = [event_row(r) for r in run(*track_sql(intent.track_id or 0, video_ids))]
+            draft = track_answer(intent.track_id or 0, found, video_ids)
+        elif intent.kind == "direction":
+            rows = run(*direction_sql(video_ids))
+            directions = [
+                DirectionRow(event_row(r[:width]), r[width], r[width + 1], r[width + 2])
+                for r in rows
+            ]
+            found = [d.event for d in directions]
+            draft = direction_answer(directions, video_ids)
+        else:
+            spans = [(str(v), float(a), float(b)) for v, a, b in run(*tracks_sql(video_ids))]
+            crowds = [
+                (event_row(r[:width]), _as_int(r[width])) for r in run(*crowding_sql(video_ids))
+            ]
+            found = [row for row, _ in crowds]
+            draft = busiest_answer(peak_occupancy(spans), crowds, video_ids)
+    with watch("answer"):
+        by_id = {row.event_id: row for row in found}
+        cited = [by_id[i] for i in draft.cited_event_ids]
+        cited = [
+            replace(row, highlight_url=presign(row.highlight_key)) if row.highlight_key else row
+            for row in cited
+        ]
+        evidence = evidence_text(None, cited, None, statements, draft.text)
+        answer = llm.answer(question, evidence, draft.text)
+    return AskResult(
+        question=question,
+        answer=answer,
+        events=cited,
+        sql=";\n".join(statements) if statements else None,
+        retrieved_ids=[row.event_id for row in found],
+    )
+
+
+def _as_int(value: Any) -> int | None:
+    try:
+        return int(float(value))
+    except (TypeError, ValueError):
+        return None
 
 
 # --- helpers ------------------------------------------------------------------------------------

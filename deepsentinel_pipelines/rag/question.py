@@ -162,6 +162,15 @@ def _name_pattern(name: str, plural: bool = False) -> str:
     return r"(?<![\w])" + r"[\s_\-]+".join(parts) + ("s?" if plural else "") + r"(?![\w])"
 
 
+def nameable(name: str) -> bool:
+    """Whether a video or zone name can scope a question: it has two letters or digits.
+
+    A video called ``-.mp4`` or ``___.mp4`` would otherwise give an empty name pattern that
+    every question "mentions", scoping every question to it.
+    """
+    return sum(ch.isalnum() for ch in name) >= 2
+
+
 def _stem(video_id: str) -> str:
     stem, dot, ext = video_id.rpartition(".")
     return stem if dot and stem and re.fullmatch(r"[A-Za-z0-9]{1,5}", ext) else video_id
@@ -193,7 +202,7 @@ def _match_names(
 
     for match in _QUOTED_RE.finditer(norm):
         quoted = (match.group(1) or match.group(2)).strip()
-        if not quoted or re.fullmatch(_TIME, quoted):
+        if not nameable(quoted) or re.fullmatch(_TIME, quoted):
             continue
         video = lookup(quoted, known_video_ids)
         if video is not None:
@@ -206,11 +215,15 @@ def _match_names(
 
     # Longest names first, so "plaza_north.mp4" wins over a video called "plaza".
     for video in sorted(known_video_ids, key=len, reverse=True):
+        if not nameable(_stem(video)):
+            continue
         for candidate in dict.fromkeys((video, _stem(video))):
             for match in re.finditer(_name_pattern(candidate), blank):
                 videos.append((match.start(), video))
                 blank = _blank(blank, *match.span())
     for zone in sorted(zones, key=len, reverse=True):
+        if not nameable(zone):
+            continue
         pattern = _name_pattern(zone, plural=True)
         if _find_event_types(zone.lower().replace("_", " "))[0]:
             # A zone called "exit" is only the zone in "near the exit", not in "count the exits".

@@ -34,6 +34,7 @@ from psycopg import pq
 from psycopg import sql as pgsql
 
 from deepsentinel_pipelines.rag.answer import EventRow
+from deepsentinel_pipelines.rag.question import nameable
 from deepsentinel_pipelines.rag.sql_builder import EVENT_COLUMNS, EventFilters
 from deepsentinel_pipelines.rag.sql_guard import validate_sql
 from deepsentinel_pipelines.settings import READER_LOGIN
@@ -464,7 +465,9 @@ def mentioned_videos(question: str, video_ids: Sequence[str]) -> list[str]:
         names = {_words(video_id)}
         if dot and stem:
             names.add(_words(stem))
-        if any(not name or name in text for name in names):
+        # The parser ignores names without two letters or digits (an empty name is "in" every
+        # question); the names kept here must be a superset of what it can match.
+        if any(nameable(name) and name in text for name in names):
             found.append(video_id)
     return found
 
