@@ -6,6 +6,11 @@ the rows are removed again::
 
     python bench/rag_eval.py            # starts the services like the CLI does
 
+Questions come in kinds: ``search`` (a filtered list or count of events), ``people`` (people
+counts: the filtered count beside the people tracked), ``summary`` (the stored summary),
+``track`` (one track's events in time order), ``direction`` (orientation and line-crossing
+directions counted) and ``busiest`` (the peak time); accuracy is reported per kind too.
+
 recall@5   for questions that have answering events: |cited ∩ expected| / min(|expected|, 5)
 accuracy   the answer is right: it cites only expected events, as many as it can (up to 5),
            states the database's count where one is known, and contains the expected words
@@ -79,6 +84,7 @@ def main() -> int:
         yield reader
 
     recalls, vector_recalls, text_recalls, hits = [], [], [], []
+    by_kind: dict[str, list[bool]] = {}
     try:
         print(f"{'ok':3} {'recall':>6}  question")
         for question in QUESTIONS:
@@ -97,6 +103,7 @@ def main() -> int:
             cited = {e.event_id for e in result.events}
             ok = correct(question, cited, expected, result)
             hits.append(ok)
+            by_kind.setdefault(question.kind, []).append(ok)
             shown = "-"
             if expected:
                 recalls.append(recall(cited, expected))
@@ -123,6 +130,8 @@ def main() -> int:
     print(f"questions            {len(QUESTIONS)} ({len(recalls)} with answering events)")
     print(f"recall@5 (ask)       {statistics.fmean(recalls):.3f}")
     print(f"answer accuracy      {sum(hits) / len(hits):.3f} ({sum(hits)}/{len(hits)})")
+    for kind, oks in by_kind.items():
+        print(f"  {kind:18} {sum(oks) / len(oks):.3f} ({sum(oks)}/{len(oks)})")
     print(f"recall@5 vector only {statistics.fmean(vector_recalls):.3f}  (unfiltered, top 5)")
     print(f"recall@5 text only   {statistics.fmean(text_recalls):.3f}  (unfiltered, top 5)")
     return 0

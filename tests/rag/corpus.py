@@ -25,6 +25,33 @@ VIDEOS: tuple[tuple[str, str, float], ...] = (
 )
 
 
+#: The stored summary and the people the pipeline tracked, per video.
+SUMMARIES: dict[str, str] = {
+    "plaza": "Eleven people crossed the plaza; one fell at 01:15 and six gathered at 01:40.",
+    "lobby": "Three people used the lobby; one sat on the bench and one fell at 02:30.",
+    "parking": "Four people crossed the parking lot; one ran and one waited at the gate.",
+    "street": "Two people on the pavement; one walked past and one stood by the kerb.",
+}
+#: (video, track_id, first_s, last_s): every tracked person, with or without events.
+TRACKS: tuple[tuple[str, int, float, float], ...] = (
+    ("plaza", 1, 5, 14),
+    ("plaza", 2, 18, 30),
+    ("plaza", 3, 40, 55),
+    ("plaza", 4, 40, 85),
+    ("plaza", 5, 70, 80),
+    *(("plaza", track, 100, 110) for track in range(6, 12)),  # the crowd at 01:40
+    ("lobby", 1, 20, 60),
+    ("lobby", 2, 90, 152),
+    ("lobby", 3, 10, 200),
+    ("parking", 1, 2, 14),
+    ("parking", 2, 33, 48),
+    ("parking", 3, 5, 6),
+    ("parking", 4, 50, 50),
+    ("street", 1, 0, 20),
+    ("street", 2, 30, 50),
+)
+
+
 @dataclass(frozen=True)
 class CorpusEvent:
     """One event; ``key`` names it in the expected answers."""
@@ -259,6 +286,8 @@ class CorpusQuestion:
         answer_contains: Words the answer must contain.
         known_limit: Why the pipeline is known to miss this one (the eval still scores it; the
             tests leave it out).
+        kind: What is asked: ``search`` (a filtered list or count of events), ``people`` (a
+            count of people), ``summary``, ``track``, ``direction`` or ``busiest``.
     """
 
     text: str
@@ -267,11 +296,136 @@ class CorpusQuestion:
     videos: tuple[str, ...] = ()
     answer_contains: tuple[str, ...] = ()
     known_limit: str | None = None
+    kind: str = "search"
 
 
 def _keys(*keys: str) -> frozenset[str]:
     return frozenset(keys)
 
+
+_WALKERS = _keys("plaza.walk3", "street.walk1")
+_PEOPLE = (
+    *(
+        CorpusQuestion(
+            text,
+            _WALKERS,
+            count=2,
+            answer_contains=("2 people", "20 people were tracked"),
+            kind="people",
+        )
+        for text in (
+            "How many different people walked through the scene?",
+            "how many people were walking?",
+            "number of persons who walked",
+        )
+    ),
+    CorpusQuestion(
+        "how many individuals fell?",
+        _keys("plaza.fall5", "lobby.fall2"),
+        count=2,
+        answer_contains=("2 people", "20 people were tracked"),
+        kind="people",
+    ),
+    CorpusQuestion(
+        "How many people were there?",
+        _keys(),
+        count=11,
+        videos=("plaza",),
+        answer_contains=("11 people were tracked",),
+        kind="people",
+    ),
+    CorpusQuestion(
+        "how many people did the camera track?",
+        _keys(),
+        count=3,
+        videos=("lobby",),
+        answer_contains=("3 people were tracked",),
+        kind="people",
+    ),
+    CorpusQuestion(
+        "how many visitors were counted in total?",
+        _keys(),
+        count=2,
+        videos=("street",),
+        answer_contains=("2 people were tracked",),
+        kind="people",
+    ),
+)
+_SUMMARY = tuple(
+    CorpusQuestion(
+        text,
+        _keys(),
+        videos=("lobby",),
+        answer_contains=("one sat on the bench and one fell at 02:30",),
+        kind="summary",
+    )
+    for text in (
+        "Summarize the video",
+        "give me a summary of this footage",
+        "what happened in this video?",
+        "can you recap the clip?",
+        "what is this video about?",
+        "overview of the recording",
+    )
+)
+_TRACK = tuple(
+    CorpusQuestion(
+        text,
+        _keys("plaza.cross2", "plaza.cross2b"),
+        videos=("plaza",),
+        answer_contains=("track 2", "00:20 to 00:26"),
+        kind="track",
+    )
+    for text in (
+        "Tell me about person 2",
+        "what did track 2 do?",
+        "show person #2's events",
+        "where did person number 2 go?",
+        "person 2 timeline",
+        "what happened to ID 2?",
+    )
+)
+_DIRECTION = (
+    *(
+        CorpusQuestion(
+            text,
+            _keys("plaza.cross1", "plaza.cross2", "plaza.cross2b", "plaza.cross3"),
+            videos=("plaza",),
+            answer_contains=("3 in, 1 out", "most went in"),
+            kind="direction",
+        )
+        for text in (
+            "Which direction did most people walk?",
+            "which way were people heading?",
+            "were more people going in or out?",
+            "in which direction did people cross the line?",
+            "What direction was the flow of people?",
+        )
+    ),
+    CorpusQuestion(
+        "which direction were people facing?",
+        _keys("lobby.away1", "lobby.toward2"),
+        videos=("lobby",),
+        answer_contains=("1 facing away", "1 facing camera"),
+        kind="direction",
+    ),
+)
+_BUSIEST = tuple(
+    CorpusQuestion(
+        text,
+        _keys("plaza.crowd"),
+        videos=("plaza",),
+        answer_contains=("01:40", "6 people in view at once"),
+        kind="busiest",
+    )
+    for text in (
+        "When was the plaza busiest?",
+        "what was the most crowded moment?",
+        "when was peak occupancy?",
+        "at what time were the most people there?",
+        "when was it most crowded?",
+    )
+)
 
 QUESTIONS: tuple[CorpusQuestion, ...] = (
     CorpusQuestion(
@@ -333,6 +487,11 @@ QUESTIONS: tuple[CorpusQuestion, ...] = (
         known_limit="the parser has no line names: the barrier crossing in parking matches too",
     ),
     CorpusQuestion("a big group of people gathered", _keys("plaza.crowd")),
+    *_PEOPLE,
+    *_SUMMARY,
+    *_TRACK,
+    *_DIRECTION,
+    *_BUSIEST,
 )
 
 
@@ -373,12 +532,28 @@ def load_corpus(conn: psycopg.Connection, embedder, tag: str) -> Corpus:
     event_ids: dict[str, int] = {}
     with conn.transaction():
         for name, camera, duration in VIDEOS:
+            people = sum(1 for video, *_ in TRACKS if video == name)
             conn.execute(
                 """INSERT INTO videos (video_id, s3_bucket, s3_key, camera, container, codec, fps,
-                       frame_count, duration_s, width, height, size_bytes, sha256)
+                       frame_count, duration_s, width, height, size_bytes, sha256, summary,
+                       people_count)
                    VALUES (%s, 'raw-videos', %s, %s, 'mp4', 'h264', 10, %s, %s, 768, 576, 1,
-                           'x')""",
-                (video_ids[name], f"rag/{tag}/{name}.mp4", camera, int(duration * 10), duration),
+                           'x', %s, %s)""",
+                (
+                    video_ids[name],
+                    f"rag/{tag}/{name}.mp4",
+                    camera,
+                    int(duration * 10),
+                    duration,
+                    SUMMARIES[name],
+                    people,
+                ),
+            )
+        for name, track_id, first_s, last_s in TRACKS:
+            conn.execute(
+                """INSERT INTO tracks (video_id, track_id, class_name, first_s, last_s, n_frames,
+                       mean_score) VALUES (%s, %s, 'person', %s, %s, 10, 0.8)""",
+                (video_ids[name], track_id, first_s, last_s),
             )
         for event, vector in zip(EVENTS, vectors, strict=True):
             video_id = video_ids[event.video]
