@@ -134,8 +134,6 @@ def ask_question(
     session_id: str | None = None,
 ) -> AskResult:
     """Answer ``question`` (saved as a ``cli`` session), starting the services only if needed."""
-    from deepsentinel_pipelines.rag.local_models import CosineReranker, DraftAnswers
-
     settings = load_settings()
     local = os.environ.get("DEEPSENTINEL_MODEL_BACKEND", "local") == "local"
     encoder = BackgroundEncoder() if local else None
@@ -156,20 +154,34 @@ def ask_question(
             )
     if urls is None:
         urls = (settings.database_url or "", settings.reader_database_url or "")
-    app_url, reader_url = urls
     return ask(
         question,
-        connect=_connector(app_url),
-        connect_reader=_connector(reader_url),
-        embedder=encoder,
-        llm=DraftAnswers(),
-        reranker=CosineReranker(),
-        presign=_presigner(settings),
+        **local_backend(settings, urls, encoder),
         video_ids=video_ids,
         window=window,
         session_id=session_id,
         source="cli",
     )
+
+
+def local_backend(settings: Settings, urls: tuple[str, str], embedder: Any) -> dict[str, Any]:
+    """``ask``'s connections, models and presigner for the local backend, without Dagster.
+
+    Args:
+        settings: Where S3 is.
+        urls: The application's and the reader's database URLs.
+        embedder: The MiniLM encoder (a :class:`BackgroundEncoder` or a loaded one).
+    """
+    from deepsentinel_pipelines.rag.local_models import CosineReranker, DraftAnswers
+
+    return {
+        "connect": _connector(urls[0]),
+        "connect_reader": _connector(urls[1]),
+        "embedder": embedder,
+        "llm": DraftAnswers(),
+        "reranker": CosineReranker(),
+        "presign": _presigner(settings),
+    }
 
 
 def format_result(result: AskResult) -> str:
