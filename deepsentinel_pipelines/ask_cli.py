@@ -67,6 +67,10 @@ class BackgroundEncoder:
         except BaseException as err:  # noqa: BLE001 - re-raised in the asking thread
             self._error = err
 
+    def wait(self) -> None:
+        """Let the load finish: a process must not exit while OpenVINO is compiling."""
+        self._thread.join()
+
     def embed(self, texts: Sequence[str]) -> Any:
         """The encoder's vectors, once it is loaded."""
         self._thread.join()
@@ -134,15 +138,11 @@ def ask_question(
     session_id: str | None = None,
 ) -> AskResult:
     """Answer ``question`` (saved as a ``cli`` session), starting the services only if needed."""
-    settings = load_settings()
-    local = os.environ.get("DEEPSENTINEL_MODEL_BACKEND", "local") == "local"
-    encoder = BackgroundEncoder() if local else None
-    urls = running_database_urls(settings)
-    if urls is None or not local:
-        from deepsentinel_pipelines.cli import bring_up
+    from deepsentinel_pipelines.cli import bring_up
 
+    settings = load_settings()
+    if os.environ.get("DEEPSENTINEL_MODEL_BACKEND", "local") != "local":
         settings = bring_up(settings)
-    if not local:
         with qa_resources() as resources:
             return ask_with_resources(
                 resources,
@@ -152,16 +152,22 @@ def ask_question(
                 session_id=session_id,
                 source="cli",
             )
+    encoder = BackgroundEncoder()
+    urls = running_database_urls(settings)
     if urls is None:
+        settings = bring_up(settings)
         urls = (settings.database_url or "", settings.reader_database_url or "")
-    return ask(
-        question,
-        **local_backend(settings, urls, encoder),
-        video_ids=video_ids,
-        window=window,
-        session_id=session_id,
-        source="cli",
-    )
+    try:
+        return ask(
+            question,
+            **local_backend(settings, urls, encoder),
+            video_ids=video_ids,
+            window=window,
+            session_id=session_id,
+            source="cli",
+        )
+    finally:
+        encoder.wait()
 
 
 def local_backend(settings: Settings, urls: tuple[str, str], embedder: Any) -> dict[str, Any]:
