@@ -11,6 +11,7 @@ from deepsentinel_pipelines.jobs import rules_rederivation_sensor, video_analysi
 from deepsentinel_pipelines.ops import rag_query_job
 from deepsentinel_pipelines.resources import build_resources
 from deepsentinel_pipelines.sensors import SCHEDULES, SENSORS
+from deepsentinel_pipelines.step_pods import STEP_K8S_CONFIG
 
 defs = Definitions(
     assets=[
@@ -23,7 +24,7 @@ defs = Definitions(
     schedules=SCHEDULES,
     resources=build_resources(),
     # Locally one process per step; in the cluster (Helm values) one Kubernetes Job per step.
-    executor=k8s_job_executor
+    executor=k8s_job_executor.configured({"step_k8s_config": STEP_K8S_CONFIG})
     if os.environ.get("DEEPSENTINEL_EXECUTOR") == "k8s"
     else multiprocess_executor.configured({"max_concurrent": 2}),
 )
