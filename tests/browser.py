@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -111,6 +112,17 @@ class Browser:
                 return value
             time.sleep(0.5)
         raise TimeoutError(f"still false after {timeout_s:.0f} s: {expression}")
+
+    def wait_for_text(self, predicate: Callable[[str], bool], timeout_s: float = 90.0) -> str:
+        """Poll the page's text until ``predicate`` holds; the text, or TimeoutError."""
+        deadline = time.monotonic() + timeout_s
+        while True:
+            text = self.text()
+            if predicate(text):
+                return text
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the page never showed what was awaited:\n{text[-2000:]}")
+            time.sleep(0.5)
 
     def text(self) -> str:
         """The page's visible text."""
