@@ -27,7 +27,7 @@ SOURCES = {"raw_videos_bucket", "video_jobs_queue"}
 def test_dev_serves_the_asset_graph_on_loopback(settings: Settings, tmp_path):
     with dagster_dev(PORT, tmp_path / "dev.log") as nodes:
         by_name = {n["assetKey"]["path"][-1]: n for n in nodes}
-        assert set(by_name) == ASSETS | SOURCES
+        assert ASSETS | SOURCES <= set(by_name)
         for name in ASSETS:
             assert by_name[name]["groupName"] == "video_analysis"
             assert by_name[name]["isPartitioned"]

@@ -155,8 +155,9 @@ def highlights(
         "highlights": len(keys),
         "keys": MetadataValue.json(sorted(keys.values())),
     }
-    for event_id, key in sorted(keys.items())[:MAX_LINKS]:
-        metadata[f"frame_{event_id}"] = MetadataValue.url(object_store.object_url(bucket, key))
+    for key in sorted(keys.values())[:MAX_LINKS]:
+        # Named by the key's file name (time and type): stable across re-derivations.
+        metadata[key.rsplit("/", 1)[-1]] = MetadataValue.url(object_store.object_url(bucket, key))
     if preview is not None:
         metadata["preview"] = preview
     return MaterializeResult(
