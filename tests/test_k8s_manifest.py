@@ -110,8 +110,13 @@ def test_the_video_cache_is_where_the_image_caches() -> None:
     assert VIDEO_CACHE_PATH == f"{home}/cache"
 
 
-def test_question_runs_execute_in_the_run_pod() -> None:
+def test_question_runs_execute_in_the_run_pod_with_an_example_in_the_launchpad() -> None:
+    from deepsentinel_pipelines.definitions import defs
+
     assert rag_query_job.executor_def.name == "in_process"
+    job = defs.resolve_job_def("rag_query_job")
+    example = job.run_config["ops"]["rag_query"]["config"]
+    assert example["question"] == "How many people entered the plaza?"
 
 
 def test_helm_values_use_k8s_launcher_queue_and_gpu_pool_limit() -> None:
