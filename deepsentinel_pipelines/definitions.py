@@ -6,19 +6,25 @@ from dagster import Definitions, load_assets_from_modules, multiprocess_executor
 from dagster_k8s import k8s_job_executor
 
 from deepsentinel_pipelines.assets import attributes, detections, events, ingest, search
-from deepsentinel_pipelines.jobs import video_analysis_job
+from deepsentinel_pipelines.assets.sources import raw_videos_bucket, video_jobs_queue
+from deepsentinel_pipelines.jobs import rules_rederivation_sensor, video_analysis_job
 from deepsentinel_pipelines.ops import rag_query_job
 from deepsentinel_pipelines.resources import build_resources
 from deepsentinel_pipelines.sensors import SCHEDULES, SENSORS
+from deepsentinel_pipelines.step_pods import STEP_K8S_CONFIG
 
 defs = Definitions(
-    assets=load_assets_from_modules([ingest, detections, attributes, events, search]),
+    assets=[
+        raw_videos_bucket,
+        video_jobs_queue,
+        *load_assets_from_modules([ingest, detections, attributes, events, search]),
+    ],
     jobs=[video_analysis_job, rag_query_job],
-    sensors=SENSORS,
+    sensors=[*SENSORS, rules_rederivation_sensor],
     schedules=SCHEDULES,
     resources=build_resources(),
     # Locally one process per step; in the cluster (Helm values) one Kubernetes Job per step.
-    executor=k8s_job_executor
+    executor=k8s_job_executor.configured({"step_k8s_config": STEP_K8S_CONFIG})
     if os.environ.get("DEEPSENTINEL_EXECUTOR") == "k8s"
     else multiprocess_executor.configured({"max_concurrent": 2}),
 )

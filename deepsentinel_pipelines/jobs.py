@@ -1,6 +1,11 @@
 """Jobs: the per-video analysis job (partitioned like its assets, one partition per video)."""
 
-from dagster import AssetSelection, define_asset_job
+from dagster import (
+    AssetSelection,
+    AutomationConditionSensorDefinition,
+    DefaultSensorStatus,
+    define_asset_job,
+)
 
 from deepsentinel_pipelines.assets.ingest import GROUP
 
@@ -8,4 +13,13 @@ video_analysis_job = define_asset_job(
     "video_analysis_job",
     selection=AssetSelection.groups(GROUP),
     description="Analyse one uploaded video: probe, thumbnail, detections, events, search.",
+)
+
+#: Evaluates the automation conditions of assets/rederive.py (events and below).
+rules_rederivation_sensor = AutomationConditionSensorDefinition(
+    "rules_rederivation_sensor",
+    target=AssetSelection.assets("events", "highlights", "embeddings", "video_summary"),
+    default_status=DefaultSensorStatus.RUNNING,
+    minimum_interval_seconds=60,
+    description="After a camera rules edit: events, highlights, embeddings and summary again.",
 )

@@ -4,6 +4,7 @@ from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, ass
 
 from deepsentinel_pipelines.assets.detections import detections
 from deepsentinel_pipelines.assets.ingest import GROUP
+from deepsentinel_pipelines.assets.metadata import OWNERS, PII
 from deepsentinel_pipelines.db.video_rows import get_video, load_detections, set_track_attributes
 from deepsentinel_pipelines.partitions import videos
 from deepsentinel_pipelines.resources.attributes import DISABLED_REASON, AttributeEstimator
@@ -14,7 +15,14 @@ from deepsentinel_pipelines.video.decode import read_frames_at
 from deepsentinel_pipelines.video_cache import local_video
 
 
-@asset(partitions_def=videos, group_name=GROUP, kinds={"pytorch", "postgres"}, deps=[detections])
+@asset(
+    partitions_def=videos,
+    group_name=GROUP,
+    kinds={"pytorch", "postgres"},
+    deps=[detections],
+    owners=OWNERS,
+    tags=PII,
+)
 def person_attributes(
     context: AssetExecutionContext,
     object_store: ObjectStoreResource,

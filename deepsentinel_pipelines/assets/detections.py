@@ -2,11 +2,16 @@
 
 import time
 
-from dagster import AssetExecutionContext, MaterializeResult, asset
+from dagster import AssetCheckSeverity, AssetExecutionContext, MaterializeResult, asset
 
+from deepsentinel_pipelines.assets.checks import FRAMES_COVERED, PEOPLE_LEVEL, check_result
 from deepsentinel_pipelines.assets.ingest import GROUP, raw_video
+from deepsentinel_pipelines.assets.metadata import OWNERS, PII
+from deepsentinel_pipelines.code_versions import configured_detections_code_version
+from deepsentinel_pipelines.db.quality import usual_people_per_frame
 from deepsentinel_pipelines.db.video_rows import get_video, replace_detections, set_video_fields
 from deepsentinel_pipelines.partitions import videos
+from deepsentinel_pipelines.quality import frames_verdict, people_drift_verdict
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.detector import DetectorResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
@@ -41,6 +46,10 @@ PROGRESS_EVERY_S = 10.0
     deps=[raw_video],
     pool="gpu",
     op_tags=GPU_STEP_TAGS,
+    code_version=configured_detections_code_version(),
+    owners=OWNERS,
+    tags=PII,
+    check_specs=[FRAMES_COVERED, PEOPLE_LEVEL],
 )
 def detections(
     context: AssetExecutionContext,
@@ -77,15 +86,34 @@ def detections(
     with database.connection() as conn:
         written = replace_detections(conn, video_id, found, tracks)
         set_video_fields(conn, video_id, analysis_fps=batches.fps_analysed, frames_analyzed=frames)
+        usual = usual_people_per_frame(conn, video["camera"], video_id)
+    metadata = {
+        "dagster/row_count": written,
+        "detections": written,
+        "tracks": len(tracks),
+        "frames_analyzed": frames,
+        "analysis_fps": batches.fps_analysed,
+        "frames_per_s": round(frames / infer_s, 2) if infer_s > 0 else 0.0,
+        "device": tracker.device,
+        "imgsz": detector.imgsz,
+        "model_load_s": round(load_s, 2),
+    }
+    people = sum(d.class_name == "person" for d in found)
+    frames_check = frames_verdict(
+        video["duration_s"],
+        batches.fps_analysed,
+        frames,
+        # Motion gating reports the frames it skipped; without it none are.
+        int(metadata.get("frames_skipped", 0)),
+    )
     return MaterializeResult(
-        metadata={
-            "detections": written,
-            "tracks": len(tracks),
-            "frames_analyzed": frames,
-            "analysis_fps": batches.fps_analysed,
-            "frames_per_s": round(frames / infer_s, 2) if infer_s > 0 else 0.0,
-            "device": tracker.device,
-            "imgsz": detector.imgsz,
-            "model_load_s": round(load_s, 2),
-        }
+        metadata=metadata,
+        check_results=[
+            check_result(FRAMES_COVERED, frames_check),
+            check_result(
+                PEOPLE_LEVEL,
+                people_drift_verdict(people / frames if frames else 0.0, usual),
+                AssetCheckSeverity.WARN,
+            ),
+        ],
     )

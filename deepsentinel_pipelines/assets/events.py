@@ -5,9 +5,13 @@ from collections import Counter, defaultdict
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
+from deepsentinel_pipelines.assets.checks import HIGHLIGHTS_STORED, check_result
 from deepsentinel_pipelines.assets.detections import detections
 from deepsentinel_pipelines.assets.ingest import GROUP
-from deepsentinel_pipelines.assets.metadata import image_preview
+from deepsentinel_pipelines.assets.metadata import OWNERS, PII, image_preview, notable_events_table
+from deepsentinel_pipelines.assets.rederive import INPUTS_REDERIVED, RULES_CHANGED
+from deepsentinel_pipelines.code_versions import rules_code_version
+from deepsentinel_pipelines.db.quality import highlight_keys
 from deepsentinel_pipelines.db.video_rows import (
     get_video,
     load_detections,
@@ -16,6 +20,7 @@ from deepsentinel_pipelines.db.video_rows import (
     set_highlight_keys,
 )
 from deepsentinel_pipelines.partitions import videos
+from deepsentinel_pipelines.quality import highlights_verdict
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
 from deepsentinel_pipelines.settings import PACKAGE_DIR
@@ -23,7 +28,7 @@ from deepsentinel_pipelines.video.camera_config import load_camera_config
 from deepsentinel_pipelines.video.decode import read_frames_at
 from deepsentinel_pipelines.video.drawing import draw_highlight, encode_jpeg
 from deepsentinel_pipelines.video.events import derive_events
-from deepsentinel_pipelines.video.types import Event
+from deepsentinel_pipelines.video.types import Event, is_notable
 from deepsentinel_pipelines.video_cache import local_video
 
 
@@ -34,7 +39,19 @@ def cameras_config_path() -> str:
     )
 
 
-@asset(partitions_def=videos, group_name=GROUP, kinds={"python", "postgres"}, deps=[detections])
+#: Code version of ``events`` and everything derived from them.
+RULES_CODE_VERSION = rules_code_version(cameras_config_path())
+
+
+@asset(
+    partitions_def=videos,
+    group_name=GROUP,
+    kinds={"python", "postgres"},
+    deps=[detections],
+    code_version=RULES_CODE_VERSION,
+    automation_condition=RULES_CHANGED,
+    owners=OWNERS,
+)
 def events(context: AssetExecutionContext, database: PostgresResource) -> MaterializeResult:
     """Events derived by the rules from tracks and keypoints (enter, loitering, fall, ...)."""
     video_id = context.partition_key
@@ -48,13 +65,24 @@ def events(context: AssetExecutionContext, database: PostgresResource) -> Materi
     with database.connection() as conn:
         stored = replace_events(conn, video_id, derived)
     counts = Counter(e.event_type for e in stored)
+    notable = [
+        (e.start_s, e.event_type, e.track_id, e.zone)
+        for e in stored
+        if is_notable(e.event_type, e.zone)
+    ]
     return MaterializeResult(
         metadata={
+            "dagster/row_count": len(stored),
             "events": len(stored),
+            "notable_events": notable_events_table(notable),
             "by_type": MetadataValue.json(dict(sorted(counts.items()))),
             "camera": video["camera"],
         }
     )
+
+
+#: Highlight frames linked in the metadata (all keys are listed under "keys").
+MAX_LINKS = 10
 
 
 def highlight_key(video_id: str, start_s: float, event_type: str) -> str:
@@ -62,7 +90,17 @@ def highlight_key(video_id: str, start_s: float, event_type: str) -> str:
     return f"{video_id}/{start_s:.1f}s_{event_type}.jpg"
 
 
-@asset(partitions_def=videos, group_name=GROUP, kinds={"s3", "image"}, deps=[events])
+@asset(
+    partitions_def=videos,
+    group_name=GROUP,
+    kinds={"s3", "image"},
+    deps=[events],
+    code_version=RULES_CODE_VERSION,
+    automation_condition=INPUTS_REDERIVED,
+    owners=OWNERS,
+    tags=PII,
+    check_specs=[HIGHLIGHTS_STORED],
+)
 def highlights(
     context: AssetExecutionContext, object_store: ObjectStoreResource, database: PostgresResource
 ) -> MaterializeResult:
@@ -110,7 +148,19 @@ def highlights(
             preview = image_preview(drawn, e.description)
     with database.connection() as conn:
         set_highlight_keys(conn, video_id, keys)
-    metadata = {"highlights": len(keys), "keys": MetadataValue.json(sorted(keys.values()))}
+        recorded = highlight_keys(conn, video_id)
+    bucket = object_store.highlights_bucket
+    stored = [o["Key"] for o in object_store.list_objects(bucket, f"{video_id}/")]
+    metadata = {
+        "highlights": len(keys),
+        "keys": MetadataValue.json(sorted(keys.values())),
+    }
+    for key in sorted(keys.values())[:MAX_LINKS]:
+        # Named by the key's file name (time and type): stable across re-derivations.
+        metadata[key.rsplit("/", 1)[-1]] = MetadataValue.url(object_store.object_url(bucket, key))
     if preview is not None:
         metadata["preview"] = preview
-    return MaterializeResult(metadata=metadata)
+    return MaterializeResult(
+        metadata=metadata,
+        check_results=[check_result(HIGHLIGHTS_STORED, highlights_verdict(recorded, stored))],
+    )

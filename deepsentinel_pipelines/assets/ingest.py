@@ -4,9 +4,12 @@ import time
 
 from dagster import AssetExecutionContext, Failure, MaterializeResult, MetadataValue, asset
 
-from deepsentinel_pipelines.assets.metadata import image_preview
+from deepsentinel_pipelines.assets.checks import RAW_VIDEO_DURATION, check_result
+from deepsentinel_pipelines.assets.metadata import OWNERS, PII, image_preview
+from deepsentinel_pipelines.assets.sources import raw_videos_bucket
 from deepsentinel_pipelines.db.video_rows import get_video, set_video_fields, upsert_video
 from deepsentinel_pipelines.partitions import object_key_from_video_id, videos
+from deepsentinel_pipelines.quality import duration_verdict
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
 from deepsentinel_pipelines.video.decode import representative_frame
@@ -17,7 +20,15 @@ from deepsentinel_pipelines.video_cache import local_video
 GROUP = "video_analysis"
 
 
-@asset(partitions_def=videos, group_name=GROUP, kinds={"s3", "postgres"})
+@asset(
+    partitions_def=videos,
+    group_name=GROUP,
+    kinds={"s3", "postgres"},
+    deps=[raw_videos_bucket],
+    owners=OWNERS,
+    tags=PII,
+    check_specs=[RAW_VIDEO_DURATION],
+)
 def raw_video(
     context: AssetExecutionContext, object_store: ObjectStoreResource, database: PostgresResource
 ) -> MaterializeResult:
@@ -41,6 +52,10 @@ def raw_video(
     return MaterializeResult(
         metadata={
             "s3_key": key,
+            "object": MetadataValue.url(
+                object_store.object_url(object_store.raw_videos_bucket, key)
+            ),
+            "dagster/row_count": 1,
             "camera": camera,
             "container": info.container,
             "codec": info.codec,
@@ -52,7 +67,8 @@ def raw_video(
             "size_bytes": info.size_bytes,
             "sha256": info.sha256,
             "seconds": round(time.perf_counter() - started, 2),
-        }
+        },
+        check_results=[check_result(RAW_VIDEO_DURATION, duration_verdict(info.duration_s))],
     )
 
 
@@ -61,7 +77,14 @@ def thumbnail_key(video_id: str) -> str:
     return f"{video_id}.jpg"
 
 
-@asset(partitions_def=videos, group_name=GROUP, kinds={"s3", "image"}, deps=[raw_video])
+@asset(
+    partitions_def=videos,
+    group_name=GROUP,
+    kinds={"s3", "image"},
+    deps=[raw_video],
+    owners=OWNERS,
+    tags=PII,
+)
 def thumbnail(
     context: AssetExecutionContext, object_store: ObjectStoreResource, database: PostgresResource
 ) -> MaterializeResult:
@@ -78,6 +101,9 @@ def thumbnail(
     return MaterializeResult(
         metadata={
             "s3_key": MetadataValue.text(f"s3://{object_store.thumbnails_bucket}/{key}"),
+            "object": MetadataValue.url(
+                object_store.object_url(object_store.thumbnails_bucket, key)
+            ),
             "preview": image_preview(frame, video_id),
         }
     )

@@ -1,12 +1,15 @@
-"""Metadata helpers shared by the assets: previews an operator can see in the UI."""
+"""Metadata shared by the assets: previews and tables an operator reads, owners, PII tags."""
 
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterable
 
 import cv2
 import numpy as np
-from dagster import MetadataValue
+from dagster import MetadataValue, TableColumn, TableRecord, TableSchema
+
+from deepsentinel_pipelines.timefmt import format_timestamp
 
 PREVIEW_WIDTH = 320
 
@@ -21,3 +24,38 @@ def image_preview(frame_bgr: np.ndarray, alt: str) -> MetadataValue:
         raise ValueError("could not encode the preview image")
     data = base64.b64encode(jpeg.tobytes()).decode()
     return MetadataValue.md(f"![{alt}](data:image/jpeg;base64,{data})")
+
+
+#: Who answers for the video assets.
+OWNERS = ["team:video-analytics"]
+#: Assets holding images of people or their attributes (personal data: access, retention).
+PII = {"pii": "true"}
+
+NOTABLE_EVENTS_SCHEMA = TableSchema(
+    columns=[
+        TableColumn("time", "string", description="mm:ss from the start of the video"),
+        TableColumn("type", "string"),
+        TableColumn("person", "string", description="track id"),
+        TableColumn("zone", "string"),
+    ]
+)
+
+
+def notable_events_table(
+    events: Iterable[tuple[float, str, int | None, str | None]],
+) -> MetadataValue:
+    """(start_s, type, track id, zone) of notable events as a table with mm:ss times."""
+    return MetadataValue.table(
+        [
+            TableRecord(
+                {
+                    "time": format_timestamp(start_s),
+                    "type": event_type,
+                    "person": f"#{track_id}" if track_id is not None else "-",
+                    "zone": zone or "-",
+                }
+            )
+            for start_s, event_type, track_id, zone in events
+        ],
+        schema=NOTABLE_EVENTS_SCHEMA,
+    )

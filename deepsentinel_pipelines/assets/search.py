@@ -5,8 +5,12 @@ from collections import Counter
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
-from deepsentinel_pipelines.assets.events import events, highlights
+from deepsentinel_pipelines.assets.checks import EVENTS_EMBEDDED, check_result
+from deepsentinel_pipelines.assets.events import RULES_CODE_VERSION, events, highlights
 from deepsentinel_pipelines.assets.ingest import GROUP
+from deepsentinel_pipelines.assets.metadata import OWNERS
+from deepsentinel_pipelines.assets.rederive import INPUTS_REDERIVED
+from deepsentinel_pipelines.db.quality import embedding_counts
 from deepsentinel_pipelines.db.video_rows import (
     get_video,
     load_events,
@@ -14,6 +18,7 @@ from deepsentinel_pipelines.db.video_rows import (
     set_video_fields,
 )
 from deepsentinel_pipelines.partitions import videos
+from deepsentinel_pipelines.quality import embeddings_verdict
 from deepsentinel_pipelines.rag.documents import embedding_text
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.embedder import Embedder
@@ -23,7 +28,16 @@ from deepsentinel_pipelines.video.summary import NotableEvent, VideoFacts, busie
 from deepsentinel_pipelines.video.types import is_notable
 
 
-@asset(partitions_def=videos, group_name=GROUP, kinds={"pgvector"}, deps=[events])
+@asset(
+    partitions_def=videos,
+    group_name=GROUP,
+    kinds={"pgvector"},
+    deps=[events],
+    code_version=RULES_CODE_VERSION,
+    automation_condition=INPUTS_REDERIVED,
+    owners=OWNERS,
+    check_specs=[EVENTS_EMBEDDED],
+)
 def embeddings(
     context: AssetExecutionContext, database: PostgresResource, embedder: Embedder
 ) -> MaterializeResult:
@@ -42,12 +56,15 @@ def embeddings(
     vectors = embedder.embed(texts)
     with database.connection() as conn:
         set_embeddings(conn, [e.event_id for e in stored], vectors)
+        counted, embedded = embedding_counts(conn, video_id)
     return MaterializeResult(
         metadata={
+            "dagster/row_count": len(stored),
             "events_embedded": len(stored),
             "dimensions": int(vectors.shape[1]) if len(stored) else embedder.dim(),
             "seconds": round(time.perf_counter() - started, 2),
-        }
+        },
+        check_results=[check_result(EVENTS_EMBEDDED, embeddings_verdict(counted, embedded))],
     )
 
 
@@ -56,6 +73,9 @@ def embeddings(
     group_name=GROUP,
     kinds={"python", "postgres"},
     deps=[embeddings, highlights],
+    code_version=RULES_CODE_VERSION,
+    automation_condition=INPUTS_REDERIVED,
+    owners=OWNERS,
 )
 def video_summary(
     context: AssetExecutionContext, database: PostgresResource, llm: LanguageModel

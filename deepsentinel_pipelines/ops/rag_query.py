@@ -2,11 +2,21 @@
 
 from typing import Any
 
-from dagster import Config, MetadataValue, OpExecutionContext, Out, in_process_executor, job, op
+from dagster import (
+    Config,
+    MetadataValue,
+    OpExecutionContext,
+    Out,
+    RunConfig,
+    in_process_executor,
+    job,
+    op,
+)
 from pydantic import Field
 
 from deepsentinel_pipelines.rag.pipeline import AskResult, ask_with_resources
 from deepsentinel_pipelines.rag.retrieval import DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS
+from deepsentinel_pipelines.resources import RESULT_IO_MANAGER
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.embedder import Embedder
 from deepsentinel_pipelines.resources.llm import LanguageModel
@@ -33,7 +43,13 @@ class RagQueryConfig(Config):
     )
 
 
-@op(out=Out(dict, description="The answer, cited events, SQL, session id and timings."))
+@op(
+    out=Out(
+        dict,
+        description="The answer, cited events, SQL, session id and timings.",
+        io_manager_key=RESULT_IO_MANAGER,
+    )
+)
 def rag_query(
     context: OpExecutionContext,
     config: RagQueryConfig,
@@ -92,11 +108,13 @@ def answer_metadata(result: AskResult) -> dict[str, Any]:
     return metadata
 
 
-# In-process: one question is one short op, and a fresh step process would spend seconds
-# importing what the run's own process has already loaded.
 @job(
     description="Answer one operator question from the events (run config: rag_query.config).",
+    # One op: no step subprocess or step pod, the answer comes as fast as the question path.
     executor_def=in_process_executor,
+    config=RunConfig(
+        ops={"rag_query": RagQueryConfig(question="How many people entered the plaza?")}
+    ),
 )
 def rag_query_job() -> None:
     """One op: :func:`rag_query`."""

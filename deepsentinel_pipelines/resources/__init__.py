@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from dagster import EnvVar
+from dagster import EnvVar, mem_io_manager
 
 from deepsentinel_pipelines.resources.attributes import (
     AttributeEstimator,
@@ -34,6 +34,10 @@ from deepsentinel_pipelines.resources.reranker import (
 from deepsentinel_pipelines.settings import DEFAULT_BUCKETS, DEFAULT_REGION
 from deepsentinel_pipelines.video.decode import DEFAULT_ANALYSIS_FPS
 from deepsentinel_pipelines.video.detector import DEFAULT_IMGSZ
+
+#: Results of the question and retention ops: kept in the run's memory (both jobs run in one
+#: process), shown as metadata, never pickled to storage.
+RESULT_IO_MANAGER = "result_io_manager"
 
 
 def _env(name: str, default: Any) -> Any:
@@ -137,4 +141,5 @@ def build_resources() -> dict[str, Any]:
             queue_name=_env("DEEPSENTINEL_JOBS_QUEUE", "video-jobs"),
             dead_letter_queue_name=_env("DEEPSENTINEL_DLQ", "video-jobs-dlq"),
         ),
+        RESULT_IO_MANAGER: mem_io_manager,
     }

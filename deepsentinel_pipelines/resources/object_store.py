@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from dagster import ConfigurableResource
 from pydantic import PrivateAttr
@@ -69,6 +70,15 @@ class ObjectStoreResource(ConfigurableResource):
         """A time-limited download URL."""
         return self.client().generate_presigned_url(
             "get_object", Params={"Bucket": bucket, "Key": key}, ExpiresIn=expires_s
+        )
+
+    def object_url(self, bucket: str, key: str) -> str:
+        """A lasting link to an object: the AWS console's page, or the endpoint's path-style URL."""
+        if self.endpoint_url:
+            return f"{self.endpoint_url.rstrip('/')}/{bucket}/{quote(key)}"
+        return (
+            f"https://{self.region}.console.aws.amazon.com/s3/object/{bucket}"
+            f"?region={self.region}&prefix={quote(key, safe='')}"
         )
 
     def presigned_put(self, bucket: str, key: str, expires_s: int = 3600) -> str:

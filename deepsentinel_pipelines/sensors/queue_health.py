@@ -1,8 +1,9 @@
 """`queue_health_sensor`: warns when the DLQ holds messages or job messages wait too long.
 
 The seed's CloudWatch alarms, as a sensor: counts and the oldest message's age are recorded as
-an observation of the `video_jobs_queue` asset key, a warning is logged while unhealthy, and
-the alert webhook (if set) hears about each change to unhealthy.
+an observation of the external asset `video_jobs_queue` (declared in assets/sources.py), a
+warning is logged while unhealthy, and the alert webhook (if set) hears about each change to
+unhealthy.
 """
 
 import json
@@ -21,10 +22,11 @@ from dagster import (
 )
 
 from deepsentinel_pipelines.alerts import AlertConfig, post_webhook
+from deepsentinel_pipelines.assets.sources import video_jobs_queue
 from deepsentinel_pipelines.aws_clients import make_client
 from deepsentinel_pipelines.resources.job_queue import JobQueueResource
 
-QUEUE_ASSET_KEY = "video_jobs_queue"
+QUEUE_ASSET_KEY = video_jobs_queue.key.to_user_string()
 INTERVAL_S = int(os.environ.get("DEEPSENTINEL_QUEUE_HEALTH_INTERVAL_S", 60))
 #: Record an unchanged state at most this often.
 OBSERVE_EVERY_S = 600

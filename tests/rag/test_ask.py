@@ -13,7 +13,6 @@ import uuid
 import psycopg
 import pytest
 
-from deepsentinel_pipelines.ops import rag_query_job
 from deepsentinel_pipelines.rag.pipeline import per_video_sql, schema_description
 from deepsentinel_pipelines.rag.question import parse_question
 from deepsentinel_pipelines.rag.sql_builder import build_event_sql
@@ -214,7 +213,10 @@ def test_schema_description_names_only_the_views() -> None:
 
 
 def test_rag_query_job_runs_with_the_real_resources(corpus: Corpus) -> None:
-    result = rag_query_job.execute_in_process(
+    from deepsentinel_pipelines.definitions import defs
+
+    # As the code location binds it (its launchpad example config needs the bound resources).
+    result = defs.resolve_job_def("rag_query_job").execute_in_process(
         run_config={
             "ops": {
                 "rag_query": {

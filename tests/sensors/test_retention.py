@@ -5,7 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from dagster import DagsterInstance, mem_io_manager
 
+from deepsentinel_pipelines.partitions import videos
+from deepsentinel_pipelines.resources import RESULT_IO_MANAGER
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.retention_rules import (
     ARCHIVE_TAG,
@@ -69,7 +72,11 @@ def test_retention_job_deletes_marks_and_reports(settings, s3, db, object_store,
     )
     db.commit()
     database = PostgresResource(url=settings.database_url)
-    resources = {"object_store": object_store, "database": database}
+    resources = {
+        "object_store": object_store,
+        "database": database,
+        RESULT_IO_MANAGER: mem_io_manager,
+    }
 
     def run(**config):
         config = {"as_of": (datetime.now(UTC) + timedelta(days=100)).isoformat()} | config
@@ -105,5 +112,27 @@ def test_retention_job_deletes_marks_and_reports(settings, s3, db, object_store,
     assert (archived["raw_videos_archived"], archived["raw_video_bytes_archived"]) == (1, 200)
     assert s3.head_object(Bucket=raw, Key="cam1/c.mp4").get("StorageClass") == "GLACIER"
     assert run(raw_video_action="archive")["raw_videos_archived"] == 0
+
+    # Deleting a video removes its partition; a partition of a kept video stays.
+    instance = DagsterInstance.ephemeral()
+    instance.add_dynamic_partitions(videos.name, ["cam1/a.mp4", "cam1/kept.mp4"])
+    deleted = retention_job.execute_in_process(
+        run_config={
+            "ops": {
+                "apply_retention": {
+                    "config": {
+                        "as_of": (datetime.now(UTC) + timedelta(days=100)).isoformat(),
+                        "raw_video_action": "delete",
+                    }
+                }
+            }
+        },
+        resources=resources,
+        instance=instance,
+    ).output_for_node("apply_retention")
+    assert (deleted["raw_videos_deleted"], deleted["partitions_removed"]) == (2, 1)
+    left = [o["Key"] for o in s3.list_objects_v2(Bucket=raw).get("Contents", [])]
+    assert left == ["cam1/c.mp4"]  # archived already: its lifecycle is the archive class
+    assert instance.get_dynamic_partitions(videos.name) == ["cam1/kept.mp4"]
     db.execute("DELETE FROM videos WHERE video_id = %s", (f"test-{unique_id}",))
     db.commit()

@@ -1,0 +1,27 @@
+"""Automation that re-derives a video's events and what follows after a camera rules edit.
+
+``events`` and the assets below carry the rules' code version (code_versions.py). When an
+operator edits the camera rules file, ``events`` is re-derived from the stored detections for
+every video that has events, and highlights, embeddings and the summary follow in the same run;
+``detections`` (the GPU step) has no condition and is never re-run by it.
+"""
+
+from dagster import AutomationCondition
+
+_READY = (
+    ~AutomationCondition.any_deps_missing()
+    & ~AutomationCondition.any_deps_in_progress()
+    & ~AutomationCondition.in_progress()
+)
+
+#: On ``events``: the rules changed since this video's events were derived.
+RULES_CHANGED = (
+    AutomationCondition.code_version_changed().since_last_handled()
+    & ~AutomationCondition.missing()
+    & _READY
+).with_label("camera rules changed")
+
+#: Below ``events``: an input was re-derived (or is being requested this tick).
+INPUTS_REDERIVED = (
+    AutomationCondition.any_deps_updated().since_last_handled() & _READY
+).with_label("inputs re-derived")

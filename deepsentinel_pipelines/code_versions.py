@@ -1,0 +1,59 @@
+"""Code versions of the assets: what, besides the code, decides their output (no Dagster).
+
+Dagster marks a partition stale when the code version it was materialized with differs from the
+asset's current one. ``detections`` changes with the model (weights, input size, backend);
+``events`` and everything derived from them change with the camera rules file and the rules.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from deepsentinel_pipelines.video.detector import DEFAULT_IMGSZ
+from deepsentinel_pipelines.video.weights import (
+    DEFAULT_WEIGHTS,
+    WeightsNotFoundError,
+    resolve_weights,
+    sha256_file,
+)
+
+#: Bump when the event rules (video/events.py) derive different events from the same tracks.
+RULES_VERSION = "1"
+DIGEST_CHARS = 12
+
+
+def weights_digest(spec: str) -> str:
+    """sha256 of a local or packaged weights file; the URI itself for S3 weights.
+
+    S3 weights are not fetched when the definitions load; a new model gets a new key (its
+    ``.sha256`` sidecar is verified when the detections step downloads it).
+    """
+    if spec.startswith("s3://"):
+        return hashlib.sha256(spec.encode()).hexdigest()
+    try:
+        return sha256_file(resolve_weights(spec, Path(".")))
+    except WeightsNotFoundError:
+        # The detections step reports the missing file with the ways to provide one.
+        return hashlib.sha256(spec.encode()).hexdigest()
+
+
+def detections_code_version(weights: str, imgsz: int, backend: str) -> str:
+    """Weights digest, input size and inference backend."""
+    return f"w{weights_digest(weights)[:DIGEST_CHARS]}-i{imgsz}-{backend}"
+
+
+def configured_detections_code_version() -> str:
+    """:func:`detections_code_version` of the detector the resources configure."""
+    return detections_code_version(
+        os.environ.get("DEEPSENTINEL_DETECTOR_WEIGHTS") or DEFAULT_WEIGHTS,
+        int(os.environ.get("DEEPSENTINEL_DETECTOR_IMGSZ") or DEFAULT_IMGSZ),
+        os.environ.get("DEEPSENTINEL_DETECTOR_BACKEND") or "torch",
+    )
+
+
+def rules_code_version(cameras_config: str | os.PathLike[str]) -> str:
+    """The rules version and a digest of the camera rules file (zones, lines, thresholds)."""
+    digest = hashlib.sha256(Path(cameras_config).read_bytes()).hexdigest()
+    return f"r{RULES_VERSION}-c{digest[:DIGEST_CHARS]}"
