@@ -5,14 +5,24 @@ import os
 from dagster import Definitions, load_assets_from_modules, multiprocess_executor
 from dagster_k8s import k8s_job_executor
 
-from deepsentinel_pipelines.assets import attributes, detections, events, ingest, search
+from deepsentinel_pipelines.assets import (
+    attributes,
+    detections,
+    event_clips,
+    events,
+    ingest,
+    occupancy,
+    search,
+)
 from deepsentinel_pipelines.jobs import video_analysis_job
 from deepsentinel_pipelines.ops import rag_query_job
 from deepsentinel_pipelines.resources import build_resources
 from deepsentinel_pipelines.sensors import SCHEDULES, SENSORS
 
 defs = Definitions(
-    assets=load_assets_from_modules([ingest, detections, attributes, events, search]),
+    assets=load_assets_from_modules(
+        [ingest, detections, attributes, events, event_clips, occupancy, search]
+    ),
     jobs=[video_analysis_job, rag_query_job],
     sensors=SENSORS,
     schedules=SCHEDULES,
