@@ -8,6 +8,7 @@ from dagster_k8s import k8s_job_executor
 from deepsentinel_pipelines.assets import (
     attributes,
     detections,
+    event_alerts,
     event_clips,
     events,
     ingest,
@@ -21,7 +22,7 @@ from deepsentinel_pipelines.sensors import SCHEDULES, SENSORS
 
 defs = Definitions(
     assets=load_assets_from_modules(
-        [ingest, detections, attributes, events, event_clips, occupancy, search]
+        [ingest, detections, attributes, events, event_clips, event_alerts, occupancy, search]
     ),
     jobs=[video_analysis_job, rag_query_job],
     sensors=SENSORS,
