@@ -40,13 +40,22 @@ from sqlglot import exp
 from deepsentinel_pipelines.rag.answer import (
     MAX_CITED,
     EventRow,
+    OccupancyRow,
     compose_answer,
+    compose_occupancy_answer,
     compose_semantic_answer,
     evidence_text,
     videos_sentence,
 )
+from deepsentinel_pipelines.rag.clips import with_clip_urls
 from deepsentinel_pipelines.rag.fusion import reciprocal_rank_fusion
-from deepsentinel_pipelines.rag.question import ParsedQuestion, Window, parse_question
+from deepsentinel_pipelines.rag.question import (
+    OccupancyQuestion,
+    ParsedQuestion,
+    Window,
+    parse_occupancy_question,
+    parse_question,
+)
 from deepsentinel_pipelines.rag.refusal import screen_question
 from deepsentinel_pipelines.rag.retrieval import (
     DEFAULT_CANDIDATES,
@@ -64,7 +73,7 @@ from deepsentinel_pipelines.rag.retrieval import (
     vocabulary,
 )
 from deepsentinel_pipelines.rag.sessions import save_interaction
-from deepsentinel_pipelines.rag.sql_builder import build_event_sql
+from deepsentinel_pipelines.rag.sql_builder import build_event_sql, build_occupancy_sql
 from deepsentinel_pipelines.rag.sql_guard import ALLOWED_COLUMNS, UnsafeSQLError
 from deepsentinel_pipelines.video.types import EVENT_TYPES, ORIENTATIONS
 
@@ -138,6 +147,7 @@ class AskResult:
                     "start_s": e.start_s,
                     "end_s": e.end_s,
                     "highlight": e.highlight_url,
+                    "clip": e.clip_url,
                 }
                 for e in self.events
             ],
@@ -272,6 +282,10 @@ def _answer(
         known_videos, zones = vocabulary(conn, timeout_ms=timeout_ms)
         parsed = parse_question(question, mentioned_videos(question, known_videos), zones)
         filters = EventFilters.from_question(parsed, video_ids, window)
+        occupancy = parse_occupancy_question(question, parsed)
+    if occupancy is not None:
+        scope = video_ids or list(parsed.video_ids)
+        return _answer_occupancy(conn, question, occupancy, llm, scope, watch, timeout_ms)
     # The caller's scope (videos, window) narrows the search but says nothing about what is
     # asked; only the question's own filters make its matches an exact set worth counting.
     structured = (
@@ -346,6 +360,7 @@ def _answer(
             replace(row, highlight_url=presign(row.highlight_key)) if row.highlight_key else row
             for row in cited
         ]
+        cited = with_clip_urls(conn, cited, presign, timeout_ms)
         if structured:
             # Chosen by relevance, told in time order: an operator reads a timeline.
             cited.sort(key=lambda row: (row.video_id, row.start_s, row.event_id))
@@ -368,6 +383,31 @@ def _answer(
         retrieved_ids=retrieved,
         notes=notes,
     )
+
+
+def _answer_occupancy(
+    conn: psycopg.Connection,
+    question: str,
+    occupancy: OccupancyQuestion,
+    llm: Any,
+    video_ids: list[str],
+    watch: _Stopwatch,
+    timeout_ms: int,
+) -> AskResult:
+    """Answer from the people-per-second rows (``qa.occupancy``) instead of the events."""
+    with watch("sql"):
+        sql, params = build_occupancy_sql(occupancy, video_ids)
+        text, rows = run_validated(conn, sql, params, timeout_ms)
+        found = [OccupancyRow(str(v), str(z), int(s), int(n)) for v, z, s, n in rows.rows]
+    with watch("answer"):
+        draft = compose_occupancy_answer(occupancy, found)
+        evidence = "\n".join(
+            ["Occupancy rows (video | zone | second | most people in one frame):"]
+            + [f"{r.video_id} | {r.zone} | {r.second} | {r.people}" for r in found]
+            + [f"Draft answer (built only from these rows): {draft.text}"]
+        )
+        answer = llm.answer(question, evidence, draft.text)
+    return AskResult(question=question, answer=answer, sql=_inline(conn, text, params))
 
 
 # --- helpers ------------------------------------------------------------------------------------
