@@ -91,3 +91,13 @@ def event_media_keys(
         (video_id,),
     )
     return {event_id: (frame, clip) for event_id, frame, clip in rows}
+
+
+def undelivered(conn: psycopg.Connection, limit: int = 20) -> list[PendingAlert]:
+    """Alerts of any video not delivered yet, oldest first."""
+    rows = conn.execute(
+        """SELECT alert_key, event_id, rule, payload FROM event_alerts WHERE NOT delivered
+           ORDER BY created_at, alert_key LIMIT %s""",
+        (limit,),
+    )
+    return [PendingAlert(key, event_id, rule, payload) for key, event_id, rule, payload in rows]
