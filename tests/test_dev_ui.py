@@ -25,6 +25,9 @@ ASSETS = {
     "highlights",
     "embeddings",
     "video_summary",
+    "event_clips",
+    "occupancy",
+    "event_alerts",
 }
 
 

@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from deepsentinel_pipelines.timefmt import format_timestamp
 from deepsentinel_pipelines.video.occupancy import FRAME_ZONE, OccupancyRow
@@ -35,8 +35,9 @@ def occupancy_plot_png(rows: Sequence[OccupancyRow], title: str = "") -> bytes:
     zones = list(dict.fromkeys(r.zone for r in rows))
     for zone in zones:
         points = sorted((r.second, r.people) for r in rows if r.zone == zone)
-        xs = [s for s, _ in points]
-        ys = [n for _, n in points]
+        # Each count holds for its whole second, the last one included.
+        xs = [s for s, _ in points] + [points[-1][0] + 1]
+        ys = [n for _, n in points] + [points[-1][1]]
         frame = zone == FRAME_ZONE
         axes.step(
             xs,
@@ -49,8 +50,9 @@ def occupancy_plot_png(rows: Sequence[OccupancyRow], title: str = "") -> bytes:
     axes.set_xlabel("time in the video (m:ss)")
     axes.set_ylabel("people")
     axes.xaxis.set_major_formatter(FuncFormatter(lambda s, _: format_timestamp(max(s, 0.0))))
-    axes.yaxis.get_major_locator().set_params(integer=True)
-    axes.set_ylim(bottom=0)
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.set_ylim(0, max((r.people for r in rows), default=0) + 1)
     axes.grid(alpha=0.3)
     if zones:
         axes.legend(loc="upper right", fontsize="small")
@@ -69,7 +71,7 @@ def heatmap_png(thumbnail_bgr: np.ndarray, grid: np.ndarray, title: str = "") ->
     if density.max() > 0:
         density /= density.max()
     # Transparent where nobody stood, so the scene stays readable.
-    masked = np.ma.masked_less(density, 0.02)
+    masked = np.ma.masked_less(density, 0.05)
     image = axes.imshow(
         masked, extent=(0, width, height, 0), cmap="inferno", alpha=0.6, vmin=0, vmax=1
     )
