@@ -90,6 +90,17 @@ def test_every_asset_materializes_and_reruns_never_duplicate(
         assert (stream.width, stream.height) == (768, 576)
         assert float(stream.duration * stream.time_base) == pytest.approx(end_s - start_s, abs=0.3)
     assert decoded == frames
+    # `deepsentinel clip EVENT_ID` prints a URL for it, or saves the same bytes with --out.
+    with psycopg.connect(settings.database_url) as conn:
+        (event_id,) = conn.execute(
+            "SELECT event_id FROM event_clips WHERE clip_key = %s", (clip_key,)
+        ).fetchone()
+    cli = str(REPO_ROOT / ".venv" / "bin" / "deepsentinel")
+    url = subprocess.run([cli, "clip", str(event_id)], capture_output=True, text=True, check=True)
+    assert url.stdout.startswith("http") and "X-Amz-Signature" in url.stdout
+    saved = tmp_path / "saved.mp4"
+    subprocess.run([cli, "clip", str(event_id), "--out", str(saved)], check=True)
+    assert saved.read_bytes() == clip_path.read_bytes()
     assert [u.rsplit("/", 1)[1] for u in report.occupancy_images] == ["timeline.png", "heatmap.png"]
     for url in report.occupancy_images:
         bucket, _, image_key = url.removeprefix("s3://").partition("/")
