@@ -7,6 +7,7 @@ import pytest
 
 from deepsentinel_pipelines.db.clip_rows import replace_event_clips
 from deepsentinel_pipelines.db.occupancy_rows import replace_occupancy
+from deepsentinel_pipelines.ops.rag_query import answer_metadata
 from deepsentinel_pipelines.rag.question import (
     OccupancyQuestion,
     parse_occupancy_question,
@@ -83,3 +84,5 @@ def test_answers_cite_the_clip_beside_the_frame(ask_local, settings, corpus: Cor
     assert cited.clip_url == f"https://highlights.example/clips/{plaza}/fall.mp4"
     assert cited.highlight_url is not None
     assert result.as_json()["events"][0]["clip"] == cited.clip_url
+    table = answer_metadata(result)["cited_events"].value
+    assert f"[frame]({cited.highlight_url}) | [clip]({cited.clip_url}) |" in table
