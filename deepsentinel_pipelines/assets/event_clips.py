@@ -61,11 +61,12 @@ def event_clips(
         event = Event(e.event_type, e.start_s, e.end_s, e.track_id, e.zone, 1.0, e.description)
         requests.append(clips.ClipRequest(e.event_id, key, event, start, end))
     prefix = f"{CLIPS_PREFIX}/{video_id}/"
+    wanted = {r.key for r in requests}
     stale = [
         o["Key"]
         for o in object_store.list_objects(object_store.highlights_bucket, prefix)
         # only this video's clips: another video's id may extend this one ("a" and "a/b")
-        if "/" not in o["Key"][len(prefix) :] and o["Key"] not in {r.key for r in requests}
+        if "/" not in o["Key"][len(prefix) :] and o["Key"] not in wanted
     ]
     object_store.delete_keys(object_store.highlights_bucket, stale)
     encoded = []
