@@ -199,6 +199,8 @@ def format_result(result: AskResult) -> str:
         line = f"event    #{event.event_id} {event.video_id} {when} {event.event_type}"
         if event.highlight_url:
             line += f"\n         highlight {event.highlight_url}"
+        if event.clip_url:
+            line += f"\n         clip      {event.clip_url}"
         lines.append(line)
     for note in result.notes:
         lines.append(f"note     {note}")

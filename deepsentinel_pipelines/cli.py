@@ -76,6 +76,8 @@ def _print_report(report: dict) -> None:
     print(f"events     {events}")
     print(f"thumbnail  {report['thumbnail']}")
     print(f"highlights {len(report['highlights'])}: {', '.join(report['highlights'][:5])}")
+    print(f"clips      {len(report['clips'])}: {', '.join(report['clips'][:5])}")
+    print(f"occupancy  {', '.join(report['occupancy_images']) or 'none'}")
     print(f"summary    {report['summary']}")
     timings = ", ".join(f"{k} {v:.1f}s" for k, v in report["timings_s"].items())
     print(f"timings    {timings}")
@@ -162,6 +164,9 @@ def build_parser() -> argparse.ArgumentParser:
     from deepsentinel_pipelines.ask_cli import add_ask_command
 
     add_ask_command(sub)
+    from deepsentinel_pipelines.clip_cli import add_clip_command
+
+    add_clip_command(sub)
     return parser
 
 

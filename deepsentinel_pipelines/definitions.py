@@ -5,7 +5,16 @@ import os
 from dagster import Definitions, load_assets_from_modules, multiprocess_executor
 from dagster_k8s import k8s_job_executor
 
-from deepsentinel_pipelines.assets import attributes, detections, events, ingest, search
+from deepsentinel_pipelines.assets import (
+    attributes,
+    detections,
+    event_alerts,
+    event_clips,
+    events,
+    ingest,
+    occupancy,
+    search,
+)
 from deepsentinel_pipelines.assets.sources import raw_videos_bucket, video_jobs_queue
 from deepsentinel_pipelines.jobs import rules_rederivation_sensor, video_analysis_job
 from deepsentinel_pipelines.ops import rag_query_job
@@ -17,7 +26,9 @@ defs = Definitions(
     assets=[
         raw_videos_bucket,
         video_jobs_queue,
-        *load_assets_from_modules([ingest, detections, attributes, events, search]),
+        *load_assets_from_modules(
+            [ingest, detections, attributes, events, event_clips, event_alerts, occupancy, search]
+        ),
     ],
     jobs=[video_analysis_job, rag_query_job],
     sensors=[*SENSORS, rules_rederivation_sensor],

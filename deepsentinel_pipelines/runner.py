@@ -15,10 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+from botocore.exceptions import ClientError
 from dagster import DagsterEventType, DagsterInstance
 from dagster._core.utils import make_new_run_id
 
+from deepsentinel_pipelines.assets.occupancy import occupancy_image_keys
 from deepsentinel_pipelines.aws_clients import make_client
+from deepsentinel_pipelines.db.clip_rows import clip_keys
 from deepsentinel_pipelines.ingest import RUN_KEY_TAG, run_key
 from deepsentinel_pipelines.partitions import video_id_from_key, videos
 from deepsentinel_pipelines.settings import Settings
@@ -40,6 +43,8 @@ class RunReport:
     people_tracked: int = 0
     events: dict[str, int] = field(default_factory=dict)
     highlights: list[str] = field(default_factory=list)
+    clips: list[str] = field(default_factory=list)
+    occupancy_images: list[str] = field(default_factory=list)
     thumbnail: str | None = None
     summary: str | None = None
     timings_s: dict[str, float] = field(default_factory=dict)
@@ -56,6 +61,8 @@ class RunReport:
             "people_tracked": self.people_tracked,
             "events": self.events,
             "highlights": self.highlights,
+            "clips": self.clips,
+            "occupancy_images": self.occupancy_images,
             "thumbnail": self.thumbnail,
             "summary": self.summary,
             "timings_s": self.timings_s,
@@ -198,6 +205,14 @@ def build_report(
     return report
 
 
+def _stored(s3: Any, bucket: str, key: str) -> bool:
+    try:
+        s3.head_object(Bucket=bucket, Key=key)
+    except ClientError:
+        return False
+    return True
+
+
 def process_file(
     settings: Settings, path: Path, key: str, camera: str, show: ProgressFn
 ) -> RunReport:
@@ -206,4 +221,15 @@ def process_file(
     video_id, object_version = upload_video(settings, path, key, camera)
     run_id, success, error, _ = run_video_analysis(video_id, show, object_version)
     timings = _step_timings(DagsterInstance.get(), run_id)
-    return build_report(settings.database_url or "", video_id, run_id, success, error, timings)
+    report = build_report(settings.database_url or "", video_id, run_id, success, error, timings)
+    with psycopg.connect(settings.database_url or "") as conn:
+        report.clips = [
+            f"s3://{settings.highlights_bucket}/{k}" for k in clip_keys(conn, video_id).values()
+        ]
+    s3 = make_client("s3", settings.aws_endpoint_url, settings.region)
+    report.occupancy_images = [
+        f"s3://{settings.thumbnails_bucket}/{image}"
+        for image in occupancy_image_keys(video_id).values()
+        if _stored(s3, settings.thumbnails_bucket, image)
+    ]
+    return report

@@ -19,6 +19,9 @@ ASSETS = {
     "highlights",
     "embeddings",
     "video_summary",
+    "event_clips",
+    "occupancy",
+    "event_alerts",
 }
 SOURCES = {"raw_videos_bucket", "video_jobs_queue"}
 

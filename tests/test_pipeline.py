@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 
+import av
 import psycopg
 import pytest
 
@@ -14,7 +15,7 @@ from deepsentinel_pipelines.runner import process_file, run_video_analysis, uplo
 from deepsentinel_pipelines.settings import REPO_ROOT, Settings
 from tests.media import cut_sample
 
-TABLES = ("videos", "detections", "tracks", "events")
+TABLES = ("videos", "detections", "tracks", "events", "occupancy")
 
 
 def _counts(conn: psycopg.Connection, video_id: str) -> dict[str, int]:
@@ -22,7 +23,7 @@ def _counts(conn: psycopg.Connection, video_id: str) -> dict[str, int]:
         table: conn.execute(
             f"SELECT count(*) FROM {table} WHERE video_id = %s", (video_id,)
         ).fetchone()[0]
-        for table in TABLES
+        for table in (*TABLES, "event_clips")
     } | {
         "embedded": conn.execute(
             "SELECT count(*) FROM events WHERE video_id = %s AND embedding IS NOT NULL",
@@ -39,7 +40,7 @@ def short_clip(tmp_path_factory):
 
 @pytest.mark.slow
 def test_every_asset_materializes_and_reruns_never_duplicate(
-    settings: Settings, short_clip, unique_id
+    settings: Settings, short_clip, unique_id, tmp_path
 ):
     key = f"tests/{unique_id}/plaza cut.mp4"
     report = process_file(settings, short_clip, key, "plaza", lambda line: None)
@@ -59,6 +60,8 @@ def test_every_asset_materializes_and_reruns_never_duplicate(
         "highlights",
         "embeddings",
         "video_summary",
+        "event_clips",
+        "occupancy",
     }
 
     s3 = make_client("s3", settings.aws_endpoint_url, settings.region)
@@ -71,6 +74,37 @@ def test_every_asset_materializes_and_reruns_never_duplicate(
         )
     ]
     assert sorted(highlight_keys) == sorted(report.highlights)
+    # One clip per notable event, each an H.264 MP4 as long as its window and full size.
+    assert len(report.clips) == len(report.highlights) > 0
+    clip_bucket, _, clip_key = report.clips[0].removeprefix("s3://").partition("/")
+    with psycopg.connect(settings.database_url) as conn:
+        start_s, end_s, frames = conn.execute(
+            "SELECT start_s, end_s, frames FROM event_clips WHERE clip_key = %s", (clip_key,)
+        ).fetchone()
+    clip_path = tmp_path / "clip.mp4"
+    clip_path.write_bytes(s3.get_object(Bucket=clip_bucket, Key=clip_key)["Body"].read())
+    with av.open(str(clip_path)) as container:
+        stream = container.streams.video[0]
+        decoded = sum(1 for _ in container.decode(stream))
+        assert stream.codec_context.name == "h264"
+        assert (stream.width, stream.height) == (768, 576)
+        assert float(stream.duration * stream.time_base) == pytest.approx(end_s - start_s, abs=0.3)
+    assert decoded == frames
+    # `deepsentinel clip EVENT_ID` prints a URL for it, or saves the same bytes with --out.
+    with psycopg.connect(settings.database_url) as conn:
+        (event_id,) = conn.execute(
+            "SELECT event_id FROM event_clips WHERE clip_key = %s", (clip_key,)
+        ).fetchone()
+    cli = str(REPO_ROOT / ".venv" / "bin" / "deepsentinel")
+    url = subprocess.run([cli, "clip", str(event_id)], capture_output=True, text=True, check=True)
+    assert url.stdout.startswith("http") and "X-Amz-Signature" in url.stdout
+    saved = tmp_path / "saved.mp4"
+    subprocess.run([cli, "clip", str(event_id), "--out", str(saved)], check=True)
+    assert saved.read_bytes() == clip_path.read_bytes()
+    assert [u.rsplit("/", 1)[1] for u in report.occupancy_images] == ["timeline.png", "heatmap.png"]
+    for url in report.occupancy_images:
+        bucket, _, image_key = url.removeprefix("s3://").partition("/")
+        assert s3.get_object(Bucket=bucket, Key=image_key)["Body"].read()[:4] == b"\x89PNG"
 
     with psycopg.connect(settings.database_url) as conn:
         first = _counts(conn, video_id)
@@ -138,6 +172,8 @@ def test_process_command_prints_the_json_report(settings: Settings, short_clip):
         "people_tracked",
         "events",
         "highlights",
+        "clips",
+        "occupancy_images",
         "thumbnail",
         "summary",
         "timings_s",

@@ -84,9 +84,13 @@ def rag_query(
 
 def answer_metadata(result: AskResult) -> dict[str, Any]:
     """What the run page shows: the answer, the cited events, the SQL, the session, timings."""
-    rows = ["| event | video | time | type | zone | highlight |", "|---|---|---|---|---|---|"]
+    rows = [
+        "| event | video | time | type | zone | highlight | clip |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for e in result.events:
         link = f"[frame]({e.highlight_url})" if e.highlight_url else "-"
+        link += f" | [clip]({e.clip_url})" if e.clip_url else " | -"
         when = f"{format_timestamp(e.start_s)}–{format_timestamp(max(e.end_s, e.start_s))}"
         rows.append(
             f"| #{e.event_id} | {e.video_id} | {when} | {e.event_type} | {e.zone or '-'} | {link} |"

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from deepsentinel_pipelines.rag.question import ParsedQuestion, Window
+from deepsentinel_pipelines.rag.question import OccupancyQuestion, ParsedQuestion, Window
 from deepsentinel_pipelines.timefmt import format_timestamp
 
 if TYPE_CHECKING:
@@ -46,6 +46,7 @@ class EventRow:
         highlight_key: S3 key of the highlight frame, if any.
         confidence: Rule confidence, if selected.
         highlight_url: A presigned URL for the highlight, filled in by the caller.
+        clip_url: A presigned URL for the event's clip, filled in by the caller.
     """
 
     event_id: int
@@ -59,6 +60,7 @@ class EventRow:
     highlight_key: str | None = None
     confidence: float | None = None
     highlight_url: str | None = None
+    clip_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -274,3 +276,45 @@ def evidence_text(
     lines.extend(statements or ["(none)"])
     lines.append(f"Draft answer (built only from these rows): {draft}")
     return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class OccupancyRow:
+    """One row of ``qa.occupancy`` as the occupancy queries select it."""
+
+    video_id: str
+    zone: str
+    second: int
+    people: int
+
+
+def compose_occupancy_answer(question: OccupancyQuestion, rows: Sequence[OccupancyRow]) -> Answer:
+    """Answer "when was it busiest?" or "how many people at <time>?" from occupancy rows.
+
+    Args:
+        question: The parsed occupancy question.
+        rows: The builder's rows: most people first for the busiest question, one per video
+            for a moment.
+
+    Returns:
+        The answer (it cites no events: occupancy is counted from detections, not events).
+    """
+    where = f"in zone {question.zone}" if question.zone else "in the frame"
+    if question.busiest:
+        peak = [r for r in rows if rows and r.people == rows[0].people and r.people > 0]
+        if not peak:
+            return Answer(text=f"Nobody was seen {where} in the occupancy records searched.")
+        moments = ", ".join(f"{format_timestamp(r.second)} in {r.video_id}" for r in peak[:3])
+        more = f" (and {len(peak) - 3} more seconds)" if len(peak) > 3 else ""
+        noun = "person" if peak[0].people == 1 else "people"
+        return Answer(
+            text=f"It was busiest {where} at {moments}{more}, with {peak[0].people} {noun} "
+            "in view at once."
+        )
+    when = format_timestamp(question.at_s or 0.0)
+    if not rows:
+        return Answer(text=f"No occupancy was recorded at {when} (is the video that long?).")
+    parts = "; ".join(
+        f"{r.people} {'person' if r.people == 1 else 'people'} in {r.video_id}" for r in rows
+    )
+    return Answer(text=f"At {when}, {where}: {parts} (most seen in one frame of that second).")

@@ -40,11 +40,14 @@ from sqlglot import exp
 from deepsentinel_pipelines.rag.answer import (
     MAX_CITED,
     EventRow,
+    OccupancyRow,
     compose_answer,
+    compose_occupancy_answer,
     compose_semantic_answer,
     evidence_text,
     videos_sentence,
 )
+from deepsentinel_pipelines.rag.clips import with_clip_urls
 from deepsentinel_pipelines.rag.fusion import reciprocal_rank_fusion
 from deepsentinel_pipelines.rag.intents import (
     PEAK_TRACKS_LIMIT,
@@ -63,7 +66,13 @@ from deepsentinel_pipelines.rag.intents import (
     tracked_people_sql,
     tracks_sql,
 )
-from deepsentinel_pipelines.rag.question import ParsedQuestion, Window, parse_question
+from deepsentinel_pipelines.rag.question import (
+    OccupancyQuestion,
+    ParsedQuestion,
+    Window,
+    parse_occupancy_question,
+    parse_question,
+)
 from deepsentinel_pipelines.rag.refusal import screen_question
 from deepsentinel_pipelines.rag.retrieval import (
     DEFAULT_CANDIDATES,
@@ -81,7 +90,7 @@ from deepsentinel_pipelines.rag.retrieval import (
     vocabulary,
 )
 from deepsentinel_pipelines.rag.sessions import save_interaction
-from deepsentinel_pipelines.rag.sql_builder import EVENT_COLUMNS, build_event_sql
+from deepsentinel_pipelines.rag.sql_builder import EVENT_COLUMNS, build_event_sql, build_occupancy_sql
 from deepsentinel_pipelines.rag.sql_guard import ALLOWED_COLUMNS, UnsafeSQLError
 from deepsentinel_pipelines.video.types import EVENT_TYPES, ORIENTATIONS
 
@@ -155,6 +164,7 @@ class AskResult:
                     "start_s": e.start_s,
                     "end_s": e.end_s,
                     "highlight": e.highlight_url,
+                    "clip": e.clip_url,
                 }
                 for e in self.events
             ],
@@ -296,7 +306,14 @@ def _answer(
         known_videos, zones = vocabulary(reader, timeout_ms=timeout_ms)
         parsed = parse_question(question, mentioned_videos(question, known_videos), zones)
         filters = EventFilters.from_question(parsed, video_ids, window)
+        occupancy = parse_occupancy_question(question, parsed)
         intent = detect_intent(question, parsed)
+    if occupancy is not None:
+        scope = list(video_ids) or list(parsed.video_ids)
+        answered = _answer_occupancy(reader, question, occupancy, llm, scope, watch, timeout_ms)
+        # Videos analysed before occupancy rows existed fall back to the tracks sweep below.
+        if answered is not None:
+            return answered
     if intent is not None:
         return _answer_intent(
             reader,
@@ -391,6 +408,7 @@ def _answer(
             replace(row, highlight_url=presign(row.highlight_key)) if row.highlight_key else row
             for row in cited
         ]
+        cited = with_clip_urls(conn, cited, presign, timeout_ms)
         if structured:
             # Chosen by relevance, told in time order: an operator reads a timeline.
             cited.sort(key=lambda row: (row.video_id, row.start_s, row.event_id))
@@ -482,6 +500,33 @@ def _as_int(value: Any) -> int | None:
         return int(float(value))
     except (TypeError, ValueError):
         return None
+
+
+def _answer_occupancy(
+    conn: psycopg.Connection,
+    question: str,
+    occupancy: OccupancyQuestion,
+    llm: Any,
+    video_ids: list[str],
+    watch: _Stopwatch,
+    timeout_ms: int,
+) -> AskResult | None:
+    """Answer from the people-per-second rows (``qa.occupancy``); None when there are none."""
+    with watch("sql"):
+        sql, params = build_occupancy_sql(occupancy, video_ids)
+        text, rows = run_validated(conn, sql, params, timeout_ms)
+        found = [OccupancyRow(str(v), str(z), int(s), int(n)) for v, z, s, n in rows.rows]
+    if not found and occupancy.busiest:
+        return None
+    with watch("answer"):
+        draft = compose_occupancy_answer(occupancy, found)
+        evidence = "\n".join(
+            ["Occupancy rows (video | zone | second | most people in one frame):"]
+            + [f"{r.video_id} | {r.zone} | {r.second} | {r.people}" for r in found]
+            + [f"Draft answer (built only from these rows): {draft.text}"]
+        )
+        answer = llm.answer(question, evidence, draft.text)
+    return AskResult(question=question, answer=answer, sql=_inline(conn, text, params))
 
 
 # --- helpers ------------------------------------------------------------------------------------

@@ -526,3 +526,49 @@ def _find_event_types(text: str) -> tuple[tuple[str, ...], str]:
             text = _blank(text, *match.span())
     found.sort()
     return tuple(dict.fromkeys(t for _, t in found)), text
+
+
+# --- occupancy: "when was it busiest?", "how many people were in the entrance at 1:20?" --------
+
+
+@dataclass(frozen=True)
+class OccupancyQuestion:
+    """A question answered from the people-per-second rows rather than from events.
+
+    Attributes:
+        busiest: True for "when was it busiest?"; False for "how many people at <time>?".
+        zone: The zone asked about (vocabulary spelling), or None for the whole frame.
+        at_s: For a question about one moment, the second asked about.
+    """
+
+    busiest: bool
+    zone: str | None = None
+    at_s: float | None = None
+
+
+_BUSIEST_RE = re.compile(
+    r"\bbusiest\b|\bmost\s+(?:crowded|busy|people|occupied)\b|\bpeak\s+(?:time|occupancy|moment)"
+    r"|\b(?:highest|maximum|max)\s+(?:occupancy|number\s+of\s+people)\b"
+)
+_AT_MOMENT_RE = re.compile(rf"(?:\bat|@)\s*(?:the\s+)?(?P<t>{_CLOCK}|{_DURATION}){_MARK}")
+
+
+def parse_occupancy_question(text: str, parsed: ParsedQuestion) -> OccupancyQuestion | None:
+    """The occupancy question ``text`` asks, or None when it is a question about events.
+
+    A question about events ("how many people fell at 1:20?") names an event type; one about
+    occupancy names none: "when was it busiest?" or "how many people were there at 1:20?".
+    """
+    norm = _normalize(text)
+    zone = parsed.zones[0] if parsed.zones else None
+    # "most crowded" reads as the crowding event type too; it still asks when it was busiest.
+    if _BUSIEST_RE.search(norm) and set(parsed.event_types) <= {"crowding"}:
+        return OccupancyQuestion(busiest=True, zone=zone)
+    if parsed.event_types:
+        return None
+    moment = _AT_MOMENT_RE.search(norm)
+    if parsed.counts_people and moment is not None:
+        at_s = _time_seconds(moment.group("t"))
+        if at_s is not None:
+            return OccupancyQuestion(busiest=False, zone=zone, at_s=at_s)
+    return None

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from deepsentinel_pipelines.rag.question import ParsedQuestion, Window
+from deepsentinel_pipelines.rag.question import OccupancyQuestion, ParsedQuestion, Window
 
 #: Columns of the listing query, in :class:`deepsentinel_pipelines.rag.answer.EventRow` order.
 EVENT_COLUMNS: tuple[str, ...] = (
@@ -175,4 +175,38 @@ def build_event_sql(
             f"SELECT {columns} {from_where} "
             f"ORDER BY e.video_id, e.start_s, e.event_id LIMIT {int(limit)}"
         )
+    return sql, params
+
+
+#: Columns of the occupancy queries, in :class:`deepsentinel_pipelines.rag.answer.OccupancyRow`
+#: order.
+OCCUPANCY_COLUMNS: tuple[str, ...] = ("video_id", "zone", "second", "people")
+#: Zone name of the whole-frame occupancy rows.
+WHOLE_FRAME = "frame"
+
+
+def build_occupancy_sql(
+    question: OccupancyQuestion, video_ids: Sequence[str] = (), limit: int = 10
+) -> tuple[str, dict[str, Any]]:
+    """The SELECT over ``qa.occupancy`` that answers an occupancy question.
+
+    The busiest question lists the seconds with the most people, most first; the question
+    about one moment lists that second of every video searched.
+    """
+    columns = ", ".join(f"o.{c}" for c in OCCUPANCY_COLUMNS)
+    where = ["lower(o.zone) = %(zone)s"]
+    params: dict[str, Any] = {"zone": (question.zone or WHOLE_FRAME).lower()}
+    if video_ids:
+        where.append("o.video_id = ANY(%(video_ids)s)")
+        params["video_ids"] = list(video_ids)
+    if question.busiest:
+        order = "o.people DESC, o.video_id, o.second"
+    else:
+        where.append("o.second = %(second)s")
+        params["second"] = int(question.at_s or 0)
+        order = "o.video_id"
+    sql = (
+        f"SELECT {columns} FROM qa.occupancy AS o WHERE {' AND '.join(where)} "
+        f"ORDER BY {order} LIMIT {int(limit)}"
+    )
     return sql, params

@@ -64,6 +64,18 @@ ALLOWED_COLUMNS: dict[str, dict[str, str]] = {
         "n_frames": "int",
         "mean_score": "real",
     },
+    "occupancy": {
+        "video_id": "text",
+        "zone": "text",
+        "second": "int",
+        "people": "int",
+        "mean_people": "real",
+    },
+    "event_clips": {
+        "event_id": "bigint",
+        "video_id": "text",
+        "clip_key": "text",
+    },
 }
 
 #: Schema that holds the views.

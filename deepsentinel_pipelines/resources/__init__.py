@@ -19,6 +19,7 @@ from deepsentinel_pipelines.resources.embedder import (
     Embedder,
     LocalEmbedder,
 )
+from deepsentinel_pipelines.resources.event_webhook import EventWebhookResource
 from deepsentinel_pipelines.resources.job_queue import JobQueueResource
 from deepsentinel_pipelines.resources.llm import (
     BedrockLanguageModel,
@@ -135,6 +136,10 @@ def build_resources() -> dict[str, Any]:
         "embedder": build_embedder(),
         "llm": build_llm(),
         "reranker": build_reranker(),
+        # Alerts on events go to their own webhook, else to the run-failure one.
+        "event_webhook": EventWebhookResource(
+            url=_env("DEEPSENTINEL_EVENT_WEBHOOK_URL", _env("DEEPSENTINEL_ALERT_WEBHOOK_URL", None))
+        ),
         "job_queue": JobQueueResource(
             endpoint_url=endpoint,
             region=region,

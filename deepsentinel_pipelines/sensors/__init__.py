@@ -1,5 +1,6 @@
 """Sensors and schedules that start runs without an operator."""
 
+from deepsentinel_pipelines.sensors.event_alerts import event_alert_retry_sensor
 from deepsentinel_pipelines.sensors.queue_health import queue_health_sensor
 from deepsentinel_pipelines.sensors.raw_videos import raw_videos_sensor
 from deepsentinel_pipelines.sensors.retention import retention_schedule
@@ -11,5 +12,6 @@ SENSORS: list = [
     video_jobs_sqs_sensor,
     run_failure_alert_sensor,
     queue_health_sensor,
+    event_alert_retry_sensor,
 ]
 SCHEDULES: list = [retention_schedule]

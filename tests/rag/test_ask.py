@@ -106,6 +106,7 @@ def test_answers_cite_highlights_as_urls(ask_local, corpus: Corpus) -> None:
         "start_s",
         "end_s",
         "highlight",
+        "clip",
     }
     assert payload["events"][0]["highlight"].startswith("https://highlights.example/")
 
@@ -272,7 +273,7 @@ def test_cli_ask_json(corpus: Corpus) -> None:
         ["plaza.cross1", "plaza.cross2", "plaza.cross2b"]
     )
     event = payload["events"][0]
-    assert set(event) == {"event_id", "video_id", "type", "start_s", "end_s", "highlight"}
+    assert set(event) == {"event_id", "video_id", "type", "start_s", "end_s", "highlight", "clip"}
     assert event["type"] == "line_crossing"
     assert event["highlight"].startswith("http") and "X-Amz-Signature" in event["highlight"]
     assert "COUNT(*)" in payload["sql"]

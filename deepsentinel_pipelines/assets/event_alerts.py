@@ -1,0 +1,100 @@
+"""Asset: post each event that meets an alert rule to the webhook, once per event."""
+
+from collections import Counter
+
+from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+
+from deepsentinel_pipelines.assets.event_clips import event_clips
+from deepsentinel_pipelines.assets.events import cameras_config_path, highlights
+from deepsentinel_pipelines.assets.ingest import GROUP
+from deepsentinel_pipelines.db.alert_rows import (
+    PendingAlert,
+    event_media_keys,
+    record_delivery,
+    undelivered_alerts,
+)
+from deepsentinel_pipelines.db.video_rows import get_video, load_events
+from deepsentinel_pipelines.event_alerts import (
+    alert_key,
+    alert_payload,
+    deliver,
+    first_match,
+    load_alert_rules,
+)
+from deepsentinel_pipelines.partitions import videos
+from deepsentinel_pipelines.resources.database import PostgresResource
+from deepsentinel_pipelines.resources.event_webhook import EventWebhookResource
+from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
+
+
+@asset(
+    partitions_def=videos,
+    group_name=GROUP,
+    kinds={"python", "postgres"},
+    deps=[highlights, event_clips],
+)
+def event_alerts(
+    context: AssetExecutionContext,
+    object_store: ObjectStoreResource,
+    database: PostgresResource,
+    event_webhook: EventWebhookResource,
+) -> MaterializeResult:
+    """Webhook alerts for events meeting the camera file's rules; failures never fail the run."""
+    video_id = context.partition_key
+    rules = load_alert_rules(cameras_config_path())
+    with database.connection() as conn:
+        video = get_video(conn, video_id)
+        stored = load_events(conn, video_id)
+        media = event_media_keys(conn, video_id)
+    bucket = object_store.highlights_bucket
+    expires = event_webhook.link_expires_s
+
+    def link(key: str | None) -> str | None:
+        return object_store.presigned_get(bucket, key, expires) if key else None
+
+    alerts = []
+    for e in stored:
+        rule = first_match(rules, e, video["camera"])
+        if rule is None:
+            continue
+        frame, clip = media.get(e.event_id, (None, None))
+        payload = alert_payload(video_id, video["camera"], e, rule, link(frame), link(clip))
+        alerts.append(PendingAlert(alert_key(video_id, e), e.event_id, rule.name, payload))
+    with database.connection() as conn:
+        pending = undelivered_alerts(conn, video_id, alerts)
+    outcome: Counter[str] = Counter()
+    if not event_webhook.url:
+        if pending:
+            context.log.warning(f"{len(pending)} alert(s) recorded but not posted: no webhook set")
+    else:
+        for a in pending:
+            result = deliver(
+                event_webhook.url,
+                a.payload,
+                event_webhook.attempts,
+                event_webhook.backoff_s,
+                event_webhook.timeout_s,
+            )
+            outcome["delivered" if result.delivered else "failed"] += 1
+            if not result.delivered:
+                context.log.warning(f"alert {a.alert_key} not delivered: {result.error}")
+            with database.connection() as conn:
+                record_delivery(
+                    conn,
+                    a.alert_key,
+                    result.delivered,
+                    result.attempts,
+                    result.http_status,
+                    result.error,
+                )
+    return MaterializeResult(
+        metadata={
+            "rules": len(rules),
+            "matched": len(alerts),
+            "already_delivered": len(alerts) - len(pending),
+            "delivered": outcome["delivered"],
+            "failed": outcome["failed"],
+            "webhook": MetadataValue.text("set" if event_webhook.url else "not set"),
+            "alerts": MetadataValue.json([a.payload["text"] for a in alerts[:20]]),
+        }
+    )

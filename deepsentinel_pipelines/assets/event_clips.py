@@ -1,0 +1,92 @@
+"""Asset: a short annotated MP4 clip of every notable event, stored beside its highlight."""
+
+from collections import defaultdict
+
+from dagster import AssetExecutionContext, Config, MaterializeResult, MetadataValue, asset
+from pydantic import Field
+
+from deepsentinel_pipelines.assets.events import events
+from deepsentinel_pipelines.assets.ingest import GROUP
+from deepsentinel_pipelines.db.clip_rows import replace_event_clips
+from deepsentinel_pipelines.db.video_rows import get_video, load_detections, load_events
+from deepsentinel_pipelines.partitions import videos
+from deepsentinel_pipelines.resources.database import PostgresResource
+from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
+from deepsentinel_pipelines.video import clips
+from deepsentinel_pipelines.video.types import Event
+from deepsentinel_pipelines.video_cache import local_video
+
+#: Clips live under their own prefix: the highlights asset clears ``<video_id>/`` on re-runs.
+CLIPS_PREFIX = "clips"
+
+
+class ClipConfig(Config):
+    """How much video around each event a clip shows."""
+
+    before_s: float = Field(default=clips.DEFAULT_BEFORE_S, description="Seconds before start.")
+    after_s: float = Field(default=clips.DEFAULT_AFTER_S, description="Seconds after the end.")
+    max_clip_s: float = Field(default=clips.DEFAULT_MAX_CLIP_S, description="Longest clip (s).")
+
+
+def clip_key(video_id: str, start_s: float, event_type: str) -> str:
+    """Object key of an event's clip in the highlights bucket (stable across re-runs)."""
+    return f"{CLIPS_PREFIX}/{video_id}/{start_s:.1f}s_{event_type}.mp4"
+
+
+@asset(partitions_def=videos, group_name=GROUP, kinds={"s3", "video"}, deps=[events])
+def event_clips(
+    context: AssetExecutionContext,
+    config: ClipConfig,
+    object_store: ObjectStoreResource,
+    database: PostgresResource,
+) -> MaterializeResult:
+    """H.264 clips of notable events with boxes and track ids drawn, cut in one decode pass."""
+    video_id = context.partition_key
+    with database.connection() as conn:
+        video = get_video(conn, video_id)
+        notable = [e for e in load_events(conn, video_id) if e.key_frame_idx is not None]
+        tracked = load_detections(conn, video_id)
+    by_frame = defaultdict(list)
+    for d in tracked:
+        by_frame[d.frame_idx].append(d)
+    requests: list[clips.ClipRequest] = []
+    for e in notable:
+        key = clip_key(video_id, e.start_s, e.event_type)
+        if any(r.key == key for r in requests):  # two events of one type starting together
+            key = key.replace(".mp4", f"_{e.event_id}.mp4")
+        start, end = clips.clip_window(
+            e.start_s, e.end_s, video["duration_s"], config.before_s, config.after_s,
+            config.max_clip_s,
+        )  # fmt: skip
+        event = Event(e.event_type, e.start_s, e.end_s, e.track_id, e.zone, 1.0, e.description)
+        requests.append(clips.ClipRequest(e.event_id, key, event, start, end))
+    prefix = f"{CLIPS_PREFIX}/{video_id}/"
+    wanted = {r.key for r in requests}
+    stale = [
+        o["Key"]
+        for o in object_store.list_objects(object_store.highlights_bucket, prefix)
+        # only this video's clips: another video's id may extend this one ("a" and "a/b")
+        if "/" not in o["Key"][len(prefix) :] and o["Key"] not in wanted
+    ]
+    object_store.delete_keys(object_store.highlights_bucket, stale)
+    encoded = []
+    if requests:
+        path = local_video(object_store, video["s3_key"])
+        encoded = clips.render_clips(
+            path, requests, by_frame, video["analysis_fps"], rotation=video["rotation"]
+        )
+    for c in encoded:
+        object_store.put_bytes(object_store.highlights_bucket, c.key, c.data, "video/mp4")
+    with database.connection() as conn:
+        replace_event_clips(conn, video_id, encoded)
+    missing = len(requests) - len(encoded)
+    if missing:
+        context.log.warning(f"{missing} clip(s) got no frame (past the end of the video?)")
+    return MaterializeResult(
+        metadata={
+            "clips": len(encoded),
+            "seconds": round(sum(c.frames for c in encoded) / (video["analysis_fps"] or 1), 1),
+            "bytes": sum(len(c.data) for c in encoded),
+            "keys": MetadataValue.json([c.key for c in encoded]),
+        }
+    )

@@ -1,0 +1,84 @@
+"""Asset: people per second (whole frame and zones), with a timeline plot and a heat map."""
+
+import base64
+
+import cv2
+import numpy as np
+from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+
+from deepsentinel_pipelines.assets.detections import detections
+from deepsentinel_pipelines.assets.events import cameras_config_path
+from deepsentinel_pipelines.assets.ingest import GROUP, thumbnail
+from deepsentinel_pipelines.db.occupancy_rows import replace_occupancy
+from deepsentinel_pipelines.db.video_rows import get_video, load_detections
+from deepsentinel_pipelines.partitions import videos
+from deepsentinel_pipelines.resources.database import PostgresResource
+from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
+from deepsentinel_pipelines.timefmt import format_timestamp
+from deepsentinel_pipelines.video.camera_config import load_camera_config
+from deepsentinel_pipelines.video.occupancy import (
+    FRAME_ZONE,
+    busiest,
+    foot_heatmap,
+    occupancy_per_second,
+)
+from deepsentinel_pipelines.video.plots import heatmap_png, occupancy_plot_png
+
+OCCUPANCY_PREFIX = "occupancy"
+
+
+def occupancy_image_keys(video_id: str) -> dict[str, str]:
+    """Object keys of a video's two occupancy images in the thumbnails bucket."""
+    folder = f"{OCCUPANCY_PREFIX}/{video_id}"
+    return {"timeline": f"{folder}/timeline.png", "heatmap": f"{folder}/heatmap.png"}
+
+
+def _png_markdown(png: bytes, alt: str, url: str) -> MetadataValue:
+    # Inline, so the UI shows the image after the presigned link has expired.
+    data = base64.b64encode(png).decode()
+    return MetadataValue.md(f"![{alt}](data:image/png;base64,{data})\n\n[{alt} in S3]({url})")
+
+
+@asset(
+    partitions_def=videos,
+    group_name=GROUP,
+    kinds={"postgres", "s3", "image"},
+    deps=[detections, thumbnail],
+)
+def occupancy(
+    context: AssetExecutionContext, object_store: ObjectStoreResource, database: PostgresResource
+) -> MaterializeResult:
+    """People per second in the frame and each zone, plotted over time and as a heat map."""
+    video_id = context.partition_key
+    with database.connection() as conn:
+        video = get_video(conn, video_id)
+        tracked = load_detections(conn, video_id)
+    config = load_camera_config(
+        cameras_config_path(), video["camera"], video["width"], video["height"]
+    )
+    rows = occupancy_per_second(tracked, config.zones, video["analysis_fps"], video["duration_s"])
+    with database.connection() as conn:
+        written = replace_occupancy(conn, video_id, rows)
+    jpeg = object_store.get_bytes(object_store.thumbnails_bucket, video["thumbnail_key"])
+    thumb = cv2.imdecode(np.frombuffer(jpeg, dtype=np.uint8), cv2.IMREAD_COLOR)
+    # The thumbnail is upright and full size, like the boxes the heat map is counted from.
+    grid = foot_heatmap(tracked, thumb.shape[1], thumb.shape[0])
+    images = {
+        "timeline": occupancy_plot_png(rows, f"People per second in {video_id}"),
+        "heatmap": heatmap_png(thumb, grid, f"Where people stood in {video_id}"),
+    }
+    keys = occupancy_image_keys(video_id)
+    metadata: dict = {"rows": written}
+    for name, png in images.items():
+        object_store.put_bytes(object_store.thumbnails_bucket, keys[name], png, "image/png")
+        url = object_store.presigned_get(object_store.thumbnails_bucket, keys[name])
+        metadata[name] = _png_markdown(png, f"{name} of {video_id}", url)
+        metadata[f"{name}_key"] = MetadataValue.text(
+            f"s3://{object_store.thumbnails_bucket}/{keys[name]}"
+        )
+    peak = busiest(rows, FRAME_ZONE)
+    metadata["busiest"] = (
+        f"{peak.people} people at {format_timestamp(peak.second)}" if peak else "nobody seen"
+    )
+    metadata["zones"] = MetadataValue.json(sorted({r.zone for r in rows}))
+    return MaterializeResult(metadata=metadata)

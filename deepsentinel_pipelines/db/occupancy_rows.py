@@ -1,0 +1,31 @@
+"""Reading and writing the ``occupancy`` rows of a video."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import psycopg
+
+from deepsentinel_pipelines.video.occupancy import OccupancyRow
+
+
+def replace_occupancy(conn: psycopg.Connection, video_id: str, rows: Sequence[OccupancyRow]) -> int:
+    """Swap a video's occupancy rows (COPY, one transaction); return how many were written."""
+    with conn.transaction():
+        conn.execute("DELETE FROM occupancy WHERE video_id = %s", (video_id,))
+        with conn.cursor().copy(
+            "COPY occupancy (video_id, zone, second, people, mean_people) FROM STDIN"
+        ) as copy:
+            for r in rows:
+                copy.write_row((video_id, r.zone, r.second, r.people, r.mean_people))
+    return len(rows)
+
+
+def load_occupancy(conn: psycopg.Connection, video_id: str) -> list[OccupancyRow]:
+    """A video's occupancy rows by zone and second."""
+    rows = conn.execute(
+        """SELECT zone, second, people, mean_people FROM occupancy WHERE video_id = %s
+           ORDER BY zone = 'frame' DESC, zone, second""",
+        (video_id,),
+    )
+    return [OccupancyRow(z, s, p, m) for z, s, p, m in rows]

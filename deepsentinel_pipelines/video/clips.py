@@ -1,0 +1,202 @@
+"""Short annotated MP4 clips of events, cut from one decoding pass over the video.
+
+Clips are H.264 (High, yuv420p) in MP4 with the index at the front (``+faststart``), which
+browsers play progressively. Frames are the analysed frames, so the boxes drawn are the
+detections of exactly those frames.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+
+from deepsentinel_pipelines.video.decode import iter_frame_batches
+from deepsentinel_pipelines.video.drawing import draw_highlight
+from deepsentinel_pipelines.video.types import Detection, Event
+
+#: Seconds of video before an event's start and after its end.
+DEFAULT_BEFORE_S = 2.0
+DEFAULT_AFTER_S = 3.0
+#: Longest clip: a 40 s loitering event is shown from its start, not in full.
+DEFAULT_MAX_CLIP_S = 12.0
+#: Windows closer than this are decoded as one span rather than seeking between them.
+MERGE_GAP_S = 4.0
+#: H.264 settings: small files at CCTV quality, fast enough on two cores.
+CODEC = "libx264"
+ENCODER_OPTIONS = {"preset": "veryfast", "crf": "28"}
+#: Encoder threads per clip (several clips may be open at once on a 2-core box).
+ENCODER_THREADS = 1
+
+
+@dataclass(frozen=True)
+class ClipRequest:
+    """One clip to cut: which event, where it goes, and the seconds it spans."""
+
+    event_id: int
+    key: str
+    event: Event
+    start_s: float
+    end_s: float
+
+
+@dataclass(frozen=True)
+class EncodedClip:
+    """A finished clip: MP4 bytes and what they hold."""
+
+    event_id: int
+    key: str
+    data: bytes
+    frames: int
+    width: int
+    height: int
+    start_s: float
+    end_s: float
+
+
+def clip_window(
+    start_s: float,
+    end_s: float,
+    duration_s: float,
+    before_s: float = DEFAULT_BEFORE_S,
+    after_s: float = DEFAULT_AFTER_S,
+    max_clip_s: float = DEFAULT_MAX_CLIP_S,
+) -> tuple[float, float]:
+    """The seconds a clip of an event spans, inside ``[0, duration_s]``.
+
+    Args:
+        start_s: The event's start.
+        end_s: The event's end.
+        duration_s: The video's duration.
+        before_s: Lead-in before the start.
+        after_s: Tail after the end.
+        max_clip_s: Longest clip; a long event is cut after its start.
+
+    Returns:
+        ``(clip_start_s, clip_end_s)``.
+
+    Raises:
+        ValueError: A negative margin or a non-positive maximum.
+    """
+    if before_s < 0 or after_s < 0 or max_clip_s <= 0:
+        raise ValueError(
+            f"clip margins must be >= 0 and the maximum > 0, got before {before_s}, "
+            f"after {after_s}, max {max_clip_s}"
+        )
+    first = max(0.0, start_s - before_s)
+    last = min(duration_s, max(end_s, start_s) + after_s, first + max_clip_s)
+    return first, max(first, last)
+
+
+def merge_spans(
+    windows: Sequence[tuple[float, float]], gap_s: float = MERGE_GAP_S
+) -> list[tuple[float, float]]:
+    """Windows merged where they overlap or lie within ``gap_s`` of each other, in order."""
+    spans: list[tuple[float, float]] = []
+    for start, end in sorted(windows):
+        if spans and start <= spans[-1][1] + gap_s:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], end))
+        else:
+            spans.append((start, end))
+    return spans
+
+
+class _Mp4Writer:
+    """Encodes BGR frames to an H.264 MP4 in a temporary file."""
+
+    def __init__(self, folder: str, name: str, fps: float, width: int, height: int) -> None:
+        # yuv420p needs even sizes; dropping the last row/column is invisible.
+        self.width, self.height = width - width % 2, height - height % 2
+        self.path = Path(folder) / name
+        self.container = av.open(
+            str(self.path), mode="w", format="mp4", options={"movflags": "+faststart"}
+        )
+        self.stream = self.container.add_stream(CODEC, rate=Fraction(fps).limit_denominator(1001))
+        self.stream.width, self.stream.height = self.width, self.height
+        self.stream.pix_fmt = "yuv420p"
+        self.stream.options = dict(ENCODER_OPTIONS)
+        self.stream.codec_context.thread_count = ENCODER_THREADS
+        self.frames = 0
+
+    def add(self, frame_bgr: np.ndarray) -> None:
+        image = np.ascontiguousarray(frame_bgr[: self.height, : self.width])
+        for packet in self.stream.encode(av.VideoFrame.from_ndarray(image, format="bgr24")):
+            self.container.mux(packet)
+        self.frames += 1
+
+    def finish(self) -> bytes:
+        for packet in self.stream.encode():
+            self.container.mux(packet)
+        self.container.close()
+        data = self.path.read_bytes()
+        self.path.unlink()
+        return data
+
+
+def render_clips(
+    path: str | os.PathLike[str],
+    requests: Sequence[ClipRequest],
+    detections_by_frame: Mapping[int, Sequence[Detection]],
+    fps: float,
+    rotation: int | None = None,
+) -> list[EncodedClip]:
+    """Cut every requested clip in one decoding pass, drawing each frame's detections.
+
+    Overlapping and nearby windows are merged into spans; each span is decoded once (a seek
+    between spans), so every frame of the video is decoded at most once however many clips
+    show it.
+
+    Args:
+        path: The video file.
+        requests: The clips wanted.
+        detections_by_frame: Detections keyed by source frame number (as the detector stored).
+        fps: Frame rate of the clips: the analysis rate, so each frame has its detections.
+        rotation: Clockwise rotation of the video, as recorded by the probe.
+
+    Returns:
+        The clips that got at least one frame, in the order requested.
+    """
+    spans = merge_spans([(r.start_s, r.end_s) for r in requests])
+    writers: dict[int, _Mp4Writer] = {}
+    with tempfile.TemporaryDirectory(prefix="clips-") as folder:
+        for span_start, span_end in spans:
+            batches = iter_frame_batches(
+                path, fps, batch_size=4, start_s=span_start, end_s=span_end, rotation=rotation
+            )
+            for indices, times, frames in batches:
+                for idx, t, frame in zip(indices, times, frames, strict=True):
+                    shown = detections_by_frame.get(idx, ())
+                    for i, request in enumerate(requests):
+                        if not request.start_s <= t < request.end_s:
+                            continue
+                        if i not in writers:
+                            height, width = frame.shape[:2]
+                            writers[i] = _Mp4Writer(
+                                folder, f"{i}.mp4", batches.fps_analysed, width, height
+                            )
+                        writers[i].add(draw_highlight(frame, shown, request.event))
+        clips = []
+        for i, request in enumerate(requests):
+            writer = writers.get(i)
+            if writer is None:
+                continue
+            data = writer.finish()
+            clips.append(
+                EncodedClip(
+                    request.event_id,
+                    request.key,
+                    data,
+                    writer.frames,
+                    writer.width,
+                    writer.height,
+                    request.start_s,
+                    request.end_s,
+                )
+            )
+    return clips

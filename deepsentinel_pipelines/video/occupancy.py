@@ -1,0 +1,134 @@
+"""How many people were where, second by second, and where they stood (foot points).
+
+A person is a tracked ``person`` detection (the tracker's unconfirmed boxes are left out, as in
+the people count). A person is in a zone when the bottom centre of their box, where their feet
+are, lies inside the zone's polygon: the same anchor the event rules use.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import supervision as sv
+
+from deepsentinel_pipelines.video.camera_config import Zone
+from deepsentinel_pipelines.video.types import Detection
+
+#: Zone name of the whole-frame rows.
+FRAME_ZONE = "frame"
+#: Heat-map cell size in pixels of the original frame.
+HEATMAP_CELL_PX = 8
+
+
+@dataclass(frozen=True)
+class OccupancyRow:
+    """People in one zone during one second of video.
+
+    Attributes:
+        zone: A camera zone, or :data:`FRAME_ZONE`.
+        second: Whole seconds from the start of the video.
+        people: Most people seen in one analysed frame of that second.
+        mean_people: Mean over the second's analysed frames (frames without people count as 0).
+    """
+
+    zone: str
+    second: int
+    people: int
+    mean_people: float
+
+
+def people_in_frame(detections: Sequence[Detection]) -> list[Detection]:
+    """The tracked people among some detections."""
+    return [d for d in detections if d.class_name == "person" and d.track_id is not None]
+
+
+def foot_point(box: tuple[float, float, float, float]) -> tuple[float, float]:
+    """Where a person stands: the bottom centre of their box."""
+    x1, _, x2, y2 = box
+    return ((x1 + x2) / 2.0, y2)
+
+
+def occupancy_per_second(
+    detections: Sequence[Detection],
+    zones: Sequence[Zone],
+    analysis_fps: float,
+    duration_s: float,
+) -> list[OccupancyRow]:
+    """People per second for the whole frame and each zone (whole-frame zones are skipped).
+
+    Args:
+        detections: A video's detections (any classes, tracked or not).
+        zones: The camera's zones.
+        analysis_fps: Rate at which frames were analysed (frames without detections count too).
+        duration_s: The video's duration.
+
+    Returns:
+        One row per zone (``frame`` first, then zones in order) and second, every second
+        of the video included.
+
+    Raises:
+        ValueError: A non-positive analysis rate.
+    """
+    if analysis_fps <= 0:
+        raise ValueError(f"analysis_fps must be positive, got {analysis_fps}")
+    seconds = max(1, math.ceil(duration_s - 1e-9))
+    # Analysed frames per second: frame k is at k / analysis_fps.
+    per_second = np.zeros(seconds, dtype=int)
+    for k in range(math.ceil(duration_s * analysis_fps - 1e-9)):
+        per_second[min(int(k / analysis_fps), seconds - 1)] += 1
+    by_frame: dict[int, list[Detection]] = defaultdict(list)
+    for d in people_in_frame(detections):
+        by_frame[d.frame_idx].append(d)
+    areas = [z for z in zones if not z.whole_frame]
+    polygons = {z.name: sv.PolygonZone(polygon=np.asarray(z.polygon, dtype=float)) for z in areas}
+    names = [FRAME_ZONE, *(z.name for z in areas)]
+    peak = {name: np.zeros(seconds, dtype=int) for name in names}
+    total = {name: np.zeros(seconds, dtype=float) for name in names}
+    for frame in by_frame.values():
+        second = min(int(frame[0].t_s), seconds - 1)
+        counts = {FRAME_ZONE: len(frame)}
+        boxes = sv.Detections(xyxy=np.array([d.box for d in frame], dtype=float))
+        for name, polygon in polygons.items():
+            counts[name] = int(np.count_nonzero(polygon.trigger(boxes)))
+        for name, n in counts.items():
+            peak[name][second] = max(peak[name][second], n)
+            total[name][second] += n
+    return [
+        OccupancyRow(
+            name, s, int(peak[name][s]), round(float(total[name][s]) / max(1, per_second[s]), 3)
+        )
+        for name in names
+        for s in range(seconds)
+    ]
+
+
+def busiest(rows: Sequence[OccupancyRow], zone: str = FRAME_ZONE) -> OccupancyRow | None:
+    """The earliest second with the most people in ``zone`` (None when nobody was there)."""
+    best = None
+    for row in rows:
+        if row.zone == zone and row.people > 0 and (best is None or row.people > best.people):
+            best = row
+    return best
+
+
+def foot_heatmap(
+    detections: Sequence[Detection], width: int, height: int, cell_px: int = HEATMAP_CELL_PX
+) -> np.ndarray:
+    """Foot points of tracked people counted on a grid of ``cell_px`` cells.
+
+    Returns:
+        ``rows x cols`` counts, ``rows = ceil(height / cell_px)``; points outside the frame
+        are clipped to its edge.
+    """
+    rows, cols = math.ceil(height / cell_px), math.ceil(width / cell_px)
+    grid = np.zeros((rows, cols), dtype=np.int64)
+    for d in people_in_frame(detections):
+        x, y = foot_point(d.box)
+        col = min(max(int(x // cell_px), 0), cols - 1)
+        row = min(max(int(y // cell_px), 0), rows - 1)
+        grid[row, col] += 1
+    return grid

@@ -1,0 +1,82 @@
+"""PNG charts of occupancy: people over time, and where people stood over the thumbnail.
+
+Figures are drawn on matplotlib's Agg canvas directly (no pyplot), so no GUI backend or global
+figure state is involved and the functions are safe in worker processes.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+import cv2
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from deepsentinel_pipelines.timefmt import format_timestamp
+from deepsentinel_pipelines.video.occupancy import FRAME_ZONE, OccupancyRow
+
+DPI = 100
+
+
+def _png(figure: Figure) -> bytes:
+    FigureCanvasAgg(figure)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=DPI)
+    return buffer.getvalue()
+
+
+def occupancy_plot_png(rows: Sequence[OccupancyRow], title: str = "") -> bytes:
+    """A line per zone of the most people per second (the whole frame drawn thicker)."""
+    figure = Figure(figsize=(8, 3.2), layout="constrained")
+    axes = figure.add_subplot()
+    zones = list(dict.fromkeys(r.zone for r in rows))
+    for zone in zones:
+        points = sorted((r.second, r.people) for r in rows if r.zone == zone)
+        # Each count holds for its whole second, the last one included.
+        xs = [s for s, _ in points] + [points[-1][0] + 1]
+        ys = [n for _, n in points] + [points[-1][1]]
+        frame = zone == FRAME_ZONE
+        axes.step(
+            xs,
+            ys,
+            where="post",
+            label="whole frame" if frame else f"zone {zone}",
+            linewidth=2.2 if frame else 1.4,
+            color="black" if frame else None,
+        )
+    axes.set_xlabel("time in the video (m:ss)")
+    axes.set_ylabel("people")
+    axes.xaxis.set_major_formatter(FuncFormatter(lambda s, _: format_timestamp(max(s, 0.0))))
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.set_ylim(0, max((r.people for r in rows), default=0) + 1)
+    axes.grid(alpha=0.3)
+    if zones:
+        axes.legend(loc="upper right", fontsize="small")
+    if title:
+        axes.set_title(title, fontsize="medium")
+    return _png(figure)
+
+
+def heatmap_png(thumbnail_bgr: np.ndarray, grid: np.ndarray, title: str = "") -> bytes:
+    """Foot-point density (a blurred count grid) laid over the video's thumbnail."""
+    height, width = thumbnail_bgr.shape[:2]
+    figure = Figure(figsize=(8, 8 * height / max(width, 1) + 0.4), layout="constrained")
+    axes = figure.add_subplot()
+    axes.imshow(cv2.cvtColor(thumbnail_bgr, cv2.COLOR_BGR2RGB), extent=(0, width, height, 0))
+    density = cv2.GaussianBlur(grid.astype(np.float32), (0, 0), sigmaX=1.5)
+    if density.max() > 0:
+        density /= density.max()
+    # Transparent where nobody stood, so the scene stays readable.
+    masked = np.ma.masked_less(density, 0.05)
+    image = axes.imshow(
+        masked, extent=(0, width, height, 0), cmap="inferno", alpha=0.6, vmin=0, vmax=1
+    )
+    figure.colorbar(image, ax=axes, shrink=0.7, label="relative time spent")
+    axes.set_axis_off()
+    if title:
+        axes.set_title(title, fontsize="medium")
+    return _png(figure)
