@@ -90,7 +90,11 @@ from deepsentinel_pipelines.rag.retrieval import (
     vocabulary,
 )
 from deepsentinel_pipelines.rag.sessions import save_interaction
-from deepsentinel_pipelines.rag.sql_builder import EVENT_COLUMNS, build_event_sql, build_occupancy_sql
+from deepsentinel_pipelines.rag.sql_builder import (
+    EVENT_COLUMNS,
+    build_event_sql,
+    build_occupancy_sql,
+)
 from deepsentinel_pipelines.rag.sql_guard import ALLOWED_COLUMNS, UnsafeSQLError
 from deepsentinel_pipelines.video.types import EVENT_TYPES, ORIENTATIONS
 
