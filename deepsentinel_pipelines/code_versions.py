@@ -2,7 +2,8 @@
 
 Dagster marks a partition stale when the code version it was materialized with differs from the
 asset's current one. ``detections`` changes with the model (weights, input size, backend);
-``events`` and everything derived from them change with the camera rules file and the rules.
+``events`` and everything derived from them change with the camera rules file and the rules;
+``event_clips`` also with the default clip window.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import hashlib
 import os
 from pathlib import Path
 
+from deepsentinel_pipelines.video.clips import DEFAULT_AFTER_S, DEFAULT_BEFORE_S, DEFAULT_MAX_CLIP_S
 from deepsentinel_pipelines.video.detector import DEFAULT_IMGSZ
 from deepsentinel_pipelines.video.weights import (
     DEFAULT_WEIGHTS,
@@ -57,3 +59,9 @@ def rules_code_version(cameras_config: str | os.PathLike[str]) -> str:
     """The rules version and a digest of the camera rules file (zones, lines, thresholds)."""
     digest = hashlib.sha256(Path(cameras_config).read_bytes()).hexdigest()
     return f"r{RULES_VERSION}-c{digest[:DIGEST_CHARS]}"
+
+
+def clips_code_version(cameras_config: str | os.PathLike[str]) -> str:
+    """:func:`rules_code_version` and the default clip window (seconds before, after, longest)."""
+    window = f"{DEFAULT_BEFORE_S:g}-{DEFAULT_AFTER_S:g}-{DEFAULT_MAX_CLIP_S:g}"
+    return f"{rules_code_version(cameras_config)}-w{window}"

@@ -18,8 +18,19 @@ video_analysis_job = define_asset_job(
 #: Evaluates the automation conditions of assets/rederive.py (events and below).
 rules_rederivation_sensor = AutomationConditionSensorDefinition(
     "rules_rederivation_sensor",
-    target=AssetSelection.assets("events", "highlights", "embeddings", "video_summary"),
+    target=AssetSelection.assets(
+        "events",
+        "highlights",
+        "embeddings",
+        "video_summary",
+        "event_clips",
+        "occupancy",
+        "event_alerts",
+    ),
     default_status=DefaultSensorStatus.RUNNING,
     minimum_interval_seconds=60,
-    description="After a camera rules edit: events, highlights, embeddings and summary again.",
+    description=(
+        "After a camera rules edit: events, highlights, clips, alerts, embeddings, summary and "
+        "occupancy again."
+    ),
 )

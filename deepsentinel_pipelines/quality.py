@@ -84,15 +84,15 @@ def embeddings_verdict(events: int, embedded: int) -> Verdict:
     )
 
 
-def highlights_verdict(keys: Iterable[str], stored: Iterable[str]) -> Verdict:
-    """Every highlight key recorded on an event names an object in the bucket."""
+def objects_verdict(keys: Iterable[str], stored: Iterable[str], what: str) -> Verdict:
+    """Every key recorded in the database (highlight frames, clips) is an object in the bucket."""
     wanted = sorted(set(keys))
     missing = sorted(set(wanted) - set(stored))
-    metadata: dict[str, float | int | str] = {"highlights": len(wanted), "missing": len(missing)}
+    metadata: dict[str, float | int | str] = {"recorded": len(wanted), "missing": len(missing)}
     if not missing:
-        return Verdict(True, f"all {len(wanted)} highlight frames stored", metadata)
+        return Verdict(True, f"all {len(wanted)} {what}s stored", metadata)
     shown = ", ".join(missing[:5]) + (" ..." if len(missing) > 5 else "")
-    return Verdict(False, f"{len(missing)} highlight frame(s) not in the bucket: {shown}", metadata)
+    return Verdict(False, f"{len(missing)} {what}(s) not in the bucket: {shown}", metadata)
 
 
 def people_drift_verdict(people_per_frame: float, usual: Sequence[float]) -> Verdict:

@@ -17,7 +17,7 @@ from deepsentinel_pipelines.quality import (
     duration_verdict,
     embeddings_verdict,
     frames_verdict,
-    highlights_verdict,
+    objects_verdict,
     people_drift_verdict,
 )
 
@@ -58,8 +58,8 @@ def test_every_event_embedded(events: int, embedded: int, passed: bool) -> None:
 
 def test_missing_highlight_objects_are_named() -> None:
     keys = ["v/1.0s_fall.jpg", "v/4.0s_enter.jpg"]
-    assert highlights_verdict(keys, keys + ["v/other.jpg"]).passed
-    verdict = highlights_verdict(keys, ["v/1.0s_fall.jpg"])
+    assert objects_verdict(keys, keys + ["v/other.jpg"], "highlight frame").passed
+    verdict = objects_verdict(keys, ["v/1.0s_fall.jpg"], "highlight frame")
     assert not verdict.passed and "v/4.0s_enter.jpg" in verdict.description
     assert verdict.metadata["missing"] == 1
 

@@ -25,19 +25,32 @@ from dagster import (
 
 from deepsentinel_pipelines.aws_clients import make_client
 from deepsentinel_pipelines.db import quality as db_quality
-from deepsentinel_pipelines.quality import embeddings_verdict, highlights_verdict
+from deepsentinel_pipelines.db.clip_rows import clip_keys
+from deepsentinel_pipelines.quality import embeddings_verdict, objects_verdict
 from deepsentinel_pipelines.runner import process_file
 from deepsentinel_pipelines.settings import PACKAGE_DIR, Settings
 from tests.media import cut_sample
 
 pytestmark = pytest.mark.slow
 
+#: The modules whose assets take their code version from the rules file, in import order.
 RELOADED = (
     "deepsentinel_pipelines.assets.events",
+    "deepsentinel_pipelines.assets.event_clips",
+    "deepsentinel_pipelines.assets.event_alerts",
+    "deepsentinel_pipelines.assets.occupancy",
     "deepsentinel_pipelines.assets.search",
     "deepsentinel_pipelines.definitions",
 )
-DERIVED = {"events", "highlights", "embeddings", "video_summary"}
+DERIVED = {
+    "events",
+    "highlights",
+    "event_clips",
+    "event_alerts",
+    "embeddings",
+    "video_summary",
+    "occupancy",
+}
 
 
 def load_definitions() -> Definitions:
@@ -156,14 +169,18 @@ def test_a_zone_edit_rederives_events_and_keeps_detections(
         caught = embeddings_verdict(*db_quality.embedding_counts(conn, video_id))
         assert not caught.passed and caught.description.startswith(f"1 of {events} events")
         keys = db_quality.highlight_keys(conn, video_id)
+        clips = list(clip_keys(conn, video_id).values())
     assert keys, "the gate zone makes notable events with highlight frames"
+    assert len(clips) == len(keys), "and a clip of each"
     s3 = make_client("s3", settings.aws_endpoint_url, settings.region)
+
+    def stored(prefix: str) -> list[str]:
+        listed = s3.list_objects_v2(Bucket=settings.highlights_bucket, Prefix=prefix)
+        return [o["Key"] for o in listed.get("Contents", [])]
+
     s3.delete_object(Bucket=settings.highlights_bucket, Key=keys[0])
-    stored = [
-        o["Key"]
-        for o in s3.list_objects_v2(Bucket=settings.highlights_bucket, Prefix=f"{video_id}/").get(
-            "Contents", []
-        )
-    ]
-    caught = highlights_verdict(keys, stored)
+    caught = objects_verdict(keys, stored(f"{video_id}/"), "highlight frame")
     assert not caught.passed and keys[0] in caught.description
+    s3.delete_object(Bucket=settings.highlights_bucket, Key=clips[0])
+    caught = objects_verdict(clips, stored(f"clips/{video_id}/"), "clip")
+    assert not caught.passed and caught.description.startswith("1 clip(s) not in the bucket")

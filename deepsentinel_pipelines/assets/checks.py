@@ -30,6 +30,12 @@ HIGHLIGHTS_STORED = AssetCheckSpec(
     blocking=True,
     description="Every highlight key on an event is an object in the highlights bucket.",
 )
+CLIPS_STORED = AssetCheckSpec(
+    "clip_objects_exist",
+    asset="event_clips",
+    # Not blocking: an alert without its clip still has its frame, and must go out.
+    description="Every clip key in event_clips is an object in the highlights bucket.",
+)
 EVENTS_EMBEDDED = AssetCheckSpec(
     "every_event_embedded",
     asset="embeddings",

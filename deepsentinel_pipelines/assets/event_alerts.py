@@ -5,8 +5,14 @@ from collections import Counter
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
 from deepsentinel_pipelines.assets.event_clips import event_clips
-from deepsentinel_pipelines.assets.events import cameras_config_path, highlights
+from deepsentinel_pipelines.assets.events import (
+    RULES_CODE_VERSION,
+    cameras_config_path,
+    highlights,
+)
 from deepsentinel_pipelines.assets.ingest import GROUP
+from deepsentinel_pipelines.assets.metadata import OWNERS
+from deepsentinel_pipelines.assets.rederive import INPUTS_REDERIVED
 from deepsentinel_pipelines.db.alert_rows import (
     PendingAlert,
     event_media_keys,
@@ -32,6 +38,11 @@ from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
     group_name=GROUP,
     kinds={"python", "postgres"},
     deps=[highlights, event_clips],
+    # Alert rules live in the camera rules file. Re-derived events are posted only when new:
+    # delivered alerts are keyed by the event's content, not its id (event_alerts.alert_key).
+    code_version=RULES_CODE_VERSION,
+    automation_condition=INPUTS_REDERIVED,
+    owners=OWNERS,
 )
 def event_alerts(
     context: AssetExecutionContext,
@@ -89,6 +100,7 @@ def event_alerts(
                 )
     return MaterializeResult(
         metadata={
+            "dagster/row_count": len(alerts),
             "rules": len(rules),
             "matched": len(alerts),
             "already_delivered": len(alerts) - len(pending),

@@ -5,11 +5,16 @@ from collections import defaultdict
 from dagster import AssetExecutionContext, Config, MaterializeResult, MetadataValue, asset
 from pydantic import Field
 
-from deepsentinel_pipelines.assets.events import events
+from deepsentinel_pipelines.assets.checks import CLIPS_STORED, check_result
+from deepsentinel_pipelines.assets.events import MAX_LINKS, cameras_config_path, events
 from deepsentinel_pipelines.assets.ingest import GROUP
-from deepsentinel_pipelines.db.clip_rows import replace_event_clips
+from deepsentinel_pipelines.assets.metadata import OWNERS, PII
+from deepsentinel_pipelines.assets.rederive import INPUTS_REDERIVED
+from deepsentinel_pipelines.code_versions import clips_code_version
+from deepsentinel_pipelines.db.clip_rows import clip_keys, replace_event_clips
 from deepsentinel_pipelines.db.video_rows import get_video, load_detections, load_events
 from deepsentinel_pipelines.partitions import videos
+from deepsentinel_pipelines.quality import objects_verdict
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
 from deepsentinel_pipelines.video import clips
@@ -33,7 +38,17 @@ def clip_key(video_id: str, start_s: float, event_type: str) -> str:
     return f"{CLIPS_PREFIX}/{video_id}/{start_s:.1f}s_{event_type}.mp4"
 
 
-@asset(partitions_def=videos, group_name=GROUP, kinds={"s3", "video"}, deps=[events])
+@asset(
+    partitions_def=videos,
+    group_name=GROUP,
+    kinds={"s3", "video"},
+    deps=[events],
+    code_version=clips_code_version(cameras_config_path()),
+    automation_condition=INPUTS_REDERIVED,
+    owners=OWNERS,
+    tags=PII,
+    check_specs=[CLIPS_STORED],
+)
 def event_clips(
     context: AssetExecutionContext,
     config: ClipConfig,
@@ -79,14 +94,25 @@ def event_clips(
         object_store.put_bytes(object_store.highlights_bucket, c.key, c.data, "video/mp4")
     with database.connection() as conn:
         replace_event_clips(conn, video_id, encoded)
+        recorded = clip_keys(conn, video_id).values()
+    stored = [o["Key"] for o in object_store.list_objects(object_store.highlights_bucket, prefix)]
     missing = len(requests) - len(encoded)
     if missing:
         context.log.warning(f"{missing} clip(s) got no frame (past the end of the video?)")
+    bucket = object_store.highlights_bucket
+    metadata = {
+        "dagster/row_count": len(encoded),
+        "clips": len(encoded),
+        "seconds": round(sum(c.frames for c in encoded) / (video["analysis_fps"] or 1), 1),
+        "bytes": sum(len(c.data) for c in encoded),
+        "keys": MetadataValue.json([c.key for c in encoded]),
+    }
+    for c in encoded[:MAX_LINKS]:
+        # Named by the key's file name (time and type), like the highlight frames' links.
+        metadata[c.key.rsplit("/", 1)[-1]] = MetadataValue.url(
+            object_store.object_url(bucket, c.key)
+        )
     return MaterializeResult(
-        metadata={
-            "clips": len(encoded),
-            "seconds": round(sum(c.frames for c in encoded) / (video["analysis_fps"] or 1), 1),
-            "bytes": sum(len(c.data) for c in encoded),
-            "keys": MetadataValue.json([c.key for c in encoded]),
-        }
+        metadata=metadata,
+        check_results=[check_result(CLIPS_STORED, objects_verdict(recorded, stored, "clip"))],
     )

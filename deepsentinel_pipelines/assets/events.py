@@ -20,7 +20,7 @@ from deepsentinel_pipelines.db.video_rows import (
     set_highlight_keys,
 )
 from deepsentinel_pipelines.partitions import videos
-from deepsentinel_pipelines.quality import highlights_verdict
+from deepsentinel_pipelines.quality import objects_verdict
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
 from deepsentinel_pipelines.settings import PACKAGE_DIR
@@ -162,5 +162,7 @@ def highlights(
         metadata["preview"] = preview
     return MaterializeResult(
         metadata=metadata,
-        check_results=[check_result(HIGHLIGHTS_STORED, highlights_verdict(recorded, stored))],
+        check_results=[
+            check_result(HIGHLIGHTS_STORED, objects_verdict(recorded, stored, "highlight frame"))
+        ],
     )

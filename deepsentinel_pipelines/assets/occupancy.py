@@ -7,8 +7,10 @@ import numpy as np
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
 from deepsentinel_pipelines.assets.detections import detections
-from deepsentinel_pipelines.assets.events import cameras_config_path
+from deepsentinel_pipelines.assets.events import RULES_CODE_VERSION, cameras_config_path
 from deepsentinel_pipelines.assets.ingest import GROUP, thumbnail
+from deepsentinel_pipelines.assets.metadata import OWNERS, PII
+from deepsentinel_pipelines.assets.rederive import RULES_CHANGED
 from deepsentinel_pipelines.db.occupancy_rows import replace_occupancy
 from deepsentinel_pipelines.db.video_rows import get_video, load_detections
 from deepsentinel_pipelines.partitions import videos
@@ -44,6 +46,11 @@ def _png_markdown(png: bytes, alt: str, url: str) -> MetadataValue:
     group_name=GROUP,
     kinds={"postgres", "s3", "image"},
     deps=[detections, thumbnail],
+    # Zones come from the camera rules file: an edit recounts them from the stored detections.
+    code_version=RULES_CODE_VERSION,
+    automation_condition=RULES_CHANGED,
+    owners=OWNERS,
+    tags=PII,
 )
 def occupancy(
     context: AssetExecutionContext, object_store: ObjectStoreResource, database: PostgresResource
@@ -68,13 +75,16 @@ def occupancy(
         "heatmap": heatmap_png(thumb, grid, f"Where people stood in {video_id}"),
     }
     keys = occupancy_image_keys(video_id)
-    metadata: dict = {"rows": written}
+    metadata: dict = {"dagster/row_count": written, "rows": written}
     for name, png in images.items():
         object_store.put_bytes(object_store.thumbnails_bucket, keys[name], png, "image/png")
         url = object_store.presigned_get(object_store.thumbnails_bucket, keys[name])
         metadata[name] = _png_markdown(png, f"{name} of {video_id}", url)
         metadata[f"{name}_key"] = MetadataValue.text(
             f"s3://{object_store.thumbnails_bucket}/{keys[name]}"
+        )
+        metadata[f"{name}_object"] = MetadataValue.url(
+            object_store.object_url(object_store.thumbnails_bucket, keys[name])
         )
     peak = busiest(rows, FRAME_ZONE)
     metadata["busiest"] = (

@@ -1,9 +1,10 @@
 """Automation that re-derives a video's events and what follows after a camera rules edit.
 
-``events`` and the assets below carry the rules' code version (code_versions.py). When an
-operator edits the camera rules file, ``events`` is re-derived from the stored detections for
-every video that has events, and highlights, embeddings and the summary follow in the same run;
-``detections`` (the GPU step) has no condition and is never re-run by it.
+``events``, ``occupancy`` and the assets below carry the rules' code version (code_versions.py).
+When an operator edits the camera rules file, ``events`` and ``occupancy`` (zones) are derived
+again from the stored detections for every video that has them, and highlights, clips, alerts,
+embeddings and the summary follow in the same run; ``detections`` (the GPU step) has no
+condition and is never re-run by it.
 """
 
 from dagster import AutomationCondition
@@ -14,7 +15,7 @@ _READY = (
     & ~AutomationCondition.in_progress()
 )
 
-#: On ``events``: the rules changed since this video's events were derived.
+#: On ``events`` and ``occupancy``: the rules changed since this video's events were derived.
 RULES_CHANGED = (
     AutomationCondition.code_version_changed().since_last_handled()
     & ~AutomationCondition.missing()
