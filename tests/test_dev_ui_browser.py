@@ -1,12 +1,17 @@
 """The operator's view in a real browser: headless Chromium against `deepsentinel dev`.
 
-One short clip is processed first. The lineage graph must list every asset, the thumbnail's
-preview image must load, and the asset checks must show as passed. Each page is saved as a
-screenshot under tests/artifacts/ui/ (git-ignored), the failing page as ``failure.png``.
+One short clip is processed and one `deepsentinel dev` serves it to one Chromium (module
+fixtures: the suite runs on 2 cores). The lineage graph must list every asset, the asset checks
+must show as passed, the thumbnail's preview image and the occupancy plot must load, and an event
+clip must play. Each page is saved as a screenshot under tests/artifacts/ui/ (git-ignored), a
+failing one as ``failure_<test>.png``.
 """
 
 from __future__ import annotations
 
+import contextlib
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
@@ -14,6 +19,8 @@ import pytest
 
 from deepsentinel_pipelines.runner import process_file
 from deepsentinel_pipelines.settings import REPO_ROOT, Settings
+from deepsentinel_pipelines.video.clips import ClipRequest, render_clips
+from deepsentinel_pipelines.video.types import Event
 from tests.browser import Browser
 from tests.dev_server import dagster_dev
 from tests.media import cut_sample
@@ -25,8 +32,47 @@ BASE = f"http://127.0.0.1:{PORT}"
 LOCATION = "deepsentinel_pipelines.definitions"
 SCREENSHOTS = REPO_ROOT / "tests" / "artifacts" / "ui"
 #: Checks per asset, written by hand from assets/checks.py.
-CHECKS = {"raw_video": 1, "detections": 2, "highlights": 1, "embeddings": 1}
+CHECKS = {"raw_video": 1, "detections": 2, "highlights": 1, "event_clips": 1, "embeddings": 1}
 WAIT_S = 180
+
+
+@pytest.fixture(scope="module")
+def video_id(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Two seconds of the sample, analysed by the whole graph."""
+    clip = cut_sample(tmp_path_factory.mktemp("ui") / "ui.mp4", 20.0, 2.0)
+    key = f"tests/{uuid.uuid4().hex[:10]}/ui.mp4"
+    report = process_file(settings, clip, key, "plaza", lambda _: None)
+    assert report.success, report.error
+    return report.video_id
+
+
+@pytest.fixture(scope="module")
+def nodes(video_id: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[dict]]:
+    """The asset nodes of the one `deepsentinel dev` the module's pages come from."""
+    with dagster_dev(PORT, tmp_path_factory.mktemp("dev") / "dev.log") as served:
+        yield served
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
+    """One headless Chromium for every page of the module."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    chromium = Browser(tmp_path_factory.mktemp("chromium-profile"))
+    try:
+        yield chromium
+    finally:
+        chromium.close()
+
+
+@contextlib.contextmanager
+def saved_on_failure(browser: Browser, name: str) -> Iterator[None]:
+    """Keep the page (screenshot and text) when what follows fails."""
+    try:
+        yield
+    except BaseException:
+        browser.screenshot(SCREENSHOTS / f"failure_{name}.png")
+        (SCREENSHOTS / f"failure_{name}.txt").write_text(browser.text())
+        raise
 
 
 def _names_shown(names: set[str]) -> str:
@@ -43,53 +89,98 @@ def _checks_passed(text: str) -> bool:
     return True
 
 
-def test_lineage_thumbnail_and_checks_in_chromium(
-    settings: Settings, tmp_path: Path, unique_id: str
+#: Opens the occupancy asset's timeline plot (its metadata row's "[Show Markdown]").
+SHOW_TIMELINE = """(() => {
+  const row = [...document.querySelectorAll("tr")].find(
+    (r) => r.textContent.trim().startsWith("timeline") && r.textContent.includes("Show Markdown"));
+  if (!row) return false;
+  [...row.querySelectorAll("*")].find(
+    (e) => e.children.length === 0 && e.textContent.trim() === "[Show Markdown]").click();
+  return true;
+})()"""
+PLOT_SIZE = """(() => {
+  const img = [...document.images].find((i) => i.src.startsWith("data:image/png"));
+  return img && img.complete && img.naturalWidth ? [img.naturalWidth, img.naturalHeight] : null;
+})()"""
+
+
+def test_lineage_lists_every_asset_with_its_checks_passed(
+    browser: Browser, nodes: list[dict]
 ) -> None:
-    clip = cut_sample(tmp_path / "ui.mp4", 20.0, 2.0)
-    report = process_file(settings, clip, f"tests/{unique_id}/ui.mp4", "plaza", lambda _: None)
-    assert report.success, report.error
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with dagster_dev(PORT, tmp_path / "dev.log") as nodes:
+    with saved_on_failure(browser, "lineage"):
         groups: dict[str, set[str]] = {}
         for node in nodes:
             groups.setdefault(node["groupName"], set()).add(node["assetKey"]["path"][-1])
-        browser = Browser(tmp_path / "chromium-profile")
-        try:
-            shown: set[str] = set()
-            for group, names in sorted(groups.items()):
-                browser.goto(f"{BASE}/locations/{LOCATION}/asset-groups/{group}")
-                browser.wait_for(_names_shown(names), WAIT_S)
-                if group == "video_analysis":
-                    text = browser.wait_for_text(_checks_passed, WAIT_S)
-                    assert "Failed" not in text
-                browser.screenshot(SCREENSHOTS / f"lineage_{group}.png")
-                shown |= names
-            assert shown == {n["assetKey"]["path"][-1] for n in nodes}
+        assert {"event_clips", "occupancy", "event_alerts"} <= groups["video_analysis"]
+        shown: set[str] = set()
+        for group, names in sorted(groups.items()):
+            browser.goto(f"{BASE}/locations/{LOCATION}/asset-groups/{group}")
+            browser.wait_for(_names_shown(names), WAIT_S)
+            if group == "video_analysis":
+                text = browser.wait_for_text(_checks_passed, WAIT_S)
+                assert "Failed" not in text
+            browser.screenshot(SCREENSHOTS / f"lineage_{group}.png")
+            shown |= names
+        assert shown == {n["assetKey"]["path"][-1] for n in nodes}
 
-            browser.goto(f"{BASE}/assets/detections?view=checks")
-            browser.wait_for(_names_shown({"frames_cover_duration"}), WAIT_S)
-            browser.wait_for("document.body.innerText.includes('Evaluation result')", WAIT_S)
-            assert browser.text().count("Succeeded") >= 2
-            browser.screenshot(SCREENSHOTS / "checks_detections.png")
+        browser.goto(f"{BASE}/assets/detections?view=checks")
+        browser.wait_for(_names_shown({"frames_cover_duration"}), WAIT_S)
+        browser.wait_for("document.body.innerText.includes('Evaluation result')", WAIT_S)
+        assert browser.text().count("Succeeded") >= 2
+        browser.screenshot(SCREENSHOTS / "checks_detections.png")
 
-            browser.goto(f"{BASE}/assets/thumbnail?partition={quote(report.video_id)}")
-            browser.wait_for("document.body.innerText.includes('[Show Markdown]')", WAIT_S)
-            browser.evaluate(
-                "[...document.querySelectorAll('a')]"
-                ".find(e => e.textContent === '[Show Markdown]').click()"
-            )
-            width, height, alt = browser.wait_for(
-                "[...document.images].filter(i => i.src.startsWith('data:image/jpeg') "
-                "&& i.complete && i.naturalWidth > 0)"
-                ".map(i => [i.naturalWidth, i.naturalHeight, i.alt])[0]",
-                WAIT_S,
-            )
-            assert (width, alt) == (320, report.video_id) and height > 100
-            browser.screenshot(SCREENSHOTS / "thumbnail_preview.png")
-        except BaseException:
-            browser.screenshot(SCREENSHOTS / "failure.png")
-            (SCREENSHOTS / "failure.txt").write_text(browser.text())
-            raise
-        finally:
-            browser.close()
+
+def test_the_thumbnail_preview_loads(browser: Browser, nodes: list[dict], video_id: str) -> None:
+    with saved_on_failure(browser, "thumbnail"):
+        browser.goto(f"{BASE}/assets/thumbnail?partition={quote(video_id)}")
+        browser.wait_for("document.body.innerText.includes('[Show Markdown]')", WAIT_S)
+        browser.evaluate(
+            "[...document.querySelectorAll('a')]"
+            ".find(e => e.textContent === '[Show Markdown]').click()"
+        )
+        width, height, alt = browser.wait_for(
+            "[...document.images].filter(i => i.src.startsWith('data:image/jpeg') "
+            "&& i.complete && i.naturalWidth > 0)"
+            ".map(i => [i.naturalWidth, i.naturalHeight, i.alt])[0]",
+            WAIT_S,
+        )
+        assert (width, alt) == (320, video_id) and height > 100
+        browser.screenshot(SCREENSHOTS / "thumbnail_preview.png")
+
+
+def test_the_occupancy_plot_shows(browser: Browser, nodes: list[dict], video_id: str) -> None:
+    with saved_on_failure(browser, "occupancy"):
+        browser.goto(f"{BASE}/assets/occupancy?partition={quote(video_id, safe='')}")
+        browser.wait_for(SHOW_TIMELINE, WAIT_S)
+        size = browser.wait_for(PLOT_SIZE, WAIT_S)
+        assert size == [800, 320]  # plots.py: 8 x 3.2 inches at 100 dpi
+        shot = browser.screenshot(SCREENSHOTS / "occupancy_timeline.png").read_bytes()
+        assert shot[:4] == b"\x89PNG" and len(shot) > 50_000
+
+
+CLIP_PAGE = """<!doctype html><html><body>
+<video id="v" src="clip.mp4" muted></video><p id="result">waiting</p>
+<script>
+const v = document.getElementById("v");
+const say = (text) => { document.getElementById("result").textContent = text; };
+v.addEventListener("loadeddata", () =>
+  say(`played ${v.videoWidth}x${v.videoHeight} ${v.duration.toFixed(1)}`));
+v.addEventListener("error", () => say(`error ${v.error && v.error.code}`));
+</script></body></html>
+"""
+
+
+def test_an_event_clip_plays(browser: Browser, tmp_path: Path) -> None:
+    video = cut_sample(tmp_path / "cut.mp4", 20.0, 3.0)
+    event = Event("fall", 0.5, 1.0, 1, None, 1.0, "person 1 fell")
+    [clip] = render_clips(video, [ClipRequest(1, "clip.mp4", event, 0.0, 2.0)], {}, 5.0)
+    (tmp_path / "clip.mp4").write_bytes(clip.data)
+    page = tmp_path / "page.html"
+    page.write_text(CLIP_PAGE)
+    with saved_on_failure(browser, "clip"):
+        browser.goto(page.as_uri())
+        result = browser.wait_for(
+            "(t => t === 'waiting' ? '' : t)(document.getElementById('result').textContent)",
+            WAIT_S,
+        )
+        assert result == "played 768x576 2.0"
