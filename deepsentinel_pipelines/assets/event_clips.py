@@ -68,7 +68,7 @@ def event_clips(
     for e in notable:
         key = clip_key(video_id, e.start_s, e.event_type)
         if any(r.key == key for r in requests):  # two events of one type starting together
-            key = key.replace(".mp4", f"_{e.event_id}.mp4")
+            key = key.removesuffix(".mp4") + f"_{e.event_id}.mp4"
         start, end = clips.clip_window(
             e.start_s, e.end_s, video["duration_s"], config.before_s, config.after_s,
             config.max_clip_s,

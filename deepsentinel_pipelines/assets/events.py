@@ -139,7 +139,7 @@ def highlights(
         )
         key = highlight_key(video_id, e.start_s, e.event_type)
         if key in keys.values():  # two events of one type starting together
-            key = key.replace(".jpg", f"_{e.event_id}.jpg")
+            key = key.removesuffix(".jpg") + f"_{e.event_id}.jpg"
         object_store.put_bytes(
             object_store.highlights_bucket, key, encode_jpeg(drawn), "image/jpeg"
         )
