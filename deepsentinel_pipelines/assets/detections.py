@@ -11,6 +11,7 @@ from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.detector import DetectorResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
 from deepsentinel_pipelines.video.decode import iter_frame_batches
+from deepsentinel_pipelines.video.detector import decode_threads
 from deepsentinel_pipelines.video.events import track_summaries
 from deepsentinel_pipelines.video_cache import cache_root, local_video
 
@@ -54,10 +55,14 @@ def detections(
         video = get_video(conn, video_id)
     path = local_video(object_store, video["s3_key"])
     started = time.perf_counter()
-    tracker = detector.load(object_store, cache_root() / "weights")
+    tracker = detector.load(object_store, cache_root() / "weights", calibration_video=path)
     load_s = time.perf_counter() - started
     batches = iter_frame_batches(
-        path, detector.analysis_fps, detector.batch_size, rotation=video["rotation"]
+        path,
+        detector.analysis_fps,
+        detector.batch_size,
+        rotation=video["rotation"],
+        threads=decode_threads(tracker.device),
     )
     last_log = [0.0]
 
@@ -84,7 +89,10 @@ def detections(
             "frames_analyzed": frames,
             "analysis_fps": batches.fps_analysed,
             "frames_per_s": round(frames / infer_s, 2) if infer_s > 0 else 0.0,
+            "frames_detector_ran": tracker.frames_detected,
+            "frames_skipped_still": tracker.frames_skipped,
             "device": tracker.device,
+            "backend": tracker.backend,
             "imgsz": detector.imgsz,
             "model_load_s": round(load_s, 2),
         }

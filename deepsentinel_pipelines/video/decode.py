@@ -64,15 +64,16 @@ def _rotation_of(frame: av.VideoFrame) -> int:
     return (-round(frame.rotation / 90) * 90) % 360
 
 
-def _open(path: str | os.PathLike[str]) -> tuple[InputContainer, VideoStream]:
+def _open(path: str | os.PathLike[str], threads: int = 0) -> tuple[InputContainer, VideoStream]:
     container = av.open(str(Path(path)), mode="r")
     if not container.streams.video:
         container.close()
         raise ValueError(f"{path}: no video stream")
     stream = container.streams.video[0]
-    # Frame+slice threads: decoding is the CPU hot spot before the model on small GPUs.
+    # Frame+slice threads: decoding is the CPU hot spot before the model on small GPUs; beside
+    # a CPU model, the model's runtime owns the cores and the decoder takes one.
     stream.thread_type = "AUTO"
-    stream.thread_count = 0
+    stream.thread_count = threads
     return container, stream
 
 
@@ -123,6 +124,7 @@ class FrameBatches:
         batch_size: Frames per batch (the last batch may be shorter).
         frames_total_estimate: Expected number of sampled frames (from the header; exact for
             constant-rate video).
+        threads: Decoder threads; 0 lets FFmpeg use every core.
     """
 
     def __init__(
@@ -134,6 +136,7 @@ class FrameBatches:
         start_s: float = 0.0,
         end_s: float | None = None,
         rotation: int | None = None,
+        threads: int = 0,
     ) -> None:
         if batch_size < 1:
             raise ValueError(f"batch_size must be >= 1, got {batch_size}")
@@ -142,6 +145,7 @@ class FrameBatches:
         self.start_s = max(0.0, start_s)
         self.end_s = end_s
         self.rotation = rotation
+        self.threads = threads
         container, stream = _open(self.path)
         with container:
             self.source_fps = _fps_of(stream) or 25.0
@@ -159,7 +163,7 @@ class FrameBatches:
         self.frames_total_estimate = -(-span_frames // self.stride)
 
     def __iter__(self) -> Iterator[FrameBatch]:
-        container, stream = _open(self.path)
+        container, stream = _open(self.path, self.threads)
         with container:
             yield from self._batches(container, stream)
 
@@ -208,6 +212,7 @@ def iter_frame_batches(
     start_s: float = 0.0,
     end_s: float | None = None,
     rotation: int | None = None,
+    threads: int = 0,
 ) -> FrameBatches:
     """Decode ``path`` once, keep every k-th frame for ``fps_analysed``, and batch the result.
 
@@ -222,13 +227,20 @@ def iter_frame_batches(
         start_s: Skip frames before this time (seeks, so a late start is cheap).
         end_s: Stop before this time; ``None`` reads to the end.
         rotation: Clockwise rotation to apply; ``None`` reads it from the display matrix.
+        threads: Decoder threads; 0 lets FFmpeg use every core.
 
     Returns:
         A re-iterable :class:`FrameBatches` that also reports ``fps_analysed``, ``stride`` and
         ``frames_total_estimate``.
     """
     return FrameBatches(
-        path, fps_analysed, batch_size, start_s=start_s, end_s=end_s, rotation=rotation
+        path,
+        fps_analysed,
+        batch_size,
+        start_s=start_s,
+        end_s=end_s,
+        rotation=rotation,
+        threads=threads,
     )
 
 
