@@ -35,6 +35,7 @@ from deepsentinel_pipelines.video.detector import (
     PoseTracker,
     configure_ultralytics_offline,
     decode_threads,
+    decode_workers,
     resolve_device,
 )
 from deepsentinel_pipelines.video.motion import MotionGate
@@ -65,8 +66,17 @@ def _timed(device: str, fn) -> float:
     return time.perf_counter() - t
 
 
-def decode(video: Path, start: float, seconds: float, fps: float | None, batch: int):
-    batches = iter_frame_batches(video, fps, batch, start_s=start, end_s=start + seconds)
+def decode(args):
+    """Decode the stretch as the asset does on this device (threads, parallel stretches)."""
+    batches = iter_frame_batches(
+        args.video,
+        args.fps_analysed,
+        args.batch,
+        start_s=args.start,
+        end_s=args.start + args.seconds,
+        threads=decode_threads(args.device),
+        workers=decode_workers(args.device),
+    )
     t = time.perf_counter()
     out = list(batches)
     return out, time.perf_counter() - t, batches.fps_analysed
@@ -162,6 +172,7 @@ def bench_imgsz(args, weights: Path, batches: list[FrameBatch], fps: float, t_de
             start_s=args.start,
             end_s=stop,
             threads=decode_threads(gated.device),
+            workers=decode_workers(gated.device),
         )
         for _ in gated.track_batches(fresh):
             pass
@@ -233,9 +244,7 @@ def main() -> None:
         f"{args.start:g}-{args.start + args.seconds:g} s"
     )
 
-    batches, t_decode, fps = decode(
-        args.video, args.start, args.seconds, args.fps_analysed, args.batch
-    )
+    batches, t_decode, fps = decode(args)
     cols = ["imgsz", "input", "frames", "torch people/frame", "people/frame", "skipped"]
     cols += ["decode", "forward", "predict", "ov-fp32", "ov-int8", "infer", "pipeline", "e2e"]
     rows = []

@@ -11,7 +11,7 @@ from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.detector import DetectorResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
 from deepsentinel_pipelines.video.decode import iter_frame_batches
-from deepsentinel_pipelines.video.detector import decode_threads
+from deepsentinel_pipelines.video.detector import decode_threads, decode_workers
 from deepsentinel_pipelines.video.events import track_summaries
 from deepsentinel_pipelines.video_cache import cache_root, local_video
 
@@ -63,6 +63,7 @@ def detections(
         detector.batch_size,
         rotation=video["rotation"],
         threads=decode_threads(tracker.device),
+        workers=decode_workers(tracker.device),
     )
     last_log = [0.0]
 
