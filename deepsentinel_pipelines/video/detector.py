@@ -305,6 +305,11 @@ class PoseTracker:
             start = end
         return out
 
+    def prepare(self, frame: np.ndarray) -> None:
+        """Set the model up for frames like ``frame`` now (an OpenVINO build can take ~30 s)."""
+        if self._backend is None:
+            self._setup(frame)
+
     def _setup(self, frame: np.ndarray) -> None:
         """Build and warm the backend for frames like ``frame``, then keep it.
 
