@@ -9,25 +9,26 @@ import pytest
 
 from deepsentinel_pipelines.aws_clients import make_client
 from deepsentinel_pipelines.settings import Settings
+from deepsentinel_pipelines.video.decode import iter_frame_batches
 from deepsentinel_pipelines.video.detector import DEFAULT_CONF, DEFAULT_IMGSZ, PoseTracker
 from deepsentinel_pipelines.video.openvino_model import (
     ModelCache,
     openvino_builder,
     resolve_backend,
-    spread_frames,
 )
 from deepsentinel_pipelines.video.weights import DEFAULT_WEIGHTS, resolve_weights
 from deepsentinel_pipelines.video_cache import cache_root
 from tests.video import fixtures_media as media
 
-#: Sample frames the guard compares on (spread over the whole video).
-GUARD_FRAMES = 12
+#: The guard compares on 4 s of the busiest stretch of the sample at 5 fps (20 frames, ~110
+#: people): small, distant people there are the first that quantization loses.
+GUARD_START_S, GUARD_END_S, GUARD_FPS = 20.0, 24.0, 5.0
 
 
 @pytest.mark.parametrize(
     ("backend", "device", "expected"),
     [
-        ("auto", "cpu", "openvino-int8"),
+        ("auto", "cpu", "openvino"),
         ("auto", "cuda", "torch"),
         ("auto", "cuda:1", "torch"),
         ("openvino", "cpu", "openvino"),
@@ -106,13 +107,25 @@ def _match(ref: np.ndarray, other: np.ndarray) -> list[tuple[int, int]]:
 @pytest.fixture(scope="module")
 def torch_reference(tmp_path_factory: pytest.TempPathFactory):
     weights = resolve_weights(DEFAULT_WEIGHTS, tmp_path_factory.mktemp("weights"))
-    frames = spread_frames(media.SAMPLE, GUARD_FRAMES)
+    stretch = iter_frame_batches(
+        media.SAMPLE, GUARD_FPS, 4, start_s=GUARD_START_S, end_s=GUARD_END_S
+    )
+    frames = [frame for batch in stretch for frame in batch.frames]
     reference = PoseTracker(weights, device="cpu", imgsz=DEFAULT_IMGSZ).infer(frames)
     return weights, frames, reference
 
 
+INT8_LOSES_PEOPLE = pytest.mark.xfail(
+    strict=True,
+    reason="NNCF PTQ INT8 finds ~91% of torch's people on this stretch, so auto picks fp32; "
+    "if this starts passing, INT8 may become the CPU default",
+)
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("backend", ["openvino", "openvino-int8"])
+@pytest.mark.parametrize(
+    "backend", ["openvino", pytest.param("openvino-int8", marks=INT8_LOSES_PEOPLE)]
+)
 def test_openvino_finds_the_people_torch_fp32_finds(torch_reference, backend: str) -> None:
     weights, frames, reference = torch_reference
     # The same cache as the detections asset's in this test session: one build per session.
@@ -143,7 +156,7 @@ def test_openvino_finds_the_people_torch_fp32_finds(torch_reference, backend: st
             visible = (ref_kpts[i, :, 2] > 0.5) & (kpts[j, :, 2] > 0.5)
             if visible.any():
                 kpt_errors.append(np.abs(ref_kpts[i, visible, :2] - kpts[j, visible, :2]).max())
-    assert people >= 5 * GUARD_FRAMES, "the sample is a busy plaza"
+    assert people >= 5 * len(frames), "the sample is a busy plaza"
     assert matched >= 0.97 * people, f"{backend}: {matched}/{people} of torch's people matched"
     assert abs(people_ov - people) <= 0.03 * people, f"{backend}: {people_ov} vs {people} people"
     assert np.median(kpt_errors) <= 3.0, f"{backend}: keypoints off by {np.median(kpt_errors)}"
