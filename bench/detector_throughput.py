@@ -1,8 +1,9 @@
-"""Where the detector's time goes: decode vs bare forward vs ultralytics predict vs our pipeline.
+"""Where the detector's time goes: decode, torch, ultralytics, OpenVINO fp32/INT8, our pipeline.
 
 All stages run in one process on the same decoded frames, so the figures compare directly::
 
-    python bench/detector_throughput.py --device cpu --imgsz 640 --batch 4 --seconds 10
+    python bench/detector_throughput.py --device cpu --imgsz 1280 --seconds 4
+    python bench/detector_throughput.py --device cpu --imgsz 1280 --seconds 79.5 --start 0
     python bench/detector_throughput.py --device cuda --imgsz 640,960 --batch 32 --seconds 60
     python bench/detector_throughput.py --imgsz 640 --seconds 20 --track-fps 10,5,2.5
 
@@ -10,9 +11,13 @@ Stages (frames/s, higher is better):
   decode    PyAV decode + sampling + BGR conversion of the stretch (no model).
   forward   torch forward of already-preprocessed batches (no letterbox, no NMS).
   predict   stock ultralytics predict (CPU letterbox, forward, NMS, per-image Results).
-  infer     ``PoseTracker.infer``: our letterbox (on the GPU there), forward, batched NMS.
+  ov-fp32   OpenVINO fp32 build, bare inference on letterboxed frames (CPU only).
+  ov-int8   OpenVINO INT8 (NNCF) build, bare inference on letterboxed frames (CPU only).
+  infer     ``PoseTracker.infer`` on the chosen ``--backend``: letterbox, model, batched NMS.
   pipeline  ``PoseTracker.track_batches`` on frames in memory (infer + ByteTrack + Detection).
-  e2e       decode (on a prefetch thread) + pipeline, what an asset sees.
+  e2e       what the ``detections`` asset does: decode (one thread, on a prefetch thread) +
+            pipeline with the motion gate, on the chosen backend.
+OpenVINO builds come from the same cache as the asset (built on first use, ~1 min on 2 cores).
 CUDA timings synchronise the device before reading the clock.
 """
 
@@ -29,9 +34,18 @@ from deepsentinel_pipelines.video.detector import (
     DEFAULT_CONF,
     PoseTracker,
     configure_ultralytics_offline,
+    decode_threads,
+    decode_workers,
     resolve_device,
 )
+from deepsentinel_pipelines.video.motion import MotionGate
+from deepsentinel_pipelines.video.openvino_model import (
+    ModelCache,
+    openvino_builder,
+    resolve_backend,
+)
 from deepsentinel_pipelines.video.weights import DEFAULT_WEIGHTS, resolve_weights
+from deepsentinel_pipelines.video_cache import cache_root
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "deepsentinel_pipelines" / "data" / "sample_plaza.mp4"
@@ -52,76 +66,120 @@ def _timed(device: str, fn) -> float:
     return time.perf_counter() - t
 
 
-def decode(video: Path, start: float, seconds: float, fps: float | None, batch: int):
-    batches = iter_frame_batches(video, fps, batch, start_s=start, end_s=start + seconds)
+def decode(args):
+    """Decode the stretch as the asset does on this device (threads, parallel stretches)."""
+    batches = iter_frame_batches(
+        args.video,
+        args.fps_analysed,
+        args.batch,
+        start_s=args.start,
+        end_s=args.start + args.seconds,
+        threads=decode_threads(args.device),
+        workers=decode_workers(args.device),
+    )
     t = time.perf_counter()
     out = list(batches)
     return out, time.perf_counter() - t, batches.fps_analysed
+
+
+def _tracker(args, weights: Path, backend: str, gate: bool = False) -> PoseTracker:
+    provider = None
+    if backend != "torch":
+        cache = ModelCache(cache_root() / "weights")
+        provider = openvino_builder(weights, backend, cache, args.video)
+    return PoseTracker(
+        weights,
+        device=args.device,
+        imgsz=args.imgsz_one,
+        batch_size=args.batch,
+        backend=backend,
+        openvino_model=provider,
+        motion_gate=MotionGate() if gate else None,
+    )
+
+
+def _bare_openvino(pt: PoseTracker, batches: list[FrameBatch]) -> float:
+    """Seconds of bare OpenVINO inference on letterboxed frames (built and warmed first)."""
+    pt.infer(batches[0].frames[:1])
+    assert pt._runner is not None
+    inputs = [pt.preprocess(f) for b in batches for f in b.frames]
+    request = pt._runner.compiled.create_infer_request()
+    request.infer({0: inputs[0]})
+    t = time.perf_counter()
+    for x in inputs:
+        request.infer({0: x})
+    return time.perf_counter() - t
 
 
 def bench_imgsz(args, weights: Path, batches: list[FrameBatch], fps: float, t_decode: float):
     import torch
 
     n = sum(len(b.frames) for b in batches)
-    pt = PoseTracker(weights, device=args.device, imgsz=args.imgsz_one, batch_size=args.batch)
-    # Warm-up at every batch shape (a short last batch is a new shape): model setup, first-call
-    # kernel loads and allocations cost seconds on CUDA and would swamp a 10 s stretch.
-    for b in {len(b.frames): b for b in batches}.values():
-        pt.predict(b.frames)
-        pt.infer(b.frames)
-    predictor = pt.model.predictor
-    tensors = [predictor.preprocess(b.frames) for b in batches]
-    _sync(pt.device)
-
-    def forward():
-        with torch.inference_mode():
-            for im in tensors:
-                predictor.model(im)
-
-    forward()  # warm-up at every batch shape
-    t_forward = _timed(pt.device, forward)
-    tensors.clear()
-
+    row = {"imgsz": args.imgsz_one, "frames": n, "decode": n / t_decode}
+    on_cpu = not args.device.startswith("cuda")
+    pt = _tracker(args, weights, "torch")
     people = []
+    if "torch" not in args.skip:
+        # Warm-up at every batch shape (a short last batch is a new shape): model setup,
+        # first-call kernel loads and allocations cost seconds on CUDA.
+        for b in {len(b.frames): b for b in batches}.values():
+            pt.predict(b.frames)
+        predictor = pt.model.predictor
+        tensors = [predictor.preprocess(b.frames) for b in batches]
+        shape = tuple(tensors[0].shape[2:])
+        row["input"] = f"{shape[1]}x{shape[0]}"
 
-    def predict():
-        for b in batches:
-            for r in pt.predict(b.frames):
-                people.append(int((r.boxes.conf >= DEFAULT_CONF).sum()))
+        def forward():
+            with torch.inference_mode():
+                for im in tensors:
+                    predictor.model(im)
 
-    t_predict = _timed(pt.device, predict)
+        forward()  # warm-up at every batch shape
+        row["forward"] = n / _timed(pt.device, forward)
+        tensors.clear()
 
-    def infer():
-        for b in batches:
-            pt.infer(b.frames)
+        def predict():
+            for b in batches:
+                for r in pt.predict(b.frames):
+                    people.append(int((r.boxes.conf >= DEFAULT_CONF).sum()))
 
-    t_infer = _timed(pt.device, infer)
+        row["predict"] = n / _timed(pt.device, predict)
+    if on_cpu and "openvino" not in args.skip:
+        for backend, col in (("openvino", "ov-fp32"), ("openvino-int8", "ov-int8")):
+            row[col] = n / _bare_openvino(_tracker(args, weights, backend), batches)
 
-    dets = []
-    t_pipeline = _timed(pt.device, lambda: dets.extend(pt.track_batches(batches, fps_analysed=fps)))
+    ours = pt if args.backend == "torch" else _tracker(args, weights, args.backend)
+    ours.infer(batches[0].frames)  # build / warm
+    row["infer"] = n / _timed(ours.device, lambda: [ours.infer(b.frames) for b in batches])
+    found = []
+    t_pipeline = _timed(
+        ours.device, lambda: found.extend(ours.track_batches(batches, fps_analysed=fps))
+    )
+    row["pipeline"] = n / t_pipeline
+    row["people/frame"] = statistics.fmean(len(f) for f in found) if found else 0.0
+    if people:
+        row["torch people/frame"] = statistics.fmean(people)
+
+    gated = _tracker(args, weights, args.backend, gate=True)
+    gated.infer(batches[0].frames)
 
     def e2e():
         stop = args.start + args.seconds
         fresh = iter_frame_batches(
-            args.video, args.fps_analysed, args.batch, start_s=args.start, end_s=stop
+            args.video,
+            args.fps_analysed,
+            args.batch,
+            start_s=args.start,
+            end_s=stop,
+            threads=decode_threads(gated.device),
+            workers=decode_workers(gated.device),
         )
-        for _ in pt.track_batches(fresh):
+        for _ in gated.track_batches(fresh):
             pass
 
-    t_e2e = _timed(pt.device, e2e)
-    shape = tuple(predictor.preprocess(batches[0].frames[:1]).shape[2:])
-    return {
-        "imgsz": args.imgsz_one,
-        "input": f"{shape[1]}x{shape[0]}",
-        "frames": n,
-        "people/frame": statistics.fmean(people) if people else 0.0,
-        "decode": n / t_decode,
-        "forward": n / t_forward,
-        "predict": n / t_predict,
-        "infer": n / t_infer,
-        "pipeline": n / t_pipeline,
-        "e2e": n / t_e2e,
-    }
+    row["e2e"] = n / _timed(gated.device, e2e)
+    row["skipped"] = gated.frames_skipped
+    return row
 
 
 def track_quality(args, weights: Path, rates: list[float]) -> None:
@@ -156,7 +214,11 @@ def track_quality(args, weights: Path, rates: list[float]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--device", default=None, help="cpu, cuda, cuda:N (default: auto)")
-    parser.add_argument("--imgsz", default="640", help="one size or a comma list: 640,960,1280")
+    parser.add_argument("--imgsz", default="1280", help="one size or a comma list: 640,960,1280")
+    parser.add_argument("--backend", default="auto", help="backend of infer/pipeline/e2e")
+    parser.add_argument(
+        "--skip", default="", help="comma list of column groups to leave out: torch,openvino"
+    )
     parser.add_argument("--batch", type=int, default=None, help="frames per forward pass")
     parser.add_argument("--seconds", type=float, default=10.0, help="length of the stretch")
     parser.add_argument("--start", type=float, default=20.0, help="where the stretch starts (s)")
@@ -171,40 +233,40 @@ def main() -> None:
     args.device = resolve_device(args.device)
     args.imgsz = [int(x) for x in args.imgsz.split(",")]
     args.batch = args.batch or (32 if args.device.startswith("cuda") else 4)
-    weights = resolve_weights(args.weights, REPO / ".deepsentinel" / "weights")
+    args.backend = resolve_backend(args.backend, args.device)
+    args.skip = {x for x in args.skip.split(",") if x}
+    weights = resolve_weights(args.weights, cache_root() / "weights")
     gpu = torch.cuda.get_device_name() if args.device.startswith("cuda") else "-"
     print(
         f"torch {torch.__version__}, device {args.device} ({gpu}), threads "
-        f"{torch.get_num_threads()}, batch {args.batch}, video {args.video.name} "
+        f"{torch.get_num_threads()}, backend {args.backend}, batch {args.batch}, "
+        f"video {args.video.name} "
         f"{args.start:g}-{args.start + args.seconds:g} s"
     )
 
-    batches, t_decode, fps = decode(
-        args.video, args.start, args.seconds, args.fps_analysed, args.batch
-    )
-    cols = ["imgsz", "input", "frames", "people/frame", "decode", "forward", "predict", "infer"]
-    cols += ["pipeline", "e2e"]
-    print(" ".join(f"{c:>12}" for c in cols))
+    batches, t_decode, fps = decode(args)
+    cols = ["imgsz", "input", "frames", "torch people/frame", "people/frame", "skipped"]
+    cols += ["decode", "forward", "predict", "ov-fp32", "ov-int8", "infer", "pipeline", "e2e"]
     rows = []
     for size in args.imgsz:
         args.imgsz_one = size
-        row = bench_imgsz(args, weights, batches, fps, t_decode)
-        rows.append(row)
-        print(
-            " ".join(
-                f"{row[c]:>12.2f}" if isinstance(row[c], float) else f"{row[c]:>12}" for c in cols
-            )
-        )
+        rows.append(bench_imgsz(args, weights, batches, fps, t_decode))
+    print(" ".join(f"{c:>18}" for c in cols))
     for row in rows:
-        print(
-            f"imgsz {row['imgsz']}: forward/decode {row['forward'] / row['decode']:.3f}, "
-            f"predict/forward {row['predict'] / row['forward']:.2f}, "
-            f"infer/forward {row['infer'] / row['forward']:.2f}, "
-            f"infer/predict {row['infer'] / row['predict']:.2f}, "
-            f"pipeline/infer {row['pipeline'] / row['infer']:.2f}, "
-            f"pipeline/forward {row['pipeline'] / row['forward']:.2f}, "
-            f"e2e/pipeline {row['e2e'] / row['pipeline']:.2f}"
-        )
+        cells = [row.get(c, "-") for c in cols]
+        print(" ".join(f"{v:>18.2f}" if isinstance(v, float) else f"{v:>18}" for v in cells))
+    for row in rows:
+        if "predict" in row:
+            ratios = ", ".join(
+                f"{c}/predict {row[c] / row['predict']:.2f}" for c in cols[6:] if c in row
+            )
+            print(f"imgsz {row['imgsz']}: {ratios}")
+        if "torch people/frame" in row:
+            ours, ref = row["people/frame"], row["torch people/frame"]
+            print(
+                f"imgsz {row['imgsz']}: people/frame {args.backend} {ours:.3f} vs torch {ref:.3f}"
+                f" ({100 * (ours / ref - 1) if ref else 0:+.1f}%)"
+            )
     if args.track_fps:
         track_quality(args, weights, [float(x) for x in args.track_fps.split(",")])
 

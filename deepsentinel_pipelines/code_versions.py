@@ -51,7 +51,7 @@ def configured_detections_code_version() -> str:
     return detections_code_version(
         os.environ.get("DEEPSENTINEL_DETECTOR_WEIGHTS") or DEFAULT_WEIGHTS,
         int(os.environ.get("DEEPSENTINEL_DETECTOR_IMGSZ") or DEFAULT_IMGSZ),
-        os.environ.get("DEEPSENTINEL_DETECTOR_BACKEND") or "torch",
+        os.environ.get("DEEPSENTINEL_DETECTOR_BACKEND") or "auto",
     )
 
 

@@ -15,7 +15,8 @@ from deepsentinel_pipelines.quality import frames_verdict, people_drift_verdict
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.detector import DetectorResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
-from deepsentinel_pipelines.video.decode import iter_frame_batches
+from deepsentinel_pipelines.video.decode import iter_frame_batches, read_frame_at
+from deepsentinel_pipelines.video.detector import decode_threads, decode_workers
 from deepsentinel_pipelines.video.events import track_summaries
 from deepsentinel_pipelines.video_cache import cache_root, local_video
 
@@ -63,10 +64,16 @@ def detections(
         video = get_video(conn, video_id)
     path = local_video(object_store, video["s3_key"])
     started = time.perf_counter()
-    tracker = detector.load(object_store, cache_root() / "weights")
+    tracker = detector.load(object_store, cache_root() / "weights", calibration_video=path)
+    tracker.prepare(read_frame_at(path, 0.0))  # a first-use OpenVINO build counts as load time
     load_s = time.perf_counter() - started
     batches = iter_frame_batches(
-        path, detector.analysis_fps, detector.batch_size, rotation=video["rotation"]
+        path,
+        detector.analysis_fps,
+        detector.batch_size,
+        rotation=video["rotation"],
+        threads=decode_threads(tracker.device),
+        workers=decode_workers(tracker.device),
     )
     last_log = [0.0]
 
@@ -94,17 +101,17 @@ def detections(
         "frames_analyzed": frames,
         "analysis_fps": batches.fps_analysed,
         "frames_per_s": round(frames / infer_s, 2) if infer_s > 0 else 0.0,
+        "frames_detector_ran": tracker.frames_detected,
+        "frames_skipped_still": tracker.frames_skipped,
         "device": tracker.device,
+        "backend": tracker.backend,
         "imgsz": detector.imgsz,
         "model_load_s": round(load_s, 2),
     }
     people = sum(d.class_name == "person" for d in found)
+    # Every sampled frame is either run through the model or skipped by the motion gate.
     frames_check = frames_verdict(
-        video["duration_s"],
-        batches.fps_analysed,
-        frames,
-        # Motion gating reports the frames it skipped; without it none are.
-        int(metadata.get("frames_skipped", 0)),
+        video["duration_s"], batches.fps_analysed, tracker.frames_detected, tracker.frames_skipped
     )
     return MaterializeResult(
         metadata=metadata,

@@ -55,6 +55,11 @@ def _env_float(name: str, default: float) -> Any:
     return float(os.environ[name]) if os.environ.get(name) else default
 
 
+def _env_flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name, "").strip().lower()
+    return default if not value else value not in ("0", "false", "no", "off")
+
+
 def _backend() -> str:
     backend = os.environ.get("DEEPSENTINEL_MODEL_BACKEND", "local")
     if backend not in ("local", "bedrock"):
@@ -129,6 +134,8 @@ def build_resources() -> dict[str, Any]:
         "detector": DetectorResource(
             weights=_env("DEEPSENTINEL_DETECTOR_WEIGHTS", "yolo11n-pose.pt"),
             device=_env("DEEPSENTINEL_DEVICE", "auto"),
+            backend=_env("DEEPSENTINEL_DETECTOR_BACKEND", "auto"),
+            motion_gating=_env_flag("DEEPSENTINEL_MOTION_GATING", True),
             imgsz=_env_int("DEEPSENTINEL_DETECTOR_IMGSZ", DEFAULT_IMGSZ),
             analysis_fps=_env_float("DEEPSENTINEL_ANALYSIS_FPS", DEFAULT_ANALYSIS_FPS),
         ),

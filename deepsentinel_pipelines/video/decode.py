@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import NamedTuple
 
@@ -24,6 +26,8 @@ DEFAULT_BATCH_SIZE = 16
 SEEK_BACKOFFS_S = (0.0, 2.0, 12.0, 60.0, float("inf"))
 #: read_frames_at seeks instead of decoding through gaps longer than this.
 SEEK_GAP_S = 10.0
+#: Length of the stretches parallel decoding hands to each worker (each costs one seek).
+SEGMENT_S = 5.0
 #: Frames sampled across the video by :func:`representative_frame`.
 REPRESENTATIVE_SAMPLES = 8
 
@@ -64,15 +68,16 @@ def _rotation_of(frame: av.VideoFrame) -> int:
     return (-round(frame.rotation / 90) * 90) % 360
 
 
-def _open(path: str | os.PathLike[str]) -> tuple[InputContainer, VideoStream]:
+def _open(path: str | os.PathLike[str], threads: int = 0) -> tuple[InputContainer, VideoStream]:
     container = av.open(str(Path(path)), mode="r")
     if not container.streams.video:
         container.close()
         raise ValueError(f"{path}: no video stream")
     stream = container.streams.video[0]
-    # Frame+slice threads: decoding is the CPU hot spot before the model on small GPUs.
+    # Frame+slice threads: decoding is the CPU hot spot before the model on small GPUs; beside
+    # a CPU model, the model's runtime owns the cores and the decoder takes one.
     stream.thread_type = "AUTO"
-    stream.thread_count = 0
+    stream.thread_count = threads
     return container, stream
 
 
@@ -123,6 +128,7 @@ class FrameBatches:
         batch_size: Frames per batch (the last batch may be shorter).
         frames_total_estimate: Expected number of sampled frames (from the header; exact for
             constant-rate video).
+        threads: Decoder threads; 0 lets FFmpeg use every core.
     """
 
     def __init__(
@@ -134,6 +140,7 @@ class FrameBatches:
         start_s: float = 0.0,
         end_s: float | None = None,
         rotation: int | None = None,
+        threads: int = 0,
     ) -> None:
         if batch_size < 1:
             raise ValueError(f"batch_size must be >= 1, got {batch_size}")
@@ -142,6 +149,7 @@ class FrameBatches:
         self.start_s = max(0.0, start_s)
         self.end_s = end_s
         self.rotation = rotation
+        self.threads = threads
         container, stream = _open(self.path)
         with container:
             self.source_fps = _fps_of(stream) or 25.0
@@ -155,11 +163,12 @@ class FrameBatches:
         self.stride = analysis_stride(self.source_fps, fps_analysed)
         self.fps_analysed = self.source_fps / self.stride
         stop = duration if end_s is None else min(duration, end_s)
+        self.stop_s = stop
         span_frames = max(0, round((stop - self.start_s) * self.source_fps))
         self.frames_total_estimate = -(-span_frames // self.stride)
 
     def __iter__(self) -> Iterator[FrameBatch]:
-        container, stream = _open(self.path)
+        container, stream = _open(self.path, self.threads)
         with container:
             yield from self._batches(container, stream)
 
@@ -200,6 +209,70 @@ class FrameBatches:
             yield FrameBatch(indices, times, images)
 
 
+class ParallelFrameBatches(FrameBatches):
+    """:class:`FrameBatches` decoded by several workers, stretch by stretch, yielded in order.
+
+    A GPU analyses frames several times faster than one decoder thread produces them; the
+    video is cut into :data:`SEGMENT_S` stretches (each starting with a seek), ``workers``
+    threads decode them (PyAV releases the GIL while decoding), and the frames are re-batched
+    in time order. The frames are the same as a single pass's.
+    """
+
+    def __init__(self, *args, workers: int, segment_s: float = SEGMENT_S, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.workers = workers
+        self.segment_s = segment_s
+
+    def __iter__(self) -> Iterator[FrameBatch]:
+        starts = [self.start_s]
+        while starts[-1] + self.segment_s < self.stop_s:
+            starts.append(starts[-1] + self.segment_s)
+        # The last stretch reads to the real end: a header's duration can be short.
+        ends = [*starts[1:], self.end_s]
+        indices: list[int] = []
+        times: list[float] = []
+        images: list[np.ndarray] = []
+        with ThreadPoolExecutor(self.workers, thread_name_prefix="decode") as pool:
+            pending: deque[Future[list[FrameBatch]]] = deque()
+            spans = iter(zip(starts, ends, strict=True))
+            for _ in range(self.workers + 1):
+                self._submit(pool, pending, spans)
+            while pending:
+                stretch = pending.popleft().result()
+                self._submit(pool, pending, spans)
+                for batch in stretch:
+                    indices += batch.frame_indices
+                    times += batch.timestamps_s
+                    images += batch.frames
+                    while len(images) >= self.batch_size:
+                        n = self.batch_size
+                        yield FrameBatch(indices[:n], times[:n], images[:n])
+                        indices, times, images = indices[n:], times[n:], images[n:]
+        if images:
+            yield FrameBatch(indices, times, images)
+
+    def _submit(
+        self,
+        pool: ThreadPoolExecutor,
+        pending: deque[Future[list[FrameBatch]]],
+        spans: Iterator[tuple[float, float | None]],
+    ) -> None:
+        span = next(spans, None)
+        if span is None:
+            return
+        stretch = FrameBatches(
+            self.path,
+            self.fps_analysed,
+            self.batch_size,
+            start_s=span[0],
+            end_s=span[1],
+            rotation=self.rotation,
+            threads=self.threads,
+        )
+        stretch.stride = self.stride  # the same sampling grid as the whole video's
+        pending.append(pool.submit(list, stretch))
+
+
 def iter_frame_batches(
     path: str | os.PathLike[str],
     fps_analysed: float | None = DEFAULT_ANALYSIS_FPS,
@@ -208,6 +281,8 @@ def iter_frame_batches(
     start_s: float = 0.0,
     end_s: float | None = None,
     rotation: int | None = None,
+    threads: int = 0,
+    workers: int = 1,
 ) -> FrameBatches:
     """Decode ``path`` once, keep every k-th frame for ``fps_analysed``, and batch the result.
 
@@ -222,14 +297,17 @@ def iter_frame_batches(
         start_s: Skip frames before this time (seeks, so a late start is cheap).
         end_s: Stop before this time; ``None`` reads to the end.
         rotation: Clockwise rotation to apply; ``None`` reads it from the display matrix.
+        threads: Decoder threads; 0 lets FFmpeg use every core.
+        workers: Stretches decoded at once (:class:`ParallelFrameBatches`); 1 is one pass.
 
     Returns:
         A re-iterable :class:`FrameBatches` that also reports ``fps_analysed``, ``stride`` and
         ``frames_total_estimate``.
     """
-    return FrameBatches(
-        path, fps_analysed, batch_size, start_s=start_s, end_s=end_s, rotation=rotation
-    )
+    options = {"start_s": start_s, "end_s": end_s, "rotation": rotation, "threads": threads}
+    if workers > 1:
+        return ParallelFrameBatches(path, fps_analysed, batch_size, workers=workers, **options)
+    return FrameBatches(path, fps_analysed, batch_size, **options)
 
 
 def read_frame_at(path: str | os.PathLike[str], t_s: float) -> np.ndarray:

@@ -20,6 +20,12 @@ from typing import TYPE_CHECKING, Any
 import cv2
 import numpy as np
 
+from deepsentinel_pipelines.video.motion import MotionGate
+from deepsentinel_pipelines.video.openvino_model import (
+    ModelProvider,
+    OpenVinoRunner,
+    resolve_backend,
+)
 from deepsentinel_pipelines.video.types import Detection
 
 if TYPE_CHECKING:
@@ -97,6 +103,42 @@ def resolve_device(device: str | None = None) -> str:
     return "cuda" if torch.cuda.is_available() else "cpu"
 
 
+def cpu_threads() -> int:
+    """Cores this process may run on (its affinity mask, which containers and taskset narrow)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def configure_threads() -> int:
+    """Set OpenCV's pool to one thread and return the threads the model's runtime gets.
+
+    torch and OpenVINO each default to a pool of all cores, OpenCV to another, and PyAV's
+    frame threads to cores + 1: on 2 cores they spin against each other in the kernel. The
+    runtime that runs the model gets every core; OpenCV (letterbox, motion diff), torch when
+    it only does NMS (:func:`torch_threads`) and the decoder (:func:`decode_threads`) get one.
+    """
+    cv2.setNumThreads(1)
+    return cpu_threads()
+
+
+def torch_threads(device: str, backend: str, threads: int) -> int:
+    """Torch's intra-op threads: all cores when it runs the model on the CPU, else one."""
+    return threads if backend == "torch" and not device.startswith("cuda") else 1
+
+
+def decode_workers(device: str) -> int:
+    """Stretches decoded at once: 1 beside a CPU model, up to 4 (half the cores) beside a GPU.
+
+    A CPU model spends ~50x decode's time per frame; a GPU analyses frames faster than one
+    decoder makes them.
+    """
+    return min(4, max(1, cpu_threads() // 2)) if device.startswith("cuda") else 1
+
+
+def decode_threads(device: str) -> int:
+    """PyAV threads per decoder: one beside a CPU model, two per worker beside a GPU."""
+    return 2 if device.startswith("cuda") else 1
+
+
 def _ultralytics_device(device: str) -> str:
     """Ultralytics spells CUDA devices as indices ('0'), not 'cuda:0'."""
     if device == "cuda":
@@ -128,6 +170,12 @@ class PoseTracker:
         classes: Class ids to keep; ``None`` keeps all.
         half: FP16 inference; ``None`` means on for CUDA, off for CPU.
         max_det: Maximum detections per frame.
+        backend: ``torch``, ``openvino`` (fp32) or ``openvino-int8`` (CPU only); ``auto``
+            picks ``openvino`` on CPU and ``torch`` on CUDA.
+        openvino_model: Returns the OpenVINO model for an input size, building it on first
+            use (:func:`.openvino_model.openvino_builder`); needed by the OpenVINO backends.
+        motion_gate: Skips the detector on still, empty stretches in :meth:`track_batches`;
+            ``None`` runs it on every frame.
     """
 
     def __init__(
@@ -142,6 +190,9 @@ class PoseTracker:
         classes: Sequence[int] | None = PERSON_CLASSES,
         half: bool | None = None,
         max_det: int = 300,
+        backend: str = "torch",
+        openvino_model: ModelProvider | None = None,
+        motion_gate: MotionGate | None = None,
     ) -> None:
         configure_ultralytics_offline()
         from ultralytics import YOLO
@@ -158,12 +209,23 @@ class PoseTracker:
         self.batch_size = batch_size or DETECT_BATCH_SIZE["cuda" if self.is_cuda else "cpu"]
         self.classes = list(classes) if classes is not None else None
         self.max_det = max_det
+        self.backend = resolve_backend(backend, self.device)
+        if self.backend != "torch" and openvino_model is None:
+            raise ValueError(f"backend {self.backend!r} needs an openvino_model provider")
+        self._openvino_model = openvino_model
+        self._runner: OpenVinoRunner | None = None
+        self.motion_gate = motion_gate
+        self.frames_detected = 0  # frames the model ran on since reset()
+        self.frames_skipped = 0  # frames the motion gate let through without the model
+        self._threads = configure_threads()
+        self._torch_threads = torch_threads(self.device, self.backend, self._threads)
         # An absolute path: ultralytics only goes looking online for bare names it cannot find.
         self.model: YOLO = YOLO(str(path.resolve()))
         self.names: dict[int, str] = dict(self.model.names)
         self._tracker: BYTETracker | None = None
         self._backend: Any = None  # ultralytics AutoBackend, set up by the first stock predict
         self._input_hw: tuple[int, int] = (imgsz, imgsz)
+        self._fixed_hw: tuple[int, int] = self._input_hw  # the OpenVINO model's input size
         self._stride = 32
 
     # -- model -----------------------------------------------------------------------------
@@ -229,6 +291,10 @@ class PoseTracker:
             return []
         if self._backend is None:
             self._setup(frames[0])
+        import torch
+
+        if torch.get_num_threads() != self._torch_threads:
+            torch.set_num_threads(self._torch_threads)
         out: list[FrameOutput] = []
         start = 0
         while start < len(frames):
@@ -239,15 +305,73 @@ class PoseTracker:
             start = end
         return out
 
+    def prepare(self, frame: np.ndarray) -> None:
+        """Set the model up for frames like ``frame`` now (an OpenVINO build can take ~30 s)."""
+        if self._backend is None:
+            self._setup(frame)
+
     def _setup(self, frame: np.ndarray) -> None:
-        """Let one stock predict build and warm the backend, then keep it."""
+        """Build and warm the backend for frames like ``frame``, then keep it.
+
+        torch: one stock predict sets up ultralytics' AutoBackend. OpenVINO: the model is
+        fetched or built for this frame's letterboxed input size (fixed shapes run fastest).
+        """
         from ultralytics.utils.checks import check_imgsz
 
-        self.predict([frame])
-        self._backend = self.model.predictor.model
-        self._stride = int(max(np.atleast_1d(np.asarray(self._backend.stride))))
+        if self.backend == "torch":
+            self.predict([frame])
+            self._backend = self.model.predictor.model
+            self._stride = int(max(np.atleast_1d(np.asarray(self._backend.stride))))
+        else:
+            net = self.model.model
+            self._stride = int(max(np.atleast_1d(np.asarray(net.stride))))
+            self._backend = SimpleNamespace(end2end=False, kpt_shape=tuple(net.kpt_shape))
         h, w = check_imgsz(self.imgsz, stride=self._stride, min_dim=2)
         self._input_hw = (int(h), int(w))
+        if self.backend != "torch":
+            assert self._openvino_model is not None
+            uh, uw, top, bottom, left, right = self._geometry(*frame.shape[:2])
+            self._fixed_hw = (uh + top + bottom, uw + left + right)
+            xml = self._openvino_model(self._fixed_hw, self.preprocess)
+            self._runner = OpenVinoRunner(xml, self._threads)
+
+    def _geometry(
+        self, h: int, w: int, target: tuple[int, int] | None = None
+    ) -> tuple[int, int, int, int, int, int]:
+        """Resized size and padding of ultralytics' LetterBox, rect (``target=None``) or fixed.
+
+        Returns:
+            ``(resized_h, resized_w, top, bottom, left, right)``.
+        """
+        new_h, new_w = target or self._input_hw
+        r = min(new_h / h, new_w / w)
+        uh, uw = max(round(h * r), 1), max(round(w * r), 1)
+        if target is None:  # rect: pad only up to the next multiple of the stride
+            dh, dw = ((new_h - uh) % self._stride) / 2, ((new_w - uw) % self._stride) / 2
+        else:
+            dh, dw = (new_h - uh) / 2, (new_w - uw) / 2
+        top, bottom = round(dh - 0.1), round(dh + 0.1)
+        left, right = round(dw - 0.1), round(dw + 0.1)
+        return uh, uw, top, bottom, left, right
+
+    def _letterbox_cpu(self, frame: np.ndarray, target: tuple[int, int] | None = None):
+        """One BGR frame resized and padded with OpenCV, as ultralytics does on the CPU."""
+        h, w = frame.shape[:2]
+        uh, uw, top, bottom, left, right = self._geometry(h, w, target)
+        if (uh, uw) != (h, w):
+            frame = cv2.resize(frame, (uw, uh), interpolation=cv2.INTER_LINEAR)
+        return cv2.copyMakeBorder(
+            frame, top, bottom, left, right, cv2.BORDER_CONSTANT, value=(PAD_VALUE,) * 3
+        )
+
+    def preprocess(self, frame: np.ndarray) -> np.ndarray:
+        """The OpenVINO model's input for one BGR frame: ``(1, 3, H, W)`` float32 RGB in [0, 1].
+
+        Frames of another size than the first one are letterboxed into the same fixed shape.
+        """
+        boxed = self._letterbox_cpu(frame, self._fixed_hw)
+        x = np.ascontiguousarray(boxed[:, :, ::-1].transpose(2, 0, 1)[None], dtype=np.float32)
+        return np.multiply(x, 1 / 255.0, out=x)
 
     def _letterbox(self, frames: Sequence[np.ndarray]) -> torch.Tensor:
         """Resize and pad same-sized frames like ultralytics' LetterBox (rect, centred).
@@ -258,37 +382,29 @@ class PoseTracker:
         import torch
         import torch.nn.functional as F
 
-        h, w = frames[0].shape[:2]
-        new_h, new_w = self._input_hw
-        r = min(new_h / h, new_w / w)
-        uh, uw = max(round(h * r), 1), max(round(w * r), 1)
-        dh, dw = ((new_h - uh) % self._stride) / 2, ((new_w - uw) % self._stride) / 2
-        top, bottom = round(dh - 0.1), round(dh + 0.1)
-        left, right = round(dw - 0.1), round(dw + 0.1)
         dtype = torch.float16 if self.half else torch.float32
         if self.is_cuda:
+            h, w = frames[0].shape[:2]
+            uh, uw, top, bottom, left, right = self._geometry(h, w)
             x = torch.from_numpy(np.stack(frames)).to(self.device, non_blocking=True)
             x = x.permute(0, 3, 1, 2).flip(1).to(dtype)  # BHWC BGR -> BCHW RGB
             if (uh, uw) != (h, w):
                 x = F.interpolate(x, size=(uh, uw), mode="bilinear", align_corners=False)
             x = F.pad(x, (left, right, top, bottom), value=float(PAD_VALUE))
             return x.div_(255.0)
-        boxed = [
-            cv2.copyMakeBorder(
-                cv2.resize(f, (uw, uh), interpolation=cv2.INTER_LINEAR)
-                if (uh, uw) != (h, w)
-                else f,
-                top,
-                bottom,
-                left,
-                right,
-                cv2.BORDER_CONSTANT,
-                value=(PAD_VALUE,) * 3,
-            )
-            for f in frames
-        ]
+        boxed = [self._letterbox_cpu(f) for f in frames]
         x = torch.from_numpy(np.stack(boxed)).permute(0, 3, 1, 2).flip(1)
         return x.to(dtype).div_(255.0)
+
+    def _forward(self, frames: Sequence[np.ndarray]) -> tuple[Any, tuple[int, int]]:
+        """Raw predictions for same-sized frames and the input size they were made at."""
+        import torch
+
+        if self._runner is not None:
+            preds = torch.from_numpy(self._runner.run(frames, self.preprocess))
+            return preds, self._fixed_hw
+        im = self._letterbox(frames)
+        return self._backend(im), (int(im.shape[2]), int(im.shape[3]))
 
     def _infer_same_size(self, frames: Sequence[np.ndarray]) -> list[FrameOutput]:
         import torch
@@ -296,8 +412,7 @@ class PoseTracker:
 
         backend = self._backend
         with torch.inference_mode():
-            im = self._letterbox(frames)
-            preds = backend(im)
+            preds, in_hw = self._forward(frames)
             per_image = nms.non_max_suppression(
                 preds,
                 min(self.conf, TRACK_LOW_THRESH),
@@ -313,12 +428,12 @@ class PoseTracker:
             for pred in per_image:
                 pred = pred.float()
                 parts = [
-                    ops.scale_boxes(im.shape[2:], pred[:, :4].clone(), orig_shape),
+                    ops.scale_boxes(in_hw, pred[:, :4].clone(), orig_shape),
                     pred[:, 4:6],
                 ]
                 if kpt_shape is not None:
                     kpts = pred[:, 6:].reshape(len(pred), *kpt_shape).clone()
-                    parts.append(ops.scale_coords(im.shape[2:], kpts, orig_shape).flatten(1))
+                    parts.append(ops.scale_coords(in_hw, kpts, orig_shape).flatten(1))
                 rows.append(torch.cat(parts, dim=1))
             flat = torch.cat(rows).cpu().numpy()  # one device->host copy per batch
         out: list[FrameOutput] = []
@@ -351,6 +466,9 @@ class PoseTracker:
             fuse_score=True,
         )
         self._tracker = BYTETracker(args)
+        self.frames_detected = self.frames_skipped = 0
+        if self.motion_gate is not None:
+            self.motion_gate.reset()
 
     def track_batches(
         self,
@@ -384,16 +502,47 @@ class PoseTracker:
         started = time.perf_counter()
         done = 0
         for frame_indices, timestamps_s, frames in _prefetch(batches, PREFETCH_BATCHES):
-            per_frame = [
-                self._track_one(idx, t, frame, output)
-                for idx, t, frame, output in zip(
-                    frame_indices, timestamps_s, frames, self.infer(frames), strict=True
-                )
-            ]
+            per_frame = self._track_batch(frame_indices, timestamps_s, frames)
             done += len(per_frame)
             if progress_callback is not None:
                 progress_callback(done, max(total, done), time.perf_counter() - started)
             yield from per_frame
+
+    def _tracks_alive(self) -> bool:
+        """The tracker follows someone, or may still re-find a lost track."""
+        tracker = self._tracker
+        return tracker is not None and bool(tracker.tracked_stracks or tracker.lost_stracks)
+
+    def _track_batch(
+        self, frame_indices: Sequence[int], timestamps_s: Sequence[float], frames: Sequence[Any]
+    ) -> list[list[Detection]]:
+        """Detect and track one batch; with a motion gate, skipped frames get no detections.
+
+        Once the detector is needed for tracks or motion, the rest of the batch runs in one
+        pass (never fewer frames than the gate asks for); a keyframe of a still scene runs
+        alone, and a person found on it brings the rest of the batch back.
+        """
+        gate = self.motion_gate
+        out: list[list[Detection]] = [[] for _ in frames]
+        i = 0
+        while i < len(frames):
+            end = len(frames)
+            if gate is not None and not self._tracks_alive():
+                why = gate.check(frames[i], timestamps_s[i])
+                if why is None:
+                    self.frames_skipped += 1
+                    i += 1
+                    continue
+                if why == "keyframe":
+                    end = i + 1
+            outputs = self.infer(frames[i:end])
+            for k, output in zip(range(i, end), outputs, strict=True):
+                out[k] = self._track_one(frame_indices[k], timestamps_s[k], frames[k], output)
+            self.frames_detected += end - i
+            if gate is not None:
+                gate.ran(frames[end - 1], timestamps_s[end - 1])
+            i = end
+        return out
 
     def _track_one(
         self, frame_idx: int, t_s: float, frame: np.ndarray, output: FrameOutput

@@ -102,3 +102,45 @@ def clip(dest: Path, seconds: float = 1.0, codec: str = "libx264", rotation_cw: 
         for packet in stream.encode(None):
             out.mux(packet)
     return dest
+
+
+def static_scene(
+    dest: Path,
+    seconds: float = 40.0,
+    fps: int = 10,
+    moving: tuple[float, float] = (20.0, 21.5),
+    size: tuple[int, int] = (640, 360),
+    seed: int = 3,
+) -> Path:
+    """A still, empty synthetic scene with sensor noise; a dark blob crosses it during ``moving``.
+
+    Nothing in it looks like a person, so the detector finds no one and only motion (or the
+    keyframe timer) makes it run.
+    """
+    w, h = size
+    rng = np.random.default_rng(seed)
+    background = np.zeros((h, w, 3), np.uint8)
+    background[:] = (150, 160, 170)
+    background[h // 2 :] = (90, 100, 95)  # ground
+    for _ in range(12):  # benches, bins, kerbs: fixed edges for the encoder to keep
+        x, y = int(rng.integers(0, w - 60)), int(rng.integers(h // 2, h - 30))
+        cv2.rectangle(background, (x, y), (x + 60, y + 20), (60, 70, 80), -1)
+    with av.open(str(dest), "w") as out:
+        stream = out.add_stream("libx264", rate=fps)
+        stream.width, stream.height, stream.pix_fmt = w, h, "yuv420p"
+        stream.options = {"crf": "28", "preset": "ultrafast"}
+        for n in range(int(seconds * fps)):
+            t = n / fps
+            image = background.copy()
+            if moving[0] <= t < moving[1]:
+                x = int((t - moving[0]) / (moving[1] - moving[0]) * (w - 80))
+                cv2.ellipse(image, (x + 40, h // 2), (40, 25), 0, 0, 360, (30, 30, 30), -1)
+            noise = rng.normal(0, 2.0, image.shape)
+            image = np.clip(image + noise, 0, 255).astype(np.uint8)
+            frame = av.VideoFrame.from_ndarray(image, format="bgr24")
+            frame.pts, frame.time_base = n, Fraction(1, fps)
+            for packet in stream.encode(frame):
+                out.mux(packet)
+        for packet in stream.encode(None):
+            out.mux(packet)
+    return dest

@@ -114,3 +114,18 @@ def test_representative_frame_is_a_detailed_frame() -> None:
     assert frame.shape == (media.SAMPLE_SIZE[1], media.SAMPLE_SIZE[0], 3)
     assert frame.dtype == np.uint8
     assert float(frame.std()) > 20.0  # not a blank or faded frame
+
+
+def test_parallel_decoding_yields_the_same_frames_in_order() -> None:
+    serial = iter_frame_batches(media.SAMPLE, 5.0, 4, start_s=3.0, end_s=19.0)
+    parallel = iter_frame_batches(media.SAMPLE, 5.0, 4, start_s=3.0, end_s=19.0, workers=3)
+    parallel.segment_s = 3.5  # stretch edges fall between frames and on them
+
+    one, many = list(serial), list(parallel)
+
+    assert [len(b.frames) for b in many] == [len(b.frames) for b in one]
+    assert [b.frame_indices for b in many] == [b.frame_indices for b in one]
+    assert [b.timestamps_s for b in many] == [b.timestamps_s for b in one]
+    for a, b in zip(one, many, strict=True):
+        assert all(np.array_equal(x, y) for x, y in zip(a.frames, b.frames, strict=True))
+    assert parallel.frames_total_estimate == serial.frames_total_estimate == 80
