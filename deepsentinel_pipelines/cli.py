@@ -7,6 +7,7 @@ import json
 import os
 import signal
 import sys
+from argparse import SUPPRESS
 from pathlib import Path
 
 from deepsentinel_pipelines.settings import PACKAGE_DIR, REPO_ROOT, Settings, load_settings
@@ -83,15 +84,26 @@ def _print_report(report: dict) -> None:
     print(f"timings    {timings}")
 
 
-def _process(path: Path, key: str, camera: str, question: str | None, as_json: bool) -> int:
+def _process(
+    path: Path, key: str, camera: str, question: str | None, as_json: bool, verbose: bool
+) -> int:
+    from deepsentinel_pipelines.video.probe import VideoProbeError, probe_video
+
+    if not path.is_file():
+        _stderr(f"error: {path}: no such file")
+        return 2
+    try:
+        probe_video(path)  # before anything starts: a bad file is the user's to fix, in a line
+    except VideoProbeError as err:
+        _stderr(f"error: {err}")  # the message starts with the user's path
+        if as_json:
+            print(json.dumps({"file": str(path), "success": False, "error": str(err)}))
+        return 2
     from deepsentinel_pipelines.ask_cli import ask_question, format_result
     from deepsentinel_pipelines.runner import process_file
 
-    if not path.is_file():
-        _stderr(f"no such file: {path}")
-        return 2
     settings = bring_up(load_settings())
-    report = process_file(settings, path, key, camera, _stderr).as_json()
+    report = process_file(settings, path, key, camera, _stderr, verbose).as_json()
     answer = None
     if question and report["success"]:
         _stderr(f"asking: {question}")
@@ -110,11 +122,11 @@ def _process(path: Path, key: str, camera: str, question: str | None, as_json: b
 def _cmd_process(args: argparse.Namespace) -> int:
     path = Path(args.file).expanduser().resolve()
     key = args.key or f"uploads/{args.camera}/{path.name}"
-    return _process(path, key, args.camera, None, args.json)
+    return _process(path, key, args.camera, None, args.json, args.verbose)
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    return _process(SAMPLE_VIDEO, SAMPLE_KEY, "plaza", args.question, args.json)
+    return _process(SAMPLE_VIDEO, SAMPLE_KEY, "plaza", args.question, args.json, args.verbose)
 
 
 def _cmd_dev(args: argparse.Namespace) -> int:
@@ -133,6 +145,8 @@ def _cmd_dev(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every sub-command."""
     parser = argparse.ArgumentParser(prog="deepsentinel", description=__doc__)
+    verbose_help = "show stack traces and the run's warnings"
+    parser.add_argument("-v", "--verbose", action="store_true", help=verbose_help)
     sub = parser.add_subparsers(dest="command", required=True)
 
     services = sub.add_parser("services", help="start, stop or check the embedded services")
@@ -143,6 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="analyse the bundled sample video end to end")
     demo.add_argument("--json", action="store_true", help="print one JSON object")
     demo.add_argument("--question", default=DEMO_QUESTION, help="asked about the sample at the end")
+    demo.add_argument("-v", "--verbose", action="store_true", default=SUPPRESS, help=verbose_help)
     demo.set_defaults(func=_cmd_demo)
 
     process = sub.add_parser("process", help="upload and analyse a local video file")
@@ -150,6 +165,9 @@ def build_parser() -> argparse.ArgumentParser:
     process.add_argument("--camera", default="default", help="camera name (rules in cameras.yaml)")
     process.add_argument("--key", help="object key in raw-videos (default uploads/CAMERA/NAME)")
     process.add_argument("--json", action="store_true", help="print one JSON object")
+    process.add_argument(
+        "-v", "--verbose", action="store_true", default=SUPPRESS, help=verbose_help
+    )
     process.set_defaults(func=_cmd_process)
 
     dev = sub.add_parser("dev", help="start the Dagster UI on 127.0.0.1")
@@ -171,7 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the `deepsentinel` command."""
+    """Entry point of the `deepsentinel` command: exit 2 for bad input, 1 for internal errors."""
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["ask"]:
         # A question should take about a second: parse it without importing the other
@@ -183,7 +201,14 @@ def main(argv: list[str] | None = None) -> int:
     else:
         parser = build_parser()
     args = parser.parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except Exception as err:
+        if getattr(args, "verbose", False):
+            raise
+        _stderr(f"error: {type(err).__name__}: {err}".splitlines()[0])
+        _stderr("(an internal error; run again with --verbose for the stack trace)")
+        return 1
 
 
 if __name__ == "__main__":

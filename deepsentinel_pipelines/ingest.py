@@ -31,6 +31,7 @@ class SensorLimits:
     max_per_tick: int = 20
     lookback_s: int = 300
     prefix: str = ""
+    reconcile_interval_s: int = 600
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> SensorLimits:
@@ -41,12 +42,17 @@ class SensorLimits:
             max_per_tick=max(1, int(env.get("DEEPSENTINEL_SENSOR_MAX_PER_TICK", cls.max_per_tick))),
             lookback_s=max(0, int(env.get("DEEPSENTINEL_S3_SENSOR_LOOKBACK_S", cls.lookback_s))),
             prefix=env.get("DEEPSENTINEL_RAW_VIDEOS_PREFIX", cls.prefix),
+            reconcile_interval_s=max(
+                1, int(env.get("DEEPSENTINEL_RECONCILE_INTERVAL_S", cls.reconcile_interval_s))
+            ),
         )
 
 
 #: The run key again, as a tag of ours: Dagster's own `dagster/run_key` deduplicates per sensor,
 #: this one across both sensors and any other launcher that sets it (e.g. `deepsentinel process`).
 RUN_KEY_TAG = "deepsentinel/run_key"
+#: The ETag of the object version a run is for: every step reads exactly that version.
+ETAG_TAG = "deepsentinel/etag"
 
 
 def normalize_etag(etag: str | None) -> str:
@@ -210,14 +216,24 @@ class JobRequest:
     etag: str | None  # as stated by an S3 event; None in the seed's format
     source: str  # "seed" or "s3-event"
     video_id: str | None = None  # the seed's own id, kept as a tag
+    body: str = ""  # an S3 event record alone, for the DLQ should only it fail
+
+
+@dataclass(frozen=True)
+class RejectedRecord:
+    """One record of a message that cannot run: its own body for the DLQ, and why."""
+
+    body: str
+    reason: str
 
 
 @dataclass(frozen=True)
 class ParsedMessage:
-    """The jobs of a message, or why it holds none that need a run (e.g. an S3 test event)."""
+    """The jobs of a message, the records rejected, or why it needs no run (an S3 test event)."""
 
     jobs: tuple[JobRequest, ...]
     ignored: str | None = None
+    rejected: tuple[RejectedRecord, ...] = ()
 
 
 def _split_s3_url(value: str, default_bucket: str) -> tuple[str, str]:
@@ -250,26 +266,46 @@ def _seed_job(data: dict[str, Any], raw_bucket: str) -> JobRequest:
     return _checked(JobRequest(bucket, key, None, "seed", video_id), raw_bucket)
 
 
+def _s3_event_job(record: Any, raw_bucket: str) -> JobRequest | None:
+    """The job of one S3 event record; None for a record that needs no run (not a creation)."""
+    if not isinstance(record, dict) or record.get("eventSource") != "aws:s3":
+        raise InvalidJobMessage("a record is not an S3 event (eventSource != 'aws:s3')")
+    if not str(record.get("eventName", "")).startswith("ObjectCreated:"):
+        return None
+    try:
+        bucket = record["s3"]["bucket"]["name"]
+        obj = record["s3"]["object"]
+        key = unquote_plus(obj["key"])  # S3 events URL-encode keys, spaces as '+'
+    except (KeyError, TypeError) as err:
+        raise InvalidJobMessage(f"S3 event record lacks {err}") from err
+    job = JobRequest(bucket, key, obj.get("eTag"), "s3-event", body=record_body(record))
+    return _checked(job, raw_bucket)
+
+
+def record_body(record: Any) -> str:
+    """A message body holding one S3 event record, as S3 itself would send it."""
+    return json.dumps({"Records": [record]})
+
+
 def _s3_event_jobs(records: Any, raw_bucket: str) -> ParsedMessage:
+    """Jobs of the good records; each bad record is rejected alone, the others still run."""
     if not isinstance(records, list) or not records:
         raise InvalidJobMessage("'Records' is not a non-empty list")
-    jobs, ignored = [], []
+    jobs, ignored, rejected = [], [], []
     for record in records:
-        if not isinstance(record, dict) or record.get("eventSource") != "aws:s3":
-            raise InvalidJobMessage("a record is not an S3 event (eventSource != 'aws:s3')")
-        name = str(record.get("eventName", ""))
-        if not name.startswith("ObjectCreated:"):
-            ignored.append(name or "unnamed event")
-            continue
         try:
-            bucket = record["s3"]["bucket"]["name"]
-            obj = record["s3"]["object"]
-            key = unquote_plus(obj["key"])  # S3 events URL-encode keys, spaces as '+'
-        except (KeyError, TypeError) as err:
-            raise InvalidJobMessage(f"S3 event record lacks {err}") from err
-        jobs.append(_checked(JobRequest(bucket, key, obj.get("eTag"), "s3-event"), raw_bucket))
-    note = None if jobs else f"no ObjectCreated record ({', '.join(ignored)})"
-    return ParsedMessage(tuple(jobs), note)
+            job = _s3_event_job(record, raw_bucket)
+        except InvalidJobMessage as err:
+            rejected.append(RejectedRecord(record_body(record), err.reason))
+            continue
+        if job is None:
+            ignored.append(str(record.get("eventName")) or "unnamed event")
+        else:
+            jobs.append(job)
+    if rejected and not jobs and not ignored:  # nothing good in it: the message goes whole
+        raise InvalidJobMessage("; ".join(r.reason for r in rejected))
+    note = None if jobs else f"no ObjectCreated record ({', '.join(ignored) or 'none valid'})"
+    return ParsedMessage(tuple(jobs), note, tuple(rejected))
 
 
 def parse_job_message(body: str, raw_bucket: str) -> ParsedMessage:

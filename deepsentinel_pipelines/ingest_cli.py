@@ -99,18 +99,29 @@ def _cmd_presign(args: argparse.Namespace) -> int:
 
 
 def _up_to_date(instance: Any, partition_key: str, since: datetime) -> bool:
-    """True when a run of the job succeeded for this partition after the object was written."""
+    """True when the last finished run of this partition succeeded, after the object was written.
+
+    A partition whose last run failed or was canceled is run again.
+    """
     from dagster import DagsterRunStatus, RunsFilter
 
     records = instance.get_run_records(
         filters=RunsFilter(
             job_name=JOB_NAME,
-            statuses=[DagsterRunStatus.SUCCESS],
+            statuses=[
+                DagsterRunStatus.SUCCESS,
+                DagsterRunStatus.FAILURE,
+                DagsterRunStatus.CANCELED,
+            ],
             tags={"dagster/partition": partition_key},
         ),
         limit=1,
     )
-    return bool(records) and records[0].create_timestamp >= since
+    return (
+        bool(records)
+        and records[0].dagster_run.status == DagsterRunStatus.SUCCESS
+        and records[0].create_timestamp >= since
+    )
 
 
 def _in_flight(instance: Any, partition_keys: list[str]) -> set[str]:

@@ -6,6 +6,7 @@ executed in this process against the instance in DAGSTER_HOME, so the run shows 
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 import time
@@ -15,18 +16,22 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+from boto3.s3.transfer import TransferConfig
 from botocore.exceptions import ClientError
 from dagster import DagsterEventType, DagsterInstance
 from dagster._core.utils import make_new_run_id
 
 from deepsentinel_pipelines.assets.occupancy import occupancy_image_keys
 from deepsentinel_pipelines.aws_clients import make_client
-from deepsentinel_pipelines.db.clip_rows import clip_keys
-from deepsentinel_pipelines.ingest import RUN_KEY_TAG, run_key
+from deepsentinel_pipelines.db.clip_rows import current_clip_keys
+from deepsentinel_pipelines.ingest import ETAG_TAG, RUN_KEY_TAG, normalize_etag, run_key
 from deepsentinel_pipelines.partitions import video_id_from_key, videos
+from deepsentinel_pipelines.run_history import reserve_run_key
 from deepsentinel_pipelines.settings import Settings
 
 ProgressFn = Callable[[str], None]
+#: S3's limit for one PUT: below it an upload is single-part, its ETag the file's MD5.
+SINGLE_PART_MAX_BYTES = 5 * 1024**3
 _FRAMES = re.compile(r"detections: (\d+)/(\d+) frames, ([\d.]+) frames/s, ETA (\S+) s")
 
 
@@ -69,17 +74,31 @@ class RunReport:
         }
 
 
+def _md5(path: Path) -> str:
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "md5").hexdigest()
+
+
 def upload_video(settings: Settings, path: Path, key: str, camera: str) -> tuple[str, str]:
-    """Upload a local file to the raw-videos bucket; return its partition key and run key."""
+    """Upload a local file to the raw-videos bucket; return its partition key and run key.
+
+    The run key is reserved before the upload: a single-part upload's ETag is the file's MD5,
+    so a running sensor that sees the object already knows this process runs it.
+    """
+    bucket = settings.raw_videos_bucket
+    instance = DagsterInstance.get()
+    reserve_run_key(instance, run_key(bucket, key, _md5(path)))
     s3 = make_client("s3", settings.aws_endpoint_url, settings.region)
     s3.upload_file(
         str(path),
-        settings.raw_videos_bucket,
+        bucket,
         key,
         ExtraArgs={"Metadata": {"camera": camera}, "ContentType": "video/mp4"},
+        Config=TransferConfig(multipart_threshold=SINGLE_PART_MAX_BYTES),
     )
-    etag = s3.head_object(Bucket=settings.raw_videos_bucket, Key=key)["ETag"]
-    return video_id_from_key(key), run_key(settings.raw_videos_bucket, key, etag)
+    etag = normalize_etag(s3.head_object(Bucket=bucket, Key=key)["ETag"])
+    reserve_run_key(instance, run_key(bucket, key, etag))  # when the store's ETag is not the MD5
+    return video_id_from_key(key), run_key(bucket, key, etag)
 
 
 def _step_timings(instance: DagsterInstance, run_id: str) -> dict[str, float]:
@@ -118,13 +137,30 @@ def _watch(instance: DagsterInstance, run_id: str, done: threading.Event, show: 
         seen = len(logs)
 
 
+def _version_tags(object_version: str) -> dict[str, str]:
+    """The run key, and the ETag it ends with: raw_video pins the run to that version."""
+    return {RUN_KEY_TAG: object_version, ETAG_TAG: object_version.rpartition("@")[2]}
+
+
+def _failure_message(error: Any) -> str:
+    """A step's error; after its retries ran out, the error of the last try as well."""
+    message = error.message.strip()
+    if not message.startswith("Exceeded max_retries"):
+        return message
+    root = error
+    while root.cause is not None:
+        root = root.cause
+    return f"{message}; last error: {root.message.strip()}"
+
+
 def run_video_analysis(
-    video_id: str, show: ProgressFn, object_version: str | None = None
+    video_id: str, show: ProgressFn, object_version: str | None = None, verbose: bool = False
 ) -> tuple[str, bool, str | None, float]:
     """Register the partition and materialize every asset for it; (run id, ok, error, secs).
 
     ``object_version`` (the run key of the uploaded object) tags the run, so the S3 sensor of
-    a running daemon does not start a second run for the same upload.
+    a running daemon does not start a second run for the same upload, and pins the version.
+    Step logs reach the terminal only when ``verbose`` (the failure is in the result anyway).
     """
     from deepsentinel_pipelines.definitions import defs
 
@@ -143,9 +179,13 @@ def run_video_analysis(
             partition_key=video_id,
             run_id=run_id,
             raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+            run_config={
+                "loggers": {
+                    "console": {"config": {"log_level": "WARNING" if verbose else "CRITICAL"}}
+                }
+            },
             tags={"deepsentinel/source": "cli"}
-            | ({RUN_KEY_TAG: object_version} if object_version else {}),
+            | (_version_tags(object_version) if object_version else {}),
         )
     finally:
         done.set()
@@ -155,7 +195,7 @@ def run_video_analysis(
         failures = [e for e in result.all_events if e.event_type == DagsterEventType.STEP_FAILURE]
         error = (
             "; ".join(
-                f"{e.step_key}: {e.step_failure_data.error.message.strip()}"
+                f"{e.step_key}: {_failure_message(e.step_failure_data.error)}"
                 if e.step_failure_data and e.step_failure_data.error
                 else f"{e.step_key} failed"
                 for e in failures
@@ -187,9 +227,10 @@ def build_report(
             report.people_tracked = row[2] or 0
             report.thumbnail = row[3]
             report.summary = row[4]
+        # The qa views show the video's current analysis only.
         report.events = dict(
             conn.execute(
-                """SELECT event_type, count(*) FROM events WHERE video_id = %s
+                """SELECT event_type, count(*) FROM qa.events WHERE video_id = %s
                    GROUP BY event_type ORDER BY event_type""",
                 (video_id,),
             ).fetchall()
@@ -197,7 +238,7 @@ def build_report(
         report.highlights = [
             r[0]
             for r in conn.execute(
-                """SELECT highlight_key FROM events WHERE video_id = %s
+                """SELECT highlight_key FROM qa.events WHERE video_id = %s
                    AND highlight_key IS NOT NULL ORDER BY start_s, event_id""",
                 (video_id,),
             )
@@ -214,17 +255,18 @@ def _stored(s3: Any, bucket: str, key: str) -> bool:
 
 
 def process_file(
-    settings: Settings, path: Path, key: str, camera: str, show: ProgressFn
+    settings: Settings, path: Path, key: str, camera: str, show: ProgressFn, verbose: bool = False
 ) -> RunReport:
     """Upload, register and analyse one file; return the report."""
     show(f"uploading {path.name} to s3://{settings.raw_videos_bucket}/{key}")
     video_id, object_version = upload_video(settings, path, key, camera)
-    run_id, success, error, _ = run_video_analysis(video_id, show, object_version)
+    run_id, success, error, _ = run_video_analysis(video_id, show, object_version, verbose)
     timings = _step_timings(DagsterInstance.get(), run_id)
     report = build_report(settings.database_url or "", video_id, run_id, success, error, timings)
     with psycopg.connect(settings.database_url or "") as conn:
         report.clips = [
-            f"s3://{settings.highlights_bucket}/{k}" for k in clip_keys(conn, video_id).values()
+            f"s3://{settings.highlights_bucket}/{k}"
+            for k in current_clip_keys(conn, video_id).values()
         ]
     s3 = make_client("s3", settings.aws_endpoint_url, settings.region)
     report.occupancy_images = [

@@ -25,7 +25,7 @@ FLAGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
-    "--window-size=1600,1000",
+    "--window-size=2560,1400",  # seven columns of nodes still show their details
     "--remote-debugging-port=0",
 ]
 

@@ -50,7 +50,7 @@ def tracked_video(settings: Settings, tmp_path, unique_id):
             "default",
             probe_video(clip),
         )
-        replace_detections(conn, video_id, people, track_summaries(people))
+        replace_detections(conn, video_id, people, track_summaries(people), analysis_id=None)
     return video_id
 
 

@@ -22,6 +22,7 @@ ASSETS = {
     "event_clips",
     "occupancy",
     "event_alerts",
+    "current_analysis",
 }
 SOURCES = {"raw_videos_bucket", "video_jobs_queue"}
 

@@ -163,8 +163,13 @@ def _publish(settings, video_id: str) -> None:
     """Write the video and its events as a run of the events asset does."""
     with psycopg.connect(settings.database_url) as conn:
         upsert_video(conn, video_id, settings.raw_videos_bucket, video_id, "plaza", PLAZA)
-        stored = replace_events(conn, video_id, EVENTS)
-        set_highlight_keys(conn, video_id, {stored[0].event_id: f"{video_id}/5.0s_fall.jpg"})
+        stored = replace_events(conn, video_id, EVENTS, analysis_id=None)
+        set_highlight_keys(
+            conn,
+            video_id,
+            {stored[0].event_id: f"{video_id}/5.0s_fall.jpg"},
+            analysis_id=None,
+        )
 
 
 def _materialize(video_id: str, url: str) -> dict[str, Any]:

@@ -37,9 +37,10 @@ pytestmark = pytest.mark.slow
 RELOADED = (
     "deepsentinel_pipelines.assets.events",
     "deepsentinel_pipelines.assets.event_clips",
-    "deepsentinel_pipelines.assets.event_alerts",
     "deepsentinel_pipelines.assets.occupancy",
     "deepsentinel_pipelines.assets.search",
+    "deepsentinel_pipelines.assets.publication",
+    "deepsentinel_pipelines.assets.event_alerts",
     "deepsentinel_pipelines.definitions",
 )
 DERIVED = {
@@ -50,6 +51,7 @@ DERIVED = {
     "embeddings",
     "video_summary",
     "occupancy",
+    "current_analysis",
 }
 
 
@@ -83,8 +85,14 @@ def _detections_fingerprint(conn: psycopg.Connection, video_id: str) -> tuple:
 
 
 def _zones(conn: psycopg.Connection, video_id: str) -> set[str | None]:
-    rows = conn.execute("SELECT DISTINCT zone FROM events WHERE video_id = %s", (video_id,))
+    rows = conn.execute("SELECT DISTINCT zone FROM qa.events WHERE video_id = %s", (video_id,))
     return {r[0] for r in rows}
+
+
+def _current_analysis(conn: psycopg.Connection, video_id: str) -> int:
+    return conn.execute(
+        "SELECT current_analysis_id FROM videos WHERE video_id = %s", (video_id,)
+    ).fetchone()[0]
 
 
 def _latest(instance: DagsterInstance, asset: str, video_id: str):
@@ -107,6 +115,7 @@ def test_a_zone_edit_rederives_events_and_keeps_detections(
     detections_run = _latest(instance, "detections", video_id).run_id
     with psycopg.connect(settings.database_url) as conn:
         detections_before = _detections_fingerprint(conn, video_id)
+        analysis_before = _current_analysis(conn, video_id)
         assert "gate" not in _zones(conn, video_id)
 
     # The operator turns the plaza's entrance into a whole-frame "gate" zone with a short dwell.
@@ -154,10 +163,17 @@ def test_a_zone_edit_rederives_events_and_keeps_detections(
         == graph.get(AssetKey("events")).code_version
     )
     with psycopg.connect(settings.database_url) as conn:
+        # Published as a new analysis that carries the same detections (the old one is gone).
+        analysis = _current_analysis(conn, video_id)
+        assert analysis != analysis_before
         assert _detections_fingerprint(conn, video_id) == detections_before
+        assert conn.execute(
+            "SELECT count(*) FROM detections WHERE video_id = %s AND analysis_id <> %s",
+            (video_id, analysis),
+        ).fetchone() == (0,)
         assert "gate" in _zones(conn, video_id)
         assert "entrance" not in _zones(conn, video_id)
-        events, embedded = db_quality.embedding_counts(conn, video_id)
+        events, embedded = db_quality.embedding_counts(conn, video_id, analysis)
         assert events == embedded > 0
 
         # A broken partition: an event loses its embedding, a highlight frame its object.
@@ -166,10 +182,10 @@ def test_a_zone_edit_rederives_events_and_keeps_detections(
             "(SELECT min(event_id) FROM events WHERE video_id = %s)",
             (video_id,),
         )
-        caught = embeddings_verdict(*db_quality.embedding_counts(conn, video_id))
+        caught = embeddings_verdict(*db_quality.embedding_counts(conn, video_id, analysis))
         assert not caught.passed and caught.description.startswith(f"1 of {events} events")
-        keys = db_quality.highlight_keys(conn, video_id)
-        clips = list(clip_keys(conn, video_id).values())
+        keys = db_quality.highlight_keys(conn, video_id, analysis)
+        clips = list(clip_keys(conn, video_id, analysis_id=analysis).values())
     assert keys, "the gate zone makes notable events with highlight frames"
     assert len(clips) == len(keys), "and a clip of each"
     s3 = make_client("s3", settings.aws_endpoint_url, settings.region)

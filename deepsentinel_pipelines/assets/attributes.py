@@ -2,17 +2,17 @@
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
+from deepsentinel_pipelines.assets.analysis import pinned_video, run_video
 from deepsentinel_pipelines.assets.detections import detections
 from deepsentinel_pipelines.assets.ingest import GROUP
 from deepsentinel_pipelines.assets.metadata import OWNERS, PII
-from deepsentinel_pipelines.db.video_rows import get_video, load_detections, set_track_attributes
+from deepsentinel_pipelines.db.video_rows import load_detections, set_track_attributes
 from deepsentinel_pipelines.partitions import videos
 from deepsentinel_pipelines.resources.attributes import DISABLED_REASON, AttributeEstimator
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
 from deepsentinel_pipelines.video.attributes import best_views, person_crop
 from deepsentinel_pipelines.video.decode import read_frames_at
-from deepsentinel_pipelines.video_cache import local_video
 
 
 @asset(
@@ -34,17 +34,22 @@ def person_attributes(
         context.log.info(DISABLED_REASON)
         return MaterializeResult(metadata={"enabled": False, "reason": DISABLED_REASON})
     video_id = context.partition_key
+    video = run_video(context, database)
     with database.connection() as conn:
-        video = get_video(conn, video_id)
-        views = best_views(load_detections(conn, video_id))
+        views = best_views(load_detections(conn, video_id, analysis_id=video["analysis_id"]))
     frames = read_frames_at(
-        local_video(object_store, video["s3_key"]), sorted({d.frame_idx for d in views.values()})
+        pinned_video(object_store, video), sorted({d.frame_idx for d in views.values()})
     )
     track_ids = [t for t, d in views.items() if d.frame_idx in frames]
     crops = [person_crop(frames[views[t].frame_idx], views[t].box) for t in track_ids]
     estimates = attribute_estimator.estimate(crops)
     with database.connection() as conn:
-        set_track_attributes(conn, video_id, dict(zip(track_ids, estimates, strict=True)))
+        set_track_attributes(
+            conn,
+            video_id,
+            dict(zip(track_ids, estimates, strict=True)),
+            analysis_id=video["analysis_id"],
+        )
     return MaterializeResult(
         metadata={
             "enabled": True,

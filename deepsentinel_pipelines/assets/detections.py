@@ -4,12 +4,13 @@ import time
 
 from dagster import AssetCheckSeverity, AssetExecutionContext, MaterializeResult, asset
 
+from deepsentinel_pipelines.assets.analysis import pinned_video, run_video
 from deepsentinel_pipelines.assets.checks import FRAMES_COVERED, PEOPLE_LEVEL, check_result
 from deepsentinel_pipelines.assets.ingest import GROUP, raw_video
 from deepsentinel_pipelines.assets.metadata import OWNERS, PII
 from deepsentinel_pipelines.code_versions import configured_detections_code_version
 from deepsentinel_pipelines.db.quality import usual_people_per_frame
-from deepsentinel_pipelines.db.video_rows import get_video, replace_detections, set_video_fields
+from deepsentinel_pipelines.db.video_rows import replace_detections, set_result_fields
 from deepsentinel_pipelines.partitions import videos
 from deepsentinel_pipelines.quality import frames_verdict, people_drift_verdict
 from deepsentinel_pipelines.resources.database import PostgresResource
@@ -18,7 +19,7 @@ from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
 from deepsentinel_pipelines.video.decode import iter_frame_batches, read_frame_at
 from deepsentinel_pipelines.video.detector import decode_threads, decode_workers
 from deepsentinel_pipelines.video.events import track_summaries
-from deepsentinel_pipelines.video_cache import cache_root, local_video
+from deepsentinel_pipelines.video_cache import cache_root
 
 #: Step-level Kubernetes config: a GPU, on the GPU node pool (job-level tags don't reach steps).
 GPU_STEP_TAGS = {
@@ -60,10 +61,10 @@ def detections(
 ) -> MaterializeResult:
     """People with 17-point poses, tracked with ByteTrack, written with COPY."""
     video_id = context.partition_key
-    with database.connection() as conn:
-        video = get_video(conn, video_id)
-    path = local_video(object_store, video["s3_key"])
+    video = run_video(context, database)
+    path = pinned_video(object_store, video)
     started = time.perf_counter()
+    context.log.info(f"detections: loading the {detector.backend} detector")
     tracker = detector.load(object_store, cache_root() / "weights", calibration_video=path)
     tracker.prepare(read_frame_at(path, 0.0))  # a first-use OpenVINO build counts as load time
     load_s = time.perf_counter() - started
@@ -91,8 +92,16 @@ def detections(
     frames = len(per_frame)
     tracks = track_summaries(found)
     with database.connection() as conn:
-        written = replace_detections(conn, video_id, found, tracks)
-        set_video_fields(conn, video_id, analysis_fps=batches.fps_analysed, frames_analyzed=frames)
+        written = replace_detections(
+            conn, video_id, found, tracks, analysis_id=video["analysis_id"]
+        )
+        set_result_fields(
+            conn,
+            video_id,
+            video["analysis_id"],
+            analysis_fps=batches.fps_analysed,
+            frames_analyzed=frames,
+        )
         usual = usual_people_per_frame(conn, video["camera"], video_id)
     metadata = {
         "dagster/row_count": written,

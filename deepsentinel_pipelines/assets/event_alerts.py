@@ -4,14 +4,11 @@ from collections import Counter
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
-from deepsentinel_pipelines.assets.event_clips import event_clips
-from deepsentinel_pipelines.assets.events import (
-    RULES_CODE_VERSION,
-    cameras_config_path,
-    highlights,
-)
+from deepsentinel_pipelines.assets.analysis import run_video
+from deepsentinel_pipelines.assets.events import RULES_CODE_VERSION, cameras_config_path
 from deepsentinel_pipelines.assets.ingest import GROUP
 from deepsentinel_pipelines.assets.metadata import OWNERS
+from deepsentinel_pipelines.assets.publication import current_analysis
 from deepsentinel_pipelines.assets.rederive import INPUTS_REDERIVED
 from deepsentinel_pipelines.db.alert_rows import (
     PendingAlert,
@@ -19,7 +16,7 @@ from deepsentinel_pipelines.db.alert_rows import (
     record_delivery,
     undelivered_alerts,
 )
-from deepsentinel_pipelines.db.video_rows import get_video, load_events
+from deepsentinel_pipelines.db.video_rows import load_events
 from deepsentinel_pipelines.event_alerts import (
     alert_key,
     alert_payload,
@@ -37,7 +34,7 @@ from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
     partitions_def=videos,
     group_name=GROUP,
     kinds={"python", "postgres"},
-    deps=[highlights, event_clips],
+    deps=[current_analysis],
     # Alert rules live in the camera rules file. Re-derived events are posted only when new:
     # delivered alerts are keyed by the event's content, not its id (event_alerts.alert_key).
     code_version=RULES_CODE_VERSION,
@@ -53,9 +50,10 @@ def event_alerts(
     """Webhook alerts for events meeting the camera file's rules; failures never fail the run."""
     video_id = context.partition_key
     rules = load_alert_rules(cameras_config_path())
+    # After current_analysis: this run's analysis is the published one.
+    video = run_video(context, database)
     with database.connection() as conn:
-        video = get_video(conn, video_id)
-        stored = load_events(conn, video_id)
+        stored = load_events(conn, video_id, analysis_id=video["analysis_id"])
         media = event_media_keys(conn, video_id)
     bucket = object_store.highlights_bucket
     expires = event_webhook.link_expires_s

@@ -5,23 +5,28 @@ from collections import defaultdict
 from dagster import AssetExecutionContext, Config, MaterializeResult, MetadataValue, asset
 from pydantic import Field
 
+from deepsentinel_pipelines.assets.analysis import pinned_video, run_video
 from deepsentinel_pipelines.assets.checks import CLIPS_STORED, check_result
-from deepsentinel_pipelines.assets.events import MAX_LINKS, cameras_config_path, events
+from deepsentinel_pipelines.assets.events import (
+    MAX_LINKS,
+    cameras_config_path,
+    events,
+    highlight_prefix,
+)
 from deepsentinel_pipelines.assets.ingest import GROUP
 from deepsentinel_pipelines.assets.metadata import OWNERS, PII
 from deepsentinel_pipelines.assets.rederive import INPUTS_REDERIVED
 from deepsentinel_pipelines.code_versions import clips_code_version
 from deepsentinel_pipelines.db.clip_rows import clip_keys, replace_event_clips
-from deepsentinel_pipelines.db.video_rows import get_video, load_detections, load_events
+from deepsentinel_pipelines.db.video_rows import load_detections, load_events
 from deepsentinel_pipelines.partitions import videos
 from deepsentinel_pipelines.quality import objects_verdict
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
 from deepsentinel_pipelines.video import clips
 from deepsentinel_pipelines.video.types import Event
-from deepsentinel_pipelines.video_cache import local_video
 
-#: Clips live under their own prefix: the highlights asset clears ``<video_id>/`` on re-runs.
+#: Clips live under their own prefix, beside the highlight frames' ``<video_id>/a<id>/``.
 CLIPS_PREFIX = "clips"
 
 
@@ -33,9 +38,14 @@ class ClipConfig(Config):
     max_clip_s: float = Field(default=clips.DEFAULT_MAX_CLIP_S, description="Longest clip (s).")
 
 
-def clip_key(video_id: str, start_s: float, event_type: str) -> str:
-    """Object key of an event's clip in the highlights bucket (stable across re-runs)."""
-    return f"{CLIPS_PREFIX}/{video_id}/{start_s:.1f}s_{event_type}.mp4"
+def clip_prefix(video_id: str, analysis_id: int | None) -> str:
+    """Where an analysis keeps its clips: a new analysis never overwrites the published one."""
+    return f"{CLIPS_PREFIX}/{highlight_prefix(video_id, analysis_id)}"
+
+
+def clip_key(video_id: str, analysis_id: int | None, start_s: float, event_type: str) -> str:
+    """Object key of an event's clip in the highlights bucket."""
+    return f"{clip_prefix(video_id, analysis_id)}{start_s:.1f}s_{event_type}.mp4"
 
 
 @asset(
@@ -57,16 +67,21 @@ def event_clips(
 ) -> MaterializeResult:
     """H.264 clips of notable events with boxes and track ids drawn, cut in one decode pass."""
     video_id = context.partition_key
+    video = run_video(context, database)
+    analysis_id = video["analysis_id"]
     with database.connection() as conn:
-        video = get_video(conn, video_id)
-        notable = [e for e in load_events(conn, video_id) if e.key_frame_idx is not None]
-        tracked = load_detections(conn, video_id)
+        notable = [
+            e
+            for e in load_events(conn, video_id, analysis_id=analysis_id)
+            if e.key_frame_idx is not None
+        ]
+        tracked = load_detections(conn, video_id, analysis_id=analysis_id)
     by_frame = defaultdict(list)
     for d in tracked:
         by_frame[d.frame_idx].append(d)
     requests: list[clips.ClipRequest] = []
     for e in notable:
-        key = clip_key(video_id, e.start_s, e.event_type)
+        key = clip_key(video_id, analysis_id, e.start_s, e.event_type)
         if any(r.key == key for r in requests):  # two events of one type starting together
             key = key.removesuffix(".mp4") + f"_{e.event_id}.mp4"
         start, end = clips.clip_window(
@@ -75,7 +90,7 @@ def event_clips(
         )  # fmt: skip
         event = Event(e.event_type, e.start_s, e.end_s, e.track_id, e.zone, 1.0, e.description)
         requests.append(clips.ClipRequest(e.event_id, key, event, start, end))
-    prefix = f"{CLIPS_PREFIX}/{video_id}/"
+    prefix = clip_prefix(video_id, analysis_id)
     wanted = {r.key for r in requests}
     stale = [
         o["Key"]
@@ -86,15 +101,15 @@ def event_clips(
     object_store.delete_keys(object_store.highlights_bucket, stale)
     encoded = []
     if requests:
-        path = local_video(object_store, video["s3_key"])
+        path = pinned_video(object_store, video)
         encoded = clips.render_clips(
             path, requests, by_frame, video["analysis_fps"], rotation=video["rotation"]
         )
     for c in encoded:
         object_store.put_bytes(object_store.highlights_bucket, c.key, c.data, "video/mp4")
     with database.connection() as conn:
-        replace_event_clips(conn, video_id, encoded)
-        recorded = clip_keys(conn, video_id).values()
+        replace_event_clips(conn, video_id, encoded, analysis_id=analysis_id)
+        recorded = clip_keys(conn, video_id, analysis_id=analysis_id).values()
     stored = [o["Key"] for o in object_store.list_objects(object_store.highlights_bucket, prefix)]
     missing = len(requests) - len(encoded)
     if missing:

@@ -5,6 +5,7 @@ from collections import Counter, defaultdict
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
+from deepsentinel_pipelines.assets.analysis import pinned_video, run_video
 from deepsentinel_pipelines.assets.checks import HIGHLIGHTS_STORED, check_result
 from deepsentinel_pipelines.assets.detections import detections
 from deepsentinel_pipelines.assets.ingest import GROUP
@@ -13,7 +14,6 @@ from deepsentinel_pipelines.assets.rederive import INPUTS_REDERIVED, RULES_CHANG
 from deepsentinel_pipelines.code_versions import rules_code_version
 from deepsentinel_pipelines.db.quality import highlight_keys
 from deepsentinel_pipelines.db.video_rows import (
-    get_video,
     load_detections,
     load_events,
     replace_events,
@@ -29,7 +29,6 @@ from deepsentinel_pipelines.video.decode import read_frames_at
 from deepsentinel_pipelines.video.drawing import draw_highlight, encode_jpeg
 from deepsentinel_pipelines.video.events import derive_events
 from deepsentinel_pipelines.video.types import Event, is_notable
-from deepsentinel_pipelines.video_cache import local_video
 
 
 def cameras_config_path() -> str:
@@ -55,15 +54,15 @@ RULES_CODE_VERSION = rules_code_version(cameras_config_path())
 def events(context: AssetExecutionContext, database: PostgresResource) -> MaterializeResult:
     """Events derived by the rules from tracks and keypoints (enter, loitering, fall, ...)."""
     video_id = context.partition_key
+    video = run_video(context, database)
     with database.connection() as conn:
-        video = get_video(conn, video_id)
-        tracked = load_detections(conn, video_id)
+        tracked = load_detections(conn, video_id, analysis_id=video["analysis_id"])
     config = load_camera_config(
         cameras_config_path(), video["camera"], video["width"], video["height"]
     )
     derived = derive_events(tracked, config, video["analysis_fps"])
     with database.connection() as conn:
-        stored = replace_events(conn, video_id, derived)
+        stored = replace_events(conn, video_id, derived, analysis_id=video["analysis_id"])
     counts = Counter(e.event_type for e in stored)
     notable = [
         (e.start_s, e.event_type, e.track_id, e.zone)
@@ -85,9 +84,14 @@ def events(context: AssetExecutionContext, database: PostgresResource) -> Materi
 MAX_LINKS = 10
 
 
-def highlight_key(video_id: str, start_s: float, event_type: str) -> str:
+def highlight_prefix(video_id: str, analysis_id: int | None) -> str:
+    """Where an analysis keeps its highlight frames: a new analysis never overwrites the last."""
+    return f"{video_id}/" if analysis_id is None else f"{video_id}/a{analysis_id}/"
+
+
+def highlight_key(video_id: str, analysis_id: int | None, start_s: float, event_type: str) -> str:
     """Object key of an event's highlight frame in the highlights bucket."""
-    return f"{video_id}/{start_s:.1f}s_{event_type}.jpg"
+    return f"{highlight_prefix(video_id, analysis_id)}{start_s:.1f}s_{event_type}.jpg"
 
 
 @asset(
@@ -106,24 +110,30 @@ def highlights(
 ) -> MaterializeResult:
     """Key frames of notable events with boxes and keypoints drawn, stored in S3."""
     video_id = context.partition_key
+    video = run_video(context, database)
+    analysis_id = video["analysis_id"]
     with database.connection() as conn:
-        video = get_video(conn, video_id)
-        notable = [e for e in load_events(conn, video_id) if e.key_frame_idx is not None]
-        tracked = load_detections(conn, video_id)
+        notable = [
+            e
+            for e in load_events(conn, video_id, analysis_id=analysis_id)
+            if e.key_frame_idx is not None
+        ]
+        tracked = load_detections(conn, video_id, analysis_id=analysis_id)
     by_frame = defaultdict(list)
     for d in tracked:
         by_frame[d.frame_idx].append(d)
-    # Stale frames of an earlier run (its events are gone) must not linger.
+    # Frames of an earlier try of this step (its events are gone) must not linger.
+    prefix = highlight_prefix(video_id, analysis_id)
     object_store.delete_keys(
         object_store.highlights_bucket,
         [
             o["Key"]
-            for o in object_store.list_objects(object_store.highlights_bucket, f"{video_id}/")
+            for o in object_store.list_objects(object_store.highlights_bucket, prefix)
             # only this video's frames: another video's id may extend this one ("a" and "a/b")
-            if "/" not in o["Key"][len(video_id) + 1 :]
+            if "/" not in o["Key"][len(prefix) :]
         ],
     )
-    path = local_video(object_store, video["s3_key"])
+    path = pinned_video(object_store, video)
     frames = read_frames_at(path, sorted({e.key_frame_idx for e in notable}))
     keys: dict[int, str] = {}
     preview = None
@@ -137,7 +147,7 @@ def highlights(
             by_frame.get(e.key_frame_idx, []),
             Event(e.event_type, e.start_s, e.end_s, e.track_id, e.zone, 1.0, e.description),
         )
-        key = highlight_key(video_id, e.start_s, e.event_type)
+        key = highlight_key(video_id, analysis_id, e.start_s, e.event_type)
         if key in keys.values():  # two events of one type starting together
             key = key.removesuffix(".jpg") + f"_{e.event_id}.jpg"
         object_store.put_bytes(
@@ -147,10 +157,11 @@ def highlights(
         if preview is None or e.event_type == "fall":
             preview = image_preview(drawn, e.description)
     with database.connection() as conn:
-        set_highlight_keys(conn, video_id, keys)
-        recorded = highlight_keys(conn, video_id)
+        set_highlight_keys(conn, video_id, keys, analysis_id=analysis_id)
+        recorded = highlight_keys(conn, video_id, analysis_id)
     bucket = object_store.highlights_bucket
-    stored = [o["Key"] for o in object_store.list_objects(bucket, f"{video_id}/")]
+    prefix = highlight_prefix(video_id, analysis_id)
+    stored = [o["Key"] for o in object_store.list_objects(bucket, prefix)]
     metadata = {
         "highlights": len(keys),
         "keys": MetadataValue.json(sorted(keys.values())),

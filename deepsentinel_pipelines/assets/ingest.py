@@ -4,10 +4,13 @@ import time
 
 from dagster import AssetExecutionContext, Failure, MaterializeResult, MetadataValue, asset
 
+from deepsentinel_pipelines.assets.analysis import analysis_run_key, pinned_video, run_video
 from deepsentinel_pipelines.assets.checks import RAW_VIDEO_DURATION, check_result
 from deepsentinel_pipelines.assets.metadata import OWNERS, PII, image_preview
 from deepsentinel_pipelines.assets.sources import raw_videos_bucket
-from deepsentinel_pipelines.db.video_rows import get_video, set_video_fields, upsert_video
+from deepsentinel_pipelines.db.analyses import start_analysis
+from deepsentinel_pipelines.db.video_rows import set_result_fields, video_columns
+from deepsentinel_pipelines.ingest import ETAG_TAG
 from deepsentinel_pipelines.partitions import object_key_from_video_id, videos
 from deepsentinel_pipelines.quality import duration_verdict
 from deepsentinel_pipelines.resources.database import PostgresResource
@@ -15,7 +18,7 @@ from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
 from deepsentinel_pipelines.video.decode import representative_frame
 from deepsentinel_pipelines.video.drawing import encode_jpeg
 from deepsentinel_pipelines.video.probe import VideoProbeError, probe_video
-from deepsentinel_pipelines.video_cache import local_video
+from deepsentinel_pipelines.video_cache import ObjectChangedError, local_video
 
 GROUP = "video_analysis"
 
@@ -32,23 +35,31 @@ GROUP = "video_analysis"
 def raw_video(
     context: AssetExecutionContext, object_store: ObjectStoreResource, database: PostgresResource
 ) -> MaterializeResult:
-    """The uploaded video, probed with PyAV and registered as one ``videos`` row."""
+    """The uploaded video, probed with PyAV; starts this run's analysis of that version."""
     video_id = context.partition_key
     key = object_key_from_video_id(video_id)
     started = time.perf_counter()
     head = object_store.head(object_store.raw_videos_bucket, key)
-    path = local_video(object_store, key, head)
+    # The version the run was requested for; a run started by hand takes the current one.
+    etag = context.run.tags.get(ETAG_TAG) or head["ETag"].strip('"')
+    try:
+        path = local_video(object_store, key, head, etag=etag)
+    except ObjectChangedError as err:
+        raise Failure(str(err), allow_retries=False) from err
     try:
         info = probe_video(path)
     except VideoProbeError as err:
+        cause = str(err).removeprefix(f"{path}: ")  # the cache path means nothing to a user
         raise Failure(
-            description=f"s3://{object_store.raw_videos_bucket}/{key} is not a usable video: {err}",
+            description=f"s3://{object_store.raw_videos_bucket}/{key} is not a usable video: "
+            f"{cause}",
             metadata={"reason": err.reason, "key": key},
             allow_retries=False,
         ) from err
     camera = head.get("Metadata", {}).get("camera", "default")
+    columns = video_columns(object_store.raw_videos_bucket, key, camera, info)
     with database.connection() as conn:
-        upsert_video(conn, video_id, object_store.raw_videos_bucket, key, camera, info)
+        analysis_id = start_analysis(conn, video_id, analysis_run_key(context), etag, columns)
     return MaterializeResult(
         metadata={
             "s3_key": key,
@@ -56,6 +67,8 @@ def raw_video(
                 object_store.object_url(object_store.raw_videos_bucket, key)
             ),
             "dagster/row_count": 1,
+            "etag": etag,
+            "analysis_id": analysis_id,
             "camera": camera,
             "container": info.container,
             "codec": info.codec,
@@ -90,14 +103,13 @@ def thumbnail(
 ) -> MaterializeResult:
     """A representative frame of the video as JPEG, previewed in the UI."""
     video_id = context.partition_key
-    with database.connection() as conn:
-        video = get_video(conn, video_id)
-    path = local_video(object_store, video["s3_key"])
+    video = run_video(context, database)
+    path = pinned_video(object_store, video)
     frame = representative_frame(path)
     key = thumbnail_key(video_id)
     object_store.put_bytes(object_store.thumbnails_bucket, key, encode_jpeg(frame), "image/jpeg")
     with database.connection() as conn:
-        set_video_fields(conn, video_id, thumbnail_key=key)
+        set_result_fields(conn, video_id, video["analysis_id"], thumbnail_key=key)
     return MaterializeResult(
         metadata={
             "s3_key": MetadataValue.text(f"s3://{object_store.thumbnails_bucket}/{key}"),

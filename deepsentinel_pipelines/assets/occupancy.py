@@ -6,13 +6,14 @@ import cv2
 import numpy as np
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
+from deepsentinel_pipelines.assets.analysis import run_video
 from deepsentinel_pipelines.assets.detections import detections
 from deepsentinel_pipelines.assets.events import RULES_CODE_VERSION, cameras_config_path
 from deepsentinel_pipelines.assets.ingest import GROUP, thumbnail
 from deepsentinel_pipelines.assets.metadata import OWNERS, PII
 from deepsentinel_pipelines.assets.rederive import RULES_CHANGED
 from deepsentinel_pipelines.db.occupancy_rows import replace_occupancy
-from deepsentinel_pipelines.db.video_rows import get_video, load_detections
+from deepsentinel_pipelines.db.video_rows import load_detections
 from deepsentinel_pipelines.partitions import videos
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
@@ -57,15 +58,15 @@ def occupancy(
 ) -> MaterializeResult:
     """People per second in the frame and each zone, plotted over time and as a heat map."""
     video_id = context.partition_key
+    video = run_video(context, database)
     with database.connection() as conn:
-        video = get_video(conn, video_id)
-        tracked = load_detections(conn, video_id)
+        tracked = load_detections(conn, video_id, analysis_id=video["analysis_id"])
     config = load_camera_config(
         cameras_config_path(), video["camera"], video["width"], video["height"]
     )
     rows = occupancy_per_second(tracked, config.zones, video["analysis_fps"], video["duration_s"])
     with database.connection() as conn:
-        written = replace_occupancy(conn, video_id, rows)
+        written = replace_occupancy(conn, video_id, rows, analysis_id=video["analysis_id"])
     jpeg = object_store.get_bytes(object_store.thumbnails_bucket, video["thumbnail_key"])
     thumb = cv2.imdecode(np.frombuffer(jpeg, dtype=np.uint8), cv2.IMREAD_COLOR)
     # The thumbnail is upright and full size, like the boxes the heat map is counted from.

@@ -5,6 +5,7 @@ from collections import Counter
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
+from deepsentinel_pipelines.assets.analysis import run_video
 from deepsentinel_pipelines.assets.checks import EVENTS_EMBEDDED, check_result
 from deepsentinel_pipelines.assets.events import RULES_CODE_VERSION, events, highlights
 from deepsentinel_pipelines.assets.ingest import GROUP
@@ -12,10 +13,10 @@ from deepsentinel_pipelines.assets.metadata import OWNERS
 from deepsentinel_pipelines.assets.rederive import INPUTS_REDERIVED
 from deepsentinel_pipelines.db.quality import embedding_counts
 from deepsentinel_pipelines.db.video_rows import (
-    get_video,
     load_events,
+    load_person_spans,
     set_embeddings,
-    set_video_fields,
+    set_result_fields,
 )
 from deepsentinel_pipelines.partitions import videos
 from deepsentinel_pipelines.quality import embeddings_verdict
@@ -44,9 +45,9 @@ def embeddings(
     """Every event's description embedded into ``events.embedding`` for vector search."""
     video_id = context.partition_key
     started = time.perf_counter()
+    video = run_video(context, database)
     with database.connection() as conn:
-        video = get_video(conn, video_id)
-        stored = load_events(conn, video_id)
+        stored = load_events(conn, video_id, analysis_id=video["analysis_id"])
     texts = [
         embedding_text(
             video["camera"], video_id, e.event_type, e.start_s, e.end_s, e.zone, e.description
@@ -56,7 +57,7 @@ def embeddings(
     vectors = embedder.embed(texts)
     with database.connection() as conn:
         set_embeddings(conn, [e.event_id for e in stored], vectors)
-        counted, embedded = embedding_counts(conn, video_id)
+        counted, embedded = embedding_counts(conn, video_id, video["analysis_id"])
     return MaterializeResult(
         metadata={
             "dagster/row_count": len(stored),
@@ -82,14 +83,11 @@ def video_summary(
 ) -> MaterializeResult:
     """A short summary: people count, busiest minute, notable events with mm:ss."""
     video_id = context.partition_key
+    video = run_video(context, database)
     with database.connection() as conn:
-        video = get_video(conn, video_id)
-        stored = load_events(conn, video_id)
-        spans = conn.execute(
-            "SELECT first_s, last_s FROM tracks WHERE video_id = %s AND class_name = 'person'",
-            (video_id,),
-        ).fetchall()
-    start, busiest_people = busiest_minute([(float(a), float(b)) for a, b in spans])
+        stored = load_events(conn, video_id, analysis_id=video["analysis_id"])
+        spans = load_person_spans(conn, video_id, analysis_id=video["analysis_id"])
+    start, busiest_people = busiest_minute(spans)
     facts = VideoFacts(
         video_id=video_id,
         duration_s=video["duration_s"],
@@ -105,7 +103,7 @@ def video_summary(
     )
     summary = llm.summarize(facts)
     with database.connection() as conn:
-        set_video_fields(conn, video_id, summary=summary)
+        set_result_fields(conn, video_id, video["analysis_id"], summary=summary)
     return MaterializeResult(
         metadata={
             "summary": MetadataValue.md(summary),

@@ -84,10 +84,10 @@ def load_alerts(conn: psycopg.Connection, video_id: str) -> list[dict[str, Any]]
 def event_media_keys(
     conn: psycopg.Connection, video_id: str
 ) -> dict[int, tuple[str | None, str | None]]:
-    """``{event_id: (highlight_key, clip_key)}`` of a video's events."""
+    """``{event_id: (highlight_key, clip_key)}`` of the events of a video's current analysis."""
     rows = conn.execute(
         """SELECT e.event_id, e.highlight_key, c.clip_key
-           FROM events e LEFT JOIN event_clips c USING (event_id) WHERE e.video_id = %s""",
+           FROM qa.events e LEFT JOIN event_clips c USING (event_id) WHERE e.video_id = %s""",
         (video_id,),
     )
     return {event_id: (frame, clip) for event_id, frame, clip in rows}

@@ -9,22 +9,31 @@ import psycopg
 from deepsentinel_pipelines.video.occupancy import OccupancyRow
 
 
-def replace_occupancy(conn: psycopg.Connection, video_id: str, rows: Sequence[OccupancyRow]) -> int:
-    """Swap a video's occupancy rows (COPY, one transaction); return how many were written."""
+def replace_occupancy(
+    conn: psycopg.Connection,
+    video_id: str,
+    rows: Sequence[OccupancyRow],
+    *,
+    analysis_id: int | None,
+) -> int:
+    """Swap one analysis's occupancy rows (COPY, one transaction); return how many were written."""
     with conn.transaction():
-        conn.execute("DELETE FROM occupancy WHERE video_id = %s", (video_id,))
+        conn.execute(
+            "DELETE FROM occupancy WHERE video_id = %s AND analysis_id IS NOT DISTINCT FROM %s",
+            (video_id, analysis_id),
+        )
         with conn.cursor().copy(
-            "COPY occupancy (video_id, zone, second, people, mean_people) FROM STDIN"
+            "COPY occupancy (video_id, analysis_id, zone, second, people, mean_people) FROM STDIN"
         ) as copy:
             for r in rows:
-                copy.write_row((video_id, r.zone, r.second, r.people, r.mean_people))
+                copy.write_row((video_id, analysis_id, r.zone, r.second, r.people, r.mean_people))
     return len(rows)
 
 
 def load_occupancy(conn: psycopg.Connection, video_id: str) -> list[OccupancyRow]:
-    """A video's occupancy rows by zone and second."""
+    """The occupancy rows of a video's current analysis, by zone and second."""
     rows = conn.execute(
-        """SELECT zone, second, people, mean_people FROM occupancy WHERE video_id = %s
+        """SELECT zone, second, people, mean_people FROM qa.occupancy WHERE video_id = %s
            ORDER BY zone = 'frame' DESC, zone, second""",
         (video_id,),
     )

@@ -8,19 +8,25 @@ import psycopg
 HISTORY_VIDEOS = 20
 
 
-def embedding_counts(conn: psycopg.Connection, video_id: str) -> tuple[int, int]:
-    """(events, events with an embedding) of one video."""
+def embedding_counts(
+    conn: psycopg.Connection, video_id: str, analysis_id: int | None
+) -> tuple[int, int]:
+    """(events, events with an embedding) of one analysis of a video."""
     row = conn.execute(
-        "SELECT count(*), count(embedding) FROM events WHERE video_id = %s", (video_id,)
+        """SELECT count(*), count(embedding) FROM events
+           WHERE video_id = %s AND analysis_id IS NOT DISTINCT FROM %s""",
+        (video_id, analysis_id),
     ).fetchone()
     return int(row[0]), int(row[1])
 
 
-def highlight_keys(conn: psycopg.Connection, video_id: str) -> list[str]:
-    """Highlight keys recorded on one video's events."""
+def highlight_keys(conn: psycopg.Connection, video_id: str, analysis_id: int | None) -> list[str]:
+    """Highlight keys recorded on the events of one analysis of a video."""
     rows = conn.execute(
-        "SELECT highlight_key FROM events WHERE video_id = %s AND highlight_key IS NOT NULL",
-        (video_id,),
+        """SELECT highlight_key FROM events
+           WHERE video_id = %s AND analysis_id IS NOT DISTINCT FROM %s
+             AND highlight_key IS NOT NULL""",
+        (video_id, analysis_id),
     ).fetchall()
     return [r[0] for r in rows]
 
@@ -29,7 +35,8 @@ def usual_people_per_frame(conn: psycopg.Connection, camera: str, video_id: str)
     """People per analysed frame of the camera's latest other videos."""
     rows = conn.execute(
         """SELECT (SELECT count(*) FROM detections d
-                   WHERE d.video_id = v.video_id AND d.class_name = 'person')::float
+                   WHERE d.video_id = v.video_id AND d.class_name = 'person'
+                     AND d.analysis_id IS NOT DISTINCT FROM v.current_analysis_id)::float
                   / v.frames_analyzed
            FROM videos v
            WHERE v.camera = %s AND v.video_id <> %s AND v.frames_analyzed > 0

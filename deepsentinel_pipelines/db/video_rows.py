@@ -1,7 +1,8 @@
 """Reading and writing one video's rows.
 
-Each replace runs in one transaction, so a re-run swaps a partition's rows whole and never
-duplicates them.
+Rows belong to an analysis (``analysis_id``; None for rows written without one). Each replace
+runs in one transaction on one analysis, so a re-run of a step swaps its rows whole and never
+duplicates them; the video switches to a finished analysis in ``db/analyses.py``.
 """
 
 from __future__ import annotations
@@ -29,6 +30,25 @@ class StoredEvent:
     zone: str | None
     description: str
     key_frame_idx: int | None
+
+
+def video_columns(bucket: str, key: str, camera: str, info: VideoInfo) -> dict[str, object]:
+    """The ``videos`` columns a probe of one object version sets."""
+    return {
+        "s3_bucket": bucket,
+        "s3_key": key,
+        "camera": camera,
+        "container": info.container,
+        "codec": info.codec,
+        "fps": info.fps,
+        "frame_count": info.frame_count,
+        "duration_s": info.duration_s,
+        "width": info.width,
+        "height": info.height,
+        "rotation": info.rotation,
+        "size_bytes": info.size_bytes,
+        "sha256": info.sha256,
+    }
 
 
 def upsert_video(
@@ -65,6 +85,10 @@ def upsert_video(
     )
 
 
+#: Rows of one analysis of one video (parameters: video id, analysis id or None).
+_OF_ANALYSIS = "video_id = %s AND analysis_id IS NOT DISTINCT FROM %s"
+
+
 def get_video(conn: psycopg.Connection, video_id: str) -> dict | None:
     """The ``videos`` row as a dict, or None."""
     cur = conn.execute("SELECT * FROM videos WHERE video_id = %s", (video_id,))
@@ -72,6 +96,15 @@ def get_video(conn: psycopg.Connection, video_id: str) -> dict | None:
     if row is None:
         return None
     return dict(zip([c.name for c in cur.description], row, strict=True))
+
+
+def published_etags(conn: psycopg.Connection, video_ids: Sequence[str]) -> dict[str, str]:
+    """The object version (ETag) of each video's current analysis, for those that have one."""
+    rows = conn.execute(
+        "SELECT video_id, s3_etag FROM videos WHERE video_id = ANY(%s) AND s3_etag IS NOT NULL",
+        (list(video_ids),),
+    )
+    return dict(rows.fetchall())
 
 
 def set_video_fields(conn: psycopg.Connection, video_id: str, **fields: object) -> None:
@@ -83,20 +116,38 @@ def set_video_fields(conn: psycopg.Connection, video_id: str, **fields: object) 
     )
 
 
+def set_result_fields(
+    conn: psycopg.Connection, video_id: str, analysis_id: int | None, **fields: object
+) -> None:
+    """Video-level results of an analysis (people count, summary, ...), published with it.
+
+    Without an analysis they go straight onto the ``videos`` row.
+    """
+    if analysis_id is None:
+        set_video_fields(conn, video_id, **fields)
+        return
+    conn.execute(
+        "UPDATE analyses SET video = video || %s WHERE analysis_id = %s",
+        (Jsonb(fields), analysis_id),
+    )
+
+
 def replace_detections(
     conn: psycopg.Connection,
     video_id: str,
     detections: Iterable[Detection],
     tracks: Sequence[TrackSummary],
+    *,
+    analysis_id: int | None,
 ) -> int:
-    """Swap a video's detections and tracks (COPY); return the number of detections."""
+    """Swap an analysis' detections and tracks (COPY); return the number of detections."""
     count = 0
     with conn.transaction():
-        conn.execute("DELETE FROM detections WHERE video_id = %s", (video_id,))
-        conn.execute("DELETE FROM tracks WHERE video_id = %s", (video_id,))
+        conn.execute(f"DELETE FROM detections WHERE {_OF_ANALYSIS}", (video_id, analysis_id))
+        conn.execute(f"DELETE FROM tracks WHERE {_OF_ANALYSIS}", (video_id, analysis_id))
         with conn.cursor().copy(
-            "COPY detections (video_id, frame_idx, t_s, track_id, class_id, class_name, score,"
-            " x1, y1, x2, y2, keypoints) FROM STDIN"
+            "COPY detections (video_id, analysis_id, frame_idx, t_s, track_id, class_id,"
+            " class_name, score, x1, y1, x2, y2, keypoints) FROM STDIN"
         ) as copy:
             for d in detections:
                 keypoints = (
@@ -105,6 +156,7 @@ def replace_detections(
                 copy.write_row(
                     (
                         video_id,
+                        analysis_id,
                         d.frame_idx,
                         d.t_s,
                         d.track_id,
@@ -117,13 +169,14 @@ def replace_detections(
                 )
                 count += 1
         with conn.cursor().copy(
-            "COPY tracks (video_id, track_id, class_name, first_s, last_s, n_frames, mean_score)"
-            " FROM STDIN"
+            "COPY tracks (video_id, analysis_id, track_id, class_name, first_s, last_s,"
+            " n_frames, mean_score) FROM STDIN"
         ) as copy:
             for t in tracks:
                 copy.write_row(
                     (
                         video_id,
+                        analysis_id,
                         t.track_id,
                         t.class_name,
                         t.first_s,
@@ -132,32 +185,43 @@ def replace_detections(
                         t.mean_score,
                     )
                 )
-        conn.execute(
-            "UPDATE videos SET people_count = %s, updated_at = now() WHERE video_id = %s",
-            (sum(1 for t in tracks if t.class_name == "person"), video_id),
+        set_result_fields(
+            conn,
+            video_id,
+            analysis_id,
+            people_count=sum(1 for t in tracks if t.class_name == "person"),
         )
     return count
 
 
 def set_track_attributes(
-    conn: psycopg.Connection, video_id: str, attributes: dict[int, dict]
+    conn: psycopg.Connection,
+    video_id: str,
+    attributes: dict[int, dict],
+    *,
+    analysis_id: int | None,
 ) -> None:
-    """Replace the attributes of a video's tracks (tracks not named get none)."""
+    """Replace the attributes of an analysis' tracks (tracks not named get none)."""
     with conn.transaction():
-        conn.execute("UPDATE tracks SET attributes = '{}' WHERE video_id = %s", (video_id,))
+        conn.execute(
+            f"UPDATE tracks SET attributes = '{{}}' WHERE {_OF_ANALYSIS}", (video_id, analysis_id)
+        )
         for track_id, values in attributes.items():
             conn.execute(
-                "UPDATE tracks SET attributes = %s WHERE video_id = %s AND track_id = %s",
-                (Jsonb(values), video_id, track_id),
+                f"UPDATE tracks SET attributes = %s WHERE {_OF_ANALYSIS} AND track_id = %s",
+                (Jsonb(values), video_id, analysis_id, track_id),
             )
 
 
-def load_detections(conn: psycopg.Connection, video_id: str) -> list[Detection]:
-    """A video's detections in frame order."""
+def load_detections(
+    conn: psycopg.Connection, video_id: str, *, analysis_id: int | None
+) -> list[Detection]:
+    """An analysis' detections in frame order."""
     rows = conn.execute(
-        """SELECT frame_idx, t_s, track_id, class_id, class_name, score, x1, y1, x2, y2, keypoints
-           FROM detections WHERE video_id = %s ORDER BY frame_idx, track_id""",
-        (video_id,),
+        f"""SELECT frame_idx, t_s, track_id, class_id, class_name, score, x1, y1, x2, y2,
+                   keypoints
+            FROM detections WHERE {_OF_ANALYSIS} ORDER BY frame_idx, track_id""",
+        (video_id, analysis_id),
     )
     detections = []
     for frame_idx, t_s, track_id, class_id, class_name, score, x1, y1, x2, y2, kp in rows:
@@ -175,19 +239,20 @@ def load_detections(conn: psycopg.Connection, video_id: str) -> list[Detection]:
 
 
 def replace_events(
-    conn: psycopg.Connection, video_id: str, events: Sequence[Event]
+    conn: psycopg.Connection, video_id: str, events: Sequence[Event], *, analysis_id: int | None
 ) -> list[StoredEvent]:
-    """Swap a video's events; return them with their new ids, in start order."""
+    """Swap an analysis' events; return them with their new ids, in start order."""
     stored = []
     with conn.transaction():
-        conn.execute("DELETE FROM events WHERE video_id = %s", (video_id,))
+        conn.execute(f"DELETE FROM events WHERE {_OF_ANALYSIS}", (video_id, analysis_id))
         for e in events:
             (event_id,) = conn.execute(
-                """INSERT INTO events (video_id, event_type, start_s, end_s, track_id, zone,
-                                       confidence, attributes, description)
-                   VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING event_id""",
+                """INSERT INTO events (video_id, analysis_id, event_type, start_s, end_s,
+                                       track_id, zone, confidence, attributes, description)
+                   VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING event_id""",
                 (
                     video_id,
+                    analysis_id,
                     e.event_type,
                     e.start_s,
                     e.end_s,
@@ -213,26 +278,43 @@ def replace_events(
     return stored
 
 
-def load_events(conn: psycopg.Connection, video_id: str) -> list[StoredEvent]:
-    """A video's stored events in start order."""
+def load_events(
+    conn: psycopg.Connection, video_id: str, *, analysis_id: int | None
+) -> list[StoredEvent]:
+    """An analysis' stored events in start order."""
     rows = conn.execute(
-        """SELECT event_id, event_type, start_s, end_s, track_id, zone, description,
-                  (attributes->>'key_frame_idx')::int
-           FROM events WHERE video_id = %s ORDER BY start_s, event_id""",
-        (video_id,),
+        f"""SELECT event_id, event_type, start_s, end_s, track_id, zone, description,
+                   (attributes->>'key_frame_idx')::int
+            FROM events WHERE {_OF_ANALYSIS} ORDER BY start_s, event_id""",
+        (video_id, analysis_id),
     )
     return [StoredEvent(*row) for row in rows]
 
 
-def set_highlight_keys(conn: psycopg.Connection, video_id: str, keys: dict[int, str]) -> None:
-    """Record highlight object keys by event id; events not named lose theirs."""
+def set_highlight_keys(
+    conn: psycopg.Connection, video_id: str, keys: dict[int, str], *, analysis_id: int | None
+) -> None:
+    """Record highlight object keys by event id; the analysis' events not named lose theirs."""
     with conn.transaction():
-        conn.execute("UPDATE events SET highlight_key = NULL WHERE video_id = %s", (video_id,))
+        conn.execute(
+            f"UPDATE events SET highlight_key = NULL WHERE {_OF_ANALYSIS}", (video_id, analysis_id)
+        )
         for event_id, key in keys.items():
             conn.execute(
                 "UPDATE events SET highlight_key = %s WHERE event_id = %s AND video_id = %s",
                 (key, event_id, video_id),
             )
+
+
+def load_person_spans(
+    conn: psycopg.Connection, video_id: str, *, analysis_id: int | None
+) -> list[tuple[float, float]]:
+    """(first seen, last seen) in seconds of each person tracked in an analysis."""
+    rows = conn.execute(
+        f"SELECT first_s, last_s FROM tracks WHERE {_OF_ANALYSIS} AND class_name = 'person'",
+        (video_id, analysis_id),
+    )
+    return [(float(a), float(b)) for a, b in rows]
 
 
 def set_embeddings(conn: psycopg.Connection, event_ids: Sequence[int], vectors: np.ndarray) -> None:

@@ -35,6 +35,8 @@ class PostgresResource(ConfigurableResource):
             min_size=1,
             max_size=self.max_connections,
             configure=register_vector,
+            # A restarted server leaves dead connections in the pool: test each before use.
+            check=ConnectionPool.check_connection,
             open=True,
         )
 

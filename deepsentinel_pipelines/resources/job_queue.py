@@ -64,13 +64,17 @@ class JobQueueResource(ConfigurableResource):
         """Delete a handled message."""
         self.client().delete_message(QueueUrl=self.queue_url, ReceiptHandle=receipt_handle)
 
-    def move_to_dead_letter(self, message: dict[str, Any], reason: str) -> None:
-        """Copy a message to the DLQ with the reason, then delete it from the jobs queue."""
+    def dead_letter(self, body: str, reason: str) -> None:
+        """Send a body to the DLQ with the reason (the part of a message that cannot run)."""
         self.client().send_message(
             QueueUrl=self.dead_letter_queue_url,
-            MessageBody=message["Body"],
+            MessageBody=body,
             MessageAttributes={"reason": {"DataType": "String", "StringValue": reason[:1000]}},
         )
+
+    def move_to_dead_letter(self, message: dict[str, Any], reason: str) -> None:
+        """Copy a message to the DLQ with the reason, then delete it from the jobs queue."""
+        self.dead_letter(message["Body"], reason)
         self.delete(message["ReceiptHandle"])
 
     def depth(self) -> dict[str, int]:

@@ -39,10 +39,17 @@ class ObjectStoreResource(ConfigurableResource):
         """Read a whole object."""
         return self.client().get_object(Bucket=bucket, Key=key)["Body"].read()
 
-    def download(self, bucket: str, key: str, path: Path) -> Path:
-        """Download an object to a local file."""
+    def download(self, bucket: str, key: str, path: Path, if_match: str | None = None) -> Path:
+        """Download an object to a local file; ``if_match``: only that version (ETag)."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.client().download_file(bucket, key, str(path))
+        if if_match is None:
+            self.client().download_file(bucket, key, str(path))
+            return path
+        # download_file takes no IfMatch: one conditional GET, streamed to the file.
+        body = self.client().get_object(Bucket=bucket, Key=key, IfMatch=f'"{if_match}"')["Body"]
+        with path.open("wb") as out:
+            for chunk in body.iter_chunks(1 << 20):
+                out.write(chunk)
         return path
 
     def upload(self, path: Path, bucket: str, key: str) -> None:

@@ -1,12 +1,10 @@
 """`raw_videos_sensor`: every new or re-uploaded video in `raw-videos` becomes one run."""
 
-from collections.abc import Iterable
 from typing import Any
 
 from dagster import (
     DefaultSensorStatus,
     RunRequest,
-    RunsFilter,
     SensorEvaluationContext,
     SensorResult,
     sensor,
@@ -14,6 +12,7 @@ from dagster import (
 from dagster_aws.s3.sensor import get_objects
 
 from deepsentinel_pipelines.ingest import (
+    ETAG_TAG,
     RUN_KEY_TAG,
     ListingCursor,
     SensorLimits,
@@ -25,20 +24,10 @@ from deepsentinel_pipelines.ingest import (
 )
 from deepsentinel_pipelines.partitions import video_id_from_key, videos
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
+from deepsentinel_pipelines.run_history import existing_run_keys
 
 JOB_NAME = "video_analysis_job"
 LIMITS = SensorLimits.from_env()
-
-
-def existing_run_keys(instance: Any, keys: Iterable[str]) -> set[str]:
-    """The run keys among ``keys`` that already have a run, launched by any sensor."""
-    wanted = sorted(set(keys))
-    found: set[str] = set()
-    for start in range(0, len(wanted), 100):
-        chunk = wanted[start : start + 100]
-        for run in instance.get_runs(filters=RunsFilter(tags={RUN_KEY_TAG: chunk})):
-            found.add(run.tags[RUN_KEY_TAG])
-    return found
 
 
 def video_sensor_result(requests: list[RunRequest], cursor: str, idle_reason: str) -> SensorResult:
@@ -55,19 +44,30 @@ def video_sensor_result(requests: list[RunRequest], cursor: str, idle_reason: st
 
 
 def video_run_request(
-    bucket: str, key: str, etag: str, source: str, extra_tags: dict[str, str] | None = None
+    bucket: str,
+    key: str,
+    etag: str,
+    source: str,
+    extra_tags: dict[str, str] | None = None,
+    attempt: int = 0,
 ) -> RunRequest:
-    """The run of one object version, tagged with where it came from."""
+    """The run of one object version, tagged with where it came from.
+
+    ``attempt`` counts the earlier runs of this version that failed or were canceled: Dagster
+    skips a request whose run key a sensor already used, so a re-run needs a key of its own.
+    """
     version = run_key(bucket, key, etag)
     tags = {
         RUN_KEY_TAG: version,
         "deepsentinel/source": source,
         "deepsentinel/s3_bucket": bucket,
         "deepsentinel/s3_key": key,
-        "deepsentinel/etag": normalize_etag(etag),
+        ETAG_TAG: normalize_etag(etag),
     }
     return RunRequest(
-        run_key=version, partition_key=video_id_from_key(key), tags=tags | (extra_tags or {})
+        run_key=f"{version}#{attempt}" if attempt else version,
+        partition_key=video_id_from_key(key),
+        tags=tags | (extra_tags or {}),
     )
 
 

@@ -16,6 +16,8 @@ from dagster import DefaultSensorStatus, SensorEvaluationContext, SensorResult, 
 from deepsentinel_pipelines.ingest import (
     InvalidJobMessage,
     JobRequest,
+    ParsedMessage,
+    RejectedRecord,
     SensorLimits,
     normalize_etag,
     parse_job_message,
@@ -23,10 +25,10 @@ from deepsentinel_pipelines.ingest import (
 )
 from deepsentinel_pipelines.resources.job_queue import JobQueueResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
+from deepsentinel_pipelines.run_history import existing_run_keys, version_history
 from deepsentinel_pipelines.sensors.raw_videos import (
     JOB_NAME,
     LIMITS,
-    existing_run_keys,
     video_run_request,
     video_sensor_result,
 )
@@ -106,6 +108,19 @@ def _resolve(s3: Any, job: JobRequest) -> tuple[str, str]:
     return run_key(job.bucket, job.key, etag), etag
 
 
+def _resolve_all(
+    s3: Any, parsed: ParsedMessage
+) -> tuple[list[tuple[JobRequest, str, str]], list[RejectedRecord]]:
+    """(job, run key, ETag) of each job whose object exists; the missing ones rejected."""
+    resolved, rejected = [], list(parsed.rejected)
+    for job in parsed.jobs:
+        try:
+            resolved.append((job, *_resolve(s3, job)))
+        except InvalidJobMessage as err:
+            rejected.append(RejectedRecord(job.body, err.reason))
+    return resolved, rejected
+
+
 def _hold(client: Any, url: str, pending: list[dict], visibility_s: int) -> None:
     """Keep pending messages hidden until the next tick deletes them."""
     for start in range(0, len(pending), 10):
@@ -145,7 +160,7 @@ def video_jobs_sqs_sensor(
     for message in messages:
         try:
             parsed = parse_job_message(message["Body"], object_store.raw_videos_bucket)
-            resolved = [(job, *_resolve(s3, job)) for job in parsed.jobs]
+            resolved, rejected = _resolve_all(s3, parsed)
         except InvalidJobMessage as err:
             _dead_letter(context, job_queue, message, err.reason)
             dead += 1
@@ -155,6 +170,18 @@ def video_jobs_sqs_sensor(
                 f"message {message['MessageId']} left in the queue, S3 did not answer: {err}"
             )
             continue
+        if rejected and not resolved and not parsed.ignored:
+            _dead_letter(context, job_queue, message, "; ".join(r.reason for r in rejected))
+            dead += 1
+            continue
+        for record in rejected:
+            # Only the bad records of a mixed message go to the DLQ; the good ones still run.
+            job_queue.dead_letter(record.body, record.reason)
+            context.log.warning(
+                f"a record of message {message['MessageId']} moved to "
+                f"{job_queue.dead_letter_queue_name}: {record.reason}"
+            )
+            dead += 1
         if not resolved:
             context.log.info(f"message {message['MessageId']} needs no run: {parsed.ignored}")
             ignored += _delete(context, client, url, message["ReceiptHandle"], "ignored message")
@@ -163,7 +190,9 @@ def video_jobs_sqs_sensor(
             wanted.setdefault(key, (job, etag, message["MessageId"]))
         holding.append((message, [key for _, key, _ in resolved]))
 
-    already = existing_run_keys(context.instance, wanted)
+    # A version whose runs all failed or were canceled runs again; a live or done one does not.
+    history = version_history(context.instance, wanted)
+    already = {key for key, past in history.items() if past.live}
     requests = [
         video_run_request(
             job.bucket,
@@ -172,6 +201,7 @@ def video_jobs_sqs_sensor(
             "sqs",
             {"deepsentinel/message_id": message_id}
             | ({"deepsentinel/seed_video_id": job.video_id} if job.video_id else {}),
+            attempt=history[key].failed if key in history else 0,
         )
         for key, (job, etag, message_id) in wanted.items()
         if key not in already

@@ -44,10 +44,10 @@ def plaza_occupancy(settings, corpus: Corpus) -> str:
     rows = [OccupancyRow("frame", s, peaks.get(s, 2), 2.0) for s in range(180)]
     rows += [OccupancyRow("entrance", s, 3 if s == 80 else 1, 1.0) for s in range(180)]
     with psycopg.connect(settings.database_url) as conn:
-        replace_occupancy(conn, plaza, rows)
+        replace_occupancy(conn, plaza, rows, analysis_id=None)
     yield plaza
     with psycopg.connect(settings.database_url) as conn:
-        replace_occupancy(conn, plaza, [])
+        replace_occupancy(conn, plaza, [], analysis_id=None)
 
 
 def test_busiest_time_comes_from_the_occupancy_rows(ask_local, plaza_occupancy):
@@ -74,12 +74,12 @@ def test_answers_cite_the_clip_beside_the_frame(ask_local, settings, corpus: Cor
     [fall] = corpus.ids(["plaza.fall5"])
     clip = EncodedClip(fall, f"clips/{plaza}/fall.mp4", b"", 30, 768, 576, 1.0, 4.0)
     with psycopg.connect(settings.database_url) as conn:
-        replace_event_clips(conn, plaza, [clip])
+        replace_event_clips(conn, plaza, [clip], analysis_id=None)
     try:
         result = ask_local("did anyone fall?", video_ids=[plaza])
     finally:
         with psycopg.connect(settings.database_url) as conn:
-            replace_event_clips(conn, plaza, [])
+            replace_event_clips(conn, plaza, [], analysis_id=None)
     [cited] = [e for e in result.events if e.event_id == fall]
     assert cited.clip_url == f"https://highlights.example/clips/{plaza}/fall.mp4"
     assert cited.highlight_url is not None

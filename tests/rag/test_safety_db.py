@@ -26,7 +26,9 @@ QA_TABLES = ("qa_sessions", "qa_interactions")
 
 # (statement, the error PostgreSQL raises) -- none of these is validated first.
 UNVALIDATED = [
-    ("DELETE FROM qa.events", errors.InsufficientPrivilege),  # SELECT only, even on the views
+    ("DELETE FROM qa.videos", errors.InsufficientPrivilege),  # SELECT only, even on the views
+    # qa.events joins videos (current analyses only): not updatable at all.
+    ("DELETE FROM qa.events", errors.ObjectNotInPrerequisiteState),
     ("UPDATE qa.videos SET camera = 'x'", errors.InsufficientPrivilege),
     ("DELETE FROM public.events", errors.ReadOnlySqlTransaction),
     (

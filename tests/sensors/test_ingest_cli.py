@@ -87,6 +87,16 @@ def test_backfill_dry_run_plans_without_changing_anything(
             assert "runs: 1 to launch, 0 queued or running, 1 up to date" in out
             _, out = run_cli(capsys, "backfill", "--prefix", prefix, "--dry-run", "--force")
             assert "runs: 2 to launch" in out
+            # Its last run failed (or was canceled): a plain backfill runs it again.
+            failed = create_run_for_test(
+                instance,
+                job_name="video_analysis_job",
+                status=DagsterRunStatus.FAILURE,
+                tags={"dagster/partition": f"{prefix}a.mp4"},
+            )
+            _, out = run_cli(capsys, "backfill", "--prefix", prefix, "--dry-run")
+            assert "runs: 2 to launch, 0 queued or running, 0 up to date" in out
+            instance.delete_run(failed.run_id)
         finally:
             instance.delete_run(done.run_id)
 

@@ -5,12 +5,19 @@ from __future__ import annotations
 import json
 
 import pytest
-from dagster import DagsterInstance, RunRequest, SensorResult, build_sensor_context
+from dagster import (
+    DagsterInstance,
+    DagsterRunStatus,
+    RunRequest,
+    SensorResult,
+    build_sensor_context,
+)
 from dagster._core.test_utils import create_run_for_test
 
 from deepsentinel_pipelines.ingest import run_key
 from deepsentinel_pipelines.resources.job_queue import JobQueueResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
+from deepsentinel_pipelines.run_history import reserve_run_key
 from deepsentinel_pipelines.sensors.video_jobs import video_jobs_sqs_sensor
 
 
@@ -173,3 +180,62 @@ def test_good_and_bad_messages_in_one_tick(harness, s3) -> None:
     result = harness.tick()
     assert [r.partition_key for r in result.run_requests] == ["cam4/good.mp4"]
     assert len(harness.dead_letters()) == 1
+
+
+def _record(bucket: str, key: str, etag: str | None = None) -> dict:
+    return {
+        "eventSource": "aws:s3",
+        "eventName": "ObjectCreated:Put",
+        "s3": {"bucket": {"name": bucket}, "object": {"key": key, "eTag": etag}},
+    }
+
+
+def test_mixed_event_message_dead_letters_only_its_bad_records(harness, s3) -> None:
+    bucket = harness.store.raw_videos_bucket
+    put(s3, bucket, "cam6/good.mp4")
+    records = [
+        _record(bucket, "cam6/good.mp4"),
+        _record(bucket, "cam6/notes.txt"),
+        _record(bucket, "cam6/never-uploaded.mp4"),
+    ]
+    harness.queue.send({"Records": records})
+    result = harness.tick()
+    assert [r.partition_key for r in result.run_requests] == ["cam6/good.mp4"]
+    dead = harness.dead_letters()
+    reasons = sorted(m["MessageAttributes"]["reason"]["StringValue"] for m in dead)
+    assert len(dead) == 2 and "does not exist" in reasons[0] and "not a video" in reasons[1]
+    assert all(len(json.loads(m["Body"])["Records"]) == 1 for m in dead)
+    harness.tick()  # the run is recorded: the message itself is deleted
+    counts = harness.counts()
+    assert counts["jobs"] + counts["jobs_in_flight"] == 0
+
+
+@pytest.mark.parametrize("ended", [DagsterRunStatus.FAILURE, DagsterRunStatus.CANCELED])
+def test_a_later_job_reruns_a_version_whose_run_ended_without_result(harness, s3, ended) -> None:
+    bucket = harness.store.raw_videos_bucket
+    etag = put(s3, bucket, "cam7/retry.mp4")
+    version = run_key(bucket, "cam7/retry.mp4", etag)
+    body = {"video_id": "r", "s3_key": "cam7/retry.mp4"}
+    harness.queue.send(body)
+    [first] = harness.tick(record=False).run_requests
+    run = create_run_for_test(
+        harness.instance,
+        job_name="video_analysis_job",
+        tags={**first.tags, "dagster/run_key": first.run_key},
+        status=ended,
+    )
+    harness.queue.send(body)
+    [again] = harness.tick().run_requests
+    assert again.tags["deepsentinel/run_key"] == version
+    assert again.run_key != first.run_key  # Dagster would skip a run key it has seen
+    harness.queue.send(body)  # now the version has a live run: a duplicate
+    assert harness.tick().run_requests == []
+    assert harness.instance.get_run_by_id(run.run_id).status == ended
+
+
+def test_a_reserved_version_is_not_run_by_a_job(harness, s3) -> None:
+    bucket = harness.store.raw_videos_bucket
+    etag = put(s3, bucket, "cam8/cli.mp4")
+    reserve_run_key(harness.instance, run_key(bucket, "cam8/cli.mp4", etag))
+    harness.queue.send({"video_id": "c", "s3_key": "cam8/cli.mp4"})
+    assert harness.tick().run_requests == []

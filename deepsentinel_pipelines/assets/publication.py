@@ -1,0 +1,56 @@
+"""The last step: a finished analysis becomes the video's current one, the old one goes."""
+
+from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+
+from deepsentinel_pipelines.assets.analysis import run_video
+from deepsentinel_pipelines.assets.attributes import person_attributes
+from deepsentinel_pipelines.assets.event_clips import clip_prefix, event_clips
+from deepsentinel_pipelines.assets.events import highlight_prefix
+from deepsentinel_pipelines.assets.ingest import GROUP, thumbnail
+from deepsentinel_pipelines.assets.metadata import OWNERS
+from deepsentinel_pipelines.assets.occupancy import occupancy
+from deepsentinel_pipelines.assets.rederive import INPUTS_REDERIVED
+from deepsentinel_pipelines.assets.search import video_summary
+from deepsentinel_pipelines.db.analyses import publish_analysis
+from deepsentinel_pipelines.partitions import videos
+from deepsentinel_pipelines.resources.database import PostgresResource
+from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
+
+
+@asset(
+    partitions_def=videos,
+    group_name=GROUP,
+    kinds={"postgres", "s3"},
+    deps=[video_summary, thumbnail, person_attributes, event_clips, occupancy],
+    # A re-derivation run publishes its new analysis too (jobs.py rules_rederivation_sensor).
+    automation_condition=INPUTS_REDERIVED,
+    owners=OWNERS,
+)
+def current_analysis(
+    context: AssetExecutionContext, object_store: ObjectStoreResource, database: PostgresResource
+) -> MaterializeResult:
+    """This run's analysis switched in as the video's current one, in one transaction."""
+    video_id = context.partition_key
+    video = run_video(context, database)
+    if video["analysis_id"] is None or video["analysis_id"] == video["current_analysis_id"]:
+        return MaterializeResult(metadata={"analysis_id": video["analysis_id"], "switched": False})
+    with database.connection() as conn:
+        published = publish_analysis(conn, video_id, video["analysis_id"])
+    # The rows of the replaced analyses went with the switch; their frames and clips go now.
+    stale = [
+        o["Key"]
+        for old in (*published.replaced, None)
+        for prefix in (highlight_prefix(video_id, old), clip_prefix(video_id, old))
+        for o in object_store.list_objects(object_store.highlights_bucket, prefix)
+        # only that analysis's objects: another video's id may extend this one ("a" and "a/b")
+        if "/" not in o["Key"][len(prefix) :]
+    ]
+    object_store.delete_keys(object_store.highlights_bucket, stale)
+    return MaterializeResult(
+        metadata={
+            "analysis_id": published.analysis_id,
+            "switched": True,
+            "replaced": MetadataValue.json(list(published.replaced)),
+            "stale_objects_deleted": len(stale),
+        }
+    )

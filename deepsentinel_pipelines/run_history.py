@@ -1,0 +1,72 @@
+"""What the Dagster instance knows about an object version: its runs, and CLI reservations.
+
+A run key (``s3://bucket/key@etag``) names one object version. The sensors and the CLI ask
+here whether a version is being or has been analysed, and whether its earlier runs failed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from dagster import DagsterRunStatus, RunsFilter
+
+from deepsentinel_pipelines.ingest import RUN_KEY_TAG
+
+#: Runs that ended without a result: a later request for the same version runs it again.
+ENDED_WITHOUT_RESULT = frozenset({DagsterRunStatus.FAILURE, DagsterRunStatus.CANCELED})
+#: A reservation by `deepsentinel process` lapses if its run never appears (the CLI died).
+RESERVATION_TTL_S = 3600
+_RESERVED = "deepsentinel/reserved/"
+
+
+@dataclass(frozen=True)
+class VersionHistory:
+    """Runs of one object version: any queued, running or succeeded, and how many did not."""
+
+    live: bool = False
+    failed: int = 0
+
+    @property
+    def any(self) -> bool:
+        """A run (or a reservation) exists, whatever its outcome."""
+        return self.live or self.failed > 0
+
+
+def reserve_run_key(instance: Any, key: str) -> None:
+    """Claim a version before its upload, so a sensor tick in between does not start a run."""
+    instance.run_storage.set_cursor_values({_RESERVED + key: str(time.time())})
+
+
+def _reserved(instance: Any, keys: list[str]) -> set[str]:
+    values = instance.run_storage.get_cursor_values({_RESERVED + k for k in keys})
+    now = time.time()
+    return {
+        name[len(_RESERVED) :]
+        for name, stamp in values.items()
+        if stamp and now - float(stamp) < RESERVATION_TTL_S
+    }
+
+
+def version_history(instance: Any, keys: Iterable[str]) -> dict[str, VersionHistory]:
+    """The history of each run key (versions never run are absent)."""
+    wanted = sorted(set(keys))
+    live: set[str] = set()
+    failed: dict[str, int] = {}
+    for start in range(0, len(wanted), 100):
+        chunk = wanted[start : start + 100]
+        for run in instance.get_runs(filters=RunsFilter(tags={RUN_KEY_TAG: chunk})):
+            key = run.tags[RUN_KEY_TAG]
+            if run.status in ENDED_WITHOUT_RESULT:
+                failed[key] = failed.get(key, 0) + 1
+            else:
+                live.add(key)
+        live |= _reserved(instance, chunk)
+    return {k: VersionHistory(k in live, failed.get(k, 0)) for k in live | set(failed)}
+
+
+def existing_run_keys(instance: Any, keys: Iterable[str]) -> set[str]:
+    """The run keys among ``keys`` that already have a run (any outcome) or a reservation."""
+    return set(version_history(instance, keys))
