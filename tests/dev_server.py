@@ -20,13 +20,16 @@ QUERY = """
 
 
 @contextlib.contextmanager
-def dagster_dev(port: int, log_path: Path, timeout_s: float = 240) -> Iterator[list[dict]]:
-    """Start the UI on 127.0.0.1:``port``; yield its asset nodes once it serves them."""
+def dagster_dev(
+    port: int, log_path: Path, env: dict[str, str] | None = None, timeout_s: float = 240
+) -> Iterator[list[dict]]:
+    """Start the UI on 127.0.0.1:``port`` (in ``env``, by default this process's); yield its
+    asset nodes once it serves them."""
     log = log_path.open("w")
     proc = subprocess.Popen(
         [str(REPO_ROOT / ".venv" / "bin" / "deepsentinel"), "dev", "--port", str(port)],
         cwd=REPO_ROOT,
-        env=os.environ.copy(),
+        env=os.environ.copy() if env is None else env,
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,

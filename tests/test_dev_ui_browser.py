@@ -1,10 +1,10 @@
 """The operator's view in a real browser: headless Chromium against `deepsentinel dev`.
 
-One short clip is processed and one `deepsentinel dev` serves it to one Chromium (module
-fixtures: the suite runs on 2 cores). The lineage graph must list every asset, the asset checks
-must show as passed, the thumbnail's preview image and the occupancy plot must load, and an event
-clip must play. Each page is saved as a screenshot under tests/artifacts/ui/ (git-ignored), a
-failing one as ``failure_<test>.png``.
+On a fresh stack of its own, one short clip is processed and one `deepsentinel dev` serves it to
+one Chromium (module fixtures: the suite runs on 2 cores). The lineage graph must list every asset,
+the asset checks must show as passed, the thumbnail's preview image and the occupancy plot must
+load, and an event clip must play. Each page is saved as a screenshot under tests/artifacts/ui/
+(git-ignored), a failing one as ``failure_<test>.png``.
 """
 
 from __future__ import annotations
@@ -17,17 +17,18 @@ from urllib.parse import quote
 
 import pytest
 
-from deepsentinel_pipelines.runner import process_file
-from deepsentinel_pipelines.settings import REPO_ROOT, Settings
+from deepsentinel_pipelines.settings import REPO_ROOT
 from deepsentinel_pipelines.video.clips import ClipRequest, render_clips
 from deepsentinel_pipelines.video.types import Event
 from tests.browser import Browser
 from tests.dev_server import dagster_dev
 from tests.media import cut_sample
+from tests.operator_stack import deepsentinel, fresh_stack
 
 pytestmark = pytest.mark.slow
 
 PORT = 3078  # test_dev_ui.py uses 3077
+AWS_PORT = 4589  # the session's emulator is on 4577, test_services' on 4588
 BASE = f"http://127.0.0.1:{PORT}"
 LOCATION = "deepsentinel_pipelines.definitions"
 SCREENSHOTS = REPO_ROOT / "tests" / "artifacts" / "ui"
@@ -37,19 +38,30 @@ WAIT_S = 180
 
 
 @pytest.fixture(scope="module")
-def video_id(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> str:
-    """Two seconds of the sample, analysed by the whole graph."""
-    clip = cut_sample(tmp_path_factory.mktemp("ui") / "ui.mp4", 20.0, 2.0)
-    key = f"tests/{uuid.uuid4().hex[:10]}/ui.mp4"
-    report = process_file(settings, clip, key, "plaza", lambda _: None)
-    assert report.success, report.error
-    return report.video_id
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """An operator's fresh stack: the graph's summaries then show only this module's video."""
+    with fresh_stack(tmp_path_factory.mktemp("operator") / "home", AWS_PORT) as env:
+        yield env
 
 
 @pytest.fixture(scope="module")
-def nodes(video_id: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[dict]]:
+def video_id(stack: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Two seconds of the sample, analysed by the whole graph with `deepsentinel process`."""
+    clip = cut_sample(tmp_path_factory.mktemp("ui") / "ui.mp4", 20.0, 2.0)
+    key = f"tests/{uuid.uuid4().hex[:10]}/ui.mp4"
+    report = deepsentinel(stack, "process", str(clip), "--key", key, "--camera", "plaza")
+    assert report["success"], report["error"]
+    return report["video_id"]
+
+
+@pytest.fixture(scope="module")
+def nodes(
+    stack: dict[str, str], video_id: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[list[dict]]:
     """The asset nodes of the one `deepsentinel dev` the module's pages come from."""
-    with dagster_dev(PORT, tmp_path_factory.mktemp("dev") / "dev.log") as served:
+    del video_id  # served once the video is analysed
+    log = tmp_path_factory.mktemp("dev") / "dev.log"
+    with dagster_dev(PORT, log, stack) as served:
         yield served
 
 
@@ -126,7 +138,8 @@ def test_lineage_lists_every_asset_with_its_checks_passed(
         browser.goto(f"{BASE}/assets/detections?view=checks")
         browser.wait_for(_names_shown({"frames_cover_duration"}), WAIT_S)
         browser.wait_for("document.body.innerText.includes('Evaluation result')", WAIT_S)
-        assert browser.text().count("Succeeded") >= 2
+        text = browser.wait_for_text(lambda t: t.count("Succeeded") >= 2, WAIT_S)
+        assert "Failed" not in text
         browser.screenshot(SCREENSHOTS / "checks_detections.png")
 
 
