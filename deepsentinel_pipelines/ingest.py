@@ -14,11 +14,11 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote_plus
 
+from deepsentinel_pipelines.storage_classes import ARCHIVE_CLASSES
+
 VIDEO_EXTENSIONS = frozenset(
     {".mp4", ".m4v", ".mov", ".mkv", ".avi", ".webm", ".mpg", ".mpeg", ".ts", ".mts", ".3gp"}
 )
-#: Storage classes whose objects cannot be read without a restore.
-ARCHIVE_CLASSES = frozenset({"GLACIER", "DEEP_ARCHIVE"})
 #: S3 keys are at most 1024 bytes.
 MAX_KEY_BYTES = 1024
 

@@ -14,8 +14,7 @@ import numpy as np
 import psycopg
 from psycopg.types.json import Jsonb
 
-from deepsentinel_pipelines.video.events import TrackSummary
-from deepsentinel_pipelines.video.types import Detection, Event, VideoInfo
+from deepsentinel_pipelines.video.types import Detection, Event, TrackSummary, VideoInfo
 
 
 @dataclass(frozen=True)
