@@ -22,8 +22,12 @@ from deepsentinel_pipelines.assets import (
     search,
 )
 from deepsentinel_pipelines.assets.sources import raw_videos_bucket, video_jobs_queue
-from deepsentinel_pipelines.jobs import rules_rederivation_sensor, video_analysis_job
-from deepsentinel_pipelines.ops import rag_query_job
+from deepsentinel_pipelines.jobs import (
+    rag_query_job,
+    retention_job,
+    rules_rederivation_sensor,
+    video_analysis_job,
+)
 from deepsentinel_pipelines.resources import build_resources
 from deepsentinel_pipelines.sensors import SCHEDULES, SENSORS
 from deepsentinel_pipelines.step_pods import STEP_K8S_CONFIG
@@ -46,7 +50,7 @@ defs = Definitions(
             ]
         ),
     ],
-    jobs=[video_analysis_job, rag_query_job],
+    jobs=[video_analysis_job, rag_query_job, retention_job],
     sensors=[*SENSORS, rules_rederivation_sensor],
     schedules=SCHEDULES,
     resources=build_resources(),

@@ -1,8 +1,9 @@
 """Which stored objects the retention rules make due, given a listing and the time (no Dagster).
 
 The rules are the buckets' lifecycle rules (services/bootstrap.py builds them from the ages
-here): thumbnails expire after 90 days, raw videos move to an archive class after 30. Real S3 applies them itself; an S3-compatible
-endpoint (the local emulator, MinIO) stores them but does nothing, so the weekly job does it.
+here): thumbnails expire after 90 days, raw videos move to an archive class after 30. Real S3
+applies them itself; an S3-compatible endpoint (the local emulator, MinIO) stores them but does
+nothing, so the weekly job does it.
 """
 
 from __future__ import annotations

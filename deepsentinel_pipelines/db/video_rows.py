@@ -115,6 +115,14 @@ def set_video_fields(conn: psycopg.Connection, video_id: str, **fields: object) 
     )
 
 
+def clear_thumbnail_keys(conn: psycopg.Connection, keys: Sequence[str]) -> None:
+    """Unset the thumbnail of the videos whose thumbnail object was deleted."""
+    conn.execute(
+        "UPDATE videos SET thumbnail_key = NULL, updated_at = now() WHERE thumbnail_key = ANY(%s)",
+        (list(keys),),
+    )
+
+
 def set_result_fields(
     conn: psycopg.Connection, video_id: str, analysis_id: int | None, **fields: object
 ) -> None:

@@ -1,17 +1,8 @@
-"""``rag_query_job``: answer one operator question in Dagster, with the evidence as metadata."""
+"""`rag_query`: answer one operator question in Dagster, with the evidence as metadata."""
 
 from typing import Any
 
-from dagster import (
-    Config,
-    MetadataValue,
-    OpExecutionContext,
-    Out,
-    RunConfig,
-    in_process_executor,
-    job,
-    op,
-)
+from dagster import Config, MetadataValue, OpExecutionContext, Out, op
 from pydantic import Field
 
 from deepsentinel_pipelines.rag.pipeline import AskResult, ask_with_resources
@@ -110,16 +101,3 @@ def answer_metadata(result: AskResult) -> dict[str, Any]:
     if result.notes:
         metadata["notes"] = MetadataValue.md("\n".join(f"- {n}" for n in result.notes))
     return metadata
-
-
-@job(
-    description="Answer one operator question from the events (run config: rag_query.config).",
-    # One op: no step subprocess or step pod, the answer comes as fast as the question path.
-    executor_def=in_process_executor,
-    config=RunConfig(
-        ops={"rag_query": RagQueryConfig(question="How many people entered the plaza?")}
-    ),
-)
-def rag_query_job() -> None:
-    """One op: :func:`rag_query`."""
-    rag_query()

@@ -73,6 +73,28 @@ class ObjectStoreResource(ConfigurableResource):
             batch = [{"Key": key} for key in keys[start : start + 1000]]
             client.delete_objects(Bucket=bucket, Delete={"Objects": batch})
 
+    def tags(self, bucket: str, key: str) -> dict[str, str]:
+        """The object's tags, by name."""
+        tag_set = self.client().get_object_tagging(Bucket=bucket, Key=key).get("TagSet", [])
+        return {t["Key"]: t["Value"] for t in tag_set}
+
+    def set_tag(self, bucket: str, key: str, name: str, value: str) -> None:
+        """Add or replace one tag, keeping the object's other tags."""
+        tag_set = [
+            {"Key": k, "Value": v} for k, v in (self.tags(bucket, key) | {name: value}).items()
+        ]
+        self.client().put_object_tagging(Bucket=bucket, Key=key, Tagging={"TagSet": tag_set})
+
+    def set_storage_class(self, bucket: str, key: str, storage_class: str) -> None:
+        """Move an object to another storage class (a copy onto itself, metadata kept)."""
+        self.client().copy_object(
+            Bucket=bucket,
+            Key=key,
+            CopySource={"Bucket": bucket, "Key": key},
+            StorageClass=storage_class,
+            MetadataDirective="COPY",
+        )
+
     def presigned_get(self, bucket: str, key: str, expires_s: int = 3600) -> str:
         """A time-limited download URL."""
         return self.client().generate_presigned_url(

@@ -22,11 +22,11 @@ from deepsentinel_pipelines.ingest import (
     run_key,
     select_new_objects,
 )
+from deepsentinel_pipelines.jobs import video_analysis_job
 from deepsentinel_pipelines.partitions import video_id_from_key, videos
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
 from deepsentinel_pipelines.run_history import existing_run_keys
 
-JOB_NAME = "video_analysis_job"
 LIMITS = SensorLimits.from_env()
 
 
@@ -94,7 +94,7 @@ def _list(
 
 @sensor(
     name="raw_videos_sensor",
-    job_name=JOB_NAME,
+    job=video_analysis_job,
     minimum_interval_seconds=LIMITS.interval_s,
     default_status=DefaultSensorStatus.RUNNING,
     description="New or re-uploaded videos in the raw videos bucket: a partition and a run each.",

@@ -13,12 +13,12 @@ from dagster import DefaultSensorStatus, SensorEvaluationContext, SensorResult, 
 
 from deepsentinel_pipelines.db.video_rows import published_etags
 from deepsentinel_pipelines.ingest import SensorLimits, describe_skips, list_videos, run_key
+from deepsentinel_pipelines.jobs import video_analysis_job
 from deepsentinel_pipelines.partitions import video_id_from_key
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
 from deepsentinel_pipelines.run_history import existing_run_keys
 from deepsentinel_pipelines.sensors.raw_videos import (
-    JOB_NAME,
     LIMITS,
     video_run_request,
     video_sensor_result,
@@ -27,7 +27,7 @@ from deepsentinel_pipelines.sensors.raw_videos import (
 
 @sensor(
     name="raw_videos_reconciliation_sensor",
-    job_name=JOB_NAME,
+    job=video_analysis_job,
     minimum_interval_seconds=LIMITS.reconcile_interval_s,
     default_status=DefaultSensorStatus.RUNNING,
     description="Periodically: a run for every video version in the bucket that never had one.",

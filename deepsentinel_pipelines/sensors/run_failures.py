@@ -5,15 +5,8 @@ from typing import Any
 
 from dagster import DefaultSensorStatus, RunFailureSensorContext, run_failure_sensor
 
-from deepsentinel_pipelines.alerts import (
-    AlertConfig,
-    Incident,
-    LogLine,
-    log_excerpt,
-    notify,
-    record_incident,
-    set_notified,
-)
+from deepsentinel_pipelines.alerts import AlertConfig, LogLine, log_excerpt, notify
+from deepsentinel_pipelines.db.incident_rows import Incident, record_incident, set_notified
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.sensors.raw_videos import LIMITS
 

@@ -23,11 +23,11 @@ from deepsentinel_pipelines.ingest import (
     parse_job_message,
     run_key,
 )
+from deepsentinel_pipelines.jobs import video_analysis_job
 from deepsentinel_pipelines.resources.job_queue import JobQueueResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
 from deepsentinel_pipelines.run_history import existing_run_keys, version_history
 from deepsentinel_pipelines.sensors.raw_videos import (
-    JOB_NAME,
     LIMITS,
     video_run_request,
     video_sensor_result,
@@ -135,7 +135,7 @@ def _hold(client: Any, url: str, pending: list[dict], visibility_s: int) -> None
 
 @sensor(
     name="video_jobs_sqs_sensor",
-    job_name=JOB_NAME,
+    job=video_analysis_job,
     minimum_interval_seconds=LIMITS.interval_s,
     default_status=DefaultSensorStatus.RUNNING,
     description="Job messages on the video jobs queue: a run per object; bad messages to the DLQ.",

@@ -14,6 +14,7 @@ from deepsentinel_pipelines.retention_rules import RAW_VIDEO_ARCHIVE_DAYS, THUMB
 from deepsentinel_pipelines.services.postgres import database_url
 from deepsentinel_pipelines.settings import APP_LOGIN, READER_LOGIN, Settings
 from deepsentinel_pipelines.storage_classes import ARCHIVE_CLASS
+
 DLQ_MAX_RECEIVES = 3
 #: Seconds a received job message stays hidden before it can be received again.
 JOB_VISIBILITY_TIMEOUT_S = 60

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from dagster import DagsterInstance, mem_io_manager
 
+from deepsentinel_pipelines.jobs import retention_job
 from deepsentinel_pipelines.partitions import videos
 from deepsentinel_pipelines.resources import RESULT_IO_MANAGER
 from deepsentinel_pipelines.resources.database import PostgresResource
@@ -18,7 +19,7 @@ from deepsentinel_pipelines.retention_rules import (
     tally,
     thumbnails_to_delete,
 )
-from deepsentinel_pipelines.sensors.retention import retention_job, retention_schedule
+from deepsentinel_pipelines.sensors.retention import retention_schedule
 
 NOW = datetime(2024, 6, 1, tzinfo=UTC)
 
