@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 from dagster import ConfigurableResource
+from pydantic import PrivateAttr
 
 from deepsentinel_pipelines.aws_clients import make_client
 from deepsentinel_pipelines.rag.local_models import CosineReranker
@@ -88,9 +89,13 @@ class BedrockCohereReranker(Reranker):
     region: str = "us-east-1"
     model_id: str = "cohere.rerank-v3-5:0"
 
+    _client: Any = PrivateAttr(default=None)
+
     def client(self) -> Any:
-        """A bedrock-runtime client (real AWS: Bedrock has no local endpoint)."""
-        return make_client("bedrock-runtime", None, self.region)
+        """The bedrock-runtime client, made once (real AWS: Bedrock has no local endpoint)."""
+        if self._client is None:
+            self._client = make_client("bedrock-runtime", None, self.region)
+        return self._client
 
     def rerank(
         self,

@@ -9,7 +9,7 @@ unhealthy.
 import json
 import os
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import requests
@@ -23,7 +23,6 @@ from dagster import (
 
 from deepsentinel_pipelines.alerts import AlertConfig, post_webhook
 from deepsentinel_pipelines.assets.sources import video_jobs_queue
-from deepsentinel_pipelines.aws_clients import make_client
 from deepsentinel_pipelines.resources.job_queue import JobQueueResource
 
 QUEUE_ASSET_KEY = video_jobs_queue.key.to_user_string()
@@ -35,22 +34,6 @@ OBSERVE_EVERY_S = 600
 def max_age_s() -> float:
     """Oldest job message age that is still healthy (DEEPSENTINEL_QUEUE_MAX_AGE_S)."""
     return float(os.environ.get("DEEPSENTINEL_QUEUE_MAX_AGE_S", 900))
-
-
-def cloudwatch_oldest_age(cloudwatch: Any, queue_name: str, now: datetime) -> float | None:
-    """``ApproximateAgeOfOldestMessage`` from CloudWatch (real SQS), None without datapoints."""
-    points = cloudwatch.get_metric_statistics(
-        Namespace="AWS/SQS",
-        MetricName="ApproximateAgeOfOldestMessage",
-        Dimensions=[{"Name": "QueueName", "Value": queue_name}],
-        StartTime=now - timedelta(minutes=10),
-        EndTime=now,
-        Period=60,
-        Statistics=["Maximum"],
-    ).get("Datapoints", [])
-    if not points:
-        return None
-    return float(max(points, key=lambda p: p["Timestamp"])["Maximum"])
 
 
 def assess(counts: dict[str, int], oldest_age_s: float, limit_s: float, dlq_name: str) -> list[str]:
@@ -71,11 +54,7 @@ def _oldest_age(
     # look would count towards their redrive. Elsewhere: how long the queue has not been empty.
     if job_queue.endpoint_url is None:
         try:
-            age = cloudwatch_oldest_age(
-                make_client("cloudwatch", None, job_queue.region),
-                job_queue.queue_name,
-                datetime.fromtimestamp(now, tz=UTC),
-            )
+            age = job_queue.oldest_message_age_s(datetime.fromtimestamp(now, tz=UTC))
             if age is not None:
                 return age, "cloudwatch"
         except Exception:  # noqa: BLE001 - no CloudWatch permission: fall back

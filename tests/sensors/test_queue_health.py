@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 import pytest
 from dagster import SensorResult, build_sensor_context
 
+from deepsentinel_pipelines.resources.job_queue import cloudwatch_oldest_age
 from deepsentinel_pipelines.sensors.queue_health import (
     QUEUE_ASSET_KEY,
     assess,
-    cloudwatch_oldest_age,
     queue_health_sensor,
 )
 
