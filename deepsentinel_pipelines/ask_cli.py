@@ -19,9 +19,11 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+import numpy as np
 import psycopg
 
 from deepsentinel_pipelines.rag.pipeline import AskResult, ask, ask_with_resources
+from deepsentinel_pipelines.rag.ports import Embedder
 from deepsentinel_pipelines.rag.question import Window
 from deepsentinel_pipelines.settings import Settings, load_settings
 from deepsentinel_pipelines.timefmt import format_timestamp
@@ -71,7 +73,13 @@ class BackgroundEncoder:
         """Let the load finish: a process must not exit while OpenVINO is compiling."""
         self._thread.join()
 
-    def embed(self, texts: Sequence[str]) -> Any:
+    def dim(self) -> int:
+        """384, known before the encoder has loaded."""
+        from deepsentinel_pipelines.rag.minilm import DIMENSIONS
+
+        return DIMENSIONS
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
         """The encoder's vectors, once it is loaded."""
         self._thread.join()
         if self._error is not None:
@@ -145,8 +153,12 @@ def ask_question(
         settings = bring_up(settings)
         with qa_resources() as resources:
             return ask_with_resources(
-                resources,
                 question,
+                database=resources.database,
+                object_store=resources.object_store,
+                embedder=resources.embedder,
+                llm=resources.llm,
+                reranker=resources.reranker,
                 video_ids=video_ids,
                 window=window,
                 session_id=session_id,
@@ -170,7 +182,7 @@ def ask_question(
         encoder.wait()
 
 
-def local_backend(settings: Settings, urls: tuple[str, str], embedder: Any) -> dict[str, Any]:
+def local_backend(settings: Settings, urls: tuple[str, str], embedder: Embedder) -> dict[str, Any]:
     """``ask``'s connections, models and presigner for the local backend, without Dagster.
 
     Args:

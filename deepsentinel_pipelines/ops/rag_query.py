@@ -55,14 +55,12 @@ def rag_query(
     if config.start_s is not None or config.end_s is not None:
         window = (config.start_s, config.end_s)
     result = ask_with_resources(
-        {
-            "database": database,
-            "object_store": object_store,
-            "embedder": embedder,
-            "llm": llm,
-            "reranker": reranker,
-        },
         config.question,
+        database=database,
+        object_store=object_store,
+        embedder=embedder,
+        llm=llm,
+        reranker=reranker,
         video_ids=config.video_ids,
         window=window,
         session_id=config.session_id,

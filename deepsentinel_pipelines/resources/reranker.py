@@ -11,9 +11,9 @@ from dagster import ConfigurableResource
 from pydantic import PrivateAttr
 
 from deepsentinel_pipelines.aws_clients import make_client
+from deepsentinel_pipelines.rag import ports
 from deepsentinel_pipelines.rag.local_models import CosineReranker
 from deepsentinel_pipelines.rag.retrieval import RerankDocument
-from deepsentinel_pipelines.resources.embedder import Embedder
 
 __all__ = ["BedrockCohereReranker", "LocalReranker", "RerankDocument", "Reranker"]
 
@@ -28,7 +28,7 @@ class Reranker(ConfigurableResource):
         top_n: int,
         *,
         query_vector: np.ndarray | None = None,
-        embedder: Embedder | None = None,
+        embedder: ports.Embedder | None = None,
     ) -> list[tuple[int, float]]:
         """``(document id, score)`` for the best ``top_n`` documents, best first.
 
@@ -56,7 +56,7 @@ class LocalReranker(Reranker):
         top_n: int,
         *,
         query_vector: np.ndarray | None = None,
-        embedder: Embedder | None = None,
+        embedder: ports.Embedder | None = None,
     ) -> list[tuple[int, float]]:
         """Order by cosine similarity; ties keep the input order."""
         return CosineReranker().rerank(
@@ -104,7 +104,7 @@ class BedrockCohereReranker(Reranker):
         top_n: int,
         *,
         query_vector: np.ndarray | None = None,
-        embedder: Embedder | None = None,
+        embedder: ports.Embedder | None = None,
     ) -> list[tuple[int, float]]:
         """One InvokeModel call for all documents; the vectors are not needed."""
         del query_vector, embedder
