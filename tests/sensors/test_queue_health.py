@@ -12,16 +12,17 @@ from dagster import SensorResult, build_sensor_context
 from deepsentinel_pipelines.sensors.queue_health import (
     QUEUE_ASSET_KEY,
     assess,
+    build_queue_health_sensor,
     cloudwatch_oldest_age,
-    queue_health_sensor,
 )
+from deepsentinel_pipelines.settings import load_settings
 
 
 def tick(instance, job_queue, cursor: str | None) -> SensorResult:
     context = build_sensor_context(
         instance=instance, cursor=cursor, resources={"job_queue": job_queue}
     )
-    result = queue_health_sensor(context)
+    result = build_queue_health_sensor(load_settings())(context)
     assert isinstance(result, SensorResult)
     return result
 
