@@ -6,7 +6,6 @@ No Dagster here: the sensor turns a failed run into an :class:`Incident`, record
 
 from __future__ import annotations
 
-import os
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -14,40 +13,11 @@ from typing import Any
 import requests
 
 from deepsentinel_pipelines.db.incident_rows import Incident
+from deepsentinel_pipelines.settings import AlertConfig
 
 #: GitHub rejects issue bodies over 65536 characters; stay well below.
 MAX_BODY_CHARS = 60_000
 MAX_ERROR_CHARS = 8_000
-DEFAULT_GITHUB_API = "https://api.github.com"
-
-
-@dataclass(frozen=True)
-class AlertConfig:
-    """Where failure alerts go besides the ``incidents`` table (all optional)."""
-
-    webhook_url: str | None = None
-    github_repo: str | None = None  # owner/name
-    github_token: str | None = None
-    github_api_url: str = DEFAULT_GITHUB_API
-    dagster_ui_url: str | None = None  # e.g. http://localhost:3000, for links to the run
-    timeout_s: float = 10.0
-
-    @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> AlertConfig:
-        """Read the ``DEEPSENTINEL_ALERT_*`` / ``DEEPSENTINEL_GITHUB_*`` variables."""
-        env = dict(os.environ if env is None else env)
-        return cls(
-            webhook_url=env.get("DEEPSENTINEL_ALERT_WEBHOOK_URL") or None,
-            github_repo=env.get("DEEPSENTINEL_GITHUB_REPO") or None,
-            github_token=env.get("DEEPSENTINEL_GITHUB_TOKEN") or None,
-            github_api_url=env.get("DEEPSENTINEL_GITHUB_API_URL") or DEFAULT_GITHUB_API,
-            dagster_ui_url=env.get("DEEPSENTINEL_DAGSTER_UI_URL") or None,
-        )
-
-    @property
-    def github_enabled(self) -> bool:
-        """True when both the repository and a token are set."""
-        return bool(self.github_repo and self.github_token)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -39,7 +38,7 @@ def qa_resources() -> Iterator[Any]:
 
     from deepsentinel_pipelines.resources import build_resources
 
-    every = build_resources()
+    every = build_resources(load_settings())
     with dagster_build_resources({key: every[key] for key in QA_RESOURCE_KEYS}) as resources:
         yield resources
 
@@ -149,7 +148,7 @@ def ask_question(
     from deepsentinel_pipelines.cli import bring_up
 
     settings = load_settings()
-    if os.environ.get("DEEPSENTINEL_MODEL_BACKEND", "local") != "local":
+    if settings.model_backend != "local":
         settings = bring_up(settings)
         with qa_resources() as resources:
             return ask_with_resources(

@@ -17,8 +17,7 @@ def _cmd_clip(args: argparse.Namespace) -> int:
     from deepsentinel_pipelines.resources import build_resources
     from deepsentinel_pipelines.settings import load_settings
 
-    bring_up(load_settings())
-    every = build_resources()
+    every = build_resources(bring_up(load_settings()))
     wanted = {key: every[key] for key in ("database", "object_store")}
     with dagster_build_resources(wanted) as resources:
         with resources.database.connection() as conn:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import mimetypes
-import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
@@ -21,31 +20,6 @@ VIDEO_EXTENSIONS = frozenset(
 )
 #: S3 keys are at most 1024 bytes.
 MAX_KEY_BYTES = 1024
-
-
-@dataclass(frozen=True)
-class SensorLimits:
-    """Knobs of the S3 and SQS sensors, from the environment (see the README's table)."""
-
-    interval_s: int = 30
-    max_per_tick: int = 20
-    lookback_s: int = 300
-    prefix: str = ""
-    reconcile_interval_s: int = 600
-
-    @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> SensorLimits:
-        """Read ``DEEPSENTINEL_SENSOR_*``, ``DEEPSENTINEL_S3_SENSOR_LOOKBACK_S`` and the prefix."""
-        env = dict(os.environ if env is None else env)
-        return cls(
-            interval_s=max(1, int(env.get("DEEPSENTINEL_SENSOR_INTERVAL_S", cls.interval_s))),
-            max_per_tick=max(1, int(env.get("DEEPSENTINEL_SENSOR_MAX_PER_TICK", cls.max_per_tick))),
-            lookback_s=max(0, int(env.get("DEEPSENTINEL_S3_SENSOR_LOOKBACK_S", cls.lookback_s))),
-            prefix=env.get("DEEPSENTINEL_RAW_VIDEOS_PREFIX", cls.prefix),
-            reconcile_interval_s=max(
-                1, int(env.get("DEEPSENTINEL_RECONCILE_INTERVAL_S", cls.reconcile_interval_s))
-            ),
-        )
 
 
 #: The run key again, as a tag of ours: Dagster's own `dagster/run_key` deduplicates per sensor,

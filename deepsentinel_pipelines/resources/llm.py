@@ -9,6 +9,7 @@ from pydantic import PrivateAttr
 
 from deepsentinel_pipelines.aws_clients import make_client
 from deepsentinel_pipelines.rag.local_models import DraftAnswers
+from deepsentinel_pipelines.settings import DEFAULT_BEDROCK_LLM_MODEL
 from deepsentinel_pipelines.video.summary import VideoFacts, compose_summary
 
 
@@ -78,7 +79,7 @@ class BedrockLanguageModel(LanguageModel):
     """Claude through the Bedrock Converse API."""
 
     region: str = "us-east-1"
-    model_id: str = "anthropic.claude-3-5-sonnet-20240620-v1:0"
+    model_id: str = DEFAULT_BEDROCK_LLM_MODEL
     max_tokens: int = 800
 
     _client: Any = PrivateAttr(default=None)

@@ -14,6 +14,7 @@ from deepsentinel_pipelines.aws_clients import make_client
 from deepsentinel_pipelines.rag import ports
 from deepsentinel_pipelines.rag.local_models import CosineReranker
 from deepsentinel_pipelines.rag.retrieval import RerankDocument
+from deepsentinel_pipelines.settings import DEFAULT_BEDROCK_RERANK_MODEL
 
 __all__ = ["BedrockCohereReranker", "LocalReranker", "RerankDocument", "Reranker"]
 
@@ -87,7 +88,7 @@ class BedrockCohereReranker(Reranker):
     """
 
     region: str = "us-east-1"
-    model_id: str = "cohere.rerank-v3-5:0"
+    model_id: str = DEFAULT_BEDROCK_RERANK_MODEL
 
     _client: Any = PrivateAttr(default=None)
 

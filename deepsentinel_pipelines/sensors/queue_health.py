@@ -7,7 +7,6 @@ unhealthy.
 """
 
 import json
-import os
 import time
 from datetime import UTC, datetime
 from typing import Any
@@ -16,24 +15,20 @@ import requests
 from dagster import (
     AssetObservation,
     DefaultSensorStatus,
+    SensorDefinition,
     SensorEvaluationContext,
     SensorResult,
     sensor,
 )
 
-from deepsentinel_pipelines.alerts import AlertConfig, post_webhook
+from deepsentinel_pipelines.alerts import post_webhook
 from deepsentinel_pipelines.assets.sources import video_jobs_queue
 from deepsentinel_pipelines.resources.job_queue import JobQueueResource
+from deepsentinel_pipelines.settings import Settings
 
 QUEUE_ASSET_KEY = video_jobs_queue.key.to_user_string()
-INTERVAL_S = int(os.environ.get("DEEPSENTINEL_QUEUE_HEALTH_INTERVAL_S", 60))
 #: Record an unchanged state at most this often.
 OBSERVE_EVERY_S = 600
-
-
-def max_age_s() -> float:
-    """Oldest job message age that is still healthy (DEEPSENTINEL_QUEUE_MAX_AGE_S)."""
-    return float(os.environ.get("DEEPSENTINEL_QUEUE_MAX_AGE_S", 900))
 
 
 def assess(counts: dict[str, int], oldest_age_s: float, limit_s: float, dlq_name: str) -> list[str]:
@@ -62,23 +57,38 @@ def _oldest_age(
     return (now - busy_since if busy_since else 0.0), "backlog"
 
 
-@sensor(
-    name="queue_health_sensor",
-    minimum_interval_seconds=INTERVAL_S,
-    default_status=DefaultSensorStatus.RUNNING,
-    description="Warns when the video jobs DLQ is not empty or job messages wait too long.",
-)
-def queue_health_sensor(
-    context: SensorEvaluationContext, job_queue: JobQueueResource
+def build_queue_health_sensor(settings: Settings) -> SensorDefinition:
+    """`queue_health_sensor`, with the interval, age limit and alert webhook of the settings."""
+    limit, webhook = settings.queue_max_age_s, settings.alerts.webhook_url
+
+    @sensor(
+        name="queue_health_sensor",
+        minimum_interval_seconds=settings.queue_health_interval_s,
+        default_status=DefaultSensorStatus.RUNNING,
+        description="Warns when the video jobs DLQ is not empty or job messages wait too long.",
+    )
+    def queue_health_sensor(
+        context: SensorEvaluationContext, job_queue: JobQueueResource
+    ) -> SensorResult:
+        """Check both queues; observe the counts, warn while unhealthy."""
+        return queue_health_tick(context, job_queue, limit, webhook)
+
+    return queue_health_sensor
+
+
+def queue_health_tick(
+    context: SensorEvaluationContext,
+    job_queue: JobQueueResource,
+    limit: float,
+    webhook: str | None,
 ) -> SensorResult:
-    """Check both queues; observe the counts, warn while unhealthy."""
+    """One tick of `queue_health_sensor`; ``limit`` is the oldest healthy age (s)."""
     state = json.loads(context.cursor) if context.cursor else {}
     now = time.time()
     counts = job_queue.depth()
     backlog = counts["jobs"] + counts["jobs_in_flight"]
     busy_since = (state.get("busy_since") or now) if backlog else None
     age, source = _oldest_age(job_queue, busy_since, now)
-    limit = max_age_s()
     problems = assess(counts, age, limit, job_queue.dead_letter_queue_name)
     status = "warn" if problems else "ok"
     metadata: dict[str, Any] = dict(counts) | {
@@ -94,7 +104,6 @@ def queue_health_sensor(
         events.append(AssetObservation(asset_key=QUEUE_ASSET_KEY, metadata=metadata))
     if problems:
         context.log.warning(f"video jobs queue unhealthy: {'; '.join(problems)} ({counts})")
-        webhook = AlertConfig.from_env().webhook_url
         if changed and webhook:
             title = f"[DeepSentinel] video jobs queue unhealthy: {'; '.join(problems)}"
             try:

@@ -10,14 +10,19 @@ visibility timeout, and after 3 receives SQS's redrive policy moves them to the 
 import json
 
 from botocore.exceptions import ClientError
-from dagster import DefaultSensorStatus, SensorEvaluationContext, SensorResult, sensor
+from dagster import (
+    DefaultSensorStatus,
+    SensorDefinition,
+    SensorEvaluationContext,
+    SensorResult,
+    sensor,
+)
 
 from deepsentinel_pipelines.ingest import (
     InvalidJobMessage,
     JobRequest,
     ParsedMessage,
     RejectedRecord,
-    SensorLimits,
     normalize_etag,
     parse_job_message,
     run_key,
@@ -27,10 +32,10 @@ from deepsentinel_pipelines.resources.job_queue import JobQueueResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
 from deepsentinel_pipelines.run_history import existing_run_keys, version_history
 from deepsentinel_pipelines.sensors.raw_videos import (
-    LIMITS,
     video_run_request,
     video_sensor_result,
 )
+from deepsentinel_pipelines.settings import SensorLimits, Settings
 
 MISSING_CODES = {"404", "NoSuchKey", "NotFound"}
 
@@ -104,20 +109,37 @@ def _resolve_all(
     return resolved, rejected
 
 
-@sensor(
-    name="video_jobs_sqs_sensor",
-    job=video_analysis_job,
-    minimum_interval_seconds=LIMITS.interval_s,
-    default_status=DefaultSensorStatus.RUNNING,
-    description="Job messages on the video jobs queue: a run per object; bad messages to the DLQ.",
-)
-def video_jobs_sqs_sensor(
+def build_video_jobs_sqs_sensor(settings: Settings) -> SensorDefinition:
+    """`video_jobs_sqs_sensor`, with the interval and cap of the settings."""
+    limits = settings.sensors
+
+    @sensor(
+        name="video_jobs_sqs_sensor",
+        job=video_analysis_job,
+        minimum_interval_seconds=limits.interval_s,
+        default_status=DefaultSensorStatus.RUNNING,
+        description=(
+            "Job messages on the video jobs queue: a run per object; bad messages to the DLQ."
+        ),
+    )
+    def video_jobs_sqs_sensor(
+        context: SensorEvaluationContext,
+        job_queue: JobQueueResource,
+        object_store: ObjectStoreResource,
+    ) -> SensorResult:
+        """Receive, validate, deduplicate; delete once the run is recorded (next tick)."""
+        return video_jobs_tick(context, job_queue, object_store, limits)
+
+    return video_jobs_sqs_sensor
+
+
+def video_jobs_tick(
     context: SensorEvaluationContext,
     job_queue: JobQueueResource,
     object_store: ObjectStoreResource,
+    limits: SensorLimits,
 ) -> SensorResult:
-    """Receive, validate, deduplicate; delete once the run is recorded (next tick)."""
-    limits = SensorLimits.from_env()
+    """One tick of `video_jobs_sqs_sensor`."""
     state = json.loads(context.cursor) if context.cursor else {}
     deleted = _settle_pending(context, job_queue, state.get("pending", []))
 

@@ -43,7 +43,7 @@ def services_up(settings: Settings) -> dict[str, str]:
     ensure_schema(env["DEEPSENTINEL_DATABASE_URL"], settings.embedding_dim)
     ensure_buckets(make_client("s3", settings.aws_endpoint_url, settings.region), settings)
     ensure_queues(make_client("sqs", settings.aws_endpoint_url, settings.region), settings)
-    if os.environ.get("DEEPSENTINEL_MODEL_BACKEND", "local") == "local":
+    if settings.model_backend == "local":
         # Once per home: later questions only read the converted model.
         cached_ir(shipped_model_dir(), settings.home / "models")
     return env
@@ -77,6 +77,7 @@ def service_environment(settings: Settings) -> dict[str, str]:
     if settings.aws_endpoint_url:
         env["AWS_ENDPOINT_URL"] = settings.aws_endpoint_url
     if settings.embedded_aws:
+        # A child process keeps credentials given to this one; else the emulator's.
         for key, value in EMBEDDED_AWS_CREDENTIALS.items():
             env.setdefault(key, os.environ.get(key, value))
     return env

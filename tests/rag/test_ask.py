@@ -18,7 +18,7 @@ from deepsentinel_pipelines.rag.question import parse_question
 from deepsentinel_pipelines.rag.sql_builder import build_event_sql
 from deepsentinel_pipelines.resources import build_resources
 from deepsentinel_pipelines.resources.llm import LocalLanguageModel
-from deepsentinel_pipelines.settings import REPO_ROOT
+from deepsentinel_pipelines.settings import REPO_ROOT, load_settings
 from tests.rag.corpus import QUESTIONS, Corpus, CorpusQuestion
 
 ANSWERABLE = [q for q in QUESTIONS if q.known_limit is None]
@@ -230,7 +230,7 @@ def test_rag_query_job_runs_with_the_real_resources(corpus: Corpus) -> None:
                 }
             }
         },
-        resources=build_resources(),
+        resources=build_resources(load_settings()),
     )
     assert result.success
     output = result.output_for_node("rag_query")

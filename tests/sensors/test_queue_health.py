@@ -14,15 +14,16 @@ from deepsentinel_pipelines.resources.job_queue import JobQueueResource
 from deepsentinel_pipelines.sensors.queue_health import (
     QUEUE_ASSET_KEY,
     assess,
-    queue_health_sensor,
+    build_queue_health_sensor,
 )
+from deepsentinel_pipelines.settings import load_settings
 
 
 def tick(instance, job_queue, cursor: str | None) -> SensorResult:
     context = build_sensor_context(
         instance=instance, cursor=cursor, resources={"job_queue": job_queue}
     )
-    result = queue_health_sensor(context)
+    result = build_queue_health_sensor(load_settings())(context)
     assert isinstance(result, SensorResult)
     return result
 
