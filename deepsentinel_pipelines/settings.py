@@ -12,6 +12,8 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PACKAGE_DIR = Path(__file__).resolve().parent
+#: The bundled sample of `deepsentinel demo` (package data, so it ships with a plain install).
+SAMPLE_VIDEO = PACKAGE_DIR / "data" / "sample_plaza.mp4"
 
 DEFAULT_BUCKETS = {
     "raw_videos": "raw-videos",
