@@ -13,11 +13,11 @@ PACKAGE = "deepsentinel_pipelines"
 ROOT = Path(deepsentinel_pipelines.__file__).resolve().parent
 
 
-def module_names() -> dict[str, Path]:
-    """Dotted name of every module under the package -> its file."""
+def module_names(root: Path = ROOT, package: str = PACKAGE) -> dict[str, Path]:
+    """Dotted name of every module under the package folder ``root`` -> its file."""
     names = {}
-    for path in ROOT.rglob("*.py"):
-        parts = [PACKAGE, *path.relative_to(ROOT).with_suffix("").parts]
+    for path in root.rglob("*.py"):
+        parts = [package, *path.relative_to(root).with_suffix("").parts]
         if parts[-1] == "__init__":
             parts.pop()
         names[".".join(parts)] = path
@@ -76,9 +76,9 @@ def imported_modules(name: str, path: Path, modules: set[str]) -> set[str]:
     return targets
 
 
-def import_graph() -> dict[str, set[str]]:
+def import_graph(root: Path = ROOT, package: str = PACKAGE) -> dict[str, set[str]]:
     """Module -> the package modules it imports."""
-    files = module_names()
+    files = module_names(root, package)
     return {name: imported_modules(name, path, set(files)) for name, path in files.items()}
 
 
@@ -139,12 +139,35 @@ def cycle_in(graph: dict[str, set[str]], group: set[str]) -> list[str]:
     raise AssertionError(f"no cycle in a strongly connected group {group}")
 
 
-def test_graph_resolves_absolute_relative_and_function_level_imports():
-    graph = import_graph()
-    # Written by hand from the files: a top-level, a function-level and a package import.
-    assert "deepsentinel_pipelines.settings" in graph["deepsentinel_pipelines.services.manager"]
-    assert "deepsentinel_pipelines.services.manager" in graph["deepsentinel_pipelines.cli"]
-    assert "deepsentinel_pipelines.assets.ingest" in graph["deepsentinel_pipelines.definitions"]
+def test_graph_resolves_absolute_relative_and_function_level_imports(tmp_path):
+    files = {
+        "__init__.py": "",
+        "a.py": "from pkg import b\nimport os\n",
+        "b.py": "def f():\n    from .c import thing\n    return thing\n",
+        "c.py": "thing = 1\n\ndef g():\n    import pkg.a.name\n",
+        "d.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from pkg import a\n",
+        "sub/__init__.py": "from .. import d\nfrom ..c import thing\n",
+        "sub/e.py": "from . import f\nfrom pkg.sub import f as g\n",
+        "sub/f.py": "",
+    }
+    for name, text in files.items():
+        (tmp_path / "pkg" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "pkg" / name).write_text(text)
+    graph = import_graph(tmp_path / "pkg", "pkg")
+    # Written by hand from the files above.
+    assert graph == {
+        "pkg": set(),
+        "pkg.a": {"pkg.b"},
+        "pkg.b": {"pkg.c"},
+        "pkg.c": {"pkg.a"},
+        "pkg.d": set(),
+        "pkg.sub": {"pkg.d", "pkg.c"},
+        "pkg.sub.e": {"pkg.sub.f"},
+        "pkg.sub.f": set(),
+    }
+    assert [describe(graph, group) for group in loops(graph)] == [
+        "pkg.a -> pkg.b -> pkg.c -> pkg.a"
+    ]
 
 
 def test_cycles_are_found():
