@@ -110,6 +110,10 @@ def test_installed_package_loads_its_definitions_and_starts_the_stack(
     assert Path(where[1]).read_text() == (REPO_ROOT / "workspace.yaml").read_text()
     assert Path(where[2]).read_text() == (REPO_ROOT / "dagster.yaml").read_text()
     assert Path(where[3]).is_file()
+    assert (package / "config" / "cameras.yaml").is_file()
+    assert sorted(p.name for p in (package / "db" / "migrations").glob("*.sql"))[0] == (
+        "0001_core_tables.sql"
+    )
 
     try:
         status = json.loads(_run([cli, "services", "up", "--json"], outside, env))
