@@ -10,9 +10,13 @@ import sys
 from argparse import SUPPRESS
 from pathlib import Path
 
-from deepsentinel_pipelines.settings import PACKAGE_DIR, REPO_ROOT, Settings, load_settings
+from deepsentinel_pipelines.settings import (
+    SAMPLE_VIDEO,
+    WORKSPACE_YAML,
+    Settings,
+    load_settings,
+)
 
-SAMPLE_VIDEO = PACKAGE_DIR / "data" / "sample_plaza.mp4"
 SAMPLE_KEY = "samples/sample_plaza.mp4"
 DEMO_QUESTION = "How many people crossed the plaza in the first 30 seconds?"
 
@@ -135,10 +139,10 @@ def _cmd_dev(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     dagster = str(Path(sys.executable).parent / "dagster")
-    os.chdir(REPO_ROOT)
+    os.chdir(WORKSPACE_YAML.parent)
     os.execv(
         dagster,
-        [dagster, "dev", "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(args.port)],
+        [dagster, "dev", "-w", str(WORKSPACE_YAML), "-h", "127.0.0.1", "-p", str(args.port)],
     )
 
 

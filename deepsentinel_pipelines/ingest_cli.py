@@ -22,7 +22,7 @@ from deepsentinel_pipelines.ingest import (
     skip_reason,
     upload_file,
 )
-from deepsentinel_pipelines.settings import REPO_ROOT, load_settings
+from deepsentinel_pipelines.settings import WORKSPACE_YAML, load_settings
 
 JOB_NAME = "video_analysis_job"
 PARTITIONS_DEF = "videos"
@@ -161,12 +161,12 @@ def launch_backfill(partition_keys: list[str], tags: dict[str, str]) -> None:
                 "--partitions",
                 ",".join(chunk),
                 "-w",
-                str(REPO_ROOT / "workspace.yaml"),
+                str(WORKSPACE_YAML),
                 "--noprompt",
                 "--tags",
                 json.dumps(tags),
             ],
-            cwd=REPO_ROOT,
+            cwd=WORKSPACE_YAML.parent,
             check=True,
         )
 

@@ -13,8 +13,21 @@ from pathlib import Path
 from deepsentinel_pipelines.video.defaults import DEFAULT_ANALYSIS_FPS, DEFAULT_IMGSZ
 from deepsentinel_pipelines.video.weights import DEFAULT_WEIGHTS
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 PACKAGE_DIR = Path(__file__).resolve().parent
+#: The checkout (tests, scripts); for an installed package this is site-packages: not a home.
+REPO_ROOT = PACKAGE_DIR.parent
+#: A checkout keeps its services' data beside it; an installed package in the user's home.
+DEFAULT_HOME = (
+    REPO_ROOT / ".deepsentinel"
+    if (REPO_ROOT / "pyproject.toml").is_file()
+    else Path.home() / ".deepsentinel"
+)
+#: Dagster's workspace and instance files. Package data, linked to the repository's top-level
+#: files so there is one copy; resolved, so in a checkout they are those files themselves.
+WORKSPACE_YAML = (PACKAGE_DIR / "config" / "workspace.yaml").resolve()
+INSTANCE_YAML = (PACKAGE_DIR / "config" / "dagster.yaml").resolve()
+#: The bundled sample of `deepsentinel demo` (package data, so it ships with a plain install).
+SAMPLE_VIDEO = PACKAGE_DIR / "data" / "sample_plaza.mp4"
 
 DEFAULT_BUCKETS = {
     "raw_videos": "raw-videos",
@@ -205,7 +218,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     """
     env = dict(os.environ if env is None else env)
     backend = _model_backend(env)
-    home = Path(env.get("DEEPSENTINEL_HOME") or REPO_ROOT / ".deepsentinel").resolve()
+    home = Path(env.get("DEEPSENTINEL_HOME") or DEFAULT_HOME).resolve()
     port = int(env.get("DEEPSENTINEL_AWS_PORT", DEFAULT_EMBEDDED_AWS_PORT))
     endpoint = env.get("AWS_ENDPOINT_URL") or None
     if endpoint is None and not _has_aws_credentials(env):

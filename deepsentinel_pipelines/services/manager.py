@@ -21,7 +21,7 @@ from deepsentinel_pipelines.services.bootstrap import (
 from deepsentinel_pipelines.services.postgres import database_urls
 from deepsentinel_pipelines.settings import (
     EMBEDDED_AWS_CREDENTIALS,
-    REPO_ROOT,
+    INSTANCE_YAML,
     Settings,
 )
 
@@ -62,9 +62,9 @@ def service_environment(settings: Settings) -> dict[str, str]:
     app_url, reader_url, dagster_url = database_urls(settings)
     settings.dagster_home.mkdir(parents=True, exist_ok=True)
     link = settings.dagster_home / "dagster.yaml"
-    if not link.is_symlink():
+    if not (link.is_symlink() and link.readlink() == INSTANCE_YAML):
         link.unlink(missing_ok=True)
-        link.symlink_to(REPO_ROOT / "dagster.yaml")
+        link.symlink_to(INSTANCE_YAML)
     env = {
         "DEEPSENTINEL_HOME": str(settings.home),
         "DEEPSENTINEL_DATABASE_URL": app_url,

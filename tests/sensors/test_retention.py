@@ -55,8 +55,21 @@ def test_tally_and_where_the_job_acts() -> None:
     assert enforce_locally(None, force=True)
 
 
-def test_schedule_is_weekly() -> None:
-    assert retention_schedule.cron_schedule == "0 3 * * 0"
+def test_schedule_fires_sundays_at_three_utc() -> None:
+    # Dagster has no public "next ticks" call; this is the iterator its daemon ticks by.
+    from dagster._utils.schedules import schedule_execution_time_iterator
+
+    wednesday_noon = datetime(2024, 6, 5, 12, tzinfo=UTC)
+    ticks = schedule_execution_time_iterator(
+        wednesday_noon.timestamp(),
+        retention_schedule.cron_schedule,
+        retention_schedule.execution_timezone,
+    )
+    assert [next(ticks) for _ in range(3)] == [
+        datetime(2024, 6, 9, 3, tzinfo=UTC),
+        datetime(2024, 6, 16, 3, tzinfo=UTC),
+        datetime(2024, 6, 23, 3, tzinfo=UTC),
+    ]
     assert retention_schedule.job_name == "retention_job"
 
 
