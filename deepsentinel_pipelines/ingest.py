@@ -21,6 +21,8 @@ VIDEO_EXTENSIONS = frozenset(
 ARCHIVE_CLASSES = frozenset({"GLACIER", "DEEP_ARCHIVE"})
 #: S3 keys are at most 1024 bytes.
 MAX_KEY_BYTES = 1024
+#: S3's limit for one PUT: below it an upload is single-part, its ETag the file's MD5.
+SINGLE_PART_MAX_BYTES = 5 * 1024**3
 
 
 @dataclass(frozen=True)
@@ -360,11 +362,20 @@ def content_type(path: str) -> str:
 def upload_file(
     s3: Any, path: Path, bucket: str, key: str, camera: str | None = None
 ) -> StoredVideo:
-    """Upload a local file; ``camera`` goes into the object's metadata, where assets read it."""
+    """Upload a local file; ``camera`` goes into the object's metadata, where assets read it.
+
+    Files up to S3's single-PUT limit go in one part, so the ETag is the file's MD5 and
+    `deepsentinel process` can reserve the run key before the upload ends.
+    """
+    # Imported here: the caller's client has loaded boto3 already, and this module stays light
+    # for the command line's parser.
+    from boto3.s3.transfer import TransferConfig
+
     extra: dict[str, Any] = {"ContentType": content_type(str(path))}
     if camera:
         extra["Metadata"] = {"camera": camera}
-    s3.upload_file(str(path), bucket, key, ExtraArgs=extra)
+    config = TransferConfig(multipart_threshold=SINGLE_PART_MAX_BYTES)
+    s3.upload_file(str(path), bucket, key, ExtraArgs=extra, Config=config)
     head = s3.head_object(Bucket=bucket, Key=key)
     return StoredVideo(
         bucket, key, normalize_etag(head["ETag"]), int(head["ContentLength"]), head["LastModified"]

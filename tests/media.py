@@ -9,7 +9,7 @@ from pathlib import Path
 import av
 import numpy as np
 
-from deepsentinel_pipelines.cli import SAMPLE_VIDEO
+from deepsentinel_pipelines.cli.process import SAMPLE_VIDEO
 
 
 def cut_sample(dest: Path, start_s: float, seconds: float) -> Path:
