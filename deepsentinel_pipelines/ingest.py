@@ -360,21 +360,28 @@ def content_type(path: str) -> str:
 
 
 def upload_file(
-    s3: Any, path: Path, bucket: str, key: str, camera: str | None = None
+    s3: Any,
+    path: Path,
+    bucket: str,
+    key: str,
+    camera: str | None = None,
+    single_part: bool = False,
 ) -> StoredVideo:
     """Upload a local file; ``camera`` goes into the object's metadata, where assets read it.
 
-    Files up to S3's single-PUT limit go in one part, so the ETag is the file's MD5 and
-    `deepsentinel process` can reserve the run key before the upload ends.
+    ``single_part``: one PUT up to S3's limit, so the ETag is the file's MD5 (a caller can
+    reserve the run key before the upload ends); otherwise large files go in parallel parts.
     """
-    # Imported here: the caller's client has loaded boto3 already, and this module stays light
-    # for the command line's parser.
-    from boto3.s3.transfer import TransferConfig
-
     extra: dict[str, Any] = {"ContentType": content_type(str(path))}
     if camera:
         extra["Metadata"] = {"camera": camera}
-    config = TransferConfig(multipart_threshold=SINGLE_PART_MAX_BYTES)
+    config = None
+    if single_part:
+        # Imported here: the caller's client has loaded boto3 already, and this module stays
+        # light for the command line's parser.
+        from boto3.s3.transfer import TransferConfig
+
+        config = TransferConfig(multipart_threshold=SINGLE_PART_MAX_BYTES)
     s3.upload_file(str(path), bucket, key, ExtraArgs=extra, Config=config)
     head = s3.head_object(Bucket=bucket, Key=key)
     return StoredVideo(

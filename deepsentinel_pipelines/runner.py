@@ -81,7 +81,7 @@ def _upload(store: ObjectStoreResource, path: Path, key: str, camera: str) -> tu
     instance = DagsterInstance.get()
     bucket = store.raw_videos_bucket
     reserve_run_key(instance, run_key(bucket, key, _md5(path)))
-    stored = store.upload(path, bucket, key, camera)
+    stored = store.upload(path, bucket, key, camera, single_part=True)
     reserve_run_key(instance, run_key(bucket, key, stored.etag))  # when the ETag is not the MD5
     return video_id_from_key(key), run_key(bucket, key, stored.etag)
 

@@ -60,9 +60,19 @@ class ObjectStoreResource(ConfigurableResource):
                 out.write(chunk)
         return path
 
-    def upload(self, path: Path, bucket: str, key: str, camera: str | None = None) -> StoredVideo:
-        """Upload a local file with its content type; ``camera`` goes into its metadata."""
-        return upload_file(self.client(), path, bucket, key, camera)
+    def upload(
+        self,
+        path: Path,
+        bucket: str,
+        key: str,
+        camera: str | None = None,
+        single_part: bool = False,
+    ) -> StoredVideo:
+        """Upload a local file with its content type; ``camera`` goes into its metadata.
+
+        ``single_part``: one PUT (up to 5 GiB), so the ETag is the file's MD5.
+        """
+        return upload_file(self.client(), path, bucket, key, camera, single_part)
 
     def list_videos(
         self, bucket: str, prefix: str = "", since: datetime | None = None
