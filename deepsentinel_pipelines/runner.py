@@ -157,6 +157,8 @@ def run_video_analysis(
     a running daemon does not start a second run for the same upload, and pins the version.
     Step logs reach the terminal only when ``verbose`` (the failure is in the result anyway).
     """
+    # Imported when a run starts, not with this module: loading the definitions reads the
+    # environment, which `bring_up` exports only after the command has parsed its arguments.
     from deepsentinel_pipelines.definitions import defs
 
     instance = DagsterInstance.get()
