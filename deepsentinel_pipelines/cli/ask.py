@@ -22,6 +22,7 @@ import psycopg
 
 from deepsentinel_pipelines.cli.services import bring_up
 from deepsentinel_pipelines.db.migrate import applied_version, load_migrations
+from deepsentinel_pipelines.rag.local_models import CosineReranker, DraftAnswers
 from deepsentinel_pipelines.rag.pipeline import AskResult, ask, ask_with_resources
 from deepsentinel_pipelines.rag.question import Window
 from deepsentinel_pipelines.services.postgres import database_urls, running_info
@@ -170,8 +171,6 @@ def local_backend(settings: Settings, urls: tuple[str, str], embedder: Any) -> d
         urls: The application's and the reader's database URLs.
         embedder: The MiniLM encoder (a :class:`BackgroundEncoder` or a loaded one).
     """
-    from deepsentinel_pipelines.rag.local_models import CosineReranker, DraftAnswers
-
     return {
         "connect": _connector(urls[0]),
         "connect_reader": _connector(urls[1]),
@@ -210,7 +209,7 @@ def _cmd_ask(args: argparse.Namespace) -> int:
     result = ask_question(
         load_settings(), args.question, video_ids=args.video, window=window, session_id=args.session
     )
-    print(json.dumps(result.as_json()) if args.json else format_result(result))  # noqa: T201
+    print(json.dumps(result.as_json()) if args.json else format_result(result))
     return 1 if result.refused else 0
 
 
