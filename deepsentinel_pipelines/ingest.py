@@ -20,6 +20,8 @@ VIDEO_EXTENSIONS = frozenset(
 )
 #: S3 keys are at most 1024 bytes.
 MAX_KEY_BYTES = 1024
+#: S3's limit for one PUT: below it an upload is single-part, its ETag the file's MD5.
+SINGLE_PART_MAX_BYTES = 5 * 1024**3
 
 
 #: The run key again, as a tag of ours: Dagster's own `dagster/run_key` deduplicates per sensor,
@@ -332,13 +334,29 @@ def content_type(path: str) -> str:
 
 
 def upload_file(
-    s3: Any, path: Path, bucket: str, key: str, camera: str | None = None
+    s3: Any,
+    path: Path,
+    bucket: str,
+    key: str,
+    camera: str | None = None,
+    single_part: bool = False,
 ) -> StoredVideo:
-    """Upload a local file; ``camera`` goes into the object's metadata, where assets read it."""
+    """Upload a local file; ``camera`` goes into the object's metadata, where assets read it.
+
+    ``single_part``: one PUT up to S3's limit, so the ETag is the file's MD5 (a caller can
+    reserve the run key before the upload ends); otherwise large files go in parallel parts.
+    """
     extra: dict[str, Any] = {"ContentType": content_type(str(path))}
     if camera:
         extra["Metadata"] = {"camera": camera}
-    s3.upload_file(str(path), bucket, key, ExtraArgs=extra)
+    config = None
+    if single_part:
+        # Imported here: the caller's client has loaded boto3 already, and this module stays
+        # light for the command line's parser.
+        from boto3.s3.transfer import TransferConfig
+
+        config = TransferConfig(multipart_threshold=SINGLE_PART_MAX_BYTES)
+    s3.upload_file(str(path), bucket, key, ExtraArgs=extra, Config=config)
     head = s3.head_object(Bucket=bucket, Key=key)
     return StoredVideo(
         bucket, key, normalize_etag(head["ETag"]), int(head["ContentLength"]), head["LastModified"]

@@ -35,7 +35,7 @@ class BrightnessAgeModel(torch.nn.Module):
 @pytest.fixture()
 def tracked_video(settings: Settings, tmp_path, unique_id):
     clip = cut_sample(tmp_path / "two seconds.mp4", 20.0, 2.0)
-    video_id, _ = upload_video(settings, clip, f"tests/{unique_id}/two seconds.mp4", "default")
+    video_id, _ = upload_video(clip, f"tests/{unique_id}/two seconds.mp4", "default")
     people = [
         Detection(frame, frame / 10, track, 0, "person", 0.9, box)
         for frame in (2, 4, 6)

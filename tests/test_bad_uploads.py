@@ -80,7 +80,7 @@ def test_bad_upload_is_refused_with_its_cause_and_writes_nothing(
     assert s3.list_objects_v2(Bucket=settings.raw_videos_bucket, Prefix=key)["KeyCount"] == 0
 
     # The same bytes uploaded some other way (a sensor would start this run).
-    video_id, _ = upload_video(settings, path, key, "default")
+    video_id, _ = upload_video(path, key, "default")
     run_id, ok, error, _ = run_video_analysis(video_id, lambda line: None)
     assert not ok and error.startswith("raw_video: ") and f"s3://{settings.raw_videos_bucket}/{key}"
     assert cause in error.lower() and "cache" not in error, error
@@ -96,7 +96,7 @@ def test_bad_upload_is_refused_with_its_cause_and_writes_nothing(
 
 
 def _report(settings: Settings, path: Path, key: str):
-    report = process_file(settings, path, key, "default", lambda line: None)
+    report = process_file(path, key, "default", lambda line: None)
     assert report.success, report.error
     return report
 
@@ -113,7 +113,7 @@ def test_one_frame_of_16x16_is_analysed_and_the_same_content_again_is_no_new_run
             "SELECT width, height FROM qa.videos WHERE video_id = %s", (report.video_id,)
         ).fetchone() == (16, 16)
     # Uploaded again unchanged: the same object version, already analysed, so no second run.
-    _, again = upload_video(settings, path, key, "default")
+    _, again = upload_video(path, key, "default")
     history = version_history(DagsterInstance.get(), [again])
     assert history[again].live and history[again].failed == 0
 

@@ -105,7 +105,7 @@ def _wait_for_log(run_id: str, step: str, text: str) -> None:
 
 
 def _baseline(settings: Settings, clip: Path, key: str) -> tuple[str, dict, list[str], set[str]]:
-    report = process_file(settings, clip, key, "plaza", lambda line: None)
+    report = process_file(clip, key, "plaza", lambda line: None)
     assert report.success, report.error
     with psycopg.connect(settings.database_url) as conn:
         counts = _counts(conn, report.video_id)

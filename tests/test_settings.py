@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
@@ -14,7 +13,14 @@ from deepsentinel_pipelines.settings import PACKAGE_DIR, load_settings
 #: Modules that touch os.environ without reading configuration: the emulator and the services'
 #: environment are built for child processes, the CLI exports that environment for its
 #: children, and the detector sets ultralytics' own variables.
-NOT_CONFIGURATION = {"services/aws_emulator.py", "services/manager.py", "video/detector.py"}
+#: They write a child process's (or a library's) environment; `bring_up` exports the services'
+#: environment for Dagster and the processes the command line starts.
+NOT_CONFIGURATION = {
+    "services/aws_emulator.py",
+    "services/manager.py",
+    "video/detector.py",
+    "cli/services.py",
+}
 ENVIRONMENT_ACCESS = re.compile(r"\bos\.(environ|getenv)\b|from os import [^\n]*(environ|getenv)")
 
 
@@ -89,9 +95,4 @@ def test_only_settings_reads_the_environment() -> None:
         if ENVIRONMENT_ACCESS.search(path.read_text())
     )
     allowed = NOT_CONFIGURATION | {"settings.py"}
-    assert [p for p in readers if p not in allowed and not _is_cli(Path(p))] == []
-
-
-def _is_cli(path: Path) -> bool:
-    # `bring_up` exports the services' environment for the processes the CLI starts.
-    return path.parts[0] in ("cli.py", "cli")
+    assert [p for p in readers if p not in allowed] == []
