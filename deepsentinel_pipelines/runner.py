@@ -22,7 +22,7 @@ from dagster import DagsterEventType, DagsterInstance
 from deepsentinel_pipelines.assets.occupancy import occupancy_image_keys
 from deepsentinel_pipelines.db.clip_rows import current_clip_keys
 from deepsentinel_pipelines.db.video_report import video_results
-from deepsentinel_pipelines.ingest import ETAG_TAG, RUN_KEY_TAG, run_key
+from deepsentinel_pipelines.ingest.keys import ETAG_TAG, RUN_KEY_TAG, run_key
 from deepsentinel_pipelines.jobs import video_analysis_job
 from deepsentinel_pipelines.partitions import video_id_from_key, videos
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource

@@ -20,9 +20,9 @@ import pytest
 from dagster import DagsterEventType, DagsterInstance, RunsFilter
 
 from deepsentinel_pipelines.aws_clients import make_client
+from deepsentinel_pipelines.local_stack import aws_emulator, postgres
+from deepsentinel_pipelines.local_stack.manager import _aws_dir
 from deepsentinel_pipelines.runner import process_file, run_video_analysis
-from deepsentinel_pipelines.services import aws_emulator, postgres
-from deepsentinel_pipelines.services.manager import _aws_dir
 from deepsentinel_pipelines.settings import REPO_ROOT, Settings
 from tests.media import cut_sample
 

@@ -6,7 +6,7 @@ import psycopg
 import pytest
 
 from deepsentinel_pipelines.aws_clients import make_client
-from deepsentinel_pipelines.ingest import normalize_etag, run_key
+from deepsentinel_pipelines.ingest.keys import normalize_etag, run_key
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
 from deepsentinel_pipelines.runner import run_video_analysis, upload_video
 from deepsentinel_pipelines.settings import Settings

@@ -124,7 +124,7 @@ def test_installed_package_loads_its_definitions_and_starts_the_stack(
                     python,
                     "-c",
                     "import json\n"
-                    "from deepsentinel_pipelines.services.manager import service_environment\n"
+                    "from deepsentinel_pipelines.local_stack.manager import service_environment\n"
                     "from deepsentinel_pipelines.settings import load_settings\n"
                     "print(json.dumps(service_environment(load_settings())))",
                 ],

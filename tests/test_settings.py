@@ -16,8 +16,8 @@ from deepsentinel_pipelines.settings import PACKAGE_DIR, load_settings
 #: They write a child process's (or a library's) environment; `bring_up` exports the services'
 #: environment for Dagster and the processes the command line starts.
 NOT_CONFIGURATION = {
-    "services/aws_emulator.py",
-    "services/manager.py",
+    "local_stack/aws_emulator.py",
+    "local_stack/manager.py",
     "video/detector.py",
     "cli/services.py",
 }

@@ -22,11 +22,11 @@ import psycopg
 
 from deepsentinel_pipelines.cli.services import bring_up
 from deepsentinel_pipelines.db.migrate import applied_version, load_migrations
+from deepsentinel_pipelines.local_stack.postgres import database_urls, running_info
 from deepsentinel_pipelines.rag.local_models import CosineReranker, DraftAnswers
 from deepsentinel_pipelines.rag.pipeline import AskResult, ask, ask_with_resources
 from deepsentinel_pipelines.rag.ports import Embedder
 from deepsentinel_pipelines.rag.question import Window
-from deepsentinel_pipelines.services.postgres import database_urls, running_info
 from deepsentinel_pipelines.settings import Settings, load_settings
 from deepsentinel_pipelines.timefmt import format_timestamp
 

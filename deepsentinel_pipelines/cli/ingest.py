@@ -16,13 +16,10 @@ from typing import Any
 
 from deepsentinel_pipelines.cli.errors import stderr
 from deepsentinel_pipelines.cli.services import bring_up
-from deepsentinel_pipelines.ingest import (
-    StoredVideo,
-    describe_skips,
-    parse_since,
-    seed_message,
-    skip_reason,
-)
+from deepsentinel_pipelines.ingest.cursor import describe_skips
+from deepsentinel_pipelines.ingest.keys import skip_reason
+from deepsentinel_pipelines.ingest.messages import seed_message
+from deepsentinel_pipelines.ingest.uploads import StoredVideo, parse_since
 from deepsentinel_pipelines.settings import WORKSPACE_YAML, load_settings
 
 #: Partitions per `dagster job backfill` call (its --partitions is one argument).

@@ -23,7 +23,7 @@ def bring_up(settings: Settings) -> Settings:
     """
     # Imported here: the manager loads boto3 and the bootstrap, which `deepsentinel ask` skips
     # when the services already run.
-    from deepsentinel_pipelines.services.manager import services_up
+    from deepsentinel_pipelines.local_stack.manager import services_up
 
     os.environ.update(services_up(settings))
     return load_settings()
@@ -41,7 +41,7 @@ def _print_status(status: dict[str, Any], as_json: bool) -> None:
 
 
 def _cmd_services(args: argparse.Namespace) -> int:
-    from deepsentinel_pipelines.services.manager import services_down, services_status
+    from deepsentinel_pipelines.local_stack.manager import services_down, services_status
 
     settings = load_settings()
     if args.action == "down":
@@ -56,7 +56,7 @@ def _cmd_services(args: argparse.Namespace) -> int:
 
 
 def _cmd_env(args: argparse.Namespace) -> int:
-    from deepsentinel_pipelines.services.manager import service_environment
+    from deepsentinel_pipelines.local_stack.manager import service_environment
 
     del args
     for key, value in sorted(service_environment(load_settings()).items()):

@@ -13,11 +13,12 @@ from typing import Any, Literal
 from dagster import Config, MetadataValue, OpExecutionContext, Out, Output, op
 
 from deepsentinel_pipelines.db.video_rows import clear_thumbnail_keys
+from deepsentinel_pipelines.ingest.storage_classes import ARCHIVE_CLASS
 from deepsentinel_pipelines.partitions import video_id_from_key, videos
 from deepsentinel_pipelines.resources import RESULT_IO_MANAGER
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
-from deepsentinel_pipelines.retention_rules import (
+from deepsentinel_pipelines.upkeep.retention import (
     ARCHIVE_TAG,
     RAW_VIDEO_ARCHIVE_DAYS,
     THUMBNAIL_EXPIRY_DAYS,
@@ -27,7 +28,6 @@ from deepsentinel_pipelines.retention_rules import (
     tally,
     thumbnails_to_delete,
 )
-from deepsentinel_pipelines.storage_classes import ARCHIVE_CLASS
 
 
 class RetentionConfig(Config):

@@ -12,7 +12,7 @@ from dagster import ConfigurableResource
 from pydantic import PrivateAttr
 
 from deepsentinel_pipelines.aws_clients import make_client
-from deepsentinel_pipelines.ingest import (
+from deepsentinel_pipelines.ingest.uploads import (
     PresignedUpload,
     StoredVideo,
     list_videos,

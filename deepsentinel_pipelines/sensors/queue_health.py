@@ -21,10 +21,10 @@ from dagster import (
     sensor,
 )
 
-from deepsentinel_pipelines.alerts import post_webhook
 from deepsentinel_pipelines.assets.sources import video_jobs_queue
 from deepsentinel_pipelines.resources.job_queue import JobQueueResource
 from deepsentinel_pipelines.settings import Settings
+from deepsentinel_pipelines.upkeep.incidents import post_webhook
 
 QUEUE_ASSET_KEY = video_jobs_queue.key.to_user_string()
 #: Record an unchanged state at most this often.

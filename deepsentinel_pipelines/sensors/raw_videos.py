@@ -12,16 +12,13 @@ from dagster import (
 )
 from dagster_aws.s3.sensor import get_objects
 
-from deepsentinel_pipelines.ingest import (
-    ETAG_TAG,
-    RUN_KEY_TAG,
+from deepsentinel_pipelines.ingest.cursor import (
     ListingCursor,
     baseline_cursor,
     describe_skips,
-    normalize_etag,
-    run_key,
     select_new_objects,
 )
+from deepsentinel_pipelines.ingest.keys import ETAG_TAG, RUN_KEY_TAG, normalize_etag, run_key
 from deepsentinel_pipelines.jobs import video_analysis_job
 from deepsentinel_pipelines.partitions import video_id_from_key, videos
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource

@@ -18,7 +18,9 @@ from dagster import (
 )
 
 from deepsentinel_pipelines.db.video_rows import published_etags
-from deepsentinel_pipelines.ingest import describe_skips, list_videos, run_key
+from deepsentinel_pipelines.ingest.cursor import describe_skips
+from deepsentinel_pipelines.ingest.keys import run_key
+from deepsentinel_pipelines.ingest.uploads import list_videos
 from deepsentinel_pipelines.jobs import video_analysis_job
 from deepsentinel_pipelines.partitions import video_id_from_key
 from deepsentinel_pipelines.resources.database import PostgresResource

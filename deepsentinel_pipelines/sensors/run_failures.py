@@ -10,10 +10,10 @@ from dagster import (
     run_failure_sensor,
 )
 
-from deepsentinel_pipelines.alerts import LogLine, log_excerpt, notify
 from deepsentinel_pipelines.db.incident_rows import Incident, record_incident, set_notified
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.settings import AlertConfig, Settings
+from deepsentinel_pipelines.upkeep.incidents import LogLine, log_excerpt, notify
 
 PARTITION_TAG = "dagster/partition"
 

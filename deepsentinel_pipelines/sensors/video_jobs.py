@@ -18,14 +18,13 @@ from dagster import (
     sensor,
 )
 
-from deepsentinel_pipelines.ingest import (
+from deepsentinel_pipelines.ingest.keys import normalize_etag, run_key
+from deepsentinel_pipelines.ingest.messages import (
     InvalidJobMessage,
     JobRequest,
     ParsedMessage,
     RejectedRecord,
-    normalize_etag,
     parse_job_message,
-    run_key,
 )
 from deepsentinel_pipelines.jobs import video_analysis_job
 from deepsentinel_pipelines.resources.job_queue import JobQueueResource

@@ -8,7 +8,8 @@ import pytest
 from dagster import DagsterRunStatus, SensorResult, build_sensor_context
 from dagster._core.test_utils import create_run_for_test
 
-from deepsentinel_pipelines.ingest import RUN_KEY_TAG, ListingCursor, run_key
+from deepsentinel_pipelines.ingest.cursor import ListingCursor
+from deepsentinel_pipelines.ingest.keys import RUN_KEY_TAG, run_key
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.sensors.raw_videos import build_raw_videos_sensor
 from deepsentinel_pipelines.sensors.reconciliation import build_raw_videos_reconciliation_sensor

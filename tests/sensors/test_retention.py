@@ -11,7 +11,8 @@ from deepsentinel_pipelines.jobs import retention_job
 from deepsentinel_pipelines.partitions import videos
 from deepsentinel_pipelines.resources import RESULT_IO_MANAGER
 from deepsentinel_pipelines.resources.database import PostgresResource
-from deepsentinel_pipelines.retention_rules import (
+from deepsentinel_pipelines.sensors.retention import retention_schedule
+from deepsentinel_pipelines.upkeep.retention import (
     ARCHIVE_TAG,
     StoredObject,
     enforce_locally,
@@ -19,7 +20,6 @@ from deepsentinel_pipelines.retention_rules import (
     tally,
     thumbnails_to_delete,
 )
-from deepsentinel_pipelines.sensors.retention import retention_schedule
 
 NOW = datetime(2024, 6, 1, tzinfo=UTC)
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 from dagster import DagsterInstance, build_run_status_sensor_context, job, op
 
-from deepsentinel_pipelines.alerts import (
+from deepsentinel_pipelines.resources.database import PostgresResource
+from deepsentinel_pipelines.sensors.run_failures import build_run_failure_alert_sensor
+from deepsentinel_pipelines.settings import AlertConfig, load_settings
+from deepsentinel_pipelines.upkeep.incidents import (
     Incident,
     LogLine,
     incident_body,
@@ -13,9 +16,6 @@ from deepsentinel_pipelines.alerts import (
     log_excerpt,
     truncate,
 )
-from deepsentinel_pipelines.resources.database import PostgresResource
-from deepsentinel_pipelines.sensors.run_failures import build_run_failure_alert_sensor
-from deepsentinel_pipelines.settings import AlertConfig, load_settings
 
 
 def alert_sensor():

@@ -14,7 +14,7 @@ from dagster import (
 )
 from dagster._core.test_utils import create_run_for_test
 
-from deepsentinel_pipelines.ingest import run_key
+from deepsentinel_pipelines.ingest.keys import run_key
 from deepsentinel_pipelines.resources.job_queue import JobQueueResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
 from deepsentinel_pipelines.run_history import reserve_run_key

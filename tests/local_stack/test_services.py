@@ -18,8 +18,8 @@ from deepsentinel_pipelines.db.migrate import (
     check_embedding_dim,
     load_migrations,
 )
-from deepsentinel_pipelines.services.bootstrap import DLQ_MAX_RECEIVES
-from deepsentinel_pipelines.services.manager import services_down, services_status, services_up
+from deepsentinel_pipelines.local_stack.bootstrap import DLQ_MAX_RECEIVES
+from deepsentinel_pipelines.local_stack.manager import services_down, services_status, services_up
 from deepsentinel_pipelines.settings import REPO_ROOT, Settings, load_settings
 
 

@@ -9,16 +9,16 @@ from typing import Any
 import psycopg
 
 from deepsentinel_pipelines.aws_clients import make_client
-from deepsentinel_pipelines.rag.minilm import cached_ir, shipped_model_dir
-from deepsentinel_pipelines.services import aws_emulator, postgres
-from deepsentinel_pipelines.services.bootstrap import (
+from deepsentinel_pipelines.local_stack import aws_emulator, postgres
+from deepsentinel_pipelines.local_stack.bootstrap import (
     ensure_buckets,
     ensure_databases,
     ensure_queues,
     ensure_roles,
     ensure_schema,
 )
-from deepsentinel_pipelines.services.postgres import database_urls
+from deepsentinel_pipelines.local_stack.postgres import database_urls
+from deepsentinel_pipelines.rag.minilm import cached_ir, shipped_model_dir
 from deepsentinel_pipelines.settings import (
     EMBEDDED_AWS_CREDENTIALS,
     INSTANCE_YAML,

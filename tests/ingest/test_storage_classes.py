@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from deepsentinel_pipelines.ingest import skip_reason
-from deepsentinel_pipelines.retention_rules import StoredObject, raw_videos_to_archive
+from deepsentinel_pipelines.ingest.keys import skip_reason
+from deepsentinel_pipelines.upkeep.retention import StoredObject, raw_videos_to_archive
 
 NOW = datetime(2024, 6, 1, tzinfo=UTC)
 

@@ -10,10 +10,10 @@ from botocore.exceptions import ClientError
 from psycopg import sql as pgsql
 
 from deepsentinel_pipelines.db.migrate import apply_migrations
-from deepsentinel_pipelines.retention_rules import RAW_VIDEO_ARCHIVE_DAYS, THUMBNAIL_EXPIRY_DAYS
-from deepsentinel_pipelines.services.postgres import database_url
+from deepsentinel_pipelines.ingest.storage_classes import ARCHIVE_CLASS
+from deepsentinel_pipelines.local_stack.postgres import database_url
 from deepsentinel_pipelines.settings import APP_LOGIN, READER_LOGIN, Settings
-from deepsentinel_pipelines.storage_classes import ARCHIVE_CLASS
+from deepsentinel_pipelines.upkeep.retention import RAW_VIDEO_ARCHIVE_DAYS, THUMBNAIL_EXPIRY_DAYS
 
 DLQ_MAX_RECEIVES = 3
 #: Seconds a received job message stays hidden before it can be received again.

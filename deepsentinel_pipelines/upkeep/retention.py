@@ -1,6 +1,6 @@
 """Which stored objects the retention rules make due, given a listing and the time (no Dagster).
 
-The rules are the buckets' lifecycle rules (services/bootstrap.py builds them from the ages
+The rules are the buckets' lifecycle rules (local_stack/bootstrap.py builds them from the ages
 here): thumbnails expire after 90 days, raw videos move to an archive class after 30. Real S3
 applies them itself; an S3-compatible endpoint (the local emulator, MinIO) stores them but does
 nothing, so the weekly job does it.
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from deepsentinel_pipelines.storage_classes import ARCHIVE_CLASSES
+from deepsentinel_pipelines.ingest.storage_classes import ARCHIVE_CLASSES
 
 RAW_VIDEO_ARCHIVE_DAYS = 30
 THUMBNAIL_EXPIRY_DAYS = 90
