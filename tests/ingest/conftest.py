@@ -1,5 +1,5 @@
-"""The ingest tests use the sensor tests' S3 client."""
+"""The ingest tests use the sensor tests' buckets and S3 client."""
 
-from tests.sensors.conftest import s3
+from tests.sensors.conftest import buckets, s3
 
-__all__ = ["s3"]
+__all__ = ["buckets", "s3"]
