@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from deepsentinel_pipelines.cli import SAMPLE_VIDEO as SAMPLE
+from deepsentinel_pipelines.settings import SAMPLE_VIDEO as SAMPLE
 from deepsentinel_pipelines.video.clips import ClipRequest, clip_window, render_clips
 from deepsentinel_pipelines.video.types import Event
 

@@ -34,7 +34,7 @@ from pgvector.psycopg import register_vector
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # for tests.rag.corpus when run as a script
 
-from deepsentinel_pipelines.cli import bring_up  # noqa: E402
+from deepsentinel_pipelines.cli.services import bring_up  # noqa: E402
 from deepsentinel_pipelines.rag.pipeline import ask  # noqa: E402
 from deepsentinel_pipelines.rag.retrieval import (  # noqa: E402
     EventFilters,

@@ -35,9 +35,10 @@ from psycopg.types.json import Jsonb
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from deepsentinel_pipelines.ask_cli import qa_resources  # noqa: E402
-from deepsentinel_pipelines.cli import bring_up  # noqa: E402
+from deepsentinel_pipelines.cli.ask import QA_RESOURCE_KEYS  # noqa: E402
+from deepsentinel_pipelines.cli.services import bring_up  # noqa: E402
 from deepsentinel_pipelines.rag.pipeline import ask, presigner  # noqa: E402
+from deepsentinel_pipelines.resources.standalone import standalone_resources  # noqa: E402
 from deepsentinel_pipelines.settings import load_settings  # noqa: E402
 from deepsentinel_pipelines.timefmt import format_timestamp  # noqa: E402
 
@@ -255,7 +256,7 @@ def main() -> int:
     args = parser.parse_args()
 
     bring_up(load_settings())
-    with qa_resources() as resources:
+    with standalone_resources(*QA_RESOURCE_KEYS) as resources:
         with resources.database.connection() as conn:
             present = conn.execute(
                 "SELECT count(*) FROM events WHERE video_id LIKE %s", (PREFIX + "%",)

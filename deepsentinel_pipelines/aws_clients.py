@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import boto3
 from botocore.config import Config
 
-from deepsentinel_pipelines.settings import EMBEDDED_AWS_CREDENTIALS
+from deepsentinel_pipelines.settings import EMBEDDED_AWS_CREDENTIALS, aws_access_key_set
 
 
 def make_client(service: str, endpoint_url: str | None, region: str) -> Any:
@@ -19,7 +18,7 @@ def make_client(service: str, endpoint_url: str | None, region: str) -> Any:
     }
     if endpoint_url:
         kwargs["endpoint_url"] = endpoint_url
-        if "127.0.0.1" in endpoint_url and not os.environ.get("AWS_ACCESS_KEY_ID"):
+        if "127.0.0.1" in endpoint_url and not aws_access_key_set():
             kwargs["aws_access_key_id"] = EMBEDDED_AWS_CREDENTIALS["AWS_ACCESS_KEY_ID"]
             kwargs["aws_secret_access_key"] = EMBEDDED_AWS_CREDENTIALS["AWS_SECRET_ACCESS_KEY"]
     return boto3.client(service, **kwargs)

@@ -12,10 +12,9 @@ import hashlib
 import os
 from pathlib import Path
 
+from deepsentinel_pipelines.settings import Settings
 from deepsentinel_pipelines.video.clips import DEFAULT_AFTER_S, DEFAULT_BEFORE_S, DEFAULT_MAX_CLIP_S
-from deepsentinel_pipelines.video.detector import DEFAULT_IMGSZ
 from deepsentinel_pipelines.video.weights import (
-    DEFAULT_WEIGHTS,
     WeightsNotFoundError,
     resolve_weights,
     sha256_file,
@@ -46,12 +45,10 @@ def detections_code_version(weights: str, imgsz: int, backend: str) -> str:
     return f"w{weights_digest(weights)[:DIGEST_CHARS]}-i{imgsz}-{backend}"
 
 
-def configured_detections_code_version() -> str:
+def configured_detections_code_version(settings: Settings) -> str:
     """:func:`detections_code_version` of the detector the resources configure."""
     return detections_code_version(
-        os.environ.get("DEEPSENTINEL_DETECTOR_WEIGHTS") or DEFAULT_WEIGHTS,
-        int(os.environ.get("DEEPSENTINEL_DETECTOR_IMGSZ") or DEFAULT_IMGSZ),
-        os.environ.get("DEEPSENTINEL_DETECTOR_BACKEND") or "auto",
+        settings.detector_weights, settings.detector_imgsz, settings.detector_backend
     )
 
 

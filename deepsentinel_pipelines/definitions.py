@@ -1,9 +1,11 @@
-"""The single Definitions object of the DeepSentinel code location."""
+"""The single Definitions object of the DeepSentinel code location.
 
-import os
+Settings are read once, here; resources and sensors are built from them.
+"""
 
 from dagster import (
     Definitions,
+    ExecutorDefinition,
     in_process_executor,
     load_assets_from_modules,
     multiprocess_executor,
@@ -22,12 +24,31 @@ from deepsentinel_pipelines.assets import (
     search,
 )
 from deepsentinel_pipelines.assets.sources import raw_videos_bucket, video_jobs_queue
-from deepsentinel_pipelines.jobs import rules_rederivation_sensor, video_analysis_job
-from deepsentinel_pipelines.ops import rag_query_job
+from deepsentinel_pipelines.jobs import (
+    rag_query_job,
+    retention_job,
+    rules_rederivation_sensor,
+    video_analysis_job,
+)
 from deepsentinel_pipelines.resources import build_resources
-from deepsentinel_pipelines.sensors import SCHEDULES, SENSORS
+from deepsentinel_pipelines.sensors import SCHEDULES, build_sensors
+from deepsentinel_pipelines.settings import load_settings
 from deepsentinel_pipelines.step_pods import STEP_K8S_CONFIG
 
+
+def build_executor(name: str) -> ExecutorDefinition:
+    """The executor named by DEEPSENTINEL_EXECUTOR.
+
+    Locally one process per step; ``k8s``: one Kubernetes Job per step (the Helm values);
+    ``in_process``: every step in the run worker (many small videos on a small machine).
+    """
+    return {
+        "k8s": k8s_job_executor.configured({"step_k8s_config": STEP_K8S_CONFIG}),
+        "in_process": in_process_executor,
+    }.get(name, multiprocess_executor.configured({"max_concurrent": 2}))
+
+
+settings = load_settings()
 defs = Definitions(
     assets=[
         raw_videos_bucket,
@@ -46,17 +67,9 @@ defs = Definitions(
             ]
         ),
     ],
-    jobs=[video_analysis_job, rag_query_job],
-    sensors=[*SENSORS, rules_rederivation_sensor],
+    jobs=[video_analysis_job, rag_query_job, retention_job],
+    sensors=[*build_sensors(settings), rules_rederivation_sensor],
     schedules=SCHEDULES,
-    resources=build_resources(),
-    # Locally one process per step; in the cluster (Helm values) one Kubernetes Job per step;
-    # "in_process" runs every step in the run worker (many small videos on a small machine).
-    executor={
-        "k8s": k8s_job_executor.configured({"step_k8s_config": STEP_K8S_CONFIG}),
-        "in_process": in_process_executor,
-    }.get(
-        os.environ.get("DEEPSENTINEL_EXECUTOR", ""),
-        multiprocess_executor.configured({"max_concurrent": 2}),
-    ),
+    resources=build_resources(settings),
+    executor=build_executor(settings.executor),
 )

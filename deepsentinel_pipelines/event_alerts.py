@@ -16,9 +16,9 @@ from typing import Any
 import requests
 import yaml
 
-from deepsentinel_pipelines.alerts import post_webhook
 from deepsentinel_pipelines.db.video_rows import StoredEvent
 from deepsentinel_pipelines.timefmt import format_timestamp
+from deepsentinel_pipelines.upkeep.incidents import post_webhook
 from deepsentinel_pipelines.video.types import EVENT_TYPES
 
 _RULE_KEYS = {"name", "event_types", "cameras", "zones", "min_duration_s"}

@@ -1,4 +1,4 @@
-"""Jobs: the per-video analysis job (partitioned like its assets, one partition per video)."""
+"""Jobs: the per-video analysis job (one partition per video), questions and retention."""
 
 from dagster import (
     AssetSelection,
@@ -7,10 +7,15 @@ from dagster import (
     DefaultSensorStatus,
     Jitter,
     RetryPolicy,
+    RunConfig,
     define_asset_job,
+    in_process_executor,
+    job,
 )
 
 from deepsentinel_pipelines.assets.ingest import GROUP
+from deepsentinel_pipelines.ops.rag_query import RagQueryConfig, rag_query
+from deepsentinel_pipelines.ops.retention import apply_retention
 
 #: Transient failures (S3/SQS/PostgreSQL unreachable, a killed step process) are retried with
 #: backoff; a bad video raises ``Failure(allow_retries=False)`` and is not.
@@ -24,6 +29,29 @@ video_analysis_job = define_asset_job(
     description="Analyse one uploaded video: probe, thumbnail, detections, events, search.",
     op_retry_policy=STEP_RETRY_POLICY,
 )
+
+
+@job(
+    description="Answer one operator question from the events (run config: rag_query.config).",
+    # One op: no step subprocess or step pod, the answer comes as fast as the question path.
+    executor_def=in_process_executor,
+    config=RunConfig(
+        ops={rag_query.name: RagQueryConfig(question="How many people entered the plaza?")}
+    ),
+)
+def rag_query_job() -> None:
+    """One op: :func:`~deepsentinel_pipelines.ops.rag_query.rag_query`."""
+    rag_query()
+
+
+@job(
+    description="Apply the buckets' lifecycle rules where the S3 endpoint does not.",
+    executor_def=in_process_executor,
+)
+def retention_job() -> None:
+    """One op: :func:`~deepsentinel_pipelines.ops.retention.apply_retention`."""
+    apply_retention()
+
 
 #: Evaluates the automation conditions of assets/rederive.py (events and below).
 rules_rederivation_sensor = AutomationConditionSensorDefinition(

@@ -13,7 +13,7 @@ from typing import Any
 
 from dagster import DagsterRunStatus, RunsFilter
 
-from deepsentinel_pipelines.ingest import RUN_KEY_TAG
+from deepsentinel_pipelines.ingest.keys import RUN_KEY_TAG
 
 #: Runs that ended without a result: a later request for the same version runs it again.
 ENDED_WITHOUT_RESULT = frozenset({DagsterRunStatus.FAILURE, DagsterRunStatus.CANCELED})

@@ -10,28 +10,26 @@ import hashlib
 import re
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import psycopg
-from boto3.s3.transfer import TransferConfig
 from botocore.exceptions import ClientError
 from dagster import DagsterEventType, DagsterInstance
-from dagster._core.utils import make_new_run_id
 
 from deepsentinel_pipelines.assets.occupancy import occupancy_image_keys
-from deepsentinel_pipelines.aws_clients import make_client
 from deepsentinel_pipelines.db.clip_rows import current_clip_keys
-from deepsentinel_pipelines.ingest import ETAG_TAG, RUN_KEY_TAG, normalize_etag, run_key
+from deepsentinel_pipelines.db.video_report import video_results
+from deepsentinel_pipelines.ingest.keys import ETAG_TAG, RUN_KEY_TAG, run_key
+from deepsentinel_pipelines.jobs import video_analysis_job
 from deepsentinel_pipelines.partitions import video_id_from_key, videos
+from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
+from deepsentinel_pipelines.resources.standalone import standalone_resources
 from deepsentinel_pipelines.run_history import reserve_run_key
-from deepsentinel_pipelines.settings import Settings
 
 ProgressFn = Callable[[str], None]
-#: S3's limit for one PUT: below it an upload is single-part, its ETag the file's MD5.
-SINGLE_PART_MAX_BYTES = 5 * 1024**3
 _FRAMES = re.compile(r"detections: (\d+)/(\d+) frames, ([\d.]+) frames/s, ETA (\S+) s")
 
 
@@ -79,26 +77,23 @@ def _md5(path: Path) -> str:
         return hashlib.file_digest(f, "md5").hexdigest()
 
 
-def upload_video(settings: Settings, path: Path, key: str, camera: str) -> tuple[str, str]:
+def _upload(store: ObjectStoreResource, path: Path, key: str, camera: str) -> tuple[str, str]:
+    instance = DagsterInstance.get()
+    bucket = store.raw_videos_bucket
+    reserve_run_key(instance, run_key(bucket, key, _md5(path)))
+    stored = store.upload(path, bucket, key, camera, single_part=True)
+    reserve_run_key(instance, run_key(bucket, key, stored.etag))  # when the ETag is not the MD5
+    return video_id_from_key(key), run_key(bucket, key, stored.etag)
+
+
+def upload_video(path: Path, key: str, camera: str) -> tuple[str, str]:
     """Upload a local file to the raw-videos bucket; return its partition key and run key.
 
     The run key is reserved before the upload: a single-part upload's ETag is the file's MD5,
     so a running sensor that sees the object already knows this process runs it.
     """
-    bucket = settings.raw_videos_bucket
-    instance = DagsterInstance.get()
-    reserve_run_key(instance, run_key(bucket, key, _md5(path)))
-    s3 = make_client("s3", settings.aws_endpoint_url, settings.region)
-    s3.upload_file(
-        str(path),
-        bucket,
-        key,
-        ExtraArgs={"Metadata": {"camera": camera}, "ContentType": "video/mp4"},
-        Config=TransferConfig(multipart_threshold=SINGLE_PART_MAX_BYTES),
-    )
-    etag = normalize_etag(s3.head_object(Bucket=bucket, Key=key)["ETag"])
-    reserve_run_key(instance, run_key(bucket, key, etag))  # when the store's ETag is not the MD5
-    return video_id_from_key(key), run_key(bucket, key, etag)
+    with standalone_resources("object_store") as resources:
+        return _upload(resources.object_store, path, key, camera)
 
 
 def _step_timings(instance: DagsterInstance, run_id: str) -> dict[str, float]:
@@ -162,13 +157,16 @@ def run_video_analysis(
     a running daemon does not start a second run for the same upload, and pins the version.
     Step logs reach the terminal only when ``verbose`` (the failure is in the result anyway).
     """
+    # Imported when a run starts, not with this module: loading the definitions reads the
+    # environment, which `bring_up` exports only after the command has parsed its arguments.
     from deepsentinel_pipelines.definitions import defs
 
     instance = DagsterInstance.get()
     if not instance.has_dynamic_partition(videos.name, video_id):
         instance.add_dynamic_partitions(videos.name, [video_id])
-    job = defs.resolve_job_def("video_analysis_job")
-    run_id = make_new_run_id()
+    job = defs.resolve_job_def(video_analysis_job.name)
+    # Chosen here, not by Dagster, so the watcher can follow the run's logs while it runs.
+    run_id = str(uuid.uuid4())
     done = threading.Event()
     watcher = threading.Thread(target=_watch, args=(instance, run_id, done, show), daemon=True)
     watcher.start()
@@ -205,73 +203,54 @@ def run_video_analysis(
     return run_id, result.success, error, time.perf_counter() - started
 
 
-def build_report(
-    database_url: str,
-    video_id: str,
-    run_id: str,
-    success: bool,
-    error: str | None,
-    timings: dict[str, float],
-) -> RunReport:
-    """Read what the run wrote for one video."""
-    report = RunReport(video_id, run_id, success, error, timings_s=timings)
-    with psycopg.connect(database_url) as conn:
-        row = conn.execute(
-            """SELECT duration_s, frames_analyzed, people_count, thumbnail_key, summary
-               FROM videos WHERE video_id = %s""",
-            (video_id,),
-        ).fetchone()
-        if row is not None:
-            report.duration_s = row[0]
-            report.frames_analyzed = row[1] or 0
-            report.people_tracked = row[2] or 0
-            report.thumbnail = row[3]
-            report.summary = row[4]
-        # The qa views show the video's current analysis only.
-        report.events = dict(
-            conn.execute(
-                """SELECT event_type, count(*) FROM qa.events WHERE video_id = %s
-                   GROUP BY event_type ORDER BY event_type""",
-                (video_id,),
-            ).fetchall()
-        )
-        report.highlights = [
-            r[0]
-            for r in conn.execute(
-                """SELECT highlight_key FROM qa.events WHERE video_id = %s
-                   AND highlight_key IS NOT NULL ORDER BY start_s, event_id""",
-                (video_id,),
-            )
-        ]
-    return report
-
-
-def _stored(s3: Any, bucket: str, key: str) -> bool:
+def _stored(store: ObjectStoreResource, bucket: str, key: str) -> bool:
     try:
-        s3.head_object(Bucket=bucket, Key=key)
+        store.head(bucket, key)
     except ClientError:
         return False
     return True
 
 
+def build_report(
+    video_id: str, run_id: str, success: bool, error: str | None, timings: dict[str, float]
+) -> RunReport:
+    """Read what the run wrote for one video: its rows, clips and occupancy images."""
+    with standalone_resources("database", "object_store") as resources:
+        store: ObjectStoreResource = resources.object_store
+        with resources.database.connection() as conn:
+            results = video_results(conn, video_id)
+            clip_keys = current_clip_keys(conn, video_id).values()
+        occupancy = [
+            f"s3://{store.thumbnails_bucket}/{image}"
+            for image in occupancy_image_keys(video_id).values()
+            if _stored(store, store.thumbnails_bucket, image)
+        ]
+    return RunReport(
+        video_id,
+        run_id,
+        success,
+        error,
+        duration_s=results.duration_s,
+        frames_analyzed=results.frames_analyzed,
+        people_tracked=results.people_tracked,
+        events=results.event_counts,
+        highlights=results.highlight_keys,
+        clips=[f"s3://{store.highlights_bucket}/{k}" for k in clip_keys],
+        occupancy_images=occupancy,
+        thumbnail=results.thumbnail_key,
+        summary=results.summary,
+        timings_s=timings,
+    )
+
+
 def process_file(
-    settings: Settings, path: Path, key: str, camera: str, show: ProgressFn, verbose: bool = False
+    path: Path, key: str, camera: str, show: ProgressFn, verbose: bool = False
 ) -> RunReport:
     """Upload, register and analyse one file; return the report."""
-    show(f"uploading {path.name} to s3://{settings.raw_videos_bucket}/{key}")
-    video_id, object_version = upload_video(settings, path, key, camera)
+    with standalone_resources("object_store") as resources:
+        store: ObjectStoreResource = resources.object_store
+        show(f"uploading {path.name} to s3://{store.raw_videos_bucket}/{key}")
+        video_id, object_version = _upload(store, path, key, camera)
     run_id, success, error, _ = run_video_analysis(video_id, show, object_version, verbose)
     timings = _step_timings(DagsterInstance.get(), run_id)
-    report = build_report(settings.database_url or "", video_id, run_id, success, error, timings)
-    with psycopg.connect(settings.database_url or "") as conn:
-        report.clips = [
-            f"s3://{settings.highlights_bucket}/{k}"
-            for k in current_clip_keys(conn, video_id).values()
-        ]
-    s3 = make_client("s3", settings.aws_endpoint_url, settings.region)
-    report.occupancy_images = [
-        f"s3://{settings.thumbnails_bucket}/{image}"
-        for image in occupancy_image_keys(video_id).values()
-        if _stored(s3, settings.thumbnails_bucket, image)
-    ]
-    return report
+    return build_report(video_id, run_id, success, error, timings)

@@ -1,7 +1,7 @@
-"""The one place that decides the environment: embedded services or given URLs and AWS.
+"""The one place that reads the environment: services, AWS, models, sensors and alerts.
 
-Everything else reads :func:`load_settings` (CLI, tests, Dagster resources through ``EnvVar``
-values exported by :func:`service_environment`).
+No other module of the package reads ``os.environ``: the CLI, the tests and ``definitions.py``
+call :func:`load_settings` and hand the values (or the whole :class:`Settings`) on.
 """
 
 from __future__ import annotations
@@ -10,8 +10,24 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from deepsentinel_pipelines.video.defaults import DEFAULT_ANALYSIS_FPS, DEFAULT_IMGSZ
+from deepsentinel_pipelines.video.weights import DEFAULT_WEIGHTS
+
 PACKAGE_DIR = Path(__file__).resolve().parent
+#: The checkout (tests, scripts); for an installed package this is site-packages: not a home.
+REPO_ROOT = PACKAGE_DIR.parent
+#: A checkout keeps its services' data beside it; an installed package in the user's home.
+DEFAULT_HOME = (
+    REPO_ROOT / ".deepsentinel"
+    if (REPO_ROOT / "pyproject.toml").is_file()
+    else Path.home() / ".deepsentinel"
+)
+#: Dagster's workspace and instance files. Package data, linked to the repository's top-level
+#: files so there is one copy; resolved, so in a checkout they are those files themselves.
+WORKSPACE_YAML = (PACKAGE_DIR / "config" / "workspace.yaml").resolve()
+INSTANCE_YAML = (PACKAGE_DIR / "config" / "dagster.yaml").resolve()
+#: The bundled sample of `deepsentinel demo` (package data, so it ships with a plain install).
+SAMPLE_VIDEO = PACKAGE_DIR / "data" / "sample_plaza.mp4"
 
 DEFAULT_BUCKETS = {
     "raw_videos": "raw-videos",
@@ -27,6 +43,40 @@ APP_LOGIN = "deepsentinel_app"
 READER_LOGIN = "deepsentinel_reader"
 #: Credentials the embedded S3/SQS emulator accepts; never used against real AWS.
 EMBEDDED_AWS_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"}
+MODEL_BACKENDS = ("local", "bedrock")
+#: Size of ``events.embedding`` per backend: MiniLM gives 384, Titan v2 is asked for 1024.
+EMBEDDING_DIMS = {"local": 384, "bedrock": 1024}
+DEFAULT_BEDROCK_LLM_MODEL = "anthropic.claude-3-5-sonnet-20240620-v1:0"
+DEFAULT_BEDROCK_RERANK_MODEL = "cohere.rerank-v3-5:0"
+DEFAULT_GITHUB_API = "https://api.github.com"
+
+
+@dataclass(frozen=True)
+class SensorLimits:
+    """Knobs of the S3 and SQS sensors (see the README's table)."""
+
+    interval_s: int = 30
+    max_per_tick: int = 20
+    lookback_s: int = 300
+    prefix: str = ""
+    reconcile_interval_s: int = 600
+
+
+@dataclass(frozen=True)
+class AlertConfig:
+    """Where failure alerts go besides the ``incidents`` table (all optional)."""
+
+    webhook_url: str | None = None
+    github_repo: str | None = None  # owner/name
+    github_token: str | None = None
+    github_api_url: str = DEFAULT_GITHUB_API
+    dagster_ui_url: str | None = None  # e.g. http://localhost:3000, for links to the run
+    timeout_s: float = 10.0
+
+    @property
+    def github_enabled(self) -> bool:
+        """True when both the repository and a token are set."""
+        return bool(self.github_repo and self.github_token)
 
 
 @dataclass(frozen=True)
@@ -45,7 +95,28 @@ class Settings:
     models_bucket: str
     jobs_queue: str
     dead_letter_queue: str
-    embedding_dim: int
+    dagster_url: str | None  # Dagster's storage; None: the application database
+    model_backend: str  # "local" (MiniLM, local composer) or "bedrock" (Titan v2, Claude, Cohere)
+    embedding_dim: int  # size of events.embedding: the backend's unless given
+    embedding_device: str
+    bedrock_llm_model: str
+    bedrock_rerank_model: str
+    detector_weights: str
+    detector_device: str
+    detector_backend: str
+    detector_imgsz: int
+    motion_gating: bool
+    analysis_fps: float
+    attributes_model: str | None  # None: the person_attributes stage is off
+    attributes_device: str
+    cameras_config: Path
+    executor: str  # "k8s", "in_process", or "" for one process per step
+    sensors: SensorLimits
+    queue_health_interval_s: int
+    queue_max_age_s: float
+    event_alert_retry_interval_s: int
+    event_webhook_url: str | None  # None: events go to the alert webhook
+    alerts: AlertConfig
 
     @property
     def embedded_postgres(self) -> bool:
@@ -99,10 +170,55 @@ def _has_aws_credentials(env: dict[str, str]) -> bool:
     return Path(env.get("AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials")).expanduser().exists()
 
 
+def aws_access_key_set() -> bool:
+    """True when boto3 will find an access key in the environment (else: the emulator's)."""
+    return bool(os.environ.get("AWS_ACCESS_KEY_ID"))
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    value = (value or "").strip().lower()
+    return default if not value else value not in ("0", "false", "no", "off")
+
+
+def _model_backend(env: dict[str, str]) -> str:
+    backend = env.get("DEEPSENTINEL_MODEL_BACKEND") or "local"
+    if backend not in MODEL_BACKENDS:
+        raise ValueError(f"DEEPSENTINEL_MODEL_BACKEND is 'local' or 'bedrock', not {backend!r}")
+    return backend
+
+
+def _sensor_limits(env: dict[str, str]) -> SensorLimits:
+    default = SensorLimits()
+    return SensorLimits(
+        interval_s=max(1, int(env.get("DEEPSENTINEL_SENSOR_INTERVAL_S", default.interval_s))),
+        max_per_tick=max(1, int(env.get("DEEPSENTINEL_SENSOR_MAX_PER_TICK", default.max_per_tick))),
+        lookback_s=max(0, int(env.get("DEEPSENTINEL_S3_SENSOR_LOOKBACK_S", default.lookback_s))),
+        prefix=env.get("DEEPSENTINEL_RAW_VIDEOS_PREFIX", default.prefix),
+        reconcile_interval_s=max(
+            1, int(env.get("DEEPSENTINEL_RECONCILE_INTERVAL_S", default.reconcile_interval_s))
+        ),
+    )
+
+
+def _alert_config(env: dict[str, str]) -> AlertConfig:
+    return AlertConfig(
+        webhook_url=env.get("DEEPSENTINEL_ALERT_WEBHOOK_URL") or None,
+        github_repo=env.get("DEEPSENTINEL_GITHUB_REPO") or None,
+        github_token=env.get("DEEPSENTINEL_GITHUB_TOKEN") or None,
+        github_api_url=env.get("DEEPSENTINEL_GITHUB_API_URL") or DEFAULT_GITHUB_API,
+        dagster_ui_url=env.get("DEEPSENTINEL_DAGSTER_UI_URL") or None,
+    )
+
+
 def load_settings(env: dict[str, str] | None = None) -> Settings:
-    """Resolve the environment from variables (see the README's table)."""
+    """Resolve the environment from variables (see the README's table).
+
+    Raises:
+        ValueError: DEEPSENTINEL_MODEL_BACKEND names no backend.
+    """
     env = dict(os.environ if env is None else env)
-    home = Path(env.get("DEEPSENTINEL_HOME") or REPO_ROOT / ".deepsentinel").resolve()
+    backend = _model_backend(env)
+    home = Path(env.get("DEEPSENTINEL_HOME") or DEFAULT_HOME).resolve()
     port = int(env.get("DEEPSENTINEL_AWS_PORT", DEFAULT_EMBEDDED_AWS_PORT))
     endpoint = env.get("AWS_ENDPOINT_URL") or None
     if endpoint is None and not _has_aws_credentials(env):
@@ -120,5 +236,30 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         models_bucket=env.get("DEEPSENTINEL_MODELS_BUCKET", DEFAULT_BUCKETS["models"]),
         jobs_queue=env.get("DEEPSENTINEL_JOBS_QUEUE", "video-jobs"),
         dead_letter_queue=env.get("DEEPSENTINEL_DLQ", "video-jobs-dlq"),
-        embedding_dim=int(env.get("DEEPSENTINEL_EMBEDDING_DIM", 384)),
+        dagster_url=env.get("DAGSTER_PG_URL") or None,
+        model_backend=backend,
+        embedding_dim=int(env.get("DEEPSENTINEL_EMBEDDING_DIM") or EMBEDDING_DIMS[backend]),
+        embedding_device=env.get("DEEPSENTINEL_EMBEDDING_DEVICE") or "cpu",
+        bedrock_llm_model=env.get("DEEPSENTINEL_BEDROCK_LLM_MODEL") or DEFAULT_BEDROCK_LLM_MODEL,
+        bedrock_rerank_model=(
+            env.get("DEEPSENTINEL_BEDROCK_RERANK_MODEL") or DEFAULT_BEDROCK_RERANK_MODEL
+        ),
+        detector_weights=env.get("DEEPSENTINEL_DETECTOR_WEIGHTS") or DEFAULT_WEIGHTS,
+        detector_device=env.get("DEEPSENTINEL_DEVICE") or "auto",
+        detector_backend=env.get("DEEPSENTINEL_DETECTOR_BACKEND") or "auto",
+        detector_imgsz=int(env.get("DEEPSENTINEL_DETECTOR_IMGSZ") or DEFAULT_IMGSZ),
+        motion_gating=_flag(env.get("DEEPSENTINEL_MOTION_GATING"), True),
+        analysis_fps=float(env.get("DEEPSENTINEL_ANALYSIS_FPS") or DEFAULT_ANALYSIS_FPS),
+        attributes_model=env.get("DEEPSENTINEL_ATTRIBUTES_MODEL") or None,
+        attributes_device=env.get("DEEPSENTINEL_ATTRIBUTES_DEVICE") or "cpu",
+        cameras_config=Path(
+            env.get("DEEPSENTINEL_CAMERAS_CONFIG") or PACKAGE_DIR / "config" / "cameras.yaml"
+        ),
+        executor=env.get("DEEPSENTINEL_EXECUTOR", ""),
+        sensors=_sensor_limits(env),
+        queue_health_interval_s=int(env.get("DEEPSENTINEL_QUEUE_HEALTH_INTERVAL_S", 60)),
+        queue_max_age_s=float(env.get("DEEPSENTINEL_QUEUE_MAX_AGE_S", 900)),
+        event_alert_retry_interval_s=int(env.get("DEEPSENTINEL_EVENT_ALERT_RETRY_INTERVAL_S", 300)),
+        event_webhook_url=env.get("DEEPSENTINEL_EVENT_WEBHOOK_URL") or None,
+        alerts=_alert_config(env),
     )

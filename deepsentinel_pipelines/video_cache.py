@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 from typing import Any
 
 from botocore.exceptions import ClientError
 
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
+from deepsentinel_pipelines.settings import load_settings
 
 
 def cache_root() -> Path:
-    """Folder for downloaded videos and model weights."""
-    home = os.environ.get("DEEPSENTINEL_HOME") or str(Path.cwd() / ".deepsentinel")
-    return Path(home) / "cache"
+    """Folder for downloaded videos and model weights, under the settings' home."""
+    return load_settings().home / "cache"
 
 
 class ObjectChangedError(RuntimeError):

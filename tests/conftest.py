@@ -10,7 +10,7 @@ import psycopg
 import pytest
 from pgvector.psycopg import register_vector
 
-from deepsentinel_pipelines.services.manager import services_down, services_up
+from deepsentinel_pipelines.local_stack.manager import services_down, services_up
 from deepsentinel_pipelines.settings import REPO_ROOT, Settings, load_settings
 
 # Tests never touch a developer's running stack or real AWS: own home, own port, the emulator.

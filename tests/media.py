@@ -1,4 +1,4 @@
-"""Test media made from the bundled sample: short cuts, and broken files of every kind."""
+"""Test media built from the bundled sample (no downloads): cuts, remuxes, broken files."""
 
 from __future__ import annotations
 
@@ -7,14 +7,19 @@ from fractions import Fraction
 from pathlib import Path
 
 import av
+import cv2
 import numpy as np
 
-from deepsentinel_pipelines.cli import SAMPLE_VIDEO
+from deepsentinel_pipelines.settings import SAMPLE_VIDEO as SAMPLE
+
+SAMPLE_FPS = 10.0
+SAMPLE_FRAMES = 795
+SAMPLE_SIZE = (768, 576)
 
 
 def cut_sample(dest: Path, start_s: float, seconds: float) -> Path:
     """Re-encode ``seconds`` of the sample from ``start_s`` into an H.264 MP4."""
-    with av.open(str(SAMPLE_VIDEO)) as src, av.open(str(dest), "w") as out:
+    with av.open(str(SAMPLE)) as src, av.open(str(dest), "w") as out:
         in_stream = src.streams.video[0]
         stream = out.add_stream("libx264", rate=in_stream.average_rate)
         stream.width, stream.height = in_stream.width, in_stream.height
@@ -84,7 +89,7 @@ VFR_TIMES_S = (0.0, 0.1, 0.2, 0.3, 0.4, 1.0, 1.25, 1.5, 1.75, 2.0)
 
 def variable_frame_rate(dest: Path, start_s: float = 20.0) -> Path:
     """Sample frames from ``start_s`` on, shown at :data:`VFR_TIMES_S` (millisecond pts)."""
-    with av.open(str(SAMPLE_VIDEO)) as src, av.open(str(dest), "w") as out:
+    with av.open(str(SAMPLE)) as src, av.open(str(dest), "w") as out:
         in_stream = src.streams.video[0]
         stream = out.add_stream("libx264", rate=10)
         stream.width, stream.height = in_stream.width, in_stream.height
@@ -94,6 +99,135 @@ def variable_frame_rate(dest: Path, start_s: float = 20.0) -> Path:
         frames = (f for f in src.decode(in_stream) if f.time >= start_s)
         for t, frame in zip(VFR_TIMES_S, frames, strict=False):
             frame.pts, frame.time_base = round(t * 1000), Fraction(1, 1000)
+            for packet in stream.encode(frame):
+                out.mux(packet)
+        for packet in stream.encode(None):
+            out.mux(packet)
+    return dest
+
+
+def truncated_copy(dest: Path, fraction: float = 0.6, src: Path = SAMPLE) -> Path:
+    """The first ``fraction`` of the bytes of ``src`` (an interrupted upload)."""
+    data = src.read_bytes()
+    dest.write_bytes(data[: int(len(data) * fraction)])
+    return dest
+
+
+def random_bytes(dest: Path, size: int = 200_000, seed: int = 7) -> Path:
+    """Bytes that are no known format (fixed seed: FFmpeg's probe is deterministic on them)."""
+    dest.write_bytes(np.random.default_rng(seed).bytes(size))
+    return dest
+
+
+def audio_only(dest: Path, seconds: float = 1.0, rate: int = 16000) -> Path:
+    """An AAC tone in an MP4/M4A container, i.e. a media file with no video stream."""
+    with av.open(str(dest), "w", format="mp4") as out:
+        stream = out.add_stream("aac", rate=rate)
+        stream.layout = "mono"
+        t = np.arange(int(seconds * rate)) / rate
+        tone = (0.2 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)
+        for start in range(0, len(tone), 1024):
+            frame = av.AudioFrame.from_ndarray(
+                tone[None, start : start + 1024], format="flt", layout="mono"
+            )
+            frame.sample_rate, frame.pts, frame.time_base = rate, start, Fraction(1, rate)
+            for packet in stream.encode(frame):
+                out.mux(packet)
+        for packet in stream.encode(None):
+            out.mux(packet)
+    return dest
+
+
+def still_image(dest: Path, src: Path = SAMPLE) -> Path:
+    """The first frame of ``src`` as an image file (the suffix picks JPEG or PNG)."""
+    with av.open(str(src)) as container:
+        frame = next(container.decode(video=0)).to_ndarray(format="bgr24")
+    cv2.imwrite(str(dest), frame)
+    return dest
+
+
+def unknown_codec(dest: Path, src: Path = SAMPLE) -> Path:
+    """A copy of the MP4 whose sample entry says 'zzz1' instead of 'avc1': no decoder exists."""
+    data = src.read_bytes()
+    assert data.count(b"avc1") >= 1
+    dest.write_bytes(data.replace(b"avc1", b"zzz1"))
+    return dest
+
+
+def remux(dest: Path, src: Path = SAMPLE) -> Path:
+    """The same H.264 packets in another container, chosen by ``dest``'s suffix (.ts, .mkv)."""
+    with av.open(str(src)) as inp, av.open(str(dest), "w") as out:
+        in_stream = inp.streams.video[0]
+        out_stream = out.add_stream_from_template(in_stream)
+        for packet in inp.demux(in_stream):
+            if packet.dts is None:
+                continue
+            packet.stream = out_stream
+            out.mux(packet)
+    return dest
+
+
+def clip(dest: Path, seconds: float = 1.0, codec: str = "libx264", rotation_cw: int = 0) -> Path:
+    """The sample's first ``seconds`` re-encoded with ``codec`` (container from the suffix).
+
+    With ``rotation_cw`` the stream gets a display matrix asking for a clockwise turn while the
+    pixels stay unrotated, as a phone stores a portrait recording.
+    """
+    with av.open(str(SAMPLE)) as inp, av.open(str(dest), "w") as out:
+        in_stream = inp.streams.video[0]
+        stream = out.add_stream(codec, rate=in_stream.average_rate)
+        stream.width, stream.height = in_stream.width, in_stream.height
+        stream.pix_fmt = "yuv420p"
+        if codec == "libx264":
+            stream.options = {"crf": "30", "preset": "ultrafast"}
+        if rotation_cw:
+            stream.set_display_rotation(-rotation_cw)  # PyAV takes counter-clockwise degrees
+        for n, frame in enumerate(inp.decode(in_stream)):
+            if frame.time >= seconds:
+                break
+            frame.pts, frame.time_base = n, 1 / Fraction(in_stream.average_rate)
+            for packet in stream.encode(frame):
+                out.mux(packet)
+        for packet in stream.encode(None):
+            out.mux(packet)
+    return dest
+
+
+def static_scene(
+    dest: Path,
+    seconds: float = 40.0,
+    fps: int = 10,
+    moving: tuple[float, float] = (20.0, 21.5),
+    size: tuple[int, int] = (640, 360),
+    seed: int = 3,
+) -> Path:
+    """A still, empty synthetic scene with sensor noise; a dark blob crosses it during ``moving``.
+
+    Nothing in it looks like a person, so the detector finds no one and only motion (or the
+    keyframe timer) makes it run.
+    """
+    w, h = size
+    rng = np.random.default_rng(seed)
+    background = np.zeros((h, w, 3), np.uint8)
+    background[:] = (150, 160, 170)
+    background[h // 2 :] = (90, 100, 95)  # ground
+    for _ in range(12):  # benches, bins, kerbs: fixed edges for the encoder to keep
+        x, y = int(rng.integers(0, w - 60)), int(rng.integers(h // 2, h - 30))
+        cv2.rectangle(background, (x, y), (x + 60, y + 20), (60, 70, 80), -1)
+    with av.open(str(dest), "w") as out:
+        stream = out.add_stream("libx264", rate=fps)
+        stream.width, stream.height, stream.pix_fmt = w, h, "yuv420p"
+        stream.options = {"crf": "28", "preset": "ultrafast"}
+        for n in range(int(seconds * fps)):
+            t = n / fps
+            image = background.copy()
+            if moving[0] <= t < moving[1]:
+                x = int((t - moving[0]) / (moving[1] - moving[0]) * (w - 80))
+                cv2.ellipse(image, (x + 40, h // 2), (40, 25), 0, 0, 360, (30, 30, 30), -1)
+            noise = rng.normal(0, 2.0, image.shape)
+            image = np.clip(image + noise, 0, 255).astype(np.uint8)
+            frame = av.VideoFrame.from_ndarray(image, format="bgr24")
+            frame.pts, frame.time_base = n, Fraction(1, fps)
             for packet in stream.encode(frame):
                 out.mux(packet)
         for packet in stream.encode(None):

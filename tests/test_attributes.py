@@ -16,7 +16,7 @@ from deepsentinel_pipelines.resources.attributes import (
     TorchScriptAttributeEstimator,
 )
 from deepsentinel_pipelines.runner import upload_video
-from deepsentinel_pipelines.settings import Settings
+from deepsentinel_pipelines.settings import Settings, load_settings
 from deepsentinel_pipelines.video.events import track_summaries
 from deepsentinel_pipelines.video.probe import probe_video
 from deepsentinel_pipelines.video.types import Detection
@@ -35,7 +35,7 @@ class BrightnessAgeModel(torch.nn.Module):
 @pytest.fixture()
 def tracked_video(settings: Settings, tmp_path, unique_id):
     clip = cut_sample(tmp_path / "two seconds.mp4", 20.0, 2.0)
-    video_id, _ = upload_video(settings, clip, f"tests/{unique_id}/two seconds.mp4", "default")
+    video_id, _ = upload_video(clip, f"tests/{unique_id}/two seconds.mp4", "default")
     people = [
         Detection(frame, frame / 10, track, 0, "person", 0.9, box)
         for frame in (2, 4, 6)
@@ -57,7 +57,7 @@ def tracked_video(settings: Settings, tmp_path, unique_id):
 def _materialize(video_id: str, estimator) -> dict:
     instance = DagsterInstance.ephemeral()
     instance.add_dynamic_partitions("videos", [video_id])
-    resources = build_resources() | {"attribute_estimator": estimator}
+    resources = build_resources(load_settings()) | {"attribute_estimator": estimator}
     result = materialize(
         [person_attributes], partition_key=video_id, resources=resources, instance=instance
     )
@@ -76,7 +76,8 @@ def _attributes(settings: Settings, video_id: str) -> dict[int, dict]:
 
 
 def test_off_by_default_says_why_and_writes_nothing(settings: Settings, tracked_video):
-    assert isinstance(build_resources()["attribute_estimator"], DisabledAttributeEstimator)
+    estimator = build_resources(load_settings())["attribute_estimator"]
+    assert isinstance(estimator, DisabledAttributeEstimator)
     metadata = _materialize(tracked_video, DisabledAttributeEstimator())
     assert metadata["enabled"] is False and metadata["reason"] == DISABLED_REASON
     assert _attributes(settings, tracked_video) == {1: {}, 2: {}}
@@ -88,7 +89,7 @@ def test_a_configured_model_fills_track_attributes(
     model_path = tmp_path / "age_gender.pt"
     torch.jit.script(BrightnessAgeModel()).save(str(model_path))
     monkeypatch.setenv("DEEPSENTINEL_ATTRIBUTES_MODEL", str(model_path))
-    estimator = build_resources()["attribute_estimator"]
+    estimator = build_resources(load_settings())["attribute_estimator"]
     assert isinstance(estimator, TorchScriptAttributeEstimator)  # a setting, not code
     metadata = _materialize(tracked_video, estimator)
     assert metadata["enabled"] is True and metadata["tracks"] == 2

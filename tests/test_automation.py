@@ -24,9 +24,10 @@ from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
 from dagster._core.scheduler.instigation import InstigatorType
 
 from deepsentinel_pipelines.aws_clients import make_client
-from deepsentinel_pipelines.ingest import record_body, seed_message, upload_file
+from deepsentinel_pipelines.ingest.messages import record_body, seed_message
+from deepsentinel_pipelines.ingest.uploads import upload_file
+from deepsentinel_pipelines.local_stack.bootstrap import ensure_queues
 from deepsentinel_pipelines.partitions import video_id_from_key
-from deepsentinel_pipelines.services.bootstrap import ensure_queues
 from deepsentinel_pipelines.settings import REPO_ROOT, Settings
 from tests.media import cut_sample, tiny_single_frame
 

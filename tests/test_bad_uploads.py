@@ -22,7 +22,6 @@ from deepsentinel_pipelines.run_history import version_history
 from deepsentinel_pipelines.runner import process_file, run_video_analysis, upload_video
 from deepsentinel_pipelines.settings import Settings
 from tests import media
-from tests.video import fixtures_media
 
 pytestmark = pytest.mark.slow
 
@@ -46,10 +45,10 @@ def _empty(dest: Path) -> Path:
 
 BAD: list[tuple[str, Callable[[Path], Path] | None, str]] = [
     ("empty.mp4", _empty, "empty"),
-    ("random.mp4", fixtures_media.random_bytes, "not a video"),
+    ("random.mp4", media.random_bytes, "not a video"),
     ("truncated.mp4", None, "truncated"),  # made from the one-second clip below
     ("notes.mp4", _text, "not a video"),
-    ("tone.mp4", fixtures_media.audio_only, "no video stream"),
+    ("tone.mp4", media.audio_only, "no video stream"),
     ("no frames.mp4", media.no_frames, "no packets"),
     ("huge claimed size.mp4", media.huge_claimed_size, "do not decode"),
 ]
@@ -72,11 +71,7 @@ def _highlights(settings: Settings, video_id: str) -> list[str]:
 def test_bad_upload_is_refused_with_its_cause_and_writes_nothing(
     settings: Settings, tmp_path, unique_id, capsys, one_second, name, make, cause
 ) -> None:
-    path = (
-        make(tmp_path / name)
-        if make
-        else fixtures_media.truncated_copy(tmp_path / name, 0.5, one_second)
-    )
+    path = make(tmp_path / name) if make else media.truncated_copy(tmp_path / name, 0.5, one_second)
     key = f"tests/{unique_id}/{name}"
     assert cli.main(["process", str(path), "--key", key]) == 2
     lines = capsys.readouterr().err.strip().splitlines()
@@ -85,7 +80,7 @@ def test_bad_upload_is_refused_with_its_cause_and_writes_nothing(
     assert s3.list_objects_v2(Bucket=settings.raw_videos_bucket, Prefix=key)["KeyCount"] == 0
 
     # The same bytes uploaded some other way (a sensor would start this run).
-    video_id, _ = upload_video(settings, path, key, "default")
+    video_id, _ = upload_video(path, key, "default")
     run_id, ok, error, _ = run_video_analysis(video_id, lambda line: None)
     assert not ok and error.startswith("raw_video: ") and f"s3://{settings.raw_videos_bucket}/{key}"
     assert cause in error.lower() and "cache" not in error, error
@@ -101,7 +96,7 @@ def test_bad_upload_is_refused_with_its_cause_and_writes_nothing(
 
 
 def _report(settings: Settings, path: Path, key: str):
-    report = process_file(settings, path, key, "default", lambda line: None)
+    report = process_file(path, key, "default", lambda line: None)
     assert report.success, report.error
     return report
 
@@ -118,13 +113,13 @@ def test_one_frame_of_16x16_is_analysed_and_the_same_content_again_is_no_new_run
             "SELECT width, height FROM qa.videos WHERE video_id = %s", (report.video_id,)
         ).fetchone() == (16, 16)
     # Uploaded again unchanged: the same object version, already analysed, so no second run.
-    _, again = upload_video(settings, path, key, "default")
+    _, again = upload_video(path, key, "default")
     history = version_history(DagsterInstance.get(), [again])
     assert history[again].live and history[again].failed == 0
 
 
 def test_rotation_metadata_gives_upright_frames(settings: Settings, tmp_path, unique_id) -> None:
-    path = fixtures_media.clip(tmp_path / "portrait.mp4", seconds=1.0, rotation_cw=90)
+    path = media.clip(tmp_path / "portrait.mp4", seconds=1.0, rotation_cw=90)
     report = _report(settings, path, f"tests/{unique_id}/portrait.mp4")
     s3 = make_client("s3", settings.aws_endpoint_url, settings.region)
     jpeg = s3.get_object(Bucket=settings.thumbnails_bucket, Key=report.thumbnail)["Body"].read()

@@ -30,7 +30,8 @@ from deepsentinel_pipelines.event_alerts import (
 from deepsentinel_pipelines.resources import build_resources
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.event_webhook import EventWebhookResource
-from deepsentinel_pipelines.sensors.event_alerts import event_alert_retry_sensor
+from deepsentinel_pipelines.sensors.event_alerts import build_event_alert_retry_sensor
+from deepsentinel_pipelines.settings import load_settings
 from deepsentinel_pipelines.video.camera_config import EXAMPLE_CONFIG_PATH
 from deepsentinel_pipelines.video.types import Event, VideoInfo
 
@@ -179,7 +180,7 @@ def _materialize(video_id: str, url: str) -> dict[str, Any]:
     result = materialize(
         [event_alerts],
         partition_key=video_id,
-        resources=build_resources() | {"event_webhook": webhook},
+        resources=build_resources(load_settings()) | {"event_webhook": webhook},
         instance=instance,
     )
     assert result.success  # delivery failures never fail the analysis
@@ -211,7 +212,7 @@ def test_each_matching_event_is_posted_once_even_when_the_receiver_was_down(
             "event_webhook": EventWebhookResource(url=receiver.url),
         }
     ) as context:
-        event_alert_retry_sensor(context)
+        build_event_alert_retry_sensor(load_settings())(context)
     mine = [p for p in receiver.received if p["video_id"] == video_id]
     assert sorted(p["event_type"] for p in mine) == ["fall", "loitering"]
     fall = next(p for p in mine if p["event_type"] == "fall")

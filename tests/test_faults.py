@@ -20,9 +20,9 @@ import pytest
 from dagster import DagsterEventType, DagsterInstance, RunsFilter
 
 from deepsentinel_pipelines.aws_clients import make_client
+from deepsentinel_pipelines.local_stack import aws_emulator, postgres
+from deepsentinel_pipelines.local_stack.manager import _aws_dir
 from deepsentinel_pipelines.runner import process_file, run_video_analysis
-from deepsentinel_pipelines.services import aws_emulator, postgres
-from deepsentinel_pipelines.services.manager import _aws_dir
 from deepsentinel_pipelines.settings import REPO_ROOT, Settings
 from tests.media import cut_sample
 
@@ -105,7 +105,7 @@ def _wait_for_log(run_id: str, step: str, text: str) -> None:
 
 
 def _baseline(settings: Settings, clip: Path, key: str) -> tuple[str, dict, list[str], set[str]]:
-    report = process_file(settings, clip, key, "plaza", lambda line: None)
+    report = process_file(clip, key, "plaza", lambda line: None)
     assert report.success, report.error
     with psycopg.connect(settings.database_url) as conn:
         counts = _counts(conn, report.video_id)

@@ -21,7 +21,7 @@ from dagster_k8s.job import (
 
 from deepsentinel_pipelines.assets.detections import GPU_STEP_TAGS, detections
 from deepsentinel_pipelines.assets.events import events
-from deepsentinel_pipelines.ops.rag_query import rag_query_job
+from deepsentinel_pipelines.jobs import rag_query_job
 from deepsentinel_pipelines.settings import REPO_ROOT
 from deepsentinel_pipelines.step_pods import STEP_K8S_CONFIG, VIDEO_CACHE_PATH
 

@@ -6,7 +6,7 @@ import psycopg
 import pytest
 
 from deepsentinel_pipelines.aws_clients import make_client
-from deepsentinel_pipelines.ingest import normalize_etag, run_key
+from deepsentinel_pipelines.ingest.keys import normalize_etag, run_key
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
 from deepsentinel_pipelines.runner import run_video_analysis, upload_video
 from deepsentinel_pipelines.settings import Settings
@@ -31,8 +31,8 @@ def test_run_of_an_overwritten_version_fails_and_the_new_version_is_another_run(
     settings: Settings, tmp_path, unique_id
 ) -> None:
     key = f"tests/{unique_id}/overwritten.mp4"
-    video_id, old = upload_video(settings, tiny_single_frame(tmp_path / "a.mp4"), key, "default")
-    _, new = upload_video(settings, no_frames(tmp_path / "b.mp4"), key, "default")
+    video_id, old = upload_video(tiny_single_frame(tmp_path / "a.mp4"), key, "default")
+    _, new = upload_video(no_frames(tmp_path / "b.mp4"), key, "default")
     assert new != old  # the new version's run key: the sensors start a run of its own for it
     _, ok, error, _ = run_video_analysis(video_id, lambda line: None, old)
     assert not ok and "changed since this run was started" in error, error

@@ -43,7 +43,7 @@ def test_every_asset_materializes_and_reruns_never_duplicate(
     settings: Settings, short_clip, unique_id, tmp_path
 ):
     key = f"tests/{unique_id}/plaza cut.mp4"
-    report = process_file(settings, short_clip, key, "plaza", lambda line: None)
+    report = process_file(short_clip, key, "plaza", lambda line: None)
     assert report.success, report.error
     video_id = video_id_from_key(key)
     assert report.video_id == video_id
@@ -128,7 +128,7 @@ def test_broken_upload_fails_raw_video_and_writes_nothing(
 ):
     path = tmp_path / name
     path.write_bytes(content)
-    video_id, _ = upload_video(settings, path, f"tests/{unique_id}/{name}", "default")
+    video_id, _ = upload_video(path, f"tests/{unique_id}/{name}", "default")
     _, ok, error, _ = run_video_analysis(video_id, lambda line: None)
     assert not ok
     assert "raw_video" in error and cause in error.lower()
@@ -140,7 +140,7 @@ def test_truncated_upload_fails_with_the_cause(settings: Settings, short_clip, t
     data = short_clip.read_bytes()
     path = tmp_path / "cut short.mp4"
     path.write_bytes(data[: len(data) // 2])
-    video_id, _ = upload_video(settings, path, f"tests/{unique_id}/cut short.mp4", "default")
+    video_id, _ = upload_video(path, f"tests/{unique_id}/cut short.mp4", "default")
     _, ok, error, _ = run_video_analysis(video_id, lambda line: None)
     assert not ok and "raw_video" in error
     with psycopg.connect(settings.database_url) as conn:

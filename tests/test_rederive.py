@@ -105,7 +105,7 @@ def test_a_zone_edit_rederives_events_and_keeps_detections(
     settings: Settings, rules_file: Path, tmp_path: Path, unique_id: str
 ) -> None:
     clip = cut_sample(tmp_path / "plaza.mp4", 20.0, 4.0)
-    report = process_file(settings, clip, f"tests/{unique_id}/plaza.mp4", "plaza", lambda _: None)
+    report = process_file(clip, f"tests/{unique_id}/plaza.mp4", "plaza", lambda _: None)
     assert report.success, report.error
     video_id = report.video_id
     instance = DagsterInstance.get()

@@ -16,6 +16,7 @@ from deepsentinel_pipelines.quality import frames_verdict, people_drift_verdict
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.detector import DetectorResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
+from deepsentinel_pipelines.settings import load_settings
 from deepsentinel_pipelines.video.decode import iter_frame_batches, read_frame_at
 from deepsentinel_pipelines.video.detector import decode_threads, decode_workers
 from deepsentinel_pipelines.video.events import track_summaries
@@ -48,7 +49,7 @@ PROGRESS_EVERY_S = 10.0
     deps=[raw_video],
     pool="gpu",
     op_tags=GPU_STEP_TAGS,
-    code_version=configured_detections_code_version(),
+    code_version=configured_detections_code_version(load_settings()),
     owners=OWNERS,
     tags=PII,
     check_specs=[FRAMES_COVERED, PEOPLE_LEVEL],

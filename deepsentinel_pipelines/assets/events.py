@@ -1,6 +1,5 @@
 """Assets that turn tracks into events and keep a highlight frame of the notable ones."""
 
-import os
 from collections import Counter, defaultdict
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
@@ -23,7 +22,7 @@ from deepsentinel_pipelines.partitions import videos
 from deepsentinel_pipelines.quality import objects_verdict
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
-from deepsentinel_pipelines.settings import PACKAGE_DIR
+from deepsentinel_pipelines.settings import load_settings
 from deepsentinel_pipelines.video.camera_config import load_camera_config
 from deepsentinel_pipelines.video.decode import read_frames_at
 from deepsentinel_pipelines.video.drawing import draw_highlight, encode_jpeg
@@ -33,9 +32,7 @@ from deepsentinel_pipelines.video.types import Event, is_notable
 
 def cameras_config_path() -> str:
     """The camera rules file: DEEPSENTINEL_CAMERAS_CONFIG, else the one shipped."""
-    return os.environ.get("DEEPSENTINEL_CAMERAS_CONFIG") or str(
-        PACKAGE_DIR / "config" / "cameras.yaml"
-    )
+    return str(load_settings().cameras_config)
 
 
 #: Code version of ``events`` and everything derived from them.

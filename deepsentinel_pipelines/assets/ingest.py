@@ -10,7 +10,7 @@ from deepsentinel_pipelines.assets.metadata import OWNERS, PII, image_preview
 from deepsentinel_pipelines.assets.sources import raw_videos_bucket
 from deepsentinel_pipelines.db.analyses import start_analysis
 from deepsentinel_pipelines.db.video_rows import set_result_fields, video_columns
-from deepsentinel_pipelines.ingest import ETAG_TAG
+from deepsentinel_pipelines.ingest.keys import ETAG_TAG
 from deepsentinel_pipelines.partitions import object_key_from_video_id, videos
 from deepsentinel_pipelines.quality import duration_verdict
 from deepsentinel_pipelines.resources.database import PostgresResource

@@ -81,6 +81,12 @@ def apply_migrations(conn: psycopg.Connection, embedding_dim: int) -> list[str]:
     return applied_now
 
 
+def applied_version(conn: psycopg.Connection) -> int | None:
+    """The newest migration applied to this database (None: none yet)."""
+    row = conn.execute("SELECT max(version) FROM schema_migrations").fetchone()
+    return None if row is None else row[0]
+
+
 def check_embedding_dim(conn: psycopg.Connection, embedding_dim: int) -> None:
     """Fail clearly when ``events.embedding`` has another size than the configured model."""
     row = conn.execute(

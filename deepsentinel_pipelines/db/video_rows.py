@@ -14,8 +14,7 @@ import numpy as np
 import psycopg
 from psycopg.types.json import Jsonb
 
-from deepsentinel_pipelines.video.events import TrackSummary
-from deepsentinel_pipelines.video.types import Detection, Event, VideoInfo
+from deepsentinel_pipelines.video.types import Detection, Event, TrackSummary, VideoInfo
 
 
 @dataclass(frozen=True)
@@ -113,6 +112,14 @@ def set_video_fields(conn: psycopg.Connection, video_id: str, **fields: object) 
     conn.execute(
         f"UPDATE videos SET {assignments}, updated_at = now() WHERE video_id = %s",  # type: ignore[arg-type]
         (*fields.values(), video_id),
+    )
+
+
+def clear_thumbnail_keys(conn: psycopg.Connection, keys: Sequence[str]) -> None:
+    """Unset the thumbnail of the videos whose thumbnail object was deleted."""
+    conn.execute(
+        "UPDATE videos SET thumbnail_key = NULL, updated_at = now() WHERE thumbnail_key = ANY(%s)",
+        (list(keys),),
     )
 
 

@@ -1,5 +1,1 @@
-"""Ops and op jobs that are not asset materializations (question answering)."""
-
-from deepsentinel_pipelines.ops.rag_query import rag_query, rag_query_job
-
-__all__ = ["rag_query", "rag_query_job"]
+"""Ops of the op jobs in jobs.py: question answering and retention."""

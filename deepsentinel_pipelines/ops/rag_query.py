@@ -1,17 +1,8 @@
-"""``rag_query_job``: answer one operator question in Dagster, with the evidence as metadata."""
+"""`rag_query`: answer one operator question in Dagster, with the evidence as metadata."""
 
 from typing import Any
 
-from dagster import (
-    Config,
-    MetadataValue,
-    OpExecutionContext,
-    Out,
-    RunConfig,
-    in_process_executor,
-    job,
-    op,
-)
+from dagster import Config, MetadataValue, OpExecutionContext, Out, op
 from pydantic import Field
 
 from deepsentinel_pipelines.rag.pipeline import AskResult, ask_with_resources
@@ -64,14 +55,12 @@ def rag_query(
     if config.start_s is not None or config.end_s is not None:
         window = (config.start_s, config.end_s)
     result = ask_with_resources(
-        {
-            "database": database,
-            "object_store": object_store,
-            "embedder": embedder,
-            "llm": llm,
-            "reranker": reranker,
-        },
         config.question,
+        database=database,
+        object_store=object_store,
+        embedder=embedder,
+        llm=llm,
+        reranker=reranker,
         video_ids=config.video_ids,
         window=window,
         session_id=config.session_id,
@@ -110,16 +99,3 @@ def answer_metadata(result: AskResult) -> dict[str, Any]:
     if result.notes:
         metadata["notes"] = MetadataValue.md("\n".join(f"- {n}" for n in result.notes))
     return metadata
-
-
-@job(
-    description="Answer one operator question from the events (run config: rag_query.config).",
-    # One op: no step subprocess or step pod, the answer comes as fast as the question path.
-    executor_def=in_process_executor,
-    config=RunConfig(
-        ops={"rag_query": RagQueryConfig(question="How many people entered the plaza?")}
-    ),
-)
-def rag_query_job() -> None:
-    """One op: :func:`rag_query`."""
-    rag_query()

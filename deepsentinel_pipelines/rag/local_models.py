@@ -7,10 +7,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 
+from deepsentinel_pipelines.rag.ports import Embedder
 from deepsentinel_pipelines.rag.retrieval import RerankDocument
 
 
@@ -43,7 +43,7 @@ class CosineReranker:
         top_n: int,
         *,
         query_vector: np.ndarray | None = None,
-        embedder: Any = None,
+        embedder: Embedder | None = None,
     ) -> list[tuple[int, float]]:
         """``(document id, score)`` of the best ``top_n``, best first; ties keep the input order."""
         if not documents or top_n <= 0:

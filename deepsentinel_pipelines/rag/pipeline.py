@@ -66,6 +66,13 @@ from deepsentinel_pipelines.rag.intents import (
     tracked_people_sql,
     tracks_sql,
 )
+from deepsentinel_pipelines.rag.ports import (
+    Database,
+    Embedder,
+    HighlightStore,
+    LanguageModel,
+    Reranker,
+)
 from deepsentinel_pipelines.rag.question import (
     OccupancyQuestion,
     ParsedQuestion,
@@ -205,9 +212,9 @@ def ask(
     *,
     connect: ConnectFn,
     connect_reader: ConnectFn,
-    embedder: Any,
-    llm: Any,
-    reranker: Any,
+    embedder: Embedder,
+    llm: LanguageModel,
+    reranker: Reranker,
     presign: PresignFn,
     video_ids: Sequence[str] = (),
     window: Window | None = None,
@@ -227,9 +234,9 @@ def ask(
             for saving the interaction; it is left outside any transaction.
         connect_reader: Opens a connection logged in as the reader
             (``PostgresResource.reader_connection``); every guarded statement runs there.
-        embedder: An ``Embedder`` resource (``embed(texts) -> ndarray``).
-        llm: A ``LanguageModel`` resource (``write_sql`` and ``answer``).
-        reranker: A ``Reranker`` resource.
+        embedder: Embeds the question (and documents the reranker finds without a vector).
+        llm: Writes the model's SQL (or None) and the final answer.
+        reranker: Picks the ``top_k`` cited events from the fused candidates.
         presign: Turns a highlight key into a URL.
         video_ids: Videos to search; empty means those the question names, or all.
         window: ``(start_s, end_s)`` in seconds (None for an open side); overrides the
@@ -291,9 +298,9 @@ def _answer(
     conn: psycopg.Connection,
     reader: psycopg.Connection,
     question: str,
-    embedder: Any,
-    llm: Any,
-    reranker: Any,
+    embedder: Embedder,
+    llm: LanguageModel,
+    reranker: Reranker,
     presign: PresignFn,
     video_ids: list[str],
     window: Window | None,
@@ -444,7 +451,7 @@ def _answer_intent(
     question: str,
     intent: Intent,
     video_ids: list[str],
-    llm: Any,
+    llm: LanguageModel,
     presign: PresignFn,
     watch: _Stopwatch,
     timeout_ms: int,
@@ -510,7 +517,7 @@ def _answer_occupancy(
     conn: psycopg.Connection,
     question: str,
     occupancy: OccupancyQuestion,
-    llm: Any,
+    llm: LanguageModel,
     video_ids: list[str],
     watch: _Stopwatch,
     timeout_ms: int,
@@ -679,15 +686,19 @@ def _first_line(err: Exception) -> str:
 # --- the resources' side, shared by the op and the CLI ------------------------------------------
 
 
-def presigner(object_store: Any) -> PresignFn:
+def presigner(object_store: HighlightStore) -> PresignFn:
     """Presigned GET URLs for highlight keys (signing is local; the client is reused)."""
     return functools.partial(object_store.presigned_get, object_store.highlights_bucket)
 
 
 def ask_with_resources(
-    resources: Mapping[str, Any] | Any,
     question: str,
     *,
+    database: Database,
+    object_store: HighlightStore,
+    embedder: Embedder,
+    llm: LanguageModel,
+    reranker: Reranker,
     video_ids: Sequence[str] = (),
     window: Window | None = None,
     session_id: str | None = None,
@@ -697,9 +708,12 @@ def ask_with_resources(
     """Run :func:`ask` with initialised resources, the path the op and the CLI share.
 
     Args:
-        resources: ``database``, ``object_store``, ``embedder``, ``llm`` and ``reranker``, as a
-            mapping or as attributes (what ``dagster.build_resources`` yields).
         question: The operator's question.
+        database: Opens the application's and the reader's connections.
+        object_store: Presigns the cited highlights.
+        embedder: Embeds the question.
+        llm: Writes the model's SQL and the final answer.
+        reranker: Picks the cited events.
         video_ids: Videos to search (empty: those the question names, or all).
         window: ``(start_s, end_s)`` overriding the question's window.
         session_id: A session to add to, or None for a new one.
@@ -709,18 +723,14 @@ def ask_with_resources(
     Returns:
         The :class:`AskResult`.
     """
-
-    def get(name: str) -> Any:
-        return resources[name] if isinstance(resources, Mapping) else getattr(resources, name)
-
     return ask(
         question,
-        connect=get("database").connection,
-        connect_reader=get("database").reader_connection,
-        embedder=get("embedder"),
-        llm=get("llm"),
-        reranker=get("reranker"),
-        presign=presigner(get("object_store")),
+        connect=database.connection,
+        connect_reader=database.reader_connection,
+        embedder=embedder,
+        llm=llm,
+        reranker=reranker,
+        presign=presigner(object_store),
         video_ids=video_ids,
         window=window,
         session_id=session_id,

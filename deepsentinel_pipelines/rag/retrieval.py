@@ -6,7 +6,7 @@ Two paths, on two connections:
   that *logs in* as ``deepsentinel_reader``: no superuser and no other role behind it (nothing
   to ``SET ROLE`` to), ``SELECT`` on the ``qa`` views' listed columns only (not ``embedding`` or
   ``search_text``), and ``statement_timeout``, ``work_mem`` and ``temp_file_limit`` set on the
-  role itself (see ``services/bootstrap.py`` and migration 0005).
+  role itself (see ``local_stack/bootstrap.py`` and migration 0005).
 * The vector and full-text legs and :func:`fetch_events` are statements this module writes, with
   the question only as a parameter; they run on the application's own (non-superuser)
   connection, because they need the columns the reader may not see.
@@ -40,7 +40,7 @@ from deepsentinel_pipelines.rag.sql_guard import validate_sql
 from deepsentinel_pipelines.settings import READER_LOGIN
 from deepsentinel_pipelines.timefmt import format_timestamp
 
-#: The login question SQL runs as (see ``services/bootstrap.py`` and migration 0005).
+#: The login question SQL runs as (see ``local_stack/bootstrap.py`` and migration 0005).
 READER_ROLE = READER_LOGIN
 #: Default ``statement_timeout`` of one statement, in milliseconds.
 DEFAULT_TIMEOUT_MS = 2_000

@@ -1,8 +1,15 @@
-"""Resources, configured from environment variables through ``EnvVar``."""
+"""Resources, built from :class:`~deepsentinel_pipelines.settings.Settings`.
+
+Values that may carry credentials (the database, reader and webhook URLs) are passed as
+``EnvVar``: the definitions never hold them, the Dagster UI shows the variable's name, and a run
+reads them when its resources start. Settings decide whether an optional one is set. AWS
+credentials never pass through here: boto3 finds them itself. Everything else (endpoint, region,
+bucket and queue names, model choices and sizes) is a plain value from the settings, so their
+defaults live in one place.
+"""
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from dagster import EnvVar, mem_io_manager
@@ -32,126 +39,86 @@ from deepsentinel_pipelines.resources.reranker import (
     LocalReranker,
     Reranker,
 )
-from deepsentinel_pipelines.settings import DEFAULT_BUCKETS, DEFAULT_REGION
-from deepsentinel_pipelines.video.decode import DEFAULT_ANALYSIS_FPS
-from deepsentinel_pipelines.video.detector import DEFAULT_IMGSZ
+from deepsentinel_pipelines.settings import Settings
 
 #: Results of the question and retention ops: kept in the run's memory (both jobs run in one
 #: process), shown as metadata, never pickled to storage.
 RESULT_IO_MANAGER = "result_io_manager"
 
 
-def _env(name: str, default: Any) -> Any:
-    """``EnvVar(name)`` when the variable is set, else the default (read at load time)."""
-    return EnvVar(name) if os.environ.get(name) else default
+def _secret(name: str, value: str | None) -> EnvVar | None:
+    """``EnvVar(name)`` when the settings found a value for it, else None (optional)."""
+    return EnvVar(name) if value else None
 
 
-def _env_int(name: str, default: int) -> Any:
-    return EnvVar.int(name) if os.environ.get(name) else default
+def build_embedder(settings: Settings) -> Embedder:
+    """MiniLM from its pip package, or Titan v2 when the backend is bedrock."""
+    if settings.model_backend == "bedrock":
+        return BedrockTitanEmbedder(region=settings.region, dimensions=settings.embedding_dim)
+    return LocalEmbedder(device=settings.embedding_device)
 
 
-def _env_float(name: str, default: float) -> Any:
-    # EnvVar has no float form; the value is read when the definitions load.
-    return float(os.environ[name]) if os.environ.get(name) else default
-
-
-def _env_flag(name: str, default: bool) -> bool:
-    value = os.environ.get(name, "").strip().lower()
-    return default if not value else value not in ("0", "false", "no", "off")
-
-
-def _backend() -> str:
-    backend = os.environ.get("DEEPSENTINEL_MODEL_BACKEND", "local")
-    if backend not in ("local", "bedrock"):
-        raise ValueError(f"DEEPSENTINEL_MODEL_BACKEND is 'local' or 'bedrock', not {backend!r}")
-    return backend
-
-
-def build_embedder() -> Embedder:
-    """MiniLM from its pip package, or Titan v2 when DEEPSENTINEL_MODEL_BACKEND=bedrock."""
-    if _backend() == "bedrock":
-        return BedrockTitanEmbedder(
-            region=_env("AWS_DEFAULT_REGION", DEFAULT_REGION),
-            dimensions=_env_int("DEEPSENTINEL_EMBEDDING_DIM", 1024),
-        )
-    return LocalEmbedder(device=_env("DEEPSENTINEL_EMBEDDING_DEVICE", "cpu"))
-
-
-def build_reranker() -> Reranker:
+def build_reranker(settings: Settings) -> Reranker:
     """Cosine similarity to stored vectors, or Cohere Rerank 3.5 when the backend is bedrock."""
-    if _backend() == "bedrock":
-        return BedrockCohereReranker(
-            region=_env("AWS_DEFAULT_REGION", DEFAULT_REGION),
-            model_id=_env(
-                "DEEPSENTINEL_BEDROCK_RERANK_MODEL",
-                BedrockCohereReranker.model_fields["model_id"].default,
-            ),
-        )
+    if settings.model_backend == "bedrock":
+        return BedrockCohereReranker(region=settings.region, model_id=settings.bedrock_rerank_model)
     return LocalReranker()
 
 
-def build_llm() -> LanguageModel:
-    """The deterministic local composer, or Claude when DEEPSENTINEL_MODEL_BACKEND=bedrock."""
-    if _backend() == "bedrock":
-        return BedrockLanguageModel(
-            region=_env("AWS_DEFAULT_REGION", DEFAULT_REGION),
-            model_id=_env(
-                "DEEPSENTINEL_BEDROCK_LLM_MODEL",
-                BedrockLanguageModel.model_fields["model_id"].default,
-            ),
-        )
+def build_llm(settings: Settings) -> LanguageModel:
+    """The deterministic local composer, or Claude when the backend is bedrock."""
+    if settings.model_backend == "bedrock":
+        return BedrockLanguageModel(region=settings.region, model_id=settings.bedrock_llm_model)
     return LocalLanguageModel()
 
 
-def build_attribute_estimator() -> AttributeEstimator:
+def build_attribute_estimator(settings: Settings) -> AttributeEstimator:
     """Off unless DEEPSENTINEL_ATTRIBUTES_MODEL names a TorchScript age/gender model."""
-    if os.environ.get("DEEPSENTINEL_ATTRIBUTES_MODEL"):
+    if settings.attributes_model:
         return TorchScriptAttributeEstimator(
-            model_path=EnvVar("DEEPSENTINEL_ATTRIBUTES_MODEL"),
-            device=_env("DEEPSENTINEL_ATTRIBUTES_DEVICE", "cpu"),
+            model_path=settings.attributes_model, device=settings.attributes_device
         )
     return DisabledAttributeEstimator()
 
 
-def build_resources() -> dict[str, Any]:
+def build_resources(settings: Settings) -> dict[str, Any]:
     """Every resource the definitions use, keyed by the name assets ask for."""
-    region = _env("AWS_DEFAULT_REGION", DEFAULT_REGION)
-    endpoint = _env("AWS_ENDPOINT_URL", None)
     return {
         "database": PostgresResource(
             url=EnvVar("DEEPSENTINEL_DATABASE_URL"),
-            reader_url=_env("DEEPSENTINEL_READER_URL", None),
-            embedding_dim=_env_int("DEEPSENTINEL_EMBEDDING_DIM", 384),
+            reader_url=_secret("DEEPSENTINEL_READER_URL", settings.reader_url),
+            embedding_dim=settings.embedding_dim,
         ),
         "object_store": ObjectStoreResource(
-            endpoint_url=endpoint,
-            region=region,
-            raw_videos_bucket=_env("DEEPSENTINEL_RAW_VIDEOS_BUCKET", DEFAULT_BUCKETS["raw_videos"]),
-            thumbnails_bucket=_env("DEEPSENTINEL_THUMBNAILS_BUCKET", DEFAULT_BUCKETS["thumbnails"]),
-            highlights_bucket=_env("DEEPSENTINEL_HIGHLIGHTS_BUCKET", DEFAULT_BUCKETS["highlights"]),
-            models_bucket=_env("DEEPSENTINEL_MODELS_BUCKET", DEFAULT_BUCKETS["models"]),
+            endpoint_url=settings.aws_endpoint_url,
+            region=settings.region,
+            raw_videos_bucket=settings.raw_videos_bucket,
+            thumbnails_bucket=settings.thumbnails_bucket,
+            highlights_bucket=settings.highlights_bucket,
+            models_bucket=settings.models_bucket,
         ),
         "detector": DetectorResource(
-            weights=_env("DEEPSENTINEL_DETECTOR_WEIGHTS", "yolo11n-pose.pt"),
-            device=_env("DEEPSENTINEL_DEVICE", "auto"),
-            backend=_env("DEEPSENTINEL_DETECTOR_BACKEND", "auto"),
-            motion_gating=_env_flag("DEEPSENTINEL_MOTION_GATING", True),
-            imgsz=_env_int("DEEPSENTINEL_DETECTOR_IMGSZ", DEFAULT_IMGSZ),
-            analysis_fps=_env_float("DEEPSENTINEL_ANALYSIS_FPS", DEFAULT_ANALYSIS_FPS),
+            weights=settings.detector_weights,
+            device=settings.detector_device,
+            backend=settings.detector_backend,
+            motion_gating=settings.motion_gating,
+            imgsz=settings.detector_imgsz,
+            analysis_fps=settings.analysis_fps,
         ),
-        "attribute_estimator": build_attribute_estimator(),
-        "embedder": build_embedder(),
-        "llm": build_llm(),
-        "reranker": build_reranker(),
+        "attribute_estimator": build_attribute_estimator(settings),
+        "embedder": build_embedder(settings),
+        "llm": build_llm(settings),
+        "reranker": build_reranker(settings),
         # Alerts on events go to their own webhook, else to the run-failure one.
         "event_webhook": EventWebhookResource(
-            url=_env("DEEPSENTINEL_EVENT_WEBHOOK_URL", _env("DEEPSENTINEL_ALERT_WEBHOOK_URL", None))
+            url=_secret("DEEPSENTINEL_EVENT_WEBHOOK_URL", settings.event_webhook_url)
+            or _secret("DEEPSENTINEL_ALERT_WEBHOOK_URL", settings.alerts.webhook_url)
         ),
         "job_queue": JobQueueResource(
-            endpoint_url=endpoint,
-            region=region,
-            queue_name=_env("DEEPSENTINEL_JOBS_QUEUE", "video-jobs"),
-            dead_letter_queue_name=_env("DEEPSENTINEL_DLQ", "video-jobs-dlq"),
+            endpoint_url=settings.aws_endpoint_url,
+            region=settings.region,
+            queue_name=settings.jobs_queue,
+            dead_letter_queue_name=settings.dead_letter_queue,
         ),
         RESULT_IO_MANAGER: mem_io_manager,
     }

@@ -7,7 +7,7 @@ from pathlib import Path
 from dagster import ConfigurableResource
 
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
-from deepsentinel_pipelines.settings import PACKAGE_DIR
+from deepsentinel_pipelines.settings import SAMPLE_VIDEO
 from deepsentinel_pipelines.video.decode import DEFAULT_ANALYSIS_FPS, DEFAULT_BATCH_SIZE
 from deepsentinel_pipelines.video.detector import (
     DEFAULT_CONF,
@@ -22,9 +22,6 @@ from deepsentinel_pipelines.video.openvino_model import (
     resolve_backend,
 )
 from deepsentinel_pipelines.video.weights import resolve_weights
-
-#: INT8 calibration frames come from here when the caller names no video.
-SAMPLE_VIDEO = PACKAGE_DIR / "data" / "sample_plaza.mp4"
 
 
 class DetectorResource(ConfigurableResource):

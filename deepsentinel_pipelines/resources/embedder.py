@@ -84,9 +84,13 @@ class BedrockTitanEmbedder(Embedder):
     model_id: str = "amazon.titan-embed-text-v2:0"
     dimensions: int = 1024
 
+    _client: Any = PrivateAttr(default=None)
+
     def client(self) -> Any:
-        """A bedrock-runtime client (real AWS: Bedrock has no local endpoint)."""
-        return make_client("bedrock-runtime", None, self.region)
+        """The bedrock-runtime client, made once (real AWS: Bedrock has no local endpoint)."""
+        if self._client is None:
+            self._client = make_client("bedrock-runtime", None, self.region)
+        return self._client
 
     def dim(self) -> int:
         """The configured output size."""

@@ -1,14 +1,31 @@
-"""SQS resource: the video jobs queue and its dead-letter queue."""
+"""SQS resource: the video jobs queue, its dead-letter queue and its CloudWatch age metric."""
 
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
 from typing import Any
 
 from dagster import ConfigurableResource
 from pydantic import PrivateAttr
 
 from deepsentinel_pipelines.aws_clients import make_client
+
+
+def cloudwatch_oldest_age(cloudwatch: Any, queue_name: str, now: datetime) -> float | None:
+    """``ApproximateAgeOfOldestMessage`` from CloudWatch (real SQS), None without datapoints."""
+    points = cloudwatch.get_metric_statistics(
+        Namespace="AWS/SQS",
+        MetricName="ApproximateAgeOfOldestMessage",
+        Dimensions=[{"Name": "QueueName", "Value": queue_name}],
+        StartTime=now - timedelta(minutes=10),
+        EndTime=now,
+        Period=60,
+        Statistics=["Maximum"],
+    ).get("Datapoints", [])
+    if not points:
+        return None
+    return float(max(points, key=lambda p: p["Timestamp"])["Maximum"])
 
 
 class JobQueueResource(ConfigurableResource):
@@ -20,6 +37,7 @@ class JobQueueResource(ConfigurableResource):
     dead_letter_queue_name: str = "video-jobs-dlq"
 
     _client: Any = PrivateAttr(default=None)
+    _cloudwatch: Any = PrivateAttr(default=None)
     _urls: dict[str, str] = PrivateAttr(default_factory=dict)
 
     def client(self) -> Any:
@@ -60,6 +78,27 @@ class JobQueueResource(ConfigurableResource):
         )
         return response.get("Messages", [])
 
+    def receive_up_to(self, limit: int) -> list[dict[str, Any]]:
+        """Receive up to ``limit`` messages without waiting, ten (SQS's most) per call."""
+        messages: list[dict[str, Any]] = []
+        while len(messages) < limit:
+            batch = self.receive(min(10, limit - len(messages)))
+            if not batch:
+                break
+            messages.extend(batch)
+        return messages
+
+    def extend_visibility(self, receipt_handles: list[str], visibility_s: int) -> None:
+        """Keep received messages hidden for ``visibility_s`` more seconds."""
+        for start in range(0, len(receipt_handles), 10):
+            self.client().change_message_visibility_batch(
+                QueueUrl=self.queue_url,
+                Entries=[
+                    {"Id": str(i), "ReceiptHandle": handle, "VisibilityTimeout": visibility_s}
+                    for i, handle in enumerate(receipt_handles[start : start + 10])
+                ],
+            )
+
     def delete(self, receipt_handle: str) -> None:
         """Delete a handled message."""
         self.client().delete_message(QueueUrl=self.queue_url, ReceiptHandle=receipt_handle)
@@ -92,3 +131,9 @@ class JobQueueResource(ConfigurableResource):
             counts[name] = int(attrs.get("ApproximateNumberOfMessages", 0))
             counts[f"{name}_in_flight"] = int(attrs.get("ApproximateNumberOfMessagesNotVisible", 0))
         return counts
+
+    def oldest_message_age_s(self, now: datetime) -> float | None:
+        """Age of the jobs queue's oldest message per CloudWatch (real SQS); None without data."""
+        if self._cloudwatch is None:
+            self._cloudwatch = make_client("cloudwatch", self.endpoint_url, self.region)
+        return cloudwatch_oldest_age(self._cloudwatch, self.queue_name, now)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from dagster import ConfigurableResource
+from pydantic import PrivateAttr
 
 from deepsentinel_pipelines.aws_clients import make_client
 from deepsentinel_pipelines.rag.local_models import DraftAnswers
+from deepsentinel_pipelines.settings import DEFAULT_BEDROCK_LLM_MODEL
 from deepsentinel_pipelines.video.summary import VideoFacts, compose_summary
 
 
@@ -77,12 +79,16 @@ class BedrockLanguageModel(LanguageModel):
     """Claude through the Bedrock Converse API."""
 
     region: str = "us-east-1"
-    model_id: str = "anthropic.claude-3-5-sonnet-20240620-v1:0"
+    model_id: str = DEFAULT_BEDROCK_LLM_MODEL
     max_tokens: int = 800
 
+    _client: Any = PrivateAttr(default=None)
+
     def client(self) -> Any:
-        """A bedrock-runtime client (real AWS: Bedrock has no local endpoint)."""
-        return make_client("bedrock-runtime", None, self.region)
+        """The bedrock-runtime client, made once (real AWS: Bedrock has no local endpoint)."""
+        if self._client is None:
+            self._client = make_client("bedrock-runtime", None, self.region)
+        return self._client
 
     def _converse(self, system: str, prompt: str) -> str:
         request = converse_request(self.model_id, system, prompt, self.max_tokens)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -11,6 +12,13 @@ from dagster import ConfigurableResource
 from pydantic import PrivateAttr
 
 from deepsentinel_pipelines.aws_clients import make_client
+from deepsentinel_pipelines.ingest.uploads import (
+    PresignedUpload,
+    StoredVideo,
+    list_videos,
+    presign_put,
+    upload_file,
+)
 
 
 class ObjectStoreResource(ConfigurableResource):
@@ -52,9 +60,25 @@ class ObjectStoreResource(ConfigurableResource):
                 out.write(chunk)
         return path
 
-    def upload(self, path: Path, bucket: str, key: str) -> None:
-        """Upload a local file."""
-        self.client().upload_file(str(path), bucket, key)
+    def upload(
+        self,
+        path: Path,
+        bucket: str,
+        key: str,
+        camera: str | None = None,
+        single_part: bool = False,
+    ) -> StoredVideo:
+        """Upload a local file with its content type; ``camera`` goes into its metadata.
+
+        ``single_part``: one PUT (up to 5 GiB), so the ETag is the file's MD5.
+        """
+        return upload_file(self.client(), path, bucket, key, camera, single_part)
+
+    def list_videos(
+        self, bucket: str, prefix: str = "", since: datetime | None = None
+    ) -> tuple[list[StoredVideo], list[tuple[str, str]]]:
+        """Video objects under a prefix modified since ``since``, and the skipped keys."""
+        return list_videos(self.client(), bucket, prefix, since)
 
     def head(self, bucket: str, key: str) -> dict[str, Any]:
         """Object metadata (size, ETag); raises botocore ClientError when missing."""
@@ -73,6 +97,28 @@ class ObjectStoreResource(ConfigurableResource):
             batch = [{"Key": key} for key in keys[start : start + 1000]]
             client.delete_objects(Bucket=bucket, Delete={"Objects": batch})
 
+    def tags(self, bucket: str, key: str) -> dict[str, str]:
+        """The object's tags, by name."""
+        tag_set = self.client().get_object_tagging(Bucket=bucket, Key=key).get("TagSet", [])
+        return {t["Key"]: t["Value"] for t in tag_set}
+
+    def set_tag(self, bucket: str, key: str, name: str, value: str) -> None:
+        """Add or replace one tag, keeping the object's other tags."""
+        tag_set = [
+            {"Key": k, "Value": v} for k, v in (self.tags(bucket, key) | {name: value}).items()
+        ]
+        self.client().put_object_tagging(Bucket=bucket, Key=key, Tagging={"TagSet": tag_set})
+
+    def set_storage_class(self, bucket: str, key: str, storage_class: str) -> None:
+        """Move an object to another storage class (a copy onto itself, metadata kept)."""
+        self.client().copy_object(
+            Bucket=bucket,
+            Key=key,
+            CopySource={"Bucket": bucket, "Key": key},
+            StorageClass=storage_class,
+            MetadataDirective="COPY",
+        )
+
     def presigned_get(self, bucket: str, key: str, expires_s: int = 3600) -> str:
         """A time-limited download URL."""
         return self.client().generate_presigned_url(
@@ -88,8 +134,8 @@ class ObjectStoreResource(ConfigurableResource):
             f"?region={self.region}&prefix={quote(key, safe='')}"
         )
 
-    def presigned_put(self, bucket: str, key: str, expires_s: int = 3600) -> str:
-        """A time-limited upload URL (HTTP PUT of the file's bytes)."""
-        return self.client().generate_presigned_url(
-            "put_object", Params={"Bucket": bucket, "Key": key}, ExpiresIn=expires_s
-        )
+    def presigned_put(
+        self, bucket: str, key: str, expires_s: int = 3600, camera: str | None = None
+    ) -> PresignedUpload:
+        """A time-limited upload URL (HTTP PUT of the file's bytes) and the headers it signs."""
+        return presign_put(self.client(), bucket, key, expires_s, camera)

@@ -8,11 +8,13 @@ from typing import Any
 
 import numpy as np
 from dagster import ConfigurableResource
+from pydantic import PrivateAttr
 
 from deepsentinel_pipelines.aws_clients import make_client
+from deepsentinel_pipelines.rag import ports
 from deepsentinel_pipelines.rag.local_models import CosineReranker
 from deepsentinel_pipelines.rag.retrieval import RerankDocument
-from deepsentinel_pipelines.resources.embedder import Embedder
+from deepsentinel_pipelines.settings import DEFAULT_BEDROCK_RERANK_MODEL
 
 __all__ = ["BedrockCohereReranker", "LocalReranker", "RerankDocument", "Reranker"]
 
@@ -27,7 +29,7 @@ class Reranker(ConfigurableResource):
         top_n: int,
         *,
         query_vector: np.ndarray | None = None,
-        embedder: Embedder | None = None,
+        embedder: ports.Embedder | None = None,
     ) -> list[tuple[int, float]]:
         """``(document id, score)`` for the best ``top_n`` documents, best first.
 
@@ -55,7 +57,7 @@ class LocalReranker(Reranker):
         top_n: int,
         *,
         query_vector: np.ndarray | None = None,
-        embedder: Embedder | None = None,
+        embedder: ports.Embedder | None = None,
     ) -> list[tuple[int, float]]:
         """Order by cosine similarity; ties keep the input order."""
         return CosineReranker().rerank(
@@ -86,11 +88,15 @@ class BedrockCohereReranker(Reranker):
     """
 
     region: str = "us-east-1"
-    model_id: str = "cohere.rerank-v3-5:0"
+    model_id: str = DEFAULT_BEDROCK_RERANK_MODEL
+
+    _client: Any = PrivateAttr(default=None)
 
     def client(self) -> Any:
-        """A bedrock-runtime client (real AWS: Bedrock has no local endpoint)."""
-        return make_client("bedrock-runtime", None, self.region)
+        """The bedrock-runtime client, made once (real AWS: Bedrock has no local endpoint)."""
+        if self._client is None:
+            self._client = make_client("bedrock-runtime", None, self.region)
+        return self._client
 
     def rerank(
         self,
@@ -99,7 +105,7 @@ class BedrockCohereReranker(Reranker):
         top_n: int,
         *,
         query_vector: np.ndarray | None = None,
-        embedder: Embedder | None = None,
+        embedder: ports.Embedder | None = None,
     ) -> list[tuple[int, float]]:
         """One InvokeModel call for all documents; the vectors are not needed."""
         del query_vector, embedder

@@ -5,27 +5,48 @@ trying afterwards, so a receiver that was down hears every alert once it is back
 re-run of the video.
 """
 
-import os
-
-from dagster import DefaultSensorStatus, SensorEvaluationContext, SkipReason, sensor
+from dagster import (
+    DefaultSensorStatus,
+    SensorDefinition,
+    SensorEvaluationContext,
+    SkipReason,
+    sensor,
+)
 
 from deepsentinel_pipelines.db.alert_rows import record_delivery, undelivered
 from deepsentinel_pipelines.event_alerts import deliver
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.event_webhook import EventWebhookResource
+from deepsentinel_pipelines.settings import Settings
 
-INTERVAL_S = int(os.environ.get("DEEPSENTINEL_EVENT_ALERT_RETRY_INTERVAL_S", 300))
 #: Alerts tried per tick (one POST each: the waits between tries are the ticks).
 MAX_PER_TICK = 20
 
 
-@sensor(minimum_interval_seconds=INTERVAL_S, default_status=DefaultSensorStatus.RUNNING)
-def event_alert_retry_sensor(
+def build_event_alert_retry_sensor(settings: Settings) -> SensorDefinition:
+    """`event_alert_retry_sensor`, ticking at the settings' retry interval."""
+
+    @sensor(
+        minimum_interval_seconds=settings.event_alert_retry_interval_s,
+        default_status=DefaultSensorStatus.RUNNING,
+    )
+    def event_alert_retry_sensor(
+        context: SensorEvaluationContext,
+        database: PostgresResource,
+        event_webhook: EventWebhookResource,
+    ) -> SkipReason:
+        """Re-post undelivered alerts on events; it starts no runs."""
+        return retry_undelivered(context, database, event_webhook)
+
+    return event_alert_retry_sensor
+
+
+def retry_undelivered(
     context: SensorEvaluationContext,
     database: PostgresResource,
     event_webhook: EventWebhookResource,
 ) -> SkipReason:
-    """Re-post undelivered alerts on events; it starts no runs."""
+    """One tick of `event_alert_retry_sensor`."""
     if not event_webhook.url:
         return SkipReason("no event webhook is set")
     with database.connection() as conn:

@@ -7,50 +7,28 @@ unhealthy.
 """
 
 import json
-import os
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import requests
 from dagster import (
     AssetObservation,
     DefaultSensorStatus,
+    SensorDefinition,
     SensorEvaluationContext,
     SensorResult,
     sensor,
 )
 
-from deepsentinel_pipelines.alerts import AlertConfig, post_webhook
 from deepsentinel_pipelines.assets.sources import video_jobs_queue
-from deepsentinel_pipelines.aws_clients import make_client
 from deepsentinel_pipelines.resources.job_queue import JobQueueResource
+from deepsentinel_pipelines.settings import Settings
+from deepsentinel_pipelines.upkeep.incidents import post_webhook
 
 QUEUE_ASSET_KEY = video_jobs_queue.key.to_user_string()
-INTERVAL_S = int(os.environ.get("DEEPSENTINEL_QUEUE_HEALTH_INTERVAL_S", 60))
 #: Record an unchanged state at most this often.
 OBSERVE_EVERY_S = 600
-
-
-def max_age_s() -> float:
-    """Oldest job message age that is still healthy (DEEPSENTINEL_QUEUE_MAX_AGE_S)."""
-    return float(os.environ.get("DEEPSENTINEL_QUEUE_MAX_AGE_S", 900))
-
-
-def cloudwatch_oldest_age(cloudwatch: Any, queue_name: str, now: datetime) -> float | None:
-    """``ApproximateAgeOfOldestMessage`` from CloudWatch (real SQS), None without datapoints."""
-    points = cloudwatch.get_metric_statistics(
-        Namespace="AWS/SQS",
-        MetricName="ApproximateAgeOfOldestMessage",
-        Dimensions=[{"Name": "QueueName", "Value": queue_name}],
-        StartTime=now - timedelta(minutes=10),
-        EndTime=now,
-        Period=60,
-        Statistics=["Maximum"],
-    ).get("Datapoints", [])
-    if not points:
-        return None
-    return float(max(points, key=lambda p: p["Timestamp"])["Maximum"])
 
 
 def assess(counts: dict[str, int], oldest_age_s: float, limit_s: float, dlq_name: str) -> list[str]:
@@ -71,11 +49,7 @@ def _oldest_age(
     # look would count towards their redrive. Elsewhere: how long the queue has not been empty.
     if job_queue.endpoint_url is None:
         try:
-            age = cloudwatch_oldest_age(
-                make_client("cloudwatch", None, job_queue.region),
-                job_queue.queue_name,
-                datetime.fromtimestamp(now, tz=UTC),
-            )
+            age = job_queue.oldest_message_age_s(datetime.fromtimestamp(now, tz=UTC))
             if age is not None:
                 return age, "cloudwatch"
         except Exception:  # noqa: BLE001 - no CloudWatch permission: fall back
@@ -83,23 +57,38 @@ def _oldest_age(
     return (now - busy_since if busy_since else 0.0), "backlog"
 
 
-@sensor(
-    name="queue_health_sensor",
-    minimum_interval_seconds=INTERVAL_S,
-    default_status=DefaultSensorStatus.RUNNING,
-    description="Warns when the video jobs DLQ is not empty or job messages wait too long.",
-)
-def queue_health_sensor(
-    context: SensorEvaluationContext, job_queue: JobQueueResource
+def build_queue_health_sensor(settings: Settings) -> SensorDefinition:
+    """`queue_health_sensor`, with the interval, age limit and alert webhook of the settings."""
+    limit, webhook = settings.queue_max_age_s, settings.alerts.webhook_url
+
+    @sensor(
+        name="queue_health_sensor",
+        minimum_interval_seconds=settings.queue_health_interval_s,
+        default_status=DefaultSensorStatus.RUNNING,
+        description="Warns when the video jobs DLQ is not empty or job messages wait too long.",
+    )
+    def queue_health_sensor(
+        context: SensorEvaluationContext, job_queue: JobQueueResource
+    ) -> SensorResult:
+        """Check both queues; observe the counts, warn while unhealthy."""
+        return queue_health_tick(context, job_queue, limit, webhook)
+
+    return queue_health_sensor
+
+
+def queue_health_tick(
+    context: SensorEvaluationContext,
+    job_queue: JobQueueResource,
+    limit: float,
+    webhook: str | None,
 ) -> SensorResult:
-    """Check both queues; observe the counts, warn while unhealthy."""
+    """One tick of `queue_health_sensor`; ``limit`` is the oldest healthy age (s)."""
     state = json.loads(context.cursor) if context.cursor else {}
     now = time.time()
     counts = job_queue.depth()
     backlog = counts["jobs"] + counts["jobs_in_flight"]
     busy_since = (state.get("busy_since") or now) if backlog else None
     age, source = _oldest_age(job_queue, busy_since, now)
-    limit = max_age_s()
     problems = assess(counts, age, limit, job_queue.dead_letter_queue_name)
     status = "warn" if problems else "ok"
     metadata: dict[str, Any] = dict(counts) | {
@@ -115,7 +104,6 @@ def queue_health_sensor(
         events.append(AssetObservation(asset_key=QUEUE_ASSET_KEY, metadata=metadata))
     if problems:
         context.log.warning(f"video jobs queue unhealthy: {'; '.join(problems)} ({counts})")
-        webhook = AlertConfig.from_env().webhook_url
         if changed and webhook:
             title = f"[DeepSentinel] video jobs queue unhealthy: {'; '.join(problems)}"
             try:

@@ -5,29 +5,25 @@ from typing import Any
 from dagster import (
     DefaultSensorStatus,
     RunRequest,
+    SensorDefinition,
     SensorEvaluationContext,
     SensorResult,
     sensor,
 )
 from dagster_aws.s3.sensor import get_objects
 
-from deepsentinel_pipelines.ingest import (
-    ETAG_TAG,
-    RUN_KEY_TAG,
+from deepsentinel_pipelines.ingest.cursor import (
     ListingCursor,
-    SensorLimits,
     baseline_cursor,
     describe_skips,
-    normalize_etag,
-    run_key,
     select_new_objects,
 )
+from deepsentinel_pipelines.ingest.keys import ETAG_TAG, RUN_KEY_TAG, normalize_etag, run_key
+from deepsentinel_pipelines.jobs import video_analysis_job
 from deepsentinel_pipelines.partitions import video_id_from_key, videos
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
 from deepsentinel_pipelines.run_history import existing_run_keys
-
-JOB_NAME = "video_analysis_job"
-LIMITS = SensorLimits.from_env()
+from deepsentinel_pipelines.settings import SensorLimits, Settings
 
 
 def video_sensor_result(requests: list[RunRequest], cursor: str, idle_reason: str) -> SensorResult:
@@ -92,18 +88,32 @@ def _list(
     return get_objects(bucket, limits.prefix, since_last_modified=since, client=client)
 
 
-@sensor(
-    name="raw_videos_sensor",
-    job_name=JOB_NAME,
-    minimum_interval_seconds=LIMITS.interval_s,
-    default_status=DefaultSensorStatus.RUNNING,
-    description="New or re-uploaded videos in the raw videos bucket: a partition and a run each.",
-)
-def raw_videos_sensor(
-    context: SensorEvaluationContext, object_store: ObjectStoreResource
+def build_raw_videos_sensor(settings: Settings) -> SensorDefinition:
+    """`raw_videos_sensor`, with the interval, cap, lookback and prefix of the settings."""
+    limits = settings.sensors
+
+    @sensor(
+        name="raw_videos_sensor",
+        job=video_analysis_job,
+        minimum_interval_seconds=limits.interval_s,
+        default_status=DefaultSensorStatus.RUNNING,
+        description=(
+            "New or re-uploaded videos in the raw videos bucket: a partition and a run each."
+        ),
+    )
+    def raw_videos_sensor(
+        context: SensorEvaluationContext, object_store: ObjectStoreResource
+    ) -> SensorResult:
+        """List the bucket from the cursor; one run per new object version, capped per tick."""
+        return raw_videos_tick(context, object_store, limits)
+
+    return raw_videos_sensor
+
+
+def raw_videos_tick(
+    context: SensorEvaluationContext, object_store: ObjectStoreResource, limits: SensorLimits
 ) -> SensorResult:
-    """List the bucket from the cursor; one run per new object version, at most a cap per tick."""
-    limits = SensorLimits.from_env()
+    """One tick of `raw_videos_sensor`."""
     bucket = object_store.raw_videos_bucket
     cursor = ListingCursor.loads(context.cursor)
     listing = _list(context, object_store.client(), bucket, cursor, limits)

@@ -9,36 +9,59 @@ video is recorded once); a job message or `deepsentinel backfill` re-runs them.
 
 from datetime import UTC, datetime, timedelta
 
-from dagster import DefaultSensorStatus, SensorEvaluationContext, SensorResult, sensor
+from dagster import (
+    DefaultSensorStatus,
+    SensorDefinition,
+    SensorEvaluationContext,
+    SensorResult,
+    sensor,
+)
 
 from deepsentinel_pipelines.db.video_rows import published_etags
-from deepsentinel_pipelines.ingest import SensorLimits, describe_skips, list_videos, run_key
+from deepsentinel_pipelines.ingest.cursor import describe_skips
+from deepsentinel_pipelines.ingest.keys import run_key
+from deepsentinel_pipelines.ingest.uploads import list_videos
+from deepsentinel_pipelines.jobs import video_analysis_job
 from deepsentinel_pipelines.partitions import video_id_from_key
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
 from deepsentinel_pipelines.run_history import existing_run_keys
 from deepsentinel_pipelines.sensors.raw_videos import (
-    JOB_NAME,
-    LIMITS,
     video_run_request,
     video_sensor_result,
 )
+from deepsentinel_pipelines.settings import SensorLimits, Settings
 
 
-@sensor(
-    name="raw_videos_reconciliation_sensor",
-    job_name=JOB_NAME,
-    minimum_interval_seconds=LIMITS.reconcile_interval_s,
-    default_status=DefaultSensorStatus.RUNNING,
-    description="Periodically: a run for every video version in the bucket that never had one.",
-)
-def raw_videos_reconciliation_sensor(
+def build_raw_videos_reconciliation_sensor(settings: Settings) -> SensorDefinition:
+    """`raw_videos_reconciliation_sensor`, with the interval, cap and prefix of the settings."""
+    limits = settings.sensors
+
+    @sensor(
+        name="raw_videos_reconciliation_sensor",
+        job=video_analysis_job,
+        minimum_interval_seconds=limits.reconcile_interval_s,
+        default_status=DefaultSensorStatus.RUNNING,
+        description="Periodically: a run for every video version in the bucket that never had one.",
+    )
+    def raw_videos_reconciliation_sensor(
+        context: SensorEvaluationContext,
+        object_store: ObjectStoreResource,
+        database: PostgresResource,
+    ) -> SensorResult:
+        """List the whole prefix; runs for versions with no run and no published analysis."""
+        return reconciliation_tick(context, object_store, database, limits)
+
+    return raw_videos_reconciliation_sensor
+
+
+def reconciliation_tick(
     context: SensorEvaluationContext,
     object_store: ObjectStoreResource,
     database: PostgresResource,
+    limits: SensorLimits,
 ) -> SensorResult:
-    """List the whole prefix; request runs for versions with no run and no published analysis."""
-    limits = SensorLimits.from_env()
+    """One tick of `raw_videos_reconciliation_sensor`."""
     bucket = object_store.raw_videos_bucket
     # Younger objects are still the S3 sensor's to see; leave them to it.
     settled = datetime.now(UTC) - timedelta(seconds=limits.lookback_s)

@@ -3,19 +3,17 @@
 import logging
 from typing import Any
 
-from dagster import DefaultSensorStatus, RunFailureSensorContext, run_failure_sensor
-
-from deepsentinel_pipelines.alerts import (
-    AlertConfig,
-    Incident,
-    LogLine,
-    log_excerpt,
-    notify,
-    record_incident,
-    set_notified,
+from dagster import (
+    DefaultSensorStatus,
+    RunFailureSensorContext,
+    SensorDefinition,
+    run_failure_sensor,
 )
+
+from deepsentinel_pipelines.db.incident_rows import Incident, record_incident, set_notified
 from deepsentinel_pipelines.resources.database import PostgresResource
-from deepsentinel_pipelines.sensors.raw_videos import LIMITS
+from deepsentinel_pipelines.settings import AlertConfig, Settings
+from deepsentinel_pipelines.upkeep.incidents import LogLine, log_excerpt, notify
 
 PARTITION_TAG = "dagster/partition"
 
@@ -62,21 +60,36 @@ def incident_from_context(context: RunFailureSensorContext) -> Incident:
     )
 
 
-@run_failure_sensor(
-    name="run_failure_alert_sensor",
-    minimum_interval_seconds=LIMITS.interval_s,
-    default_status=DefaultSensorStatus.RUNNING,
-    description="Each failed run: an incidents row, plus a webhook POST / GitHub issue if set.",
-)
-def run_failure_alert_sensor(context: RunFailureSensorContext, database: PostgresResource) -> None:
-    """Record the incident once per run, then notify (each channel's outcome is stored)."""
+def build_run_failure_alert_sensor(settings: Settings) -> SensorDefinition:
+    """`run_failure_alert_sensor`, at the sensors' interval, alerting where the settings say."""
+    config = settings.alerts
+
+    @run_failure_sensor(
+        name="run_failure_alert_sensor",
+        minimum_interval_seconds=settings.sensors.interval_s,
+        default_status=DefaultSensorStatus.RUNNING,
+        description="Each failed run: an incidents row, plus a webhook POST / GitHub issue if set.",
+    )
+    def run_failure_alert_sensor(
+        context: RunFailureSensorContext, database: PostgresResource
+    ) -> None:
+        """Record the incident once per run, then notify (each channel's outcome is stored)."""
+        report_failure(context, database, config)
+
+    return run_failure_alert_sensor
+
+
+def report_failure(
+    context: RunFailureSensorContext, database: PostgresResource, config: AlertConfig
+) -> None:
+    """One evaluation of `run_failure_alert_sensor`."""
     incident = incident_from_context(context)
     with database.connection() as conn:
         incident_id = record_incident(conn, incident)
     if incident_id is None:
         context.log.info(f"run {incident.run_id} already has an incident; not notifying again")
         return
-    outcome = notify(incident, AlertConfig.from_env())
+    outcome = notify(incident, config)
     with database.connection() as conn:
         set_notified(conn, incident_id, outcome)
     failed = {name: o["error"] for name, o in outcome.items() if "error" in o}

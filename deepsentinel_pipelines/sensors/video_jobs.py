@@ -8,30 +8,33 @@ visibility timeout, and after 3 receives SQS's redrive policy moves them to the 
 """
 
 import json
-from typing import Any
 
 from botocore.exceptions import ClientError
-from dagster import DefaultSensorStatus, SensorEvaluationContext, SensorResult, sensor
+from dagster import (
+    DefaultSensorStatus,
+    SensorDefinition,
+    SensorEvaluationContext,
+    SensorResult,
+    sensor,
+)
 
-from deepsentinel_pipelines.ingest import (
+from deepsentinel_pipelines.ingest.keys import normalize_etag, run_key
+from deepsentinel_pipelines.ingest.messages import (
     InvalidJobMessage,
     JobRequest,
     ParsedMessage,
     RejectedRecord,
-    SensorLimits,
-    normalize_etag,
     parse_job_message,
-    run_key,
 )
+from deepsentinel_pipelines.jobs import video_analysis_job
 from deepsentinel_pipelines.resources.job_queue import JobQueueResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
 from deepsentinel_pipelines.run_history import existing_run_keys, version_history
 from deepsentinel_pipelines.sensors.raw_videos import (
-    JOB_NAME,
-    LIMITS,
     video_run_request,
     video_sensor_result,
 )
+from deepsentinel_pipelines.settings import SensorLimits, Settings
 
 MISSING_CODES = {"404", "NoSuchKey", "NotFound"}
 
@@ -41,27 +44,11 @@ def pending_visibility_s(interval_s: int) -> int:
     return max(120, 4 * interval_s)
 
 
-def _receive(client: Any, url: str, limit: int) -> list[dict]:
-    messages: list[dict] = []
-    while len(messages) < limit:
-        batch = client.receive_message(
-            QueueUrl=url,
-            MaxNumberOfMessages=min(10, limit - len(messages)),
-            WaitTimeSeconds=0,
-            AttributeNames=["All"],
-            MessageAttributeNames=["All"],
-        ).get("Messages", [])
-        if not batch:
-            break
-        messages.extend(batch)
-    return messages
-
-
 def _delete(
-    context: SensorEvaluationContext, client: Any, url: str, receipt: str, what: str
+    context: SensorEvaluationContext, job_queue: JobQueueResource, receipt: str, what: str
 ) -> bool:
     try:
-        client.delete_message(QueueUrl=url, ReceiptHandle=receipt)
+        job_queue.delete(receipt)
         return True
     except ClientError as err:
         # Received again since (a newer receipt handle exists): a later tick settles it.
@@ -80,14 +67,14 @@ def _dead_letter(
 
 
 def _settle_pending(
-    context: SensorEvaluationContext, client: Any, url: str, pending: list[dict]
+    context: SensorEvaluationContext, job_queue: JobQueueResource, pending: list[dict]
 ) -> int:
     """Delete last tick's messages whose runs now exist; return how many were deleted."""
     recorded = existing_run_keys(context.instance, [k for p in pending for k in p["run_keys"]])
     deleted = 0
     for item in pending:
         if all(k in recorded for k in item["run_keys"]):
-            deleted += _delete(context, client, url, item["receipt"], f"message {item['id']}")
+            deleted += _delete(context, job_queue, item["receipt"], f"message {item['id']}")
         else:
             context.log.warning(
                 f"the run of message {item['id']} was not recorded; the message stays in the "
@@ -96,10 +83,10 @@ def _settle_pending(
     return deleted
 
 
-def _resolve(s3: Any, job: JobRequest) -> tuple[str, str]:
+def _resolve(object_store: ObjectStoreResource, job: JobRequest) -> tuple[str, str]:
     """(run key, current ETag) of the object a job names; raises InvalidJobMessage when missing."""
     try:
-        head = s3.head_object(Bucket=job.bucket, Key=job.key)
+        head = object_store.head(job.bucket, job.key)
     except ClientError as err:
         if err.response.get("Error", {}).get("Code") in MISSING_CODES:
             raise InvalidJobMessage(f"object s3://{job.bucket}/{job.key} does not exist") from err
@@ -109,58 +96,60 @@ def _resolve(s3: Any, job: JobRequest) -> tuple[str, str]:
 
 
 def _resolve_all(
-    s3: Any, parsed: ParsedMessage
+    object_store: ObjectStoreResource, parsed: ParsedMessage
 ) -> tuple[list[tuple[JobRequest, str, str]], list[RejectedRecord]]:
     """(job, run key, ETag) of each job whose object exists; the missing ones rejected."""
     resolved, rejected = [], list(parsed.rejected)
     for job in parsed.jobs:
         try:
-            resolved.append((job, *_resolve(s3, job)))
+            resolved.append((job, *_resolve(object_store, job)))
         except InvalidJobMessage as err:
             rejected.append(RejectedRecord(job.body, err.reason))
     return resolved, rejected
 
 
-def _hold(client: Any, url: str, pending: list[dict], visibility_s: int) -> None:
-    """Keep pending messages hidden until the next tick deletes them."""
-    for start in range(0, len(pending), 10):
-        client.change_message_visibility_batch(
-            QueueUrl=url,
-            Entries=[
-                {"Id": str(i), "ReceiptHandle": p["receipt"], "VisibilityTimeout": visibility_s}
-                for i, p in enumerate(pending[start : start + 10])
-            ],
-        )
+def build_video_jobs_sqs_sensor(settings: Settings) -> SensorDefinition:
+    """`video_jobs_sqs_sensor`, with the interval and cap of the settings."""
+    limits = settings.sensors
+
+    @sensor(
+        name="video_jobs_sqs_sensor",
+        job=video_analysis_job,
+        minimum_interval_seconds=limits.interval_s,
+        default_status=DefaultSensorStatus.RUNNING,
+        description=(
+            "Job messages on the video jobs queue: a run per object; bad messages to the DLQ."
+        ),
+    )
+    def video_jobs_sqs_sensor(
+        context: SensorEvaluationContext,
+        job_queue: JobQueueResource,
+        object_store: ObjectStoreResource,
+    ) -> SensorResult:
+        """Receive, validate, deduplicate; delete once the run is recorded (next tick)."""
+        return video_jobs_tick(context, job_queue, object_store, limits)
+
+    return video_jobs_sqs_sensor
 
 
-@sensor(
-    name="video_jobs_sqs_sensor",
-    job_name=JOB_NAME,
-    minimum_interval_seconds=LIMITS.interval_s,
-    default_status=DefaultSensorStatus.RUNNING,
-    description="Job messages on the video jobs queue: a run per object; bad messages to the DLQ.",
-)
-def video_jobs_sqs_sensor(
+def video_jobs_tick(
     context: SensorEvaluationContext,
     job_queue: JobQueueResource,
     object_store: ObjectStoreResource,
+    limits: SensorLimits,
 ) -> SensorResult:
-    """Receive, validate, deduplicate; delete once the run is recorded (next tick)."""
-    limits = SensorLimits.from_env()
-    client = job_queue.client()
-    url = job_queue.queue_url
-    s3 = object_store.client()
+    """One tick of `video_jobs_sqs_sensor`."""
     state = json.loads(context.cursor) if context.cursor else {}
-    deleted = _settle_pending(context, client, url, state.get("pending", []))
+    deleted = _settle_pending(context, job_queue, state.get("pending", []))
 
-    messages = _receive(client, url, limits.max_per_tick)
+    messages = job_queue.receive_up_to(limits.max_per_tick)
     wanted: dict[str, tuple[JobRequest, str, str]] = {}  # run key -> (job, etag, message id)
     holding: list[tuple[dict, list[str]]] = []
     dead = ignored = 0
     for message in messages:
         try:
             parsed = parse_job_message(message["Body"], object_store.raw_videos_bucket)
-            resolved, rejected = _resolve_all(s3, parsed)
+            resolved, rejected = _resolve_all(object_store, parsed)
         except InvalidJobMessage as err:
             _dead_letter(context, job_queue, message, err.reason)
             dead += 1
@@ -184,7 +173,7 @@ def video_jobs_sqs_sensor(
             dead += 1
         if not resolved:
             context.log.info(f"message {message['MessageId']} needs no run: {parsed.ignored}")
-            ignored += _delete(context, client, url, message["ReceiptHandle"], "ignored message")
+            ignored += _delete(context, job_queue, message["ReceiptHandle"], "ignored message")
             continue
         for job, key, etag in resolved:
             wanted.setdefault(key, (job, etag, message["MessageId"]))
@@ -210,12 +199,15 @@ def video_jobs_sqs_sensor(
     for message, keys in holding:
         if all(k in already for k in keys):
             context.log.info(f"message {message['MessageId']} is a duplicate of an existing run")
-            deleted += _delete(context, client, url, message["ReceiptHandle"], "duplicate message")
+            deleted += _delete(context, job_queue, message["ReceiptHandle"], "duplicate message")
             continue
         pending.append(
             {"id": message["MessageId"], "receipt": message["ReceiptHandle"], "run_keys": keys}
         )
-    _hold(client, url, pending, pending_visibility_s(limits.interval_s))
+    # Hidden until the next tick deletes them.
+    job_queue.extend_visibility(
+        [p["receipt"] for p in pending], pending_visibility_s(limits.interval_s)
+    )
     duplicates = sum(len(keys) for _, keys in holding) - len(requests)
     if messages or deleted:
         context.log.info(

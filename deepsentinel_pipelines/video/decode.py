@@ -16,9 +16,8 @@ import numpy as np
 from av.container import InputContainer
 from av.video.stream import VideoStream
 
-#: Analysis rate: on the plaza sample ByteTrack keeps 11 ids over 15 s at 10 fps but fragments
-#: into 20 at 5 fps (half the detections id-less at 2.5 fps); 25-30 fps sources are cut 3x.
-DEFAULT_ANALYSIS_FPS = 10.0
+from deepsentinel_pipelines.video.defaults import DEFAULT_ANALYSIS_FPS
+
 #: Frames per batch handed to the detector (16 BGR 1080p frames are ~100 MB).
 DEFAULT_BATCH_SIZE = 16
 #: A seek that lands after its target is retried this much further back (s); the last try

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import cv2
 import numpy as np
 
+from deepsentinel_pipelines.video.defaults import DEFAULT_IMGSZ
 from deepsentinel_pipelines.video.motion import MotionGate
 from deepsentinel_pipelines.video.openvino_model import (
     ModelProvider,
@@ -34,10 +35,6 @@ if TYPE_CHECKING:
     from ultralytics.engine.results import Results
     from ultralytics.trackers.byte_tracker import BYTETracker
 
-#: Model input size: on the plaza sample yolo11n-pose finds 0.6/2.9/6.1 people per frame at
-#: 640/960/1280 (~6-7 visible; it misses people under ~110 px tall at its input), at 4.5x the
-#: CPU cost of 640; on a GPU the cost is small. Lower it for CPU tests, not for production.
-DEFAULT_IMGSZ = 1280
 #: Reported detections need this score; ByteTrack still sees down to TRACK_LOW_THRESH.
 DEFAULT_CONF = 0.25
 #: NMS IoU, ultralytics' default; crowds overlap, so stricter values merge neighbours.
@@ -81,6 +78,8 @@ def configure_ultralytics_offline(config_dir: Path | None = None) -> None:
         config_dir: Writable folder for ultralytics' ``settings.json`` (``YOLO_CONFIG_DIR``);
             defaults to ``<tmp>/deepsentinel-ultralytics`` so a read-only home is no problem.
     """
+    # Ultralytics takes its configuration from these variables only; this sets them for it
+    # (our own configuration is read in settings.py).
     for key, value in ULTRALYTICS_OFFLINE_ENV.items():
         os.environ.setdefault(key, value)
     default = config_dir or Path(tempfile.gettempdir()) / "deepsentinel-ultralytics"

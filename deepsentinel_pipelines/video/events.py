@@ -23,6 +23,7 @@ from deepsentinel_pipelines.video.types import (
     EVENT_TYPES,
     Detection,
     Event,
+    TrackSummary,
     is_notable,
 )
 
@@ -52,18 +53,6 @@ _ORIENTATION_TEXT = {
     "facing_left": "facing left",
     "facing_right": "facing right",
 }
-
-
-@dataclass(frozen=True)
-class TrackSummary:
-    """One row of the ``tracks`` table."""
-
-    track_id: int
-    class_name: str
-    first_s: float
-    last_s: float
-    n_frames: int
-    mean_score: float
 
 
 @dataclass(frozen=True)

@@ -239,10 +239,11 @@ def test_the_whole_ask_path_with_bedrock_shapes(
 
 def test_the_backend_is_picked_by_configuration(monkeypatch) -> None:
     from deepsentinel_pipelines.resources import build_reranker, build_resources
+    from deepsentinel_pipelines.settings import load_settings
 
     monkeypatch.setenv("DEEPSENTINEL_MODEL_BACKEND", "local")
-    assert isinstance(build_resources()["reranker"], LocalReranker)
+    assert isinstance(build_resources(load_settings())["reranker"], LocalReranker)
     monkeypatch.setenv("DEEPSENTINEL_MODEL_BACKEND", "bedrock")
-    reranker = build_reranker()
+    reranker = build_reranker(load_settings())
     assert isinstance(reranker, BedrockCohereReranker)
     assert reranker.model_id == "cohere.rerank-v3-5:0"

@@ -9,19 +9,21 @@ from datetime import UTC, datetime
 import pytest
 from dagster import SensorResult, build_sensor_context
 
+from deepsentinel_pipelines.resources import job_queue as job_queue_module
+from deepsentinel_pipelines.resources.job_queue import JobQueueResource
 from deepsentinel_pipelines.sensors.queue_health import (
     QUEUE_ASSET_KEY,
     assess,
-    cloudwatch_oldest_age,
-    queue_health_sensor,
+    build_queue_health_sensor,
 )
+from deepsentinel_pipelines.settings import load_settings
 
 
 def tick(instance, job_queue, cursor: str | None) -> SensorResult:
     context = build_sensor_context(
         instance=instance, cursor=cursor, resources={"job_queue": job_queue}
     )
-    result = queue_health_sensor(context)
+    result = build_queue_health_sensor(load_settings())(context)
     assert isinstance(result, SensorResult)
     return result
 
@@ -85,10 +87,11 @@ def test_assess(counts: dict, age: float, problems: int) -> None:
     assert len(assess(counts, age, 300, "dlq")) == problems
 
 
-def test_cloudwatch_oldest_age_takes_the_latest_point() -> None:
+def test_cloudwatch_oldest_age_takes_the_latest_point(monkeypatch: pytest.MonkeyPatch) -> None:
     class FakeCloudWatch:
         def get_metric_statistics(self, **kwargs):
             assert kwargs["MetricName"] == "ApproximateAgeOfOldestMessage"
+            assert kwargs["Dimensions"] == [{"Name": "QueueName", "Value": "video-jobs"}]
             return {
                 "Datapoints": [
                     {"Timestamp": datetime(2024, 1, 1, 0, 1, tzinfo=UTC), "Maximum": 40.0},
@@ -96,5 +99,12 @@ def test_cloudwatch_oldest_age_takes_the_latest_point() -> None:
                 ]
             }
 
+    made = []
+    monkeypatch.setattr(
+        job_queue_module, "make_client", lambda *args: made.append(args) or FakeCloudWatch()
+    )
+    queue = JobQueueResource(region="eu-west-1")
     now = datetime(2024, 1, 1, 0, 3, tzinfo=UTC)
-    assert cloudwatch_oldest_age(FakeCloudWatch(), "video-jobs", now) == 75.0
+    assert queue.oldest_message_age_s(now) == 75.0
+    assert queue.oldest_message_age_s(now) == 75.0
+    assert made == [("cloudwatch", None, "eu-west-1")]  # one client, from the resource

@@ -8,16 +8,18 @@ import pytest
 from dagster import DagsterInstance, SensorResult, build_sensor_context
 from dagster._core.test_utils import create_run_for_test
 
-from deepsentinel_pipelines.ingest import RUN_KEY_TAG, ListingCursor, run_key
+from deepsentinel_pipelines.ingest.cursor import ListingCursor
+from deepsentinel_pipelines.ingest.keys import RUN_KEY_TAG, run_key
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
-from deepsentinel_pipelines.sensors.raw_videos import raw_videos_sensor
+from deepsentinel_pipelines.sensors.raw_videos import build_raw_videos_sensor
+from deepsentinel_pipelines.settings import load_settings
 
 
 def tick(instance: DagsterInstance, store: ObjectStoreResource, cursor: str | None) -> SensorResult:
     context = build_sensor_context(
         instance=instance, cursor=cursor, resources={"object_store": store}
     )
-    result = raw_videos_sensor(context)
+    result = build_raw_videos_sensor(load_settings())(context)
     assert isinstance(result, SensorResult)
     return result
 

@@ -8,10 +8,12 @@ import pytest
 from dagster import DagsterRunStatus, SensorResult, build_sensor_context
 from dagster._core.test_utils import create_run_for_test
 
-from deepsentinel_pipelines.ingest import RUN_KEY_TAG, ListingCursor, run_key
+from deepsentinel_pipelines.ingest.cursor import ListingCursor
+from deepsentinel_pipelines.ingest.keys import RUN_KEY_TAG, run_key
 from deepsentinel_pipelines.resources.database import PostgresResource
-from deepsentinel_pipelines.sensors.raw_videos import raw_videos_sensor
-from deepsentinel_pipelines.sensors.reconciliation import raw_videos_reconciliation_sensor
+from deepsentinel_pipelines.sensors.raw_videos import build_raw_videos_sensor
+from deepsentinel_pipelines.sensors.reconciliation import build_raw_videos_reconciliation_sensor
+from deepsentinel_pipelines.settings import load_settings
 
 
 def put(s3, bucket: str, key: str, body: bytes) -> str:
@@ -32,7 +34,7 @@ def reconcile(instance, object_store, settings) -> SensorResult:
             "database": PostgresResource(url=settings.database_url),
         },
     ) as context:
-        result = raw_videos_reconciliation_sensor(context)
+        result = build_raw_videos_reconciliation_sensor(load_settings())(context)
     assert isinstance(result, SensorResult)
     return result
 
@@ -47,7 +49,7 @@ def test_a_late_multipart_upload_missed_by_the_listing_still_runs(
     context = build_sensor_context(
         instance=instance, cursor=ahead, resources={"object_store": object_store}
     )
-    assert raw_videos_sensor(context).run_requests == []
+    assert build_raw_videos_sensor(load_settings())(context).run_requests == []
 
     [request] = reconcile(instance, object_store, settings).run_requests
     assert request.tags[RUN_KEY_TAG] == run_key(bucket, "cam1/late.mp4", etag)

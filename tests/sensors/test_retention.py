@@ -7,10 +7,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from dagster import DagsterInstance, mem_io_manager
 
+from deepsentinel_pipelines.jobs import retention_job
 from deepsentinel_pipelines.partitions import videos
 from deepsentinel_pipelines.resources import RESULT_IO_MANAGER
 from deepsentinel_pipelines.resources.database import PostgresResource
-from deepsentinel_pipelines.retention_rules import (
+from deepsentinel_pipelines.sensors.retention import retention_schedule
+from deepsentinel_pipelines.upkeep.retention import (
     ARCHIVE_TAG,
     StoredObject,
     enforce_locally,
@@ -18,7 +20,6 @@ from deepsentinel_pipelines.retention_rules import (
     tally,
     thumbnails_to_delete,
 )
-from deepsentinel_pipelines.sensors.retention import retention_job, retention_schedule
 
 NOW = datetime(2024, 6, 1, tzinfo=UTC)
 
@@ -54,8 +55,21 @@ def test_tally_and_where_the_job_acts() -> None:
     assert enforce_locally(None, force=True)
 
 
-def test_schedule_is_weekly() -> None:
-    assert retention_schedule.cron_schedule == "0 3 * * 0"
+def test_schedule_fires_sundays_at_three_utc() -> None:
+    # Dagster has no public "next ticks" call; this is the iterator its daemon ticks by.
+    from dagster._utils.schedules import schedule_execution_time_iterator
+
+    wednesday_noon = datetime(2024, 6, 5, 12, tzinfo=UTC)
+    ticks = schedule_execution_time_iterator(
+        wednesday_noon.timestamp(),
+        retention_schedule.cron_schedule,
+        retention_schedule.execution_timezone,
+    )
+    assert [next(ticks) for _ in range(3)] == [
+        datetime(2024, 6, 9, 3, tzinfo=UTC),
+        datetime(2024, 6, 16, 3, tzinfo=UTC),
+        datetime(2024, 6, 23, 3, tzinfo=UTC),
+    ]
     assert retention_schedule.job_name == "retention_job"
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 from dagster import DagsterInstance, build_run_status_sensor_context, job, op
 
-from deepsentinel_pipelines.alerts import (
-    AlertConfig,
+from deepsentinel_pipelines.resources.database import PostgresResource
+from deepsentinel_pipelines.sensors.run_failures import build_run_failure_alert_sensor
+from deepsentinel_pipelines.settings import AlertConfig, load_settings
+from deepsentinel_pipelines.upkeep.incidents import (
     Incident,
     LogLine,
     incident_body,
@@ -14,8 +16,11 @@ from deepsentinel_pipelines.alerts import (
     log_excerpt,
     truncate,
 )
-from deepsentinel_pipelines.resources.database import PostgresResource
-from deepsentinel_pipelines.sensors.run_failures import run_failure_alert_sensor
+
+
+def alert_sensor():
+    """The sensor as the definitions build it, from the environment the test set."""
+    return build_run_failure_alert_sensor(load_settings())
 
 
 @op
@@ -80,7 +85,7 @@ def test_failed_run_becomes_incident_webhook_and_issue(
 ) -> None:
     partition = f"cam1/{unique_id}.mp4"
     with failed_run_context(instance, database, partition) as context:
-        run_failure_alert_sensor(context)
+        alert_sensor()(context)
     run_id = context.dagster_run.run_id
 
     row = incident_row(db, run_id)
@@ -101,9 +106,9 @@ def test_failed_run_becomes_incident_webhook_and_issue(
     assert f"http://dagster.local:3000/runs/{run_id}" in issue["json"]["body"]
 
     with failed_run_context(instance, database, partition) as other:
-        run_failure_alert_sensor(other)  # another failed run: notified
+        alert_sensor()(other)  # another failed run: notified
     with context:
-        run_failure_alert_sensor(context)  # evaluated again (a daemon restart): not notified
+        alert_sensor()(context)  # evaluated again (a daemon restart): not notified
     assert len(http_server.requests) == 4
 
 
@@ -112,7 +117,7 @@ def test_notification_failure_is_recorded_not_raised(
 ) -> None:
     http_server.status = 500
     with failed_run_context(instance, database, f"cam2/{unique_id}.mp4") as context:
-        run_failure_alert_sensor(context)
+        alert_sensor()(context)
     notified = incident_row(db, context.dagster_run.run_id)["notified"]
     assert "500" in notified["webhook"]["error"] and "500" in notified["github"]["error"]
     assert "ghp_secret_for_test" not in str(notified)
@@ -122,15 +127,15 @@ def test_incident_without_channels(instance, database, db, monkeypatch, unique_i
     for name in ("DEEPSENTINEL_ALERT_WEBHOOK_URL", "DEEPSENTINEL_GITHUB_REPO"):
         monkeypatch.delenv(name, raising=False)
     with failed_run_context(instance, database, f"cam3/{unique_id}.mp4") as context:
-        run_failure_alert_sensor(context)
+        alert_sensor()(context)
     assert incident_row(db, context.dagster_run.run_id)["notified"] == {}
 
 
 def test_github_needs_repo_and_token() -> None:
-    assert not AlertConfig.from_env({"DEEPSENTINEL_GITHUB_REPO": "a/b"}).github_enabled
-    assert AlertConfig.from_env(
+    assert not load_settings({"DEEPSENTINEL_GITHUB_REPO": "a/b"}).alerts.github_enabled
+    assert load_settings(
         {"DEEPSENTINEL_GITHUB_REPO": "a/b", "DEEPSENTINEL_GITHUB_TOKEN": "t"}
-    ).github_enabled
+    ).alerts.github_enabled
 
 
 def test_log_excerpt_prefers_the_failed_step() -> None:

@@ -18,7 +18,7 @@ from deepsentinel_pipelines.video.openvino_model import (
 )
 from deepsentinel_pipelines.video.weights import DEFAULT_WEIGHTS, resolve_weights
 from deepsentinel_pipelines.video_cache import cache_root
-from tests.video import fixtures_media as media
+from tests import media
 
 #: The guard compares on 4 s of the busiest stretch of the sample at 5 fps (20 frames, ~110
 #: people): small, distant people there are the first that quantization loses.

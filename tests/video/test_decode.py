@@ -15,7 +15,7 @@ from deepsentinel_pipelines.video.decode import (
     read_frames_at,
     representative_frame,
 )
-from tests.video import fixtures_media as media
+from tests import media
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from deepsentinel_pipelines.video.decode import iter_frame_batches
 from deepsentinel_pipelines.video.detector import PoseTracker, resolve_device
 from deepsentinel_pipelines.video.types import KEYPOINT_NAMES, Detection
 from deepsentinel_pipelines.video.weights import DEFAULT_WEIGHTS, resolve_weights
-from tests.video import fixtures_media as media
+from tests import media
 
 #: Smaller than the production default (1280) to keep the CPU run short; 960 still finds
 #: about three people per frame on the sample.

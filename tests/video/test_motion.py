@@ -11,7 +11,7 @@ from deepsentinel_pipelines.video.decode import iter_frame_batches
 from deepsentinel_pipelines.video.detector import PoseTracker
 from deepsentinel_pipelines.video.motion import MotionGate
 from deepsentinel_pipelines.video.weights import DEFAULT_WEIGHTS, resolve_weights
-from tests.video import fixtures_media as media
+from tests import media
 
 
 @pytest.fixture(scope="module")

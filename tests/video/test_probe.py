@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from deepsentinel_pipelines.video.probe import VideoProbeError, probe_video
-from tests.video import fixtures_media as media
+from tests import media
 
 
 @pytest.fixture(scope="module")

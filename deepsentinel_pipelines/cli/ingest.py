@@ -1,4 +1,8 @@
-"""`deepsentinel upload | presign | backfill`: get videos in, and reprocess history."""
+"""`deepsentinel upload | presign | backfill`: get videos in, and reprocess history.
+
+Dagster, the resources and the job are imported inside the commands: they take seconds to
+load, and the parser that reads `deepsentinel ask` imports this module.
+"""
 
 from __future__ import annotations
 
@@ -10,75 +14,69 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from deepsentinel_pipelines import cli
-from deepsentinel_pipelines.aws_clients import make_client
-from deepsentinel_pipelines.ingest import (
-    StoredVideo,
-    describe_skips,
-    list_videos,
-    parse_since,
-    presign_put,
-    seed_message,
-    skip_reason,
-    upload_file,
-)
-from deepsentinel_pipelines.settings import REPO_ROOT, load_settings
+from deepsentinel_pipelines.cli.errors import stderr
+from deepsentinel_pipelines.cli.services import bring_up
+from deepsentinel_pipelines.ingest.cursor import describe_skips
+from deepsentinel_pipelines.ingest.keys import skip_reason
+from deepsentinel_pipelines.ingest.messages import seed_message
+from deepsentinel_pipelines.ingest.uploads import StoredVideo, parse_since
+from deepsentinel_pipelines.settings import WORKSPACE_YAML, load_settings
 
-JOB_NAME = "video_analysis_job"
-PARTITIONS_DEF = "videos"
 #: Partitions per `dagster job backfill` call (its --partitions is one argument).
 BACKFILL_CHUNK = 100
 
 
-def _say(text: str = "", err: bool = False) -> None:
-    print(text, file=sys.stderr if err else sys.stdout, flush=True)  # noqa: T201 - CLI output
+def _say(text: str = "") -> None:
+    print(text, flush=True)
 
 
 def _cmd_upload(args: argparse.Namespace) -> int:
     from deepsentinel_pipelines.partitions import video_id_from_key
+    from deepsentinel_pipelines.resources.standalone import standalone_resources
 
     path = Path(args.file).expanduser().resolve()
     if not path.is_file():
-        _say(f"no such file: {path}", err=True)
+        stderr(f"no such file: {path}")
         return 2
     key = args.key or f"uploads/{args.camera}/{path.name}"
     reason = skip_reason(key)
     if reason is not None:
-        _say(f"refusing to upload to {key!r}: {reason} (the sensors would skip it)", err=True)
+        stderr(f"refusing to upload to {key!r}: {reason} (the sensors would skip it)")
         return 2
-    settings = cli.bring_up(load_settings())
-    s3 = make_client("s3", settings.aws_endpoint_url, settings.region)
-    stored = upload_file(s3, path, settings.raw_videos_bucket, key, args.camera)
-    result: dict[str, Any] = {
-        "s3_uri": f"s3://{stored.bucket}/{stored.key}",
-        "etag": stored.etag,
-        "size": stored.size,
-        "video_id": video_id_from_key(key),
-        "via": args.via,
-    }
-    if args.via == "sqs":
-        sqs = make_client("sqs", settings.aws_endpoint_url, settings.region)
-        url = sqs.get_queue_url(QueueName=settings.jobs_queue)["QueueUrl"]
-        body = seed_message(result["video_id"], key)
-        result["message_id"] = sqs.send_message(QueueUrl=url, MessageBody=body)["MessageId"]
+    bring_up(load_settings())
+    with standalone_resources("object_store", "job_queue") as resources:
+        store, queue = resources.object_store, resources.job_queue
+        stored = store.upload(path, store.raw_videos_bucket, key, args.camera)
+        result: dict[str, Any] = {
+            "s3_uri": f"s3://{stored.bucket}/{stored.key}",
+            "etag": stored.etag,
+            "size": stored.size,
+            "video_id": video_id_from_key(key),
+            "via": args.via,
+        }
+        if args.via == "sqs":
+            result["message_id"] = queue.send(seed_message(result["video_id"], key))
     if args.json:
         _say(json.dumps(result))
     else:
         _say(f"uploaded {result['s3_uri']} ({stored.size} bytes, ETag {stored.etag})")
         if args.via == "sqs":
-            _say(f"job message {result['message_id']} sent to {settings.jobs_queue}")
+            _say(f"job message {result['message_id']} sent to {queue.queue_name}")
         _say(f"partition {result['video_id']}: the running sensors start its run")
     return 0
 
 
 def _cmd_presign(args: argparse.Namespace) -> int:
+    from deepsentinel_pipelines.resources.standalone import standalone_resources
+
     reason = skip_reason(args.name)
     if reason is not None:
-        _say(f"{args.name!r}: {reason} (the sensors would skip it)", err=True)
+        stderr(f"{args.name!r}: {reason} (the sensors would skip it)")
         return 2
-    settings = cli.bring_up(load_settings())
-    s3 = make_client("s3", settings.aws_endpoint_url, settings.region)
-    upload = presign_put(s3, settings.raw_videos_bucket, args.name, args.expires, args.camera)
+    bring_up(load_settings())
+    with standalone_resources("object_store") as resources:
+        store = resources.object_store
+        upload = store.presigned_put(store.raw_videos_bucket, args.name, args.expires, args.camera)
     if args.json:
         _say(
             json.dumps(
@@ -93,12 +91,12 @@ def _cmd_presign(args: argparse.Namespace) -> int:
         return 0
     _say(upload.url)
     headers = " ".join(f"-H '{k}: {v}'" for k, v in upload.headers.items())
-    _say(f"# valid {upload.expires_s} s; upload with:", err=True)
-    _say(f"#   curl -X PUT -T FILE {headers} '{upload.url}'", err=True)
+    stderr(f"# valid {upload.expires_s} s; upload with:")
+    stderr(f"#   curl -X PUT -T FILE {headers} '{upload.url}'")
     return 0
 
 
-def _up_to_date(instance: Any, partition_key: str, since: datetime) -> bool:
+def _up_to_date(instance: Any, job_name: str, partition_key: str, since: datetime) -> bool:
     """True when the last finished run of this partition succeeded, after the object was written.
 
     A partition whose last run failed or was canceled is run again.
@@ -107,7 +105,7 @@ def _up_to_date(instance: Any, partition_key: str, since: datetime) -> bool:
 
     records = instance.get_run_records(
         filters=RunsFilter(
-            job_name=JOB_NAME,
+            job_name=job_name,
             statuses=[
                 DagsterRunStatus.SUCCESS,
                 DagsterRunStatus.FAILURE,
@@ -124,7 +122,7 @@ def _up_to_date(instance: Any, partition_key: str, since: datetime) -> bool:
     )
 
 
-def _in_flight(instance: Any, partition_keys: list[str]) -> set[str]:
+def _in_flight(instance: Any, job_name: str, partition_keys: list[str]) -> set[str]:
     from dagster import DagsterRunStatus, RunsFilter
 
     busy = set()
@@ -138,14 +136,14 @@ def _in_flight(instance: Any, partition_keys: list[str]) -> set[str]:
         chunk = partition_keys[start : start + 100]
         runs = instance.get_runs(
             filters=RunsFilter(
-                job_name=JOB_NAME, statuses=statuses, tags={"dagster/partition": chunk}
+                job_name=job_name, statuses=statuses, tags={"dagster/partition": chunk}
             )
         )
         busy.update(run.tags["dagster/partition"] for run in runs)
     return busy
 
 
-def launch_backfill(partition_keys: list[str], tags: dict[str, str]) -> None:
+def launch_backfill(job_name: str, partition_keys: list[str], tags: dict[str, str]) -> None:
     """`dagster job backfill` for these (registered) partitions, in chunks."""
     for start in range(0, len(partition_keys), BACKFILL_CHUNK):
         chunk = partition_keys[start : start + BACKFILL_CHUNK]
@@ -157,34 +155,36 @@ def launch_backfill(partition_keys: list[str], tags: dict[str, str]) -> None:
                 "job",
                 "backfill",
                 "-j",
-                JOB_NAME,
+                job_name,
                 "--partitions",
                 ",".join(chunk),
                 "-w",
-                str(REPO_ROOT / "workspace.yaml"),
+                str(WORKSPACE_YAML),
                 "--noprompt",
                 "--tags",
                 json.dumps(tags),
             ],
-            cwd=REPO_ROOT,
+            cwd=WORKSPACE_YAML.parent,
             check=True,
         )
 
 
 def plan_backfill(
-    instance: Any, stored: list[StoredVideo], force: bool
+    instance: Any, job_name: str, stored: list[StoredVideo], force: bool
 ) -> tuple[dict[str, StoredVideo], list[str], list[str], list[str]]:
     """(partition key -> object, to launch, in flight, up to date) for the listed objects."""
     from deepsentinel_pipelines.partitions import video_id_from_key
 
     by_key = {video_id_from_key(v.key): v for v in stored}
     keys = list(by_key)
-    busy = _in_flight(instance, keys)
+    busy = _in_flight(instance, job_name, keys)
     done = (
         []
         if force
         else [
-            k for k in keys if k not in busy and _up_to_date(instance, k, by_key[k].last_modified)
+            k
+            for k in keys
+            if k not in busy and _up_to_date(instance, job_name, k, by_key[k].last_modified)
         ]
     )
     launch = [k for k in keys if k not in busy and k not in done]
@@ -194,17 +194,24 @@ def plan_backfill(
 def _cmd_backfill(args: argparse.Namespace) -> int:
     from dagster import DagsterInstance
 
+    from deepsentinel_pipelines.jobs import video_analysis_job
+    from deepsentinel_pipelines.partitions import videos
+    from deepsentinel_pipelines.resources.standalone import standalone_resources
+
     since = parse_since(args.since) if args.since else None
-    settings = cli.bring_up(load_settings())
-    s3 = make_client("s3", settings.aws_endpoint_url, settings.region)
-    stored, skipped = list_videos(s3, settings.raw_videos_bucket, args.prefix, since)
-    where = f"s3://{settings.raw_videos_bucket}/{args.prefix}"
+    bring_up(load_settings())
+    with standalone_resources("object_store") as resources:
+        store = resources.object_store
+        bucket = store.raw_videos_bucket
+        stored, skipped = store.list_videos(bucket, args.prefix, since)
+    where = f"s3://{bucket}/{args.prefix}"
     _say(f"{len(stored)} video object(s) under {where}" + (f" since {since}" if since else ""))
     if skipped:
         _say(f"skipped {describe_skips(skipped)}")
+    job_name = video_analysis_job.name
     with DagsterInstance.get() as instance:
-        by_key, launch, busy, done = plan_backfill(instance, stored, args.force)
-        known = set(instance.get_dynamic_partitions(PARTITIONS_DEF))
+        by_key, launch, busy, done = plan_backfill(instance, job_name, stored, args.force)
+        known = set(instance.get_dynamic_partitions(videos.name))
         new = [k for k in by_key if k not in known]
         _say(f"partitions: {len(new)} to register, {len(by_key) - len(new)} already registered")
         _say(
@@ -216,9 +223,9 @@ def _cmd_backfill(args: argparse.Namespace) -> int:
                 _say(f"  would launch {key}")
             return 0
         if new:
-            instance.add_dynamic_partitions(PARTITIONS_DEF, new)
+            instance.add_dynamic_partitions(videos.name, new)
     if launch:
-        launch_backfill(launch, {"deepsentinel/source": "backfill"})
+        launch_backfill(job_name, launch, {"deepsentinel/source": "backfill"})
     _say(f"registered {len(new)} partition(s), launched {len(launch)} run(s)")
     return 0
 

@@ -9,18 +9,10 @@ from pathlib import Path
 import pytest
 import requests
 
-from deepsentinel_pipelines.ingest import (
-    InvalidJobMessage,
-    ListingCursor,
-    list_videos,
-    parse_job_message,
-    parse_since,
-    presign_put,
-    run_key,
-    select_new_objects,
-    skip_reason,
-    upload_file,
-)
+from deepsentinel_pipelines.ingest.cursor import ListingCursor, select_new_objects
+from deepsentinel_pipelines.ingest.keys import run_key, skip_reason
+from deepsentinel_pipelines.ingest.messages import InvalidJobMessage, parse_job_message
+from deepsentinel_pipelines.ingest.uploads import list_videos, parse_since, presign_put, upload_file
 
 RAW = "raw-videos"
 T0 = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)

@@ -1,64 +1,23 @@
-"""Run-failure incidents: the text, the ``incidents`` row, a webhook POST and a GitHub issue.
+"""Run-failure incidents: the text, a webhook POST and a GitHub issue.
 
-No Dagster here: the sensor turns a failed run into an :class:`Incident` and calls these.
+No Dagster here: the sensor turns a failed run into an :class:`Incident`, records its
+``incidents`` row (db/incident_rows.py) and calls these.
 """
 
 from __future__ import annotations
 
-import json
-import os
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-import psycopg
 import requests
+
+from deepsentinel_pipelines.db.incident_rows import Incident
+from deepsentinel_pipelines.settings import AlertConfig
 
 #: GitHub rejects issue bodies over 65536 characters; stay well below.
 MAX_BODY_CHARS = 60_000
 MAX_ERROR_CHARS = 8_000
-DEFAULT_GITHUB_API = "https://api.github.com"
-
-
-@dataclass(frozen=True)
-class AlertConfig:
-    """Where failure alerts go besides the ``incidents`` table (all optional)."""
-
-    webhook_url: str | None = None
-    github_repo: str | None = None  # owner/name
-    github_token: str | None = None
-    github_api_url: str = DEFAULT_GITHUB_API
-    dagster_ui_url: str | None = None  # e.g. http://localhost:3000, for links to the run
-    timeout_s: float = 10.0
-
-    @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> AlertConfig:
-        """Read the ``DEEPSENTINEL_ALERT_*`` / ``DEEPSENTINEL_GITHUB_*`` variables."""
-        env = dict(os.environ if env is None else env)
-        return cls(
-            webhook_url=env.get("DEEPSENTINEL_ALERT_WEBHOOK_URL") or None,
-            github_repo=env.get("DEEPSENTINEL_GITHUB_REPO") or None,
-            github_token=env.get("DEEPSENTINEL_GITHUB_TOKEN") or None,
-            github_api_url=env.get("DEEPSENTINEL_GITHUB_API_URL") or DEFAULT_GITHUB_API,
-            dagster_ui_url=env.get("DEEPSENTINEL_DAGSTER_UI_URL") or None,
-        )
-
-    @property
-    def github_enabled(self) -> bool:
-        """True when both the repository and a token are set."""
-        return bool(self.github_repo and self.github_token)
-
-
-@dataclass(frozen=True)
-class Incident:
-    """What an operator needs to know about one failed run."""
-
-    run_id: str
-    job_name: str
-    partition_key: str | None
-    failed_step: str | None
-    error: str
-    log_excerpt: str
 
 
 @dataclass(frozen=True)
@@ -184,34 +143,3 @@ def notify(incident: Incident, config: AlertConfig) -> dict[str, Any]:
             # The message names the URL, never the token (it travels in a header).
             outcome["github"] = {"error": str(err)[:500]}
     return outcome
-
-
-def record_incident(conn: psycopg.Connection, incident: Incident) -> int | None:
-    """Insert the ``incidents`` row; None when this run already has one (then don't re-notify)."""
-    row = conn.execute(
-        """
-        INSERT INTO incidents (run_id, job_name, partition_key, failed_step, error, log_excerpt)
-        VALUES (%s, %s, %s, %s, %s, %s)
-        ON CONFLICT (run_id) DO NOTHING
-        RETURNING incident_id
-        """,
-        (
-            incident.run_id,
-            incident.job_name,
-            incident.partition_key,
-            incident.failed_step,
-            incident.error,
-            incident.log_excerpt,
-        ),
-    ).fetchone()
-    conn.commit()
-    return None if row is None else int(row[0])
-
-
-def set_notified(conn: psycopg.Connection, incident_id: int, outcome: dict[str, Any]) -> None:
-    """Store what the notifications did."""
-    conn.execute(
-        "UPDATE incidents SET notified = %s::jsonb WHERE incident_id = %s",
-        (json.dumps(outcome), incident_id),
-    )
-    conn.commit()

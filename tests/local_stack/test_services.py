@@ -18,8 +18,8 @@ from deepsentinel_pipelines.db.migrate import (
     check_embedding_dim,
     load_migrations,
 )
-from deepsentinel_pipelines.services.bootstrap import DLQ_MAX_RECEIVES
-from deepsentinel_pipelines.services.manager import services_down, services_status, services_up
+from deepsentinel_pipelines.local_stack.bootstrap import DLQ_MAX_RECEIVES
+from deepsentinel_pipelines.local_stack.manager import services_down, services_status, services_up
 from deepsentinel_pipelines.settings import REPO_ROOT, Settings, load_settings
 
 
@@ -111,12 +111,16 @@ def test_wrong_embedding_size_is_a_clear_error(db):
 def test_reader_login_sees_only_the_qa_views(reader):
     with reader.transaction():
         reader.execute("SELECT count(*) FROM qa.events").fetchone()
-    for forbidden in (
-        "SELECT count(*) FROM public.events",
-        "SELECT embedding FROM qa.events",
-        "DELETE FROM qa.events",
+    errors = psycopg.errors
+    for forbidden, error in (
+        ("SELECT count(*) FROM public.events", errors.InsufficientPrivilege),
+        ("SELECT embedding FROM qa.events", errors.InsufficientPrivilege),
+        # The reader's sessions are read-only; qa.events joins the current analysis, so it is
+        # not updatable at all.
+        ("DELETE FROM public.events", errors.ReadOnlySqlTransaction),
+        ("DELETE FROM qa.events", errors.ObjectNotInPrerequisiteState),
     ):
-        with pytest.raises(psycopg.errors.InsufficientPrivilege), reader.transaction():
+        with pytest.raises(error), reader.transaction():
             reader.execute(forbidden)
 
 

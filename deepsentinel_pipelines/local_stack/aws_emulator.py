@@ -66,6 +66,8 @@ def start_emulator(data_dir: Path, port: int) -> int:
             "set DEEPSENTINEL_AWS_PORT to a free port"
         )
     data_dir.mkdir(parents=True, exist_ok=True)
+    # The emulator is a child process: it inherits this environment plus its own settings
+    # (building a child's environment, not reading configuration: see settings.py).
     env = dict(os.environ)
     env.update(
         {

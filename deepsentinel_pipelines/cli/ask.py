@@ -12,34 +12,26 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+import numpy as np
 import psycopg
 
+from deepsentinel_pipelines.cli.services import bring_up
+from deepsentinel_pipelines.db.migrate import applied_version, load_migrations
+from deepsentinel_pipelines.local_stack.postgres import database_urls, running_info
+from deepsentinel_pipelines.rag.local_models import CosineReranker, DraftAnswers
 from deepsentinel_pipelines.rag.pipeline import AskResult, ask, ask_with_resources
+from deepsentinel_pipelines.rag.ports import Embedder
 from deepsentinel_pipelines.rag.question import Window
 from deepsentinel_pipelines.settings import Settings, load_settings
 from deepsentinel_pipelines.timefmt import format_timestamp
 
 #: The resources question answering needs (the detector and the job queue are left out).
 QA_RESOURCE_KEYS = ("database", "object_store", "embedder", "llm", "reranker")
-
-
-@contextmanager
-def qa_resources() -> Iterator[Any]:
-    """The question-answering resources, configured and set up as in a Dagster run."""
-    from dagster import build_resources as dagster_build_resources
-
-    from deepsentinel_pipelines.resources import build_resources
-
-    every = build_resources()
-    with dagster_build_resources({key: every[key] for key in QA_RESOURCE_KEYS}) as resources:
-        yield resources
 
 
 class BackgroundEncoder:
@@ -56,6 +48,7 @@ class BackgroundEncoder:
         self._thread.start()
 
     def _load(self) -> None:
+        # Imported in the thread: loading OpenVINO is part of what runs beside the question.
         from deepsentinel_pipelines.rag.minilm import (
             MiniLMEncoder,
             default_cache_root,
@@ -71,7 +64,13 @@ class BackgroundEncoder:
         """Let the load finish: a process must not exit while OpenVINO is compiling."""
         self._thread.join()
 
-    def embed(self, texts: Sequence[str]) -> Any:
+    def dim(self) -> int:
+        """384, known before the encoder has loaded."""
+        from deepsentinel_pipelines.rag.minilm import DIMENSIONS
+
+        return DIMENSIONS
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
         """The encoder's vectors, once it is loaded."""
         self._thread.join()
         if self._error is not None:
@@ -80,22 +79,17 @@ class BackgroundEncoder:
 
 
 def _schema_is_current(url: str) -> bool:
-    from deepsentinel_pipelines.db.migrate import load_migrations
-
     newest = max(m.version for m in load_migrations())
     try:
         with psycopg.connect(url, connect_timeout=3) as conn:
-            row = conn.execute("SELECT max(version) FROM schema_migrations").fetchone()
+            return applied_version(conn) == newest
     except psycopg.Error:
         return False
-    return row is not None and row[0] == newest
 
 
 def running_database_urls(settings: Settings) -> tuple[str, str] | None:
     """(application URL, reader URL) when the database is up with the current schema, else None."""
     if settings.database_url is None:
-        from deepsentinel_pipelines.services.postgres import database_urls, running_info
-
         if running_info(settings.pgdata) is None:
             return None
         app_url, reader_url, _ = database_urls(settings)
@@ -115,11 +109,16 @@ def _connector(url: str) -> Callable[[], Any]:
 
 
 def _presigner(settings: Settings) -> Callable[[str], str]:
-    """Presigned highlight URLs; the S3 client is made on the first one (signing is local)."""
+    """Presigned highlight URLs; the S3 client is made on the first one (signing is local).
+
+    The object store resource would import Dagster; this is its ``presigned_get`` on the same
+    client factory, with the lifetime it defaults to.
+    """
     client: list[Any] = []
 
     def presign(key: str) -> str:
         if not client:
+            # Imported on the first citation: boto3 takes a noticeable part of a second.
             from deepsentinel_pipelines.aws_clients import make_client
 
             client.append(make_client("s3", settings.aws_endpoint_url, settings.region))
@@ -131,6 +130,7 @@ def _presigner(settings: Settings) -> Callable[[str], str]:
 
 
 def ask_question(
+    settings: Settings,
     question: str,
     *,
     video_ids: Sequence[str] = (),
@@ -138,15 +138,19 @@ def ask_question(
     session_id: str | None = None,
 ) -> AskResult:
     """Answer ``question`` (saved as a ``cli`` session), starting the services only if needed."""
-    from deepsentinel_pipelines.cli import bring_up
+    if settings.model_backend != "local":
+        # Imported here: Dagster and the resources, which the local backend never loads.
+        from deepsentinel_pipelines.resources.standalone import standalone_resources
 
-    settings = load_settings()
-    if os.environ.get("DEEPSENTINEL_MODEL_BACKEND", "local") != "local":
-        settings = bring_up(settings)
-        with qa_resources() as resources:
+        bring_up(settings)
+        with standalone_resources(*QA_RESOURCE_KEYS) as resources:
             return ask_with_resources(
-                resources,
                 question,
+                database=resources.database,
+                object_store=resources.object_store,
+                embedder=resources.embedder,
+                llm=resources.llm,
+                reranker=resources.reranker,
                 video_ids=video_ids,
                 window=window,
                 session_id=session_id,
@@ -170,7 +174,7 @@ def ask_question(
         encoder.wait()
 
 
-def local_backend(settings: Settings, urls: tuple[str, str], embedder: Any) -> dict[str, Any]:
+def local_backend(settings: Settings, urls: tuple[str, str], embedder: Embedder) -> dict[str, Any]:
     """``ask``'s connections, models and presigner for the local backend, without Dagster.
 
     Args:
@@ -178,8 +182,6 @@ def local_backend(settings: Settings, urls: tuple[str, str], embedder: Any) -> d
         urls: The application's and the reader's database URLs.
         embedder: The MiniLM encoder (a :class:`BackgroundEncoder` or a loaded one).
     """
-    from deepsentinel_pipelines.rag.local_models import CosineReranker, DraftAnswers
-
     return {
         "connect": _connector(urls[0]),
         "connect_reader": _connector(urls[1]),
@@ -211,28 +213,14 @@ def format_result(result: AskResult) -> str:
     return "\n".join(lines)
 
 
-def ask_and_print(question: str, as_json: bool = False, video_ids: Sequence[str] = ()) -> int:
-    """Answer and print (the end of ``deepsentinel demo``); 0, or 1 when the question was refused.
-
-    Args:
-        question: The question.
-        as_json: Print the ``--json`` object instead of the report.
-        video_ids: Videos to search (empty: those the question names, or all).
-    """
-    result = ask_question(question, video_ids=video_ids)
-    print(json.dumps(result.as_json()) if as_json else format_result(result))  # noqa: T201
-    sys.stdout.flush()
-    return 1 if result.refused else 0
-
-
 def _cmd_ask(args: argparse.Namespace) -> int:
     window = None
     if args.start is not None or args.end is not None:
         window = (args.start, args.end)
     result = ask_question(
-        args.question, video_ids=args.video, window=window, session_id=args.session
+        load_settings(), args.question, video_ids=args.video, window=window, session_id=args.session
     )
-    print(json.dumps(result.as_json()) if args.json else format_result(result))  # noqa: T201
+    print(json.dumps(result.as_json()) if args.json else format_result(result))
     return 1 if result.refused else 0
 
 

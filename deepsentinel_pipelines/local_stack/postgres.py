@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import atexit
 import logging
-import os
 import subprocess
 import warnings
 from pathlib import Path
@@ -94,7 +93,7 @@ def database_url(
 def database_urls(settings: Settings) -> tuple[str, str, str]:
     """(application, reader and Dagster storage URL with the psycopg2 driver)."""
     if settings.database_url is not None:
-        dagster_url = os.environ.get("DAGSTER_PG_URL") or settings.database_url
+        dagster_url = settings.dagster_url or settings.database_url
         reader = settings.reader_database_url or settings.database_url
         return settings.database_url, reader, _with_psycopg2(dagster_url)
     info = running_info(settings.pgdata)

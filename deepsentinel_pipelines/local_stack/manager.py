@@ -9,19 +9,19 @@ from typing import Any
 import psycopg
 
 from deepsentinel_pipelines.aws_clients import make_client
-from deepsentinel_pipelines.rag.minilm import cached_ir, shipped_model_dir
-from deepsentinel_pipelines.services import aws_emulator, postgres
-from deepsentinel_pipelines.services.bootstrap import (
+from deepsentinel_pipelines.local_stack import aws_emulator, postgres
+from deepsentinel_pipelines.local_stack.bootstrap import (
     ensure_buckets,
     ensure_databases,
     ensure_queues,
     ensure_roles,
     ensure_schema,
 )
-from deepsentinel_pipelines.services.postgres import database_urls
+from deepsentinel_pipelines.local_stack.postgres import database_urls
+from deepsentinel_pipelines.rag.minilm import cached_ir, shipped_model_dir
 from deepsentinel_pipelines.settings import (
     EMBEDDED_AWS_CREDENTIALS,
-    REPO_ROOT,
+    INSTANCE_YAML,
     Settings,
 )
 
@@ -43,7 +43,7 @@ def services_up(settings: Settings) -> dict[str, str]:
     ensure_schema(env["DEEPSENTINEL_DATABASE_URL"], settings.embedding_dim)
     ensure_buckets(make_client("s3", settings.aws_endpoint_url, settings.region), settings)
     ensure_queues(make_client("sqs", settings.aws_endpoint_url, settings.region), settings)
-    if os.environ.get("DEEPSENTINEL_MODEL_BACKEND", "local") == "local":
+    if settings.model_backend == "local":
         # Once per home: later questions only read the converted model.
         cached_ir(shipped_model_dir(), settings.home / "models")
     return env
@@ -62,9 +62,9 @@ def service_environment(settings: Settings) -> dict[str, str]:
     app_url, reader_url, dagster_url = database_urls(settings)
     settings.dagster_home.mkdir(parents=True, exist_ok=True)
     link = settings.dagster_home / "dagster.yaml"
-    if not link.is_symlink():
+    if not (link.is_symlink() and link.readlink() == INSTANCE_YAML):
         link.unlink(missing_ok=True)
-        link.symlink_to(REPO_ROOT / "dagster.yaml")
+        link.symlink_to(INSTANCE_YAML)
     env = {
         "DEEPSENTINEL_HOME": str(settings.home),
         "DEEPSENTINEL_DATABASE_URL": app_url,
@@ -77,6 +77,7 @@ def service_environment(settings: Settings) -> dict[str, str]:
     if settings.aws_endpoint_url:
         env["AWS_ENDPOINT_URL"] = settings.aws_endpoint_url
     if settings.embedded_aws:
+        # A child process keeps credentials given to this one; else the emulator's.
         for key, value in EMBEDDED_AWS_CREDENTIALS.items():
             env.setdefault(key, os.environ.get(key, value))
     return env

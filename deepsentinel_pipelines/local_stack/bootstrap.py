@@ -10,11 +10,11 @@ from botocore.exceptions import ClientError
 from psycopg import sql as pgsql
 
 from deepsentinel_pipelines.db.migrate import apply_migrations
-from deepsentinel_pipelines.services.postgres import database_url
+from deepsentinel_pipelines.ingest.storage_classes import ARCHIVE_CLASS
+from deepsentinel_pipelines.local_stack.postgres import database_url
 from deepsentinel_pipelines.settings import APP_LOGIN, READER_LOGIN, Settings
+from deepsentinel_pipelines.upkeep.retention import RAW_VIDEO_ARCHIVE_DAYS, THUMBNAIL_EXPIRY_DAYS
 
-RAW_VIDEO_ARCHIVE_DAYS = 30
-THUMBNAIL_EXPIRY_DAYS = 90
 DLQ_MAX_RECEIVES = 3
 #: Seconds a received job message stays hidden before it can be received again.
 JOB_VISIBILITY_TIMEOUT_S = 60
@@ -28,7 +28,7 @@ def lifecycle_rules(settings: Settings) -> dict[str, list[dict[str, Any]]]:
                 "ID": "archive-raw-videos",
                 "Status": "Enabled",
                 "Filter": {"Prefix": ""},
-                "Transitions": [{"Days": RAW_VIDEO_ARCHIVE_DAYS, "StorageClass": "GLACIER"}],
+                "Transitions": [{"Days": RAW_VIDEO_ARCHIVE_DAYS, "StorageClass": ARCHIVE_CLASS}],
             }
         ],
         settings.thumbnails_bucket: [

@@ -37,7 +37,7 @@ def test_upload_via_sqs_sends_the_seed_message(
     result = json.loads(out)
     assert result["s3_uri"] == f"s3://{own_bucket_and_queue['bucket']}/uploads/gate/clip.mp4"
     head = s3.head_object(Bucket=own_bucket_and_queue["bucket"], Key="uploads/gate/clip.mp4")
-    assert head["Metadata"] == {"camera": "gate"}
+    assert head["Metadata"] == {"camera": "gate"} and head["ContentType"] == "video/mp4"
     [message] = job_queue.receive()
     assert json.loads(message["Body"]) == {
         "video_id": "uploads/gate/clip.mp4",

@@ -1,8 +1,9 @@
 """Which stored objects the retention rules make due, given a listing and the time (no Dagster).
 
-The rules are the buckets' lifecycle rules (services/bootstrap.py): thumbnails expire after 90
-days, raw videos move to an archive class after 30. Real S3 applies them itself; an S3-compatible
-endpoint (the local emulator, MinIO) stores them but does nothing, so the weekly job does it.
+The rules are the buckets' lifecycle rules (local_stack/bootstrap.py builds them from the ages
+here): thumbnails expire after 90 days, raw videos move to an archive class after 30. Real S3
+applies them itself; an S3-compatible endpoint (the local emulator, MinIO) stores them but does
+nothing, so the weekly job does it.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from deepsentinel_pipelines.services.bootstrap import RAW_VIDEO_ARCHIVE_DAYS, THUMBNAIL_EXPIRY_DAYS
+from deepsentinel_pipelines.ingest.storage_classes import ARCHIVE_CLASSES
 
-ARCHIVE_CLASSES = frozenset({"GLACIER", "DEEP_ARCHIVE", "GLACIER_IR"})
+RAW_VIDEO_ARCHIVE_DAYS = 30
+THUMBNAIL_EXPIRY_DAYS = 90
 #: Object tag that marks a raw video as archived where the endpoint has no archive class.
 ARCHIVE_TAG = ("deepsentinel:retention", "archived")
 

@@ -1,0 +1,99 @@
+"""`deepsentinel process FILE | demo`: upload a video, run its analysis here, print the report."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from argparse import SUPPRESS
+from pathlib import Path
+from typing import Any
+
+from deepsentinel_pipelines.cli.ask import ask_question, format_result
+from deepsentinel_pipelines.cli.errors import VERBOSE_HELP, stderr
+from deepsentinel_pipelines.cli.services import bring_up
+from deepsentinel_pipelines.settings import SAMPLE_VIDEO, load_settings
+
+SAMPLE_KEY = "samples/sample_plaza.mp4"
+DEMO_QUESTION = "How many people crossed the plaza in the first 30 seconds?"
+
+
+def _print_report(report: dict[str, Any]) -> None:
+    print(f"video      {report['video_id']}  ({report['duration_s']:.1f} s)")
+    print(f"run        {report['run_id']}  {'succeeded' if report['success'] else 'FAILED'}")
+    if report["error"]:
+        print(f"error      {report['error']}")
+    print(f"analysed   {report['frames_analyzed']} frames, {report['people_tracked']} people")
+    events = ", ".join(f"{k} {v}" for k, v in report["events"].items()) or "none"
+    print(f"events     {events}")
+    print(f"thumbnail  {report['thumbnail']}")
+    print(f"highlights {len(report['highlights'])}: {', '.join(report['highlights'][:5])}")
+    print(f"clips      {len(report['clips'])}: {', '.join(report['clips'][:5])}")
+    print(f"occupancy  {', '.join(report['occupancy_images']) or 'none'}")
+    print(f"summary    {report['summary']}")
+    timings = ", ".join(f"{k} {v:.1f}s" for k, v in report["timings_s"].items())
+    print(f"timings    {timings}")
+
+
+def _process(
+    path: Path, key: str, camera: str, question: str | None, as_json: bool, verbose: bool
+) -> int:
+    # Imported here: the probe loads PyAV and the runner Dagster and the video stack (seconds
+    # of start-up that the other commands, `ask` above all, must not pay).
+    from deepsentinel_pipelines.video.probe import VideoProbeError, probe_video
+
+    if not path.is_file():
+        stderr(f"error: {path}: no such file")
+        return 2
+    try:
+        probe_video(path)  # before anything starts: a bad file is the user's to fix, in a line
+    except VideoProbeError as err:
+        stderr(f"error: {err}")  # the message starts with the user's path
+        if as_json:
+            print(json.dumps({"file": str(path), "success": False, "error": str(err)}))
+        return 2
+    from deepsentinel_pipelines.runner import process_file
+
+    settings = bring_up(load_settings())
+    report = process_file(path, key, camera, stderr, verbose).as_json()
+    answer = None
+    if question and report["success"]:
+        stderr(f"asking: {question}")
+        answer = ask_question(settings, question, video_ids=[report["video_id"]])
+        report |= {"question": question, "answer": answer.as_json()}
+    if as_json:
+        print(json.dumps(report))
+    else:
+        _print_report(report)
+        if answer is not None:
+            print(f"\nquestion   {question}")
+            print(format_result(answer))
+    return 0 if report["success"] else 1
+
+
+def _cmd_process(args: argparse.Namespace) -> int:
+    path = Path(args.file).expanduser().resolve()
+    key = args.key or f"uploads/{args.camera}/{path.name}"
+    return _process(path, key, args.camera, None, args.json, args.verbose)
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    return _process(SAMPLE_VIDEO, SAMPLE_KEY, "plaza", args.question, args.json, args.verbose)
+
+
+def add_process_commands(sub: Any) -> None:
+    """Add `demo` and `process` to the `deepsentinel` sub-commands."""
+    demo = sub.add_parser("demo", help="analyse the bundled sample video end to end")
+    demo.add_argument("--json", action="store_true", help="print one JSON object")
+    demo.add_argument("--question", default=DEMO_QUESTION, help="asked about the sample at the end")
+    demo.add_argument("-v", "--verbose", action="store_true", default=SUPPRESS, help=VERBOSE_HELP)
+    demo.set_defaults(func=_cmd_demo)
+
+    process = sub.add_parser("process", help="upload and analyse a local video file")
+    process.add_argument("file")
+    process.add_argument("--camera", default="default", help="camera name (rules in cameras.yaml)")
+    process.add_argument("--key", help="object key in raw-videos (default uploads/CAMERA/NAME)")
+    process.add_argument("--json", action="store_true", help="print one JSON object")
+    process.add_argument(
+        "-v", "--verbose", action="store_true", default=SUPPRESS, help=VERBOSE_HELP
+    )
+    process.set_defaults(func=_cmd_process)

@@ -1,0 +1,1 @@
+"""Keeping the stored data in shape: retention of old objects, incidents of failed runs."""

@@ -1,0 +1,89 @@
+"""The one ``Definitions`` loaded in process: every name an operator sees, written out by hand."""
+
+import pytest
+from dagster import AssetKey
+
+from deepsentinel_pipelines.definitions import defs
+
+
+@pytest.fixture(scope="module")
+def repository():
+    return defs.get_repository_def()
+
+
+def test_asset_keys(repository):
+    assert set(repository.asset_graph.get_all_asset_keys()) == {
+        AssetKey(name)
+        for name in [
+            "raw_videos_bucket",
+            "video_jobs_queue",
+            "raw_video",
+            "thumbnail",
+            "detections",
+            "person_attributes",
+            "events",
+            "highlights",
+            "event_clips",
+            "event_alerts",
+            "occupancy",
+            "embeddings",
+            "video_summary",
+            "current_analysis",
+        ]
+    }
+
+
+def test_asset_check_keys(repository):
+    checks = {
+        (key.asset_key.to_user_string(), key.name)
+        for key in repository.asset_graph.asset_check_keys
+    }
+    assert checks == {
+        ("raw_video", "duration_positive"),
+        ("detections", "frames_cover_duration"),
+        ("detections", "people_per_frame_usual"),
+        ("highlights", "highlight_objects_exist"),
+        ("event_clips", "clip_objects_exist"),
+        ("embeddings", "every_event_embedded"),
+    }
+
+
+def test_job_names(repository):
+    # __ASSET_JOB is Dagster's implicit job over every asset.
+    assert {job.name for job in repository.get_all_jobs()} == {
+        "__ASSET_JOB",
+        "video_analysis_job",
+        "rag_query_job",
+        "retention_job",
+    }
+
+
+def test_sensor_names(repository):
+    assert {sensor.name for sensor in repository.sensor_defs} == {
+        "raw_videos_sensor",
+        "raw_videos_reconciliation_sensor",
+        "video_jobs_sqs_sensor",
+        "queue_health_sensor",
+        "run_failure_alert_sensor",
+        "event_alert_retry_sensor",
+        "rules_rederivation_sensor",
+    }
+
+
+def test_schedule_names(repository):
+    assert {schedule.name for schedule in repository.schedule_defs} == {"retention_schedule"}
+
+
+def test_resource_keys(repository):
+    assert set(repository.get_top_level_resources()) == {
+        "database",
+        "object_store",
+        "job_queue",
+        "detector",
+        "attribute_estimator",
+        "embedder",
+        "llm",
+        "reranker",
+        "event_webhook",
+        "result_io_manager",
+    }
