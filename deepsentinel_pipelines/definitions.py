@@ -10,7 +10,6 @@ from dagster import (
     load_assets_from_modules,
     multiprocess_executor,
 )
-from dagster_k8s import k8s_job_executor
 
 from deepsentinel_pipelines.assets import (
     attributes,
@@ -42,10 +41,15 @@ def build_executor(name: str) -> ExecutorDefinition:
     Locally one process per step; ``k8s``: one Kubernetes Job per step (the Helm values);
     ``in_process``: every step in the run worker (many small videos on a small machine).
     """
-    return {
-        "k8s": k8s_job_executor.configured({"step_k8s_config": STEP_K8S_CONFIG}),
-        "in_process": in_process_executor,
-    }.get(name, multiprocess_executor.configured({"max_concurrent": 2}))
+    if name == "k8s":
+        # Imported only here: the Kubernetes client adds about a second to every process that
+        # loads these definitions (run workers and each step), and only the cluster uses it.
+        from dagster_k8s import k8s_job_executor
+
+        return k8s_job_executor.configured({"step_k8s_config": STEP_K8S_CONFIG})
+    if name == "in_process":
+        return in_process_executor
+    return multiprocess_executor.configured({"max_concurrent": 2})
 
 
 settings = load_settings()

@@ -1,9 +1,18 @@
 """The one ``Definitions`` loaded in process: every name an operator sees, written out by hand."""
 
+import json
+import subprocess
+import sys
+
 import pytest
 from dagster import AssetKey
 
 from deepsentinel_pipelines.definitions import defs
+from deepsentinel_pipelines.settings import REPO_ROOT
+
+#: Every run worker and every step process loads the definitions first: these libraries cost
+#: seconds of start-up there, and only a few steps (or only the cluster) need them.
+LOADED_ON_USE = ["supervision", "scipy", "matplotlib", "dagster_aws", "dagster_k8s", "torch"]
 
 
 @pytest.fixture(scope="module")
@@ -87,3 +96,14 @@ def test_resource_keys(repository):
         "event_webhook",
         "result_io_manager",
     }
+
+
+def test_loading_the_definitions_leaves_heavy_libraries_for_the_steps_that_use_them():
+    probe = (
+        "import json, sys, deepsentinel_pipelines.definitions; "
+        f"print(json.dumps([m for m in {LOADED_ON_USE!r} if m in sys.modules]))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=REPO_ROOT, capture_output=True, text=True, check=True
+    )
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == []

@@ -25,7 +25,6 @@ from deepsentinel_pipelines.video.occupancy import (
     foot_heatmap,
     occupancy_per_second,
 )
-from deepsentinel_pipelines.video.plots import heatmap_png, occupancy_plot_png
 
 OCCUPANCY_PREFIX = "occupancy"
 
@@ -57,6 +56,9 @@ def occupancy(
     context: AssetExecutionContext, object_store: ObjectStoreResource, database: PostgresResource
 ) -> MaterializeResult:
     """People per second in the frame and each zone, plotted over time and as a heat map."""
+    # Imported here: matplotlib adds ~1.5 s to every process that loads the definitions.
+    from deepsentinel_pipelines.video.plots import heatmap_png, occupancy_plot_png
+
     video_id = context.partition_key
     video = run_video(context, database)
     with database.connection() as conn:

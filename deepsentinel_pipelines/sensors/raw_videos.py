@@ -10,12 +10,12 @@ from dagster import (
     SensorResult,
     sensor,
 )
-from dagster_aws.s3.sensor import get_objects
 
 from deepsentinel_pipelines.ingest.cursor import (
     ListingCursor,
     baseline_cursor,
     describe_skips,
+    list_after,
     select_new_objects,
 )
 from deepsentinel_pipelines.ingest.keys import ETAG_TAG, RUN_KEY_TAG, normalize_etag, run_key
@@ -75,17 +75,17 @@ def _list(
     limits: SensorLimits,
 ) -> list[dict[str, Any]]:
     if cursor is not None and cursor.legacy_key is not None:
-        # A cursor from get_s3_keys: a key. get_objects raises when that key was deleted since.
+        # A cursor from get_s3_keys: a key, which may have been deleted since.
         try:
-            return get_objects(bucket, limits.prefix, since_key=cursor.legacy_key, client=client)
-        except Exception as err:  # noqa: BLE001 - dagster-aws raises a bare Exception
+            return list_after(client, bucket, limits.prefix, since_key=cursor.legacy_key)
+        except LookupError as err:
             context.log.warning(
                 f"cursor key {cursor.legacy_key!r} is gone ({err}); listing the whole prefix "
                 "(objects with a registered partition or a run are not run again)"
             )
-            return get_objects(bucket, limits.prefix, client=client)
+            return list_after(client, bucket, limits.prefix)
     since = cursor.since(limits.lookback_s) if cursor is not None else None
-    return get_objects(bucket, limits.prefix, since_last_modified=since, client=client)
+    return list_after(client, bucket, limits.prefix, since_last_modified=since)
 
 
 def build_raw_videos_sensor(settings: Settings) -> SensorDefinition:

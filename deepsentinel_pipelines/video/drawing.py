@@ -10,14 +10,14 @@ from collections.abc import Sequence
 
 import cv2
 import numpy as np
-import supervision as sv
 
 from deepsentinel_pipelines.timefmt import format_timestamp
 from deepsentinel_pipelines.video.types import Detection, Event
 
 KEYPOINT_MIN_CONF = 0.3
-EMPHASIS = sv.Color.RED
-CONTEXT = sv.Color(r=160, g=160, b=160)
+#: Box, label and skeleton colours as (R, G, B): the event's track, the other people.
+EMPHASIS = (255, 0, 0)
+CONTEXT = (160, 160, 160)
 _CAPTION_BG = (0, 0, 0)
 _CAPTION_FG = (255, 255, 255)
 
@@ -63,7 +63,13 @@ def encode_jpeg(frame_bgr: np.ndarray, quality: int = 85) -> bytes:
     return buf.tobytes()
 
 
-def _draw_group(scene: np.ndarray, dets: Sequence[Detection], color: sv.Color, weight: int) -> None:
+def _draw_group(
+    scene: np.ndarray, dets: Sequence[Detection], rgb: tuple[int, int, int], weight: int
+) -> None:
+    # Imported on use: supervision (and scipy behind it) adds ~2 s to every process start.
+    import supervision as sv
+
+    color = sv.Color(*rgb)
     if not dets:
         return
     boxes = sv.Detections(

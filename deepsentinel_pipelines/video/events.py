@@ -11,10 +11,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import supervision as sv
 
 from deepsentinel_pipelines.timefmt import format_timestamp
 from deepsentinel_pipelines.video.camera_config import CameraConfig, CountingLine, Zone
@@ -26,6 +25,9 @@ from deepsentinel_pipelines.video.types import (
     TrackSummary,
     is_notable,
 )
+
+if TYPE_CHECKING:
+    import supervision as sv
 
 PERSON = "person"
 MIN_TRACK_FRAMES = 3
@@ -113,6 +115,9 @@ def derive_events(
     frame_s = 1.0 / fps_analysed
     ctx = _Ctx(cfg=config, frame_s=frame_s, max_gap_s=max(MAX_GAP_S, 2.5 * frame_s))
     tracks = [tr for tr in _group_tracks(detections) if len(tr.dets) >= MIN_TRACK_FRAMES]
+    # Imported on use: supervision (and scipy behind it) adds ~2 s to every process start.
+    import supervision as sv
+
     polygons = {
         z.name: sv.PolygonZone(polygon=np.asarray(z.polygon, dtype=float))
         for z in config.zones
@@ -258,6 +263,8 @@ def _edge(box: np.ndarray, width: int, height: int) -> str | None:
 def _inside(zone: Zone, boxes: np.ndarray, polygons: dict[str, sv.PolygonZone]) -> np.ndarray:
     if zone.whole_frame or len(boxes) == 0:
         return np.ones(len(boxes), dtype=bool)
+    import supervision as sv  # imported on use (see derive_events)
+
     # Bottom-centre (feet) anchor: a person is in a floor zone where they stand.
     return polygons[zone.name].trigger(sv.Detections(xyxy=boxes))
 
@@ -381,6 +388,8 @@ def _line_events(tr: _Track, line: CountingLine) -> list[Event]:
     side = (x1 - x0) * (feet_y - y0) - (y1 - y0) * (feet_x - x0) < 0
     if side.all() or not side.any():
         return []
+    import supervision as sv  # imported on use (see derive_events)
+
     zone = sv.LineZone(
         start=sv.Point(*line.start),
         end=sv.Point(*line.end),

@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import supervision as sv
 
 from deepsentinel_pipelines.video.camera_config import Zone
 from deepsentinel_pipelines.video.types import Detection
@@ -84,6 +83,9 @@ def occupancy_per_second(
     for d in people_in_frame(detections):
         by_frame[d.frame_idx].append(d)
     areas = [z for z in zones if not z.whole_frame]
+    # Imported on use: supervision (and scipy behind it) adds ~2 s to every process start.
+    import supervision as sv
+
     polygons = {z.name: sv.PolygonZone(polygon=np.asarray(z.polygon, dtype=float)) for z in areas}
     names = [FRAME_ZONE, *(z.name for z in areas)]
     peak = {name: np.zeros(seconds, dtype=int) for name in names}

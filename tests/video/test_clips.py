@@ -78,7 +78,7 @@ def test_clips_decode_back_with_their_length_size_and_drawn_box(four_seconds, tm
         assert duration == pytest.approx(seconds, abs=0.25)
         # The box is drawn in the emphasis colour on the person's left edge (x = 100).
         edge = first[150:200, 99:103].reshape(-1, 3).astype(int)
-        red = np.array(EMPHASIS.as_bgr())
+        red = np.array(EMPHASIS[::-1])  # RGB -> BGR
         assert (np.abs(edge - red).sum(axis=1) < 90).mean() > 0.5
 
 
