@@ -417,9 +417,10 @@ def vocabulary(
     """Known video ids and zone names, for the question parser.
 
     Listing the zones reads every event (there is no index on ``zone``), so the lists are kept
-    per database and read again only when a cheap version check changes: the newest event id
-    (primary key), the number of videos and the newest video. A deleted zone or video may linger
-    until then, which is harmless: the parser then filters on a name that matches nothing.
+    per database and read again only when a cheap version check (``qa.catalog_version``: the
+    newest event id by primary key, the number of videos and the newest video) changes. A deleted
+    zone or video may linger until then, which is harmless: the parser then filters on a name
+    that matches nothing.
 
     Returns:
         ``(video_ids, zones)``.
@@ -427,8 +428,7 @@ def vocabulary(
     version = tuple(
         run_readonly(
             conn,
-            "SELECT (SELECT max(event_id) FROM qa.events), count(*), max(created_at) "
-            "FROM qa.videos",
+            "SELECT newest_event_id, videos, newest_video FROM qa.catalog_version",
             None,
             timeout_ms,
         ).rows[0]
