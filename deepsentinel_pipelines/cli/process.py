@@ -10,6 +10,7 @@ from typing import Any
 
 from deepsentinel_pipelines.cli.ask import ask_question, format_result
 from deepsentinel_pipelines.cli.errors import VERBOSE_HELP, stderr
+from deepsentinel_pipelines.cli.output import chatter_to_stderr
 from deepsentinel_pipelines.cli.services import bring_up
 from deepsentinel_pipelines.settings import SAMPLE_VIDEO, load_settings
 
@@ -53,13 +54,14 @@ def _process(
         return 2
     from deepsentinel_pipelines.runner import process_file
 
-    settings = bring_up(load_settings())
-    report = process_file(path, key, camera, stderr, verbose).as_json()
-    answer = None
-    if question and report["success"]:
-        stderr(f"asking: {question}")
-        answer = ask_question(settings, question, video_ids=[report["video_id"]])
-        report |= {"question": question, "answer": answer.as_json()}
+    with chatter_to_stderr():
+        settings = bring_up(load_settings())
+        report = process_file(path, key, camera, stderr, verbose).as_json()
+        answer = None
+        if question and report["success"]:
+            stderr(f"asking: {question}")
+            answer = ask_question(settings, question, video_ids=[report["video_id"]])
+            report |= {"question": question, "answer": answer.as_json()}
     if as_json:
         print(json.dumps(report))
     else:
