@@ -1,7 +1,5 @@
 """Asset: a short annotated MP4 clip of every notable event, stored beside its highlight."""
 
-from collections import defaultdict
-
 from dagster import AssetExecutionContext, Config, MaterializeResult, MetadataValue, asset
 from pydantic import Field
 
@@ -18,7 +16,7 @@ from deepsentinel_pipelines.assets.metadata import OWNERS, PII
 from deepsentinel_pipelines.assets.rederive import INPUTS_REDERIVED
 from deepsentinel_pipelines.code_versions import clips_code_version
 from deepsentinel_pipelines.db.clip_rows import clip_keys, replace_event_clips
-from deepsentinel_pipelines.db.video_rows import load_detections, load_events
+from deepsentinel_pipelines.db.video_rows import load_notable_material
 from deepsentinel_pipelines.partitions import videos
 from deepsentinel_pipelines.quality import objects_verdict
 from deepsentinel_pipelines.resources.database import PostgresResource
@@ -70,15 +68,7 @@ def event_clips(
     video = run_video(context, database)
     analysis_id = video["analysis_id"]
     with database.connection() as conn:
-        notable = [
-            e
-            for e in load_events(conn, video_id, analysis_id=analysis_id)
-            if e.key_frame_idx is not None
-        ]
-        tracked = load_detections(conn, video_id, analysis_id=analysis_id)
-    by_frame = defaultdict(list)
-    for d in tracked:
-        by_frame[d.frame_idx].append(d)
+        notable, by_frame = load_notable_material(conn, video_id, analysis_id=analysis_id)
     requests: list[clips.ClipRequest] = []
     for e in notable:
         key = clip_key(video_id, analysis_id, e.start_s, e.event_type)

@@ -1,6 +1,6 @@
 """Assets that turn tracks into events and keep a highlight frame of the notable ones."""
 
-from collections import Counter, defaultdict
+from collections import Counter
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
@@ -14,7 +14,7 @@ from deepsentinel_pipelines.code_versions import rules_code_version
 from deepsentinel_pipelines.db.quality import highlight_keys
 from deepsentinel_pipelines.db.video_rows import (
     load_detections,
-    load_events,
+    load_notable_material,
     replace_events,
     set_highlight_keys,
 )
@@ -110,15 +110,7 @@ def highlights(
     video = run_video(context, database)
     analysis_id = video["analysis_id"]
     with database.connection() as conn:
-        notable = [
-            e
-            for e in load_events(conn, video_id, analysis_id=analysis_id)
-            if e.key_frame_idx is not None
-        ]
-        tracked = load_detections(conn, video_id, analysis_id=analysis_id)
-    by_frame = defaultdict(list)
-    for d in tracked:
-        by_frame[d.frame_idx].append(d)
+        notable, by_frame = load_notable_material(conn, video_id, analysis_id=analysis_id)
     # Frames of an earlier try of this step (its events are gone) must not linger.
     prefix = highlight_prefix(video_id, analysis_id)
     object_store.delete_keys(

@@ -7,6 +7,7 @@ duplicates them; the video switches to a finished analysis in ``db/analyses.py``
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -296,6 +297,23 @@ def load_events(
         (video_id, analysis_id),
     )
     return [StoredEvent(*row) for row in rows]
+
+
+def load_notable_material(
+    conn: psycopg.Connection, video_id: str, *, analysis_id: int | None
+) -> tuple[list[StoredEvent], dict[int, list[Detection]]]:
+    """What highlights and clips are drawn from.
+
+    Returns:
+        The events that have a key frame, in start order, and the analysis' detections by frame
+        (a frame without any maps to ``[]``).
+    """
+    stored = load_events(conn, video_id, analysis_id=analysis_id)
+    notable = [e for e in stored if e.key_frame_idx is not None]
+    by_frame: dict[int, list[Detection]] = defaultdict(list)
+    for d in load_detections(conn, video_id, analysis_id=analysis_id):
+        by_frame[d.frame_idx].append(d)
+    return notable, by_frame
 
 
 def set_highlight_keys(
