@@ -34,12 +34,12 @@ import psycopg
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # for tests.rag.corpus when run as a script
 
-from deepsentinel_pipelines.cli.ask import (  # noqa: E402
-    BackgroundEncoder,
+from deepsentinel_pipelines.cli.question_answering import (  # noqa: E402
     local_backend,
     running_database_urls,
 )
 from deepsentinel_pipelines.cli.services import bring_up  # noqa: E402
+from deepsentinel_pipelines.rag.background_encoder import BackgroundEncoder  # noqa: E402
 from deepsentinel_pipelines.rag.pipeline import ask  # noqa: E402
 from deepsentinel_pipelines.resources.embedder import LocalEmbedder  # noqa: E402
 from deepsentinel_pipelines.settings import load_settings  # noqa: E402

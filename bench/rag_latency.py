@@ -35,7 +35,7 @@ from psycopg.types.json import Jsonb
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from deepsentinel_pipelines.cli.ask import QA_RESOURCE_KEYS  # noqa: E402
+from deepsentinel_pipelines.cli.question_answering import QA_RESOURCE_KEYS  # noqa: E402
 from deepsentinel_pipelines.cli.services import bring_up  # noqa: E402
 from deepsentinel_pipelines.rag.pipeline import ask, presigner  # noqa: E402
 from deepsentinel_pipelines.resources.standalone import standalone_resources  # noqa: E402

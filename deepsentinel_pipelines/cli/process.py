@@ -8,7 +8,7 @@ from argparse import SUPPRESS
 from pathlib import Path
 from typing import Any
 
-from deepsentinel_pipelines.cli.ask import ask_question, format_result
+from deepsentinel_pipelines.cli.ask import format_result
 from deepsentinel_pipelines.cli.errors import VERBOSE_HELP, stderr
 from deepsentinel_pipelines.cli.output import chatter_to_stderr
 from deepsentinel_pipelines.cli.services import bring_up
@@ -52,6 +52,8 @@ def _process(
         if as_json:
             print(json.dumps({"file": str(path), "success": False, "error": str(err)}))
         return 2
+    # Imported here: every `deepsentinel` command loads this module, and `ask` must stay light.
+    from deepsentinel_pipelines.cli.question_answering import ask_question
     from deepsentinel_pipelines.runner import process_file
 
     with chatter_to_stderr():

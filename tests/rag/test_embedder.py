@@ -44,12 +44,9 @@ def test_ask_imports_no_torch_transformers_ultralytics_or_dagster(
 ) -> None:
     """The whole `deepsentinel ask` command, with the services running."""
     probe = (
-        "import sys, runpy\n"
-        "sys.argv = ['deepsentinel', 'ask', 'did anyone fall?', '--json']\n"
-        "try:\n"
-        "    runpy.run_module('deepsentinel_pipelines.cli', run_name='__main__')\n"
-        "except SystemExit:\n"
-        "    pass\n"
+        "import sys\n"
+        "from deepsentinel_pipelines.cli.main import main\n"
+        "main(['ask', 'did anyone fall?', '--json'])\n"
         "heavy = ('torch', 'transformers', 'ultralytics', 'dagster', 'sentence_transformers')\n"
         "print(sorted(m for m in heavy if m in sys.modules), file=sys.stderr)\n"
     )

@@ -14,8 +14,8 @@ import inspect
 import numpy as np
 import pytest
 
-from deepsentinel_pipelines.cli.ask import BackgroundEncoder
 from deepsentinel_pipelines.rag import ports
+from deepsentinel_pipelines.rag.background_encoder import BackgroundEncoder
 from deepsentinel_pipelines.rag.local_models import CosineReranker, DraftAnswers
 from deepsentinel_pipelines.rag.minilm import MiniLMEncoder
 from deepsentinel_pipelines.rag.retrieval import RerankDocument
