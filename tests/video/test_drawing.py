@@ -6,7 +6,12 @@ import cv2
 import numpy as np
 import pytest
 
-from deepsentinel_pipelines.video.drawing import draw_highlight, encode_jpeg
+from deepsentinel_pipelines.video.drawing import (
+    KEYPOINT_MIN_CONF,
+    draw_highlight,
+    draw_skeletons,
+    encode_jpeg,
+)
 from deepsentinel_pipelines.video.types import Detection, Event
 
 H, W = 360, 480
@@ -97,3 +102,26 @@ def test_drawing_needs_no_network_or_font_file(frame: np.ndarray, monkeypatch) -
     monkeypatch.setattr(socket.socket, "connect", refuse)
     out = draw_highlight(frame, [_det(7, BOX)], _event("loitering"))
     assert not np.array_equal(out, frame)
+
+
+def test_skeletons_have_the_pixels_supervision_draws(frame: np.ndarray) -> None:
+    """The OpenCV skeleton drawer matches supervision's Edge + Vertex annotators pixel for pixel.
+
+    Hidden joints (low confidence), joints at the origin and NaN joints are left out by both.
+    """
+    import supervision as sv
+
+    rng = np.random.default_rng(3)
+    people = rng.uniform((0, 0, 0), (W, H, 1), size=(4, 17, 3)).astype(np.float32)
+    people[0, 3] = (0, 0, 0.9)
+    people[1, 5, :2] = np.nan
+    assert 10 < (people[:, :, 2] < KEYPOINT_MIN_CONF).sum() < 60  # some joints hidden
+
+    ours = frame.copy()
+    draw_skeletons(ours, people.tolist(), (0, 0, 255), 2, 3)
+    theirs = frame.copy()
+    points = sv.KeyPoints(xy=people[:, :, :2], visible=people[:, :, 2] >= KEYPOINT_MIN_CONF)
+    sv.EdgeAnnotator(color=sv.Color(255, 0, 0), thickness=2).annotate(theirs, points)
+    sv.VertexAnnotator(color=sv.Color(255, 0, 0), radius=3).annotate(theirs, points)
+    assert (ours != frame).any()
+    assert np.array_equal(ours, theirs)
