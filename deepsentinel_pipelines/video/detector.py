@@ -170,7 +170,7 @@ class PoseTracker:
         half: FP16 inference; ``None`` means on for CUDA, off for CPU.
         max_det: Maximum detections per frame.
         backend: ``torch``, ``openvino`` (fp32) or ``openvino-int8`` (CPU only); ``auto``
-            picks ``openvino`` on CPU and ``torch`` on CUDA.
+            picks ``openvino-int8`` on CPU and ``torch`` on CUDA.
         openvino_model: Returns the OpenVINO model for an input size, building it on first
             use (:func:`.openvino_model.openvino_builder`); needed by the OpenVINO backends.
         motion_gate: Skips the detector on still, empty stretches in :meth:`track_batches`;
