@@ -1,8 +1,8 @@
 """`deepsentinel ask "QUESTION"`: the command, its arguments and its report.
 
-Kept light on purpose: the command starts loading the question encoder first, then imports the
-answering code (:mod:`deepsentinel_pipelines.cli.question_answering`), so the encoder's compile
-runs beside those imports.
+Kept light: every `deepsentinel` command loads this module to build its parser, and the
+answering code (:mod:`deepsentinel_pipelines.cli.question_answering`: psycopg, numpy, sqlglot,
+~0.7 s) is imported only when a question is asked.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ import argparse
 import json
 from typing import TYPE_CHECKING, Any
 
-from deepsentinel_pipelines.rag.background_encoder import BackgroundEncoder
 from deepsentinel_pipelines.settings import load_settings
 from deepsentinel_pipelines.timefmt import format_timestamp
 
@@ -44,18 +43,10 @@ def _cmd_ask(args: argparse.Namespace) -> int:
     window = None
     if args.start is not None or args.end is not None:
         window = (args.start, args.end)
-    settings = load_settings()
-    encoder = BackgroundEncoder() if settings.model_backend == "local" else None
-    # Imported after the encoder's thread has started (see the module docstring).
     from deepsentinel_pipelines.cli.question_answering import ask_question
 
     result = ask_question(
-        settings,
-        args.question,
-        video_ids=args.video,
-        window=window,
-        session_id=args.session,
-        encoder=encoder,
+        load_settings(), args.question, video_ids=args.video, window=window, session_id=args.session
     )
     print(json.dumps(result.as_json()) if args.json else format_result(result))
     return 1 if result.refused else 0

@@ -88,13 +88,8 @@ def ask_question(
     video_ids: Sequence[str] = (),
     window: Window | None = None,
     session_id: str | None = None,
-    encoder: Embedder | None = None,
 ) -> AskResult:
-    """Answer ``question`` (saved as a ``cli`` session), starting the services only if needed.
-
-    ``encoder``: the local backend's question encoder, when the caller started loading it
-    already (a :class:`BackgroundEncoder` is started here otherwise).
-    """
+    """Answer ``question`` (saved as a ``cli`` session), starting the services only if needed."""
     if settings.model_backend != "local":
         # Imported here: Dagster and the resources, which the local backend never loads.
         from deepsentinel_pipelines.resources.standalone import standalone_resources
@@ -113,7 +108,10 @@ def ask_question(
                 session_id=session_id,
                 source="cli",
             )
-    encoder = encoder or BackgroundEncoder()
+    # Started once the answering code is imported: a thread importing OpenVINO beside those
+    # imports only slowed both (they share one interpreter lock); the compile still overlaps
+    # the services check, the parse and the counting.
+    encoder = BackgroundEncoder()
     urls = running_database_urls(settings)
     if urls is None:
         settings = bring_up(settings)

@@ -1,8 +1,4 @@
-"""The local MiniLM encoder, loaded in a thread so a question is parsed while it compiles.
-
-This module imports only ``threading``: `deepsentinel ask` starts the load before it imports
-the answering code (psycopg, numpy, sqlglot), so OpenVINO's compile runs on the other core.
-"""
+"""The local MiniLM encoder, loaded in a thread so a question is parsed while it compiles."""
 
 from __future__ import annotations
 
