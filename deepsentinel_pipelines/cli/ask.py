@@ -43,6 +43,7 @@ def _cmd_ask(args: argparse.Namespace) -> int:
     window = None
     if args.start is not None or args.end is not None:
         window = (args.start, args.end)
+    # Imported here, not at the top: see the module docstring.
     from deepsentinel_pipelines.cli.question_answering import ask_question
 
     result = ask_question(

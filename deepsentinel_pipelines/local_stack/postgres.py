@@ -53,7 +53,6 @@ def start_postgres(pgdata: Path) -> str:
 class RunningServer:
     """The running embedded server, as its ``postmaster.pid`` describes it."""
 
-    pid: int
     socket_dir: str
 
     def get_uri(self) -> str:
@@ -75,7 +74,7 @@ def running_info(pgdata: Path) -> RunningServer | None:
         return None
     if status != "ready" or not socket_dir or not _process_exists(pid):
         return None
-    return RunningServer(pid, socket_dir)
+    return RunningServer(socket_dir)
 
 
 def _process_exists(pid: int) -> bool:

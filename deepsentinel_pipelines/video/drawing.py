@@ -118,7 +118,7 @@ def draw_skeletons(
         )
     for points in shown:
         if len(points) != 17:
-            continue
+            continue  # a keypoint layout other than COCO's has no skeleton to draw
         for a, b in COCO_SKELETON:
             if points[a] is not None and points[b] is not None:
                 cv2.line(scene, points[a], points[b], bgr, thickness)
