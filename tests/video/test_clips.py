@@ -82,6 +82,27 @@ def test_clips_decode_back_with_their_length_size_and_drawn_box(four_seconds, tm
         assert (np.abs(edge - red).sum(axis=1) < 90).mean() > 0.5
 
 
+def test_clips_are_the_same_bytes_whatever_the_encoder_threads(four_seconds):
+    # Overlapping clips share frames; several threads encode them side by side, and each clip
+    # must still get its frames in order (a swapped frame changes the bytes).
+    by_frame = {i: [_person(i, i / 10, 3)] for i in range(0, 40)}
+    event = Event("walking", 0.5, 3.5, 3, None, 1.0, "person 3 walked")
+    requests = [ClipRequest(k, f"{k}.mp4", event, k * 0.3, 2.0 + k * 0.3) for k in range(6)]
+
+    one = render_clips(four_seconds, requests, by_frame, 10.0, workers=1)
+    three = render_clips(four_seconds, requests, by_frame, 10.0, workers=3)
+
+    assert [c.frames for c in one] == [20] * 6
+    assert [c.data for c in three] == [c.data for c in one]
+
+
+def test_a_drawing_error_reaches_the_caller(four_seconds):
+    event = Event("fall", 1.0, 1.5, 3, None, 1.0, "x")
+    broken = {0: ["not a detection"]}
+    with pytest.raises(AttributeError):
+        render_clips(four_seconds, [ClipRequest(1, "a.mp4", event, 0.0, 2.0)], broken, 10.0)
+
+
 def test_a_clip_past_the_end_is_left_out(four_seconds):
     event = Event("fall", 9.0, 9.5, 3, None, 1.0, "x")
     made = render_clips(four_seconds, [ClipRequest(1, "z.mp4", event, 9.0, 10.0)], {}, 5.0)
