@@ -9,10 +9,11 @@ from typing import NoReturn
 
 from deepsentinel_pipelines.cli.ask import add_ask_command
 from deepsentinel_pipelines.cli.clip import add_clip_command
-from deepsentinel_pipelines.cli.errors import VERBOSE_HELP, report_internal_error
+from deepsentinel_pipelines.cli.errors import VERBOSE_HELP, report_internal_error, stderr
 from deepsentinel_pipelines.cli.ingest import add_ingest_commands
 from deepsentinel_pipelines.cli.process import add_process_commands
 from deepsentinel_pipelines.cli.services import add_dev_commands, add_services_command
+from deepsentinel_pipelines.local_stack.errors import ServiceError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -55,6 +56,11 @@ def run() -> NoReturn:
 def _run_command(args: argparse.Namespace) -> int:
     try:
         return args.func(args)
+    except ServiceError as err:  # the user's to fix; the message says how
+        if getattr(args, "verbose", False):
+            raise
+        stderr(f"error: {err}")
+        return 1
     except Exception as err:
         if getattr(args, "verbose", False):
             raise

