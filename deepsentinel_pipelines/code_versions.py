@@ -1,9 +1,9 @@
 """Code versions of the assets: what, besides the code, decides their output (no Dagster).
 
 Dagster marks a partition stale when the code version it was materialized with differs from the
-asset's current one. ``detections`` changes with the model (weights, input size, backend);
-``events`` and everything derived from them change with the camera rules file and the rules;
-``event_clips`` also with the default clip window.
+asset's current one. ``detections`` changes with the model (weights, input size, backend and
+its recipe); ``events`` and everything derived from them change with the camera rules file and
+the rules; ``event_clips`` also with the default clip window.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from pathlib import Path
 
 from deepsentinel_pipelines.settings import Settings
 from deepsentinel_pipelines.video.clips import DEFAULT_AFTER_S, DEFAULT_BEFORE_S, DEFAULT_MAX_CLIP_S
+from deepsentinel_pipelines.video.openvino_model import backend_recipe
 from deepsentinel_pipelines.video.weights import (
     WeightsNotFoundError,
     resolve_weights,
@@ -41,8 +42,8 @@ def weights_digest(spec: str) -> str:
 
 
 def detections_code_version(weights: str, imgsz: int, backend: str) -> str:
-    """Weights digest, input size and inference backend."""
-    return f"w{weights_digest(weights)[:DIGEST_CHARS]}-i{imgsz}-{backend}"
+    """Weights digest, input size and inference backend with its recipe (``auto``: per device)."""
+    return f"w{weights_digest(weights)[:DIGEST_CHARS]}-i{imgsz}-{backend_recipe(backend)}"
 
 
 def configured_detections_code_version(settings: Settings) -> str:

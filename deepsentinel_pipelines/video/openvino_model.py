@@ -64,6 +64,19 @@ def resolve_backend(backend: str, device: str) -> str:
     return backend
 
 
+def backend_recipe(backend: str) -> str:
+    """The configured backend as a code version names it: what it runs, and by which recipe.
+
+    No device is probed (on CUDA that means importing torch when the definitions load), so
+    ``auto`` names its choice on each device: a change of either choice, or of the INT8 recipe,
+    is a new version and marks analysed partitions stale.
+    """
+    if backend in ("", "auto"):
+        cpu, cuda = resolve_backend(backend, "cpu"), resolve_backend(backend, "cuda")
+        return f"auto-cpu:{backend_recipe(cpu)}-cuda:{backend_recipe(cuda)}"
+    return BUILD_NAMES.get(backend, backend)
+
+
 def build_key(weights_sha256: str, input_hw: tuple[int, int], backend: str) -> str:
     """Folder / S3 prefix of one build: ``openvino/<sha256>/<H>x<W>-<build name>``."""
     return f"openvino/{weights_sha256}/{input_hw[0]}x{input_hw[1]}-{BUILD_NAMES[backend]}"

@@ -8,7 +8,9 @@ import numpy as np
 import pytest
 
 from deepsentinel_pipelines.aws_clients import make_client
+from deepsentinel_pipelines.code_versions import detections_code_version
 from deepsentinel_pipelines.settings import Settings
+from deepsentinel_pipelines.video import openvino_model
 from deepsentinel_pipelines.video.decode import iter_frame_batches
 from deepsentinel_pipelines.video.detector import DEFAULT_CONF, DEFAULT_IMGSZ, PoseTracker
 from deepsentinel_pipelines.video.openvino_model import (
@@ -46,6 +48,23 @@ def test_backend_choice(backend: str, device: str, expected: str) -> None:
 def test_backend_choice_rejects(backend: str, device: str) -> None:
     with pytest.raises(ValueError, match=backend):
         resolve_backend(backend, device)
+
+
+def test_the_detections_code_version_names_what_each_backend_runs(monkeypatch) -> None:
+    versions = {
+        b: detections_code_version("yolo11n-pose.pt", 1280, b)
+        for b in ("auto", "torch", "openvino", "openvino-int8")
+    }
+    assert len(set(versions.values())) == 4
+    # `auto` names its choice on each device, so switching the CPU default is a new version.
+    assert versions["auto"].endswith("-auto-cpu:openvino-int8-histogram-cuda:torch")
+    # A new INT8 recipe (another build key) marks the analysed partitions stale.
+    monkeypatch.setitem(openvino_model.BUILD_NAMES, "openvino-int8", "openvino-int8-newrecipe")
+    assert detections_code_version("yolo11n-pose.pt", 1280, "auto") != versions["auto"]
+    assert (
+        detections_code_version("yolo11n-pose.pt", 1280, "openvino-int8")
+        != versions["openvino-int8"]
+    )
 
 
 def _fake_build(calls: list[Path], weights: bytes = b"w" * 64):
