@@ -2,7 +2,7 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
-# uv resolves and unpacks in parallel: ~40 s for the install here, against ~3 min with pip.
+# uv resolves and unpacks in parallel: ~45 s for the install here, against ~3 min with pip.
 UV_VERSION := 0.13.9
 
 # Bytecode is written as modules are first imported, as Python does by default. Where
