@@ -152,16 +152,16 @@ class _ClipEncoders:
     libx264 runs with the interpreter lock released, so clips encode side by side: on two
     cores two single-threaded encoders did 1.45x the frames of one (one encoder with two
     threads: 1.2x). A clip's frames wait in its own queue and each task takes the oldest under
-    the clip's lock, so every clip gets its frames in the order they were added.
+    the clip's lock, so every clip gets its frames in the order they were added. Used as a
+    context manager, which stops the workers however the block ends.
 
     Args:
         folder: Where the MP4 files are written before they are read back.
-        fps: The clips' frame rate.
         workers: Encoding threads.
     """
 
-    def __init__(self, folder: str, fps: float, workers: int) -> None:
-        self.folder, self.fps = folder, fps
+    def __init__(self, folder: str, workers: int) -> None:
+        self.folder = folder
         self.writers: dict[int, _Mp4Writer] = {}
         self._queues: dict[int, deque[Callable[[], np.ndarray]]] = {}
         self._locks: dict[int, threading.Lock] = {}
@@ -169,10 +169,19 @@ class _ClipEncoders:
         self._errors: list[BaseException] = []
         self._pool = ThreadPoolExecutor(workers, thread_name_prefix="clip-encoder")
 
-    def add(self, clip: int, width: int, height: int, draw: Callable[[], np.ndarray]) -> None:
-        """Queue the frame ``draw()`` makes as the next frame of ``clip``."""
+    def __enter__(self) -> _ClipEncoders:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._pool.shutdown(wait=True)
+
+    def add(
+        self, clip: int, draw: Callable[[], np.ndarray], fps: float, shape: tuple[int, ...]
+    ) -> None:
+        """Queue the frame ``draw()`` makes (of ``shape``) as the next frame of ``clip``."""
         if clip not in self.writers:
-            self.writers[clip] = _Mp4Writer(self.folder, f"{clip}.mp4", self.fps, width, height)
+            height, width = shape[:2]
+            self.writers[clip] = _Mp4Writer(self.folder, f"{clip}.mp4", fps, width, height)
             self._queues[clip], self._locks[clip] = deque(), threading.Lock()
         self._slots.acquire()
         self._queues[clip].append(draw)
@@ -182,7 +191,7 @@ class _ClipEncoders:
         try:
             with self._locks[clip]:
                 draw = self._queues[clip].popleft()
-                if not self._errors:
+                if not self._errors:  # after an error the rest is dropped
                     self.writers[clip].add(draw())
         except BaseException as err:  # re-raised by finish() in the caller's thread
             self._errors.append(err)
@@ -191,14 +200,10 @@ class _ClipEncoders:
 
     def finish(self) -> dict[int, bytes]:
         """Wait for every queued frame; each clip's MP4 bytes by clip number."""
-        self.close()
+        self._pool.shutdown(wait=True)
         if self._errors:
             raise self._errors[0]
         return {clip: writer.finish() for clip, writer in self.writers.items()}
-
-    def close(self) -> None:
-        """Stop the workers once the queued frames are done (or dropped after an error)."""
-        self._pool.shutdown(wait=True)
 
 
 def render_clips(
@@ -227,27 +232,22 @@ def render_clips(
         The clips that got at least one frame, in the order requested.
     """
     spans = merge_spans([(r.start_s, r.end_s) for r in requests])
-    with tempfile.TemporaryDirectory(prefix="clips-") as folder:
-        encoders = None
-        try:
-            for span_start, span_end in spans:
-                batches = iter_frame_batches(
-                    path, fps, batch_size=4, start_s=span_start, end_s=span_end, rotation=rotation
-                )
-                if encoders is None:
-                    encoders = _ClipEncoders(folder, batches.fps_analysed, workers or cpu_threads())
-                for indices, times, frames in batches:
-                    for idx, t, frame in zip(indices, times, frames, strict=True):
-                        shown = detections_by_frame.get(idx, ())
-                        height, width = frame.shape[:2]
-                        for i, request in enumerate(requests):
-                            if request.start_s <= t < request.end_s:
-                                draw = partial(draw_highlight, frame, shown, request.event)
-                                encoders.add(i, width, height, draw)
-            encoded = encoders.finish() if encoders is not None else {}
-        finally:
-            if encoders is not None:
-                encoders.close()
+    with (
+        tempfile.TemporaryDirectory(prefix="clips-") as folder,
+        _ClipEncoders(folder, workers or cpu_threads()) as encoders,
+    ):
+        for span_start, span_end in spans:
+            batches = iter_frame_batches(
+                path, fps, batch_size=4, start_s=span_start, end_s=span_end, rotation=rotation
+            )
+            for indices, times, frames in batches:
+                for idx, t, frame in zip(indices, times, frames, strict=True):
+                    shown = detections_by_frame.get(idx, ())
+                    for i, request in enumerate(requests):
+                        if request.start_s <= t < request.end_s:
+                            draw = partial(draw_highlight, frame, shown, request.event)
+                            encoders.add(i, draw, batches.fps_analysed, frame.shape)
+        encoded = encoders.finish()
         return [
             EncodedClip(
                 request.event_id,
