@@ -116,11 +116,14 @@ def export_model(
         # The exporter writes next to the weights; a copy keeps read-only package folders clean.
         local = Path(tmp) / weights.name
         shutil.copyfile(weights, local)
+        # fp32 is the exporter's default (its `half` flag is deprecated and warns when given).
         exported = YOLO(str(local)).export(
-            format="openvino", imgsz=list(input_hw), batch=1, half=False, verbose=False
+            format="openvino", imgsz=list(input_hw), batch=1, verbose=False
         )
         model = ov.Core().read_model(str(Path(exported) / local.with_suffix(".xml").name))
         if calibration is not None:
+            # NNCF logs a line per layer left in fp32 (~45) at INFO, to stdout; warnings stay.
+            nncf.set_log_level(logging.WARNING)
             ranges = nncf.quantization.range_estimator.RangeEstimatorParametersSet
             model = nncf.quantize(
                 model,
