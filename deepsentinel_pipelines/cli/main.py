@@ -56,12 +56,10 @@ def run() -> NoReturn:
 def _run_command(args: argparse.Namespace) -> int:
     try:
         return args.func(args)
-    except ServiceError as err:  # the user's to fix; the message says how
-        if getattr(args, "verbose", False):
-            raise
-        stderr(f"error: {err}")
-        return 1
     except Exception as err:
         if getattr(args, "verbose", False):
             raise
+        if isinstance(err, ServiceError):  # the user's to fix; the message says how
+            stderr(f"error: {err}")
+            return 1
         return report_internal_error(err)
