@@ -16,9 +16,7 @@ from deepsentinel_pipelines.video.camera_config import (
     load_camera_config,
 )
 from deepsentinel_pipelines.video.events import (
-    TrackSummary,
     derive_events,
-    track_summaries,
 )
 from deepsentinel_pipelines.video.types import (
     EVENT_TYPES,
@@ -515,14 +513,3 @@ def test_busy_scene_events_are_sorted_and_well_formed() -> None:
 def test_fps_must_be_positive() -> None:
     with pytest.raises(ValueError, match="fps_analysed"):
         derive_events([], whole_frame(), 0.0)
-
-
-# ---------------------------------------------------------------- summaries and formatting
-
-
-def test_track_summaries() -> None:
-    dets = make_track(2, 1.0, 3.0, still()) + make_track(1, 0.0, 0.0, still())
-    assert track_summaries(dets) == [
-        TrackSummary(1, "person", 0.0, 0.0, 1, 0.9),
-        TrackSummary(2, "person", 1.0, 3.0, 11, 0.9),
-    ]
