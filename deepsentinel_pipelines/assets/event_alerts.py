@@ -10,6 +10,7 @@ from deepsentinel_pipelines.assets.ingest import GROUP
 from deepsentinel_pipelines.assets.metadata import OWNERS
 from deepsentinel_pipelines.assets.publication import current_analysis
 from deepsentinel_pipelines.assets.rederive import INPUTS_REDERIVED
+from deepsentinel_pipelines.assets.step_usage import reports_peak_memory
 from deepsentinel_pipelines.db.alert_rows import (
     PendingAlert,
     event_media_keys,
@@ -41,6 +42,7 @@ from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
     automation_condition=INPUTS_REDERIVED,
     owners=OWNERS,
 )
+@reports_peak_memory
 def event_alerts(
     context: AssetExecutionContext,
     object_store: ObjectStoreResource,

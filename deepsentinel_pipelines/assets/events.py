@@ -13,7 +13,12 @@ from deepsentinel_pipelines.assets.metadata import OWNERS, PII, image_preview, n
 from deepsentinel_pipelines.assets.rederive import INPUTS_REDERIVED, RULES_CHANGED
 from deepsentinel_pipelines.assets.step_usage import StepProgress, reports_peak_memory
 from deepsentinel_pipelines.code_versions import rules_code_version
-from deepsentinel_pipelines.db.detection_reads import detections_at, frame_times, iter_tracks
+from deepsentinel_pipelines.db.detection_reads import (
+    detections_at,
+    frame_times,
+    iter_tracks,
+    track_count,
+)
 from deepsentinel_pipelines.db.quality import highlight_keys
 from deepsentinel_pipelines.db.video_rows import (
     StoredEvent,
@@ -61,7 +66,10 @@ def events(context: AssetExecutionContext, database: PostgresResource) -> Materi
     )
     with database.connection() as conn:
         frames = frame_times(conn, video_id, video["analysis_id"])
-        tracks = iter_tracks(conn, video_id, video["analysis_id"])
+        progress = StepProgress(
+            context.log, "events", "tracks", track_count(conn, video_id, video["analysis_id"])
+        )
+        tracks = progress.over(iter_tracks(conn, video_id, video["analysis_id"]))
         derived = derive_events_by_track(tracks, frames, config, video["analysis_fps"])
     with database.connection() as conn:
         stored = replace_events(conn, video_id, derived, analysis_id=video["analysis_id"])

@@ -8,6 +8,7 @@ from deepsentinel_pipelines.assets.analysis import analysis_run_key, pinned_vide
 from deepsentinel_pipelines.assets.checks import RAW_VIDEO_DURATION, check_result
 from deepsentinel_pipelines.assets.metadata import OWNERS, PII, image_preview
 from deepsentinel_pipelines.assets.sources import raw_videos_bucket
+from deepsentinel_pipelines.assets.step_usage import reports_peak_memory
 from deepsentinel_pipelines.db.analyses import start_analysis
 from deepsentinel_pipelines.db.video_rows import set_result_fields, video_columns
 from deepsentinel_pipelines.ingest.keys import ETAG_TAG
@@ -32,6 +33,7 @@ GROUP = "video_analysis"
     tags=PII,
     check_specs=[RAW_VIDEO_DURATION],
 )
+@reports_peak_memory
 def raw_video(
     context: AssetExecutionContext, object_store: ObjectStoreResource, database: PostgresResource
 ) -> MaterializeResult:
@@ -98,6 +100,7 @@ def thumbnail_key(video_id: str) -> str:
     owners=OWNERS,
     tags=PII,
 )
+@reports_peak_memory
 def thumbnail(
     context: AssetExecutionContext, object_store: ObjectStoreResource, database: PostgresResource
 ) -> MaterializeResult:

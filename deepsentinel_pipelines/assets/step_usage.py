@@ -12,14 +12,15 @@ import functools
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from types import TracebackType
-from typing import ParamSpec
+from typing import ParamSpec, TypeVar
 
 import psutil
 from dagster import MaterializeResult
 
 P = ParamSpec("P")
+T = TypeVar("T")
 
 #: Seconds between two progress lines of one step.
 PROGRESS_EVERY_S = 10.0
@@ -70,6 +71,14 @@ class StepProgress:
             f"progress: {self.step} {done}/{total} {self.unit} ({percent:.0f}%), "
             f"{rate:.1f} {self.unit}/s, ETA {eta} s"
         )
+
+    def over(self, items: Iterable[T]) -> Iterator[T]:
+        """Yield ``items``, reporting each one done after the consumer is through with it."""
+        done = self._first
+        for item in items:
+            yield item
+            done += 1
+            self.update(done)
 
 
 class PeakMemory:

@@ -83,6 +83,15 @@ def iter_tracks(
         yield list(found)
 
 
+def track_count(conn: psycopg.Connection, video_id: str, analysis_id: int | None) -> int:
+    """How many tracks the analysis has (as summarised at the end of its detections)."""
+    (count,) = conn.execute(
+        f"SELECT count(*) FROM tracks WHERE {_OF_ANALYSIS}",  # type: ignore[arg-type]
+        (video_id, analysis_id),
+    ).fetchone()
+    return int(count)
+
+
 def frame_times(
     conn: psycopg.Connection, video_id: str, analysis_id: int | None
 ) -> list[tuple[int, float]]:

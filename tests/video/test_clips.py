@@ -128,3 +128,25 @@ def test_a_clip_past_the_end_is_left_out(four_seconds):
 
 def test_clip_codec_is_h264():
     assert av.codec.Codec(clips.CODEC, "w").name == "libx264"
+
+
+def test_each_clip_is_handed_out_while_the_rest_is_still_being_cut(tmp_path):
+    # Ten one-second clips two seconds apart make one span of 20 s: decoded in one pass, but
+    # each clip leaves (to be uploaded, its memory freed) long before the pass ends.
+    video = cut_sample(tmp_path / "twenty.mp4", 20.0, 20.0)
+    event = Event("enter", 0.0, 1.0, 3, "entrance", 1.0, "person 3 entered")
+    requests = [ClipRequest(k, f"{k}.mp4", event, 2.0 * k, 2.0 * k + 1.0) for k in range(10)]
+    pulled: list[int] = []
+
+    def rows(first: int, last: int):
+        for i in range(first, last + 1):
+            pulled.append(i)
+            yield i, [_person(i, i / 10, 3)]
+
+    made = render_clips(video, requests, rows, 10.0)
+    first = next(made)
+    assert first.key == "0.mp4" and first.frames == 10
+    assert max(pulled) < 100  # half the video not even read yet
+    rest = _by_event(made)
+    assert [c.key for c in rest] == [f"{k}.mp4" for k in range(1, 10)]
+    assert all(c.frames == 10 for c in rest)
