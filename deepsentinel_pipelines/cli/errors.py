@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 
+from deepsentinel_pipelines.text.redaction import redact
+
 #: Help of ``-v/--verbose``, accepted before the command and after `demo` and `process`.
 VERBOSE_HELP = "show stack traces and the run's warnings"
 
@@ -15,6 +17,6 @@ def stderr(line: str) -> None:
 
 def report_internal_error(err: Exception) -> int:
     """Name an unexpected error in one line, say how to see more; the exit status 1."""
-    stderr(f"error: {type(err).__name__}: {err}".splitlines()[0])
+    stderr(redact(f"error: {type(err).__name__}: {err}").splitlines()[0])
     stderr("(an internal error; run again with --verbose for the stack trace)")
     return 1

@@ -103,6 +103,7 @@ from deepsentinel_pipelines.rag.sql_builder import (
     build_occupancy_sql,
 )
 from deepsentinel_pipelines.rag.sql_guard import ALLOWED_COLUMNS, UnsafeSQLError
+from deepsentinel_pipelines.text.redaction import redact
 from deepsentinel_pipelines.video.types import EVENT_TYPES, ORIENTATIONS
 
 #: Events cited in an answer (the reranker's output size).
@@ -679,7 +680,7 @@ def _cosine(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def _first_line(err: Exception) -> str:
-    text = str(err).strip().splitlines()
+    text = redact(err).strip().splitlines()
     return text[0][:200] if text else type(err).__name__
 
 

@@ -24,6 +24,8 @@ from dagster import (
 from deepsentinel_pipelines.assets.sources import video_jobs_queue
 from deepsentinel_pipelines.resources.job_queue import JobQueueResource
 from deepsentinel_pipelines.settings import Settings
+from deepsentinel_pipelines.text.escaping import chat_text
+from deepsentinel_pipelines.text.redaction import redact
 from deepsentinel_pipelines.upkeep.incidents import post_webhook
 
 QUEUE_ASSET_KEY = video_jobs_queue.key.to_user_string()
@@ -107,9 +109,9 @@ def queue_health_tick(
         if changed and webhook:
             title = f"[DeepSentinel] video jobs queue unhealthy: {'; '.join(problems)}"
             try:
-                post_webhook(webhook, {"title": title, "text": title, **metadata})
+                post_webhook(webhook, {"title": title, "text": chat_text(title), **metadata})
             except requests.RequestException as err:
-                context.log.warning(f"queue health webhook failed: {err}")
+                context.log.warning(f"queue health webhook failed: {redact(err, [webhook])}")
     cursor = {
         "busy_since": busy_since,
         "status": status,

@@ -35,6 +35,7 @@ from deepsentinel_pipelines.sensors.raw_videos import (
     video_sensor_result,
 )
 from deepsentinel_pipelines.settings import SensorLimits, Settings
+from deepsentinel_pipelines.text.redaction import redact
 
 MISSING_CODES = {"404", "NoSuchKey", "NotFound"}
 
@@ -52,7 +53,7 @@ def _delete(
         return True
     except ClientError as err:
         # Received again since (a newer receipt handle exists): a later tick settles it.
-        context.log.warning(f"could not delete {what}: {err}")
+        context.log.warning(f"could not delete {what}: {redact(err)}")
         return False
 
 
@@ -156,7 +157,8 @@ def video_jobs_tick(
             continue
         except ClientError as err:
             context.log.warning(
-                f"message {message['MessageId']} left in the queue, S3 did not answer: {err}"
+                f"message {message['MessageId']} left in the queue, S3 did not answer: "
+                f"{redact(err)}"
             )
             continue
         if rejected and not resolved and not parsed.ignored:

@@ -3,9 +3,9 @@
 One helper per surface, used wherever such text meets it:
 
 * Markdown (the Dagster UI's ``MetadataValue.md`` and GitHub issues; both render CommonMark with
-  GitHub's extensions): :func:`markdown_text` for prose, table cells, link labels and image alt
-  text; :func:`code_span` and :func:`code_block` for code, their backtick fences longer than any
-  run of backticks inside, so nothing closes them early.
+  GitHub's extensions): :func:`markdown_text` for prose, table cells and image alt text,
+  :func:`markdown_link` for links; :func:`code_span` and :func:`code_block` for code, their
+  backtick fences longer than any run of backticks inside, so nothing closes them early.
 * Chat (Slack and Teams webhook ``text``): :func:`chat_text`; Slack reads ``<!channel>``,
   ``<@U123>`` and ``<url|label>`` as mentions and links, so ``&``, ``<`` and ``>`` become the
   entities both render as the characters themselves.
@@ -24,6 +24,7 @@ _MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 _LINE_BREAKS = re.compile(r"\r\n|[\r\n\u2028\u2029\x85]")
 _BACKTICK_RUNS = re.compile(r"`+")
 _CHAT_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_URL_UNSAFE = {" ": "%20", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E", "\\": "%5C"}
 
 
 def _controls_to_spaces(text: str, keep_newlines: bool) -> str:
@@ -111,3 +112,13 @@ def terminal_text(text: object) -> str:
         else:
             out.append(f"\\u{ord(ch):04x}")
     return "".join(out)
+
+
+def markdown_link(label: object, url: str) -> str:
+    """A Markdown link whose label is literal text and whose target cannot end early.
+
+    Spaces, parentheses and angle brackets in ``url`` are percent-encoded (presigned URLs are
+    already encoded; a key with odd characters is not).
+    """
+    target = "".join(_URL_UNSAFE.get(ch, ch) for ch in url if not _is_control(ch))
+    return f"[{markdown_text(label, inline=True)}]({target})"
