@@ -9,6 +9,7 @@ Dagster UI, so it is kept to a set of characters that means the same thing in al
 from __future__ import annotations
 
 import re
+from typing import Any
 
 #: Longest camera name, in characters.
 MAX_CAMERA_CHARS = 64
@@ -59,3 +60,22 @@ def validate_camera_name(name: object) -> str:
     if problem is not None:
         raise InvalidCameraName(problem)
     return name  # type: ignore[return-value]
+
+
+def metadata_camera(head: dict[str, Any]) -> str:
+    """The camera an object's S3 metadata names (``x-amz-meta-camera``), or the default.
+
+    Args:
+        head: A ``head_object`` response.
+
+    Raises:
+        InvalidCameraName: The metadata names a camera that breaks the rule; the reason says
+            it came from the object's metadata.
+    """
+    camera = (head.get("Metadata") or {}).get("camera")
+    if camera is None:
+        return DEFAULT_CAMERA
+    problem = camera_name_problem(camera)
+    if problem is not None:
+        raise InvalidCameraName(f"object metadata 'camera': {problem}")
+    return camera

@@ -2,10 +2,11 @@
 
 from typing import Any
 
-from dagster import Config, MetadataValue, OpExecutionContext, Out, op
+from dagster import Config, Failure, MetadataValue, OpExecutionContext, Out, op
 from pydantic import Field
 
 from deepsentinel_pipelines.rag.pipeline import AskResult, ask_with_resources
+from deepsentinel_pipelines.rag.question import checked_window
 from deepsentinel_pipelines.rag.retrieval import DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS
 from deepsentinel_pipelines.resources import RESULT_IO_MANAGER
 from deepsentinel_pipelines.resources.database import PostgresResource
@@ -52,9 +53,10 @@ def rag_query(
     reranker: Reranker,
 ) -> dict[str, Any]:
     """Answer the question from the events; the same code path as ``deepsentinel ask``."""
-    window = None
-    if config.start_s is not None or config.end_s is not None:
-        window = (config.start_s, config.end_s)
+    try:
+        window = checked_window(config.start_s, config.end_s)
+    except ValueError as err:
+        raise Failure(f"rag_query config: {err}", allow_retries=False) from err
     result = ask_with_resources(
         config.question,
         database=database,

@@ -77,6 +77,8 @@ from deepsentinel_pipelines.rag.question import (
     OccupancyQuestion,
     ParsedQuestion,
     Window,
+    checked_window,
+    clean_question,
     parse_occupancy_question,
     parse_question,
 )
@@ -253,10 +255,13 @@ def ask(
         The answer, the cited events and the saved interaction's ids and timings.
 
     Raises:
-        ValueError: If ``session_id`` is not a UUID.
+        ValueError: If ``session_id`` is not a UUID, or ``window`` is not a finite,
+            non-negative window whose start is not after its end.
     """
     watch = _Stopwatch()
     session = str(uuid.UUID(session_id)) if session_id else str(uuid.uuid4())
+    window = checked_window(*window) if window is not None else None
+    question = clean_question(question)
     with connect() as conn, connect_reader() as reader:
         for each in (conn, reader):
             if each.info.transaction_status == pq.TransactionStatus.INTRANS:
