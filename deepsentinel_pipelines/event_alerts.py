@@ -146,6 +146,19 @@ def alert_payload(
     }
 
 
+def with_links(
+    payload: Mapping[str, Any],
+    frame_key: str | None,
+    clip_key: str | None,
+    presign: Callable[[str], str],
+) -> dict[str, Any]:
+    """The payload with its frame and clip links signed now (a stored link would expire)."""
+    return dict(payload) | {
+        "frame_url": presign(frame_key) if frame_key else None,
+        "clip_url": presign(clip_key) if clip_key else None,
+    }
+
+
 def deliver(
     url: str,
     payload: Mapping[str, Any],
