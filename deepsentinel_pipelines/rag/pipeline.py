@@ -86,6 +86,7 @@ from deepsentinel_pipelines.rag.refusal import screen_question
 from deepsentinel_pipelines.rag.retrieval import (
     DEFAULT_CANDIDATES,
     DEFAULT_TIMEOUT_MS,
+    MAX_RESULT_BYTES,
     EventFilters,
     QueryResult,
     RerankDocument,
@@ -94,6 +95,7 @@ from deepsentinel_pipelines.rag.retrieval import (
     fetch_events,
     fulltext_search,
     mentioned_videos,
+    run_model_sql,
     run_validated,
     vector_search,
     vocabulary,
@@ -562,11 +564,15 @@ class _BuiltIn:
 def _run_model_sql(
     conn: psycopg.Connection, model_text: str | None, timeout_ms: int
 ) -> tuple[str | None, QueryResult | None, str | None]:
-    """Validate and run the model's SQL: ``(validated text, rows, note on failure)``."""
+    """Validate, explain and run the model's SQL: ``(validated text, rows, note)``.
+
+    The note says why the statement did not run (refused by the guard or for its plan, or failed
+    in the database), or that its rows were cut at the byte cap.
+    """
     if not model_text:
         return None, None, None
     try:
-        validated, rows = run_validated(conn, model_text, None, timeout_ms)
+        validated, rows = run_model_sql(conn, model_text, timeout_ms)
     except UnsafeSQLError as err:
         return (
             None,
@@ -581,6 +587,13 @@ def _run_model_sql(
                 f"The model's SQL failed in the database ({_first_line(err)}); "
                 "the built-in query was used instead."
             ),
+        )
+    if rows.truncated:
+        return (
+            validated,
+            rows,
+            f"The model's SQL returned more than {MAX_RESULT_BYTES:,} bytes; only its first "
+            f"{len(rows.rows)} row(s) were used.",
         )
     return validated, rows, None
 

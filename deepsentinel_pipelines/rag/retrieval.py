@@ -12,10 +12,12 @@ Two paths, on two connections:
   connection, because they need the columns the reader may not see.
 
 Both go through :func:`run_readonly`: a ``READ ONLY`` transaction with a ``statement_timeout``
-that callers may lower but never raise past :data:`MAX_TIMEOUT_MS`, always rolled back. The
-statement is sent with the extended query protocol, so the server itself refuses stacked
-statements (``SELECT 1; DROP ...``) even if a caller skipped
-:func:`deepsentinel_pipelines.rag.sql_guard.validate_sql`.
+that callers may lower but never raise past :data:`MAX_TIMEOUT_MS`, always rolled back, whose
+rows are fetched in chunks and cut at :data:`MAX_RESULT_BYTES`. The statement is sent with the
+extended query protocol, so the server itself refuses stacked statements (``SELECT 1; DROP ...``)
+even if a caller skipped :func:`deepsentinel_pipelines.rag.sql_guard.validate_sql`. A model's
+statement (:func:`run_model_sql`) is also explained first, in the same transaction, and refused
+when its plan is far larger than the tables behind the views (``rag/plan_cost.py``).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from __future__ import annotations
 import functools
 import re
 import struct
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
@@ -34,9 +36,15 @@ from psycopg import pq
 from psycopg import sql as pgsql
 
 from deepsentinel_pipelines.rag.answer import EventRow
+from deepsentinel_pipelines.rag.plan_cost import (
+    QA_TABLES,
+    TABLE_SIZES_SQL,
+    plan_bounds,
+    plan_problem,
+)
 from deepsentinel_pipelines.rag.question import nameable
 from deepsentinel_pipelines.rag.sql_builder import EVENT_COLUMNS, EventFilters
-from deepsentinel_pipelines.rag.sql_guard import validate_sql
+from deepsentinel_pipelines.rag.sql_guard import UnsafeSQLError, validate_sql
 from deepsentinel_pipelines.settings import READER_LOGIN
 from deepsentinel_pipelines.timefmt import format_timestamp
 
@@ -55,6 +63,14 @@ DEFAULT_EF_SEARCH = 100
 DEFAULT_MAX_SCAN_TUPLES = 40_000
 #: Rows fetched per round trip when streaming a result.
 _STREAM_ROWS = 500
+#: ... and for a model's statement, whose rows may be wide: fewer rows held at once.
+_MODEL_STREAM_ROWS = 10
+#: Most bytes of rows a statement returns; fetching stops before the row that would pass it.
+MAX_RESULT_BYTES = 1_000_000
+
+
+class CostlySQLError(UnsafeSQLError):
+    """A statement the guard accepted whose plan is too large to run (``reason`` says how)."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +84,16 @@ class QueryResult:
 
     columns: tuple[str, ...]
     rows: list[tuple[Any, ...]]
+    truncated: bool = False  # fetching stopped at MAX_RESULT_BYTES
+    size_bytes: int = 0  # about how many bytes the rows hold
+
+
+def _value_bytes(value: Any) -> int:
+    if value is None or isinstance(value, bool | int | float):
+        return 8
+    if isinstance(value, str | bytes | bytearray | memoryview):
+        return len(value)
+    return len(str(value))
 
 
 def run_readonly(
@@ -78,6 +104,9 @@ def run_readonly(
     *,
     settings: Mapping[str, str] | None = None,
     binary: bool = False,
+    max_bytes: int = MAX_RESULT_BYTES,
+    stream_rows: int = _STREAM_ROWS,
+    check: Callable[[psycopg.Cursor], None] | None = None,
 ) -> QueryResult:
     """Run one statement read-only, as the connection's login, with a ``statement_timeout``.
 
@@ -96,6 +125,11 @@ def run_readonly(
             :data:`MAX_TIMEOUT_MS`).
         settings: Extra ``name -> value`` settings, applied with ``set_config(..., true)``.
         binary: Ask for binary results (for vectors: no text parsing).
+        max_bytes: Stop fetching before the row that would take the result past this many
+            bytes (the result says it was ``truncated``).
+        stream_rows: Rows the server sends per round trip.
+        check: Called with the cursor inside the transaction, before the statement runs (e.g.
+            to explain it); what it raises ends the transaction.
 
     Returns:
         The columns and rows.
@@ -119,10 +153,21 @@ def run_readonly(
             # One round trip (simple protocol, no parameters): BEGIN and the settings.
             cur.execute(_setup_sql(timeout, settings or {}))
             try:
+                if check is not None:
+                    check(cur)
                 # stream() always uses the extended protocol: one statement, or a server error.
-                size = _STREAM_ROWS if pq.version() >= 170000 else 1
-                rows = [tuple(row) for row in cur.stream(sql, params, binary=binary, size=size)]
-                columns = tuple(col.name for col in cur.description or ())
+                size = stream_rows if pq.version() >= 170000 else 1
+                rows, used, truncated, columns = [], 0, False, None
+                for row in cur.stream(sql, params, binary=binary, size=size):
+                    if columns is None:
+                        columns = tuple(col.name for col in cur.description or ())
+                    used += sum(_value_bytes(v) for v in row)
+                    if used > max_bytes:
+                        truncated = True  # leaving the stream cancels the statement
+                        break
+                    rows.append(tuple(row))
+                if columns is None:
+                    columns = tuple(col.name for col in cur.description or ())
             except BaseException:
                 if not conn.closed:
                     with suppress(psycopg.Error):
@@ -132,7 +177,7 @@ def run_readonly(
     finally:
         if not conn.closed and conn.info.transaction_status == pq.TransactionStatus.IDLE:
             conn.autocommit = saved_autocommit
-    return QueryResult(columns=columns, rows=rows)
+    return QueryResult(columns=columns, rows=rows, truncated=truncated, size_bytes=used)
 
 
 def _setup_sql(timeout_ms: int, settings: Mapping[str, str]) -> pgsql.Composed:
@@ -186,6 +231,37 @@ def run_validated(
     """
     validated = cached_validate(sql_text, limit)
     return validated, run_readonly(conn, validated, params, timeout_ms)
+
+
+def run_model_sql(
+    conn: psycopg.Connection, sql_text: str, timeout_ms: int = DEFAULT_TIMEOUT_MS, limit: int = 200
+) -> tuple[str, QueryResult]:
+    """Validate a model's statement, explain it, and run it only if its plan is small enough.
+
+    The plan is judged against the sizes of the tables behind the views
+    (:func:`~deepsentinel_pipelines.rag.plan_cost.plan_problem`) in the transaction the
+    statement then runs in; the rows are fetched a few at a time and cut at
+    :data:`MAX_RESULT_BYTES`.
+
+    Raises:
+        deepsentinel_pipelines.rag.sql_guard.UnsafeSQLError: The guard refused it, or
+            (:class:`CostlySQLError`) its plan is too large.
+        psycopg.Error: The database refused or failed it.
+    """
+    validated = cached_validate(sql_text, limit)
+
+    def check(cur: psycopg.Cursor) -> None:
+        rows, pages = cur.execute(TABLE_SIZES_SQL, {"tables": list(QA_TABLES)}).fetchone()
+        # No parameters: the text is the guard's single statement, sent as it is.
+        [(plan,)] = cur.execute(f"EXPLAIN (FORMAT JSON) {validated}").fetchall()
+        problem = plan_problem(plan, plan_bounds(rows, pages))
+        if problem is not None:
+            raise CostlySQLError(problem)
+
+    result = run_readonly(
+        conn, validated, None, timeout_ms, stream_rows=_MODEL_STREAM_ROWS, check=check
+    )
+    return validated, result
 
 
 @dataclass(frozen=True)
