@@ -16,6 +16,7 @@ from deepsentinel_pipelines.local_stack.bootstrap import (
     ensure_queues,
     ensure_roles,
     ensure_schema,
+    lock_down_reader,
 )
 from deepsentinel_pipelines.local_stack.postgres import database_urls
 from deepsentinel_pipelines.rag.minilm import cached_ir, shipped_model_dir
@@ -40,7 +41,9 @@ def services_up(settings: Settings) -> dict[str, str]:
     if settings.embedded_postgres:
         admin = postgres.start_postgres(settings.pgdata)
         ensure_roles(admin)
-        ensure_databases(admin, [postgres.APP_DATABASE, postgres.DAGSTER_DATABASE])
+        databases = [postgres.APP_DATABASE, postgres.DAGSTER_DATABASE]
+        ensure_databases(admin, databases)
+        lock_down_reader(admin, postgres.APP_DATABASE, databases)
     env = service_environment(settings)
     ensure_schema(env["DEEPSENTINEL_DATABASE_URL"], settings.embedding_dim)
     ensure_buckets(make_client("s3", settings.aws_endpoint_url, settings.region), settings)
