@@ -356,7 +356,7 @@ def _answer(
     with watch("model_sql"):
         model_text = llm.write_sql(question, schema_description())
     with watch("sql"):
-        model_sql, model_rows, note = _run_model_sql(reader, model_text, timeout_ms)
+        model_sql, model_rows, note = _run_model_sql(reader, model_text, timeout_ms, conn)
         if model_sql is not None:
             statements.append(model_sql)
         if model_rows is not None:
@@ -562,17 +562,22 @@ class _BuiltIn:
 
 
 def _run_model_sql(
-    conn: psycopg.Connection, model_text: str | None, timeout_ms: int
+    conn: psycopg.Connection,
+    model_text: str | None,
+    timeout_ms: int,
+    planner: psycopg.Connection,
 ) -> tuple[str | None, QueryResult | None, str | None]:
     """Validate, explain and run the model's SQL: ``(validated text, rows, note)``.
 
-    The note says why the statement did not run (refused by the guard or for its plan, or failed
-    in the database), or that its rows were cut at the byte cap.
+    ``conn`` is the reader's connection, ``planner`` the application's (it only plans; see
+    :func:`~deepsentinel_pipelines.rag.retrieval.run_model_sql`). The note says why the
+    statement did not run (refused by the guard or for its plan, or failed in the database), or
+    that its rows were cut at the byte cap.
     """
     if not model_text:
         return None, None, None
     try:
-        validated, rows = run_model_sql(conn, model_text, timeout_ms)
+        validated, rows = run_model_sql(conn, model_text, timeout_ms, planner=planner)
     except UnsafeSQLError as err:
         return (
             None,

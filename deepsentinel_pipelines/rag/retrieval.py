@@ -25,7 +25,7 @@ from __future__ import annotations
 import functools
 import re
 import struct
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
@@ -39,6 +39,7 @@ from deepsentinel_pipelines.rag.answer import EventRow
 from deepsentinel_pipelines.rag.plan_cost import (
     QA_TABLES,
     TABLE_SIZES_SQL,
+    base_table_sql,
     plan_bounds,
     plan_problem,
 )
@@ -67,6 +68,10 @@ _STREAM_ROWS = 500
 _MODEL_STREAM_ROWS = 10
 #: Most bytes of rows a statement returns; fetching stops before the row that would pass it.
 MAX_RESULT_BYTES = 1_000_000
+#: Planner settings of a model's statement (and of its plan). The ``qa`` views' filter makes the
+#: planner guess 1 row for joins of millions; a nested loop chosen on such a guess is quadratic,
+#: so joins are hashed or merged instead (their cost grows with the rows, not their square).
+MODEL_SQL_SETTINGS = {"enable_nestloop": "off"}
 
 
 class CostlySQLError(UnsafeSQLError):
@@ -106,7 +111,6 @@ def run_readonly(
     binary: bool = False,
     max_bytes: int = MAX_RESULT_BYTES,
     stream_rows: int = _STREAM_ROWS,
-    check: Callable[[psycopg.Cursor], None] | None = None,
 ) -> QueryResult:
     """Run one statement read-only, as the connection's login, with a ``statement_timeout``.
 
@@ -123,13 +127,11 @@ def run_readonly(
         params: psycopg parameters for ``%(name)s``/``%s`` placeholders, or None.
         timeout_ms: ``statement_timeout`` in milliseconds (at least 1, at most
             :data:`MAX_TIMEOUT_MS`).
-        settings: Extra ``name -> value`` settings, applied with ``set_config(..., true)``.
+        settings: Extra ``name -> value`` settings for this transaction (``SET LOCAL``).
         binary: Ask for binary results (for vectors: no text parsing).
         max_bytes: Stop fetching before the row that would take the result past this many
             bytes (the result says it was ``truncated``).
         stream_rows: Rows the server sends per round trip.
-        check: Called with the cursor inside the transaction, before the statement runs (e.g.
-            to explain it); what it raises ends the transaction.
 
     Returns:
         The columns and rows.
@@ -153,18 +155,17 @@ def run_readonly(
             # One round trip (simple protocol, no parameters): BEGIN and the settings.
             cur.execute(_setup_sql(timeout, settings or {}))
             try:
-                if check is not None:
-                    check(cur)
                 # stream() always uses the extended protocol: one statement, or a server error.
                 size = stream_rows if pq.version() >= 170000 else 1
                 rows, used, truncated, columns = [], 0, False, None
                 for row in cur.stream(sql, params, binary=binary, size=size):
                     if columns is None:
                         columns = tuple(col.name for col in cur.description or ())
-                    used += sum(_value_bytes(v) for v in row)
-                    if used > max_bytes:
+                    size = sum(_value_bytes(v) for v in row)
+                    if used + size > max_bytes:
                         truncated = True  # leaving the stream cancels the statement
                         break
+                    used += size
                     rows.append(tuple(row))
                 if columns is None:
                     columns = tuple(col.name for col in cur.description or ())
@@ -184,9 +185,10 @@ def _setup_sql(timeout_ms: int, settings: Mapping[str, str]) -> pgsql.Composed:
     parts = [
         pgsql.SQL("BEGIN READ ONLY"),
         pgsql.SQL("SET LOCAL statement_timeout = {}").format(pgsql.Literal(int(timeout_ms))),
+        # SET LOCAL, not set_config(): the reader may not execute set_config.
         *(
-            pgsql.SQL("SELECT set_config({}, {}, true)").format(
-                pgsql.Literal(str(name)), pgsql.Literal(str(value))
+            pgsql.SQL("SET LOCAL {} = {}").format(
+                pgsql.Identifier(*str(name).split(".")), pgsql.Literal(str(value))
             )
             for name, value in settings.items()
         ),
@@ -234,14 +236,28 @@ def run_validated(
 
 
 def run_model_sql(
-    conn: psycopg.Connection, sql_text: str, timeout_ms: int = DEFAULT_TIMEOUT_MS, limit: int = 200
+    conn: psycopg.Connection,
+    sql_text: str,
+    timeout_ms: int = DEFAULT_TIMEOUT_MS,
+    limit: int = 200,
+    *,
+    planner: psycopg.Connection,
 ) -> tuple[str, QueryResult]:
     """Validate a model's statement, explain it, and run it only if its plan is small enough.
 
     The plan is judged against the sizes of the tables behind the views
-    (:func:`~deepsentinel_pipelines.rag.plan_cost.plan_problem`) in the transaction the
-    statement then runs in; the rows are fetched a few at a time and cut at
-    :data:`MAX_RESULT_BYTES`.
+    (:func:`~deepsentinel_pipelines.rag.plan_cost.plan_problem`); then the statement runs on
+    the reader login, its rows fetched a few at a time and cut at :data:`MAX_RESULT_BYTES`.
+
+    Args:
+        conn: The reader's connection (outside a transaction): the statement runs there.
+        sql_text: The model's statement.
+        timeout_ms: ``statement_timeout`` of the plan and of the statement.
+        limit: Most rows (the guard adds or lowers ``LIMIT``).
+        planner: The application's connection (outside a transaction). It only plans the
+            statement over the views' tables (``EXPLAIN`` without ``ANALYZE`` runs nothing) in
+            a read-only transaction: the planner cannot estimate the views' own filter, and the
+            reader may not read the tables.
 
     Raises:
         deepsentinel_pipelines.rag.sql_guard.UnsafeSQLError: The guard refused it, or
@@ -249,17 +265,25 @@ def run_model_sql(
         psycopg.Error: The database refused or failed it.
     """
     validated = cached_validate(sql_text, limit)
-
-    def check(cur: psycopg.Cursor) -> None:
-        rows, pages = cur.execute(TABLE_SIZES_SQL, {"tables": list(QA_TABLES)}).fetchone()
-        # No parameters: the text is the guard's single statement, sent as it is.
-        [(plan,)] = cur.execute(f"EXPLAIN (FORMAT JSON) {validated}").fetchall()
-        problem = plan_problem(plan, plan_bounds(rows, pages))
-        if problem is not None:
-            raise CostlySQLError(problem)
-
+    sizes = run_readonly(planner, TABLE_SIZES_SQL, {"tables": list(QA_TABLES)}, timeout_ms)
+    # No parameters: the text is the guard's single statement (over the tables), sent as is.
+    explained = run_readonly(
+        planner,
+        f"EXPLAIN (FORMAT JSON) {base_table_sql(validated)}",
+        None,
+        timeout_ms,
+        settings=MODEL_SQL_SETTINGS,
+    )
+    problem = plan_problem(explained.rows[0][0], plan_bounds(*sizes.rows[0]))
+    if problem is not None:
+        raise CostlySQLError(problem)
     result = run_readonly(
-        conn, validated, None, timeout_ms, stream_rows=_MODEL_STREAM_ROWS, check=check
+        conn,
+        validated,
+        None,
+        timeout_ms,
+        settings=MODEL_SQL_SETTINGS,
+        stream_rows=_MODEL_STREAM_ROWS,
     )
     return validated, result
 
