@@ -293,3 +293,18 @@ def test_the_definitions_hold_the_job_and_its_resources() -> None:
     assert {"database", "object_store", "embedder", "llm", "reranker"} <= set(
         job.required_resource_keys
     )
+
+
+def test_rag_query_job_refuses_a_reversed_window(corpus: Corpus) -> None:
+    from deepsentinel_pipelines.definitions import defs
+
+    result = defs.resolve_job_def("rag_query_job").execute_in_process(
+        run_config={
+            "ops": {"rag_query": {"config": {"question": "falls?", "start_s": 9.0, "end_s": 1.0}}}
+        },
+        resources=build_resources(load_settings()),
+        raise_on_error=False,
+    )
+    assert not result.success
+    [failure] = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+    assert "the window starts after it ends (9 s > 1 s)" in str(failure.step_failure_data.error)
