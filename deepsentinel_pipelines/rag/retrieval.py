@@ -16,8 +16,9 @@ that callers may lower but never raise past :data:`MAX_TIMEOUT_MS`, always rolle
 rows are fetched in chunks and cut at :data:`MAX_RESULT_BYTES`. The statement is sent with the
 extended query protocol, so the server itself refuses stacked statements (``SELECT 1; DROP ...``)
 even if a caller skipped :func:`deepsentinel_pipelines.rag.sql_guard.validate_sql`. A model's
-statement (:func:`run_model_sql`) is also explained first, in the same transaction, and refused
-when its plan is far larger than the tables behind the views (``rag/plan_cost.py``).
+statement (:func:`run_model_sql`) is also explained first, over the views' tables, and refused
+when its plan is far larger than those tables (``rag/plan_cost.py``); it runs without nested
+loops, a few rows per round trip.
 """
 
 from __future__ import annotations
@@ -161,11 +162,11 @@ def run_readonly(
                 for row in cur.stream(sql, params, binary=binary, size=size):
                     if columns is None:
                         columns = tuple(col.name for col in cur.description or ())
-                    size = sum(_value_bytes(v) for v in row)
-                    if used + size > max_bytes:
+                    row_bytes = sum(_value_bytes(v) for v in row)
+                    if used + row_bytes > max_bytes:
                         truncated = True  # leaving the stream cancels the statement
                         break
-                    used += size
+                    used += row_bytes
                     rows.append(tuple(row))
                 if columns is None:
                     columns = tuple(col.name for col in cur.description or ())
