@@ -11,7 +11,8 @@ from deepsentinel_pipelines.assets.sources import raw_videos_bucket
 from deepsentinel_pipelines.assets.step_usage import reports_peak_memory
 from deepsentinel_pipelines.db.analyses import start_analysis
 from deepsentinel_pipelines.db.video_rows import set_result_fields, video_columns
-from deepsentinel_pipelines.ingest.keys import ETAG_TAG
+from deepsentinel_pipelines.ingest.cameras import InvalidCameraName, metadata_camera
+from deepsentinel_pipelines.ingest.keys import CAMERA_TAG, ETAG_TAG
 from deepsentinel_pipelines.partitions import object_key_from_video_id, videos
 from deepsentinel_pipelines.quality import duration_verdict
 from deepsentinel_pipelines.resources.database import PostgresResource
@@ -58,7 +59,15 @@ def raw_video(
             metadata={"reason": err.reason, "key": key},
             allow_retries=False,
         ) from err
-    camera = head.get("Metadata", {}).get("camera", "default")
+    try:
+        # A job message's camera was validated by the sensor; the metadata is checked here.
+        camera = context.run.tags.get(CAMERA_TAG) or metadata_camera(head)
+    except InvalidCameraName as err:
+        raise Failure(
+            description=f"s3://{object_store.raw_videos_bucket}/{key}: {err.reason}",
+            metadata={"reason": "invalid camera name", "key": key},
+            allow_retries=False,
+        ) from err
     columns = video_columns(object_store.raw_videos_bucket, key, camera, info)
     with database.connection() as conn:
         analysis_id = start_analysis(conn, video_id, analysis_run_key(context), etag, columns)

@@ -9,13 +9,14 @@ import cv2
 import numpy as np
 from dagster import MetadataValue, TableColumn, TableRecord, TableSchema
 
+from deepsentinel_pipelines.text.escaping import markdown_text
 from deepsentinel_pipelines.timefmt import format_timestamp
 
 PREVIEW_WIDTH = 320
 
 
 def image_preview(frame_bgr: np.ndarray, alt: str) -> MetadataValue:
-    """A small inline JPEG, rendered by the Dagster UI as a Markdown image."""
+    """A small inline JPEG, rendered by the Dagster UI as a Markdown image (``alt`` as text)."""
     height, width = frame_bgr.shape[:2]
     scale = PREVIEW_WIDTH / max(width, 1)
     small = cv2.resize(frame_bgr, (PREVIEW_WIDTH, max(1, int(height * scale))))
@@ -23,7 +24,7 @@ def image_preview(frame_bgr: np.ndarray, alt: str) -> MetadataValue:
     if not ok:
         raise ValueError("could not encode the preview image")
     data = base64.b64encode(jpeg.tobytes()).decode()
-    return MetadataValue.md(f"![{alt}](data:image/jpeg;base64,{data})")
+    return MetadataValue.md(f"![{markdown_text(alt, inline=True)}](data:image/jpeg;base64,{data})")
 
 
 #: Who answers for the video assets.

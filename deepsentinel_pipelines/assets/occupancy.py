@@ -18,6 +18,7 @@ from deepsentinel_pipelines.db.occupancy_rows import replace_occupancy
 from deepsentinel_pipelines.partitions import videos
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
+from deepsentinel_pipelines.text.escaping import markdown_link, markdown_text
 from deepsentinel_pipelines.timefmt import format_timestamp
 from deepsentinel_pipelines.video.camera_config import load_camera_config
 from deepsentinel_pipelines.video.occupancy import FRAME_ZONE, OccupancyCounter, busiest
@@ -34,7 +35,11 @@ def occupancy_image_keys(video_id: str) -> dict[str, str]:
 def _png_markdown(png: bytes, alt: str, url: str) -> MetadataValue:
     # Inline, so the UI shows the image after the presigned link has expired.
     data = base64.b64encode(png).decode()
-    return MetadataValue.md(f"![{alt}](data:image/png;base64,{data})\n\n[{alt} in S3]({url})")
+    # The alt text names the video: an S3 key, outside text.
+    return MetadataValue.md(
+        f"![{markdown_text(alt, inline=True)}](data:image/png;base64,{data})\n\n"
+        + markdown_link(f"{alt} in S3", url)
+    )
 
 
 @asset(

@@ -27,6 +27,7 @@ from deepsentinel_pipelines.rag.documents import embedding_text
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.embedder import Embedder
 from deepsentinel_pipelines.resources.llm import LanguageModel
+from deepsentinel_pipelines.text.escaping import markdown_text
 from deepsentinel_pipelines.timefmt import format_timestamp
 from deepsentinel_pipelines.video.summary import (
     NOTABLE_IN_SUMMARY,
@@ -135,7 +136,7 @@ def video_summary(
         set_result_fields(conn, video_id, video["analysis_id"], summary=summary)
     return MaterializeResult(
         metadata={
-            "summary": MetadataValue.md(summary),
+            "summary": MetadataValue.md(markdown_text(summary)),
             "people": facts.people_count,
             "busiest_minute": format_timestamp(start) if start is not None else "none",
             "events": MetadataValue.json(facts.event_counts),

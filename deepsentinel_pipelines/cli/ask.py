@@ -11,7 +11,9 @@ import argparse
 import json
 from typing import TYPE_CHECKING, Any
 
+from deepsentinel_pipelines.cli.inputs import session_option, window_options
 from deepsentinel_pipelines.settings import load_settings
+from deepsentinel_pipelines.text.escaping import terminal_text
 from deepsentinel_pipelines.timefmt import format_timestamp
 
 if TYPE_CHECKING:
@@ -19,35 +21,38 @@ if TYPE_CHECKING:
 
 
 def format_result(result: AskResult) -> str:
-    """The human-readable report of one answer."""
-    lines = [f"answer   {result.answer}"]
+    """The human-readable report of one answer (names from outside shown, not obeyed)."""
+    answer = "\n         ".join(terminal_text(line) for line in result.answer.splitlines())
+    lines = [f"answer   {answer}"]
     for event in result.events:
         end = max(event.end_s, event.start_s)
         when = f"{format_timestamp(event.start_s)}–{format_timestamp(end)}"
-        line = f"event    #{event.event_id} {event.video_id} {when} {event.event_type}"
+        line = (
+            f"event    #{event.event_id} {terminal_text(event.video_id)} {when} {event.event_type}"
+        )
         if event.highlight_url:
             line += f"\n         highlight {event.highlight_url}"
         if event.clip_url:
             line += f"\n         clip      {event.clip_url}"
         lines.append(line)
     for note in result.notes:
-        lines.append(f"note     {note}")
+        lines.append(f"note     {terminal_text(note)}")
     if result.sql:
-        lines.append("sql      " + result.sql.replace("\n", "\n         "))
+        sql = "\n         ".join(terminal_text(line) for line in result.sql.splitlines())
+        lines.append(f"sql      {sql}")
     lines.append(f"session  {result.session_id}")
     lines.append("timings  " + ", ".join(f"{k} {v:.1f} ms" for k, v in result.timings_ms.items()))
     return "\n".join(lines)
 
 
 def _cmd_ask(args: argparse.Namespace) -> int:
-    window = None
-    if args.start is not None or args.end is not None:
-        window = (args.start, args.end)
+    window = window_options(args.start, args.end)
+    session = session_option(args.session)
     # Imported here, not at the top: see the module docstring.
     from deepsentinel_pipelines.cli.question_answering import ask_question
 
     result = ask_question(
-        load_settings(), args.question, video_ids=args.video, window=window, session_id=args.session
+        load_settings(), args.question, video_ids=args.video, window=window, session_id=session
     )
     print(json.dumps(result.as_json()) if args.json else format_result(result))
     return 1 if result.refused else 0

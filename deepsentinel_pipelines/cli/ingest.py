@@ -11,16 +11,17 @@ import json
 import subprocess
 import sys
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
-from deepsentinel_pipelines.cli.errors import stderr
+from deepsentinel_pipelines.cli.errors import UserError, stderr
+from deepsentinel_pipelines.cli.inputs import camera_option, input_file
 from deepsentinel_pipelines.cli.services import bring_up
 from deepsentinel_pipelines.ingest.cursor import describe_skips
 from deepsentinel_pipelines.ingest.keys import skip_reason
 from deepsentinel_pipelines.ingest.messages import seed_message
 from deepsentinel_pipelines.ingest.uploads import StoredVideo, parse_since
 from deepsentinel_pipelines.settings import WORKSPACE_YAML, load_settings
+from deepsentinel_pipelines.text.escaping import terminal_text
 
 #: Partitions per `dagster job backfill` call (its --partitions is one argument).
 BACKFILL_CHUNK = 100
@@ -34,19 +35,18 @@ def _cmd_upload(args: argparse.Namespace) -> int:
     from deepsentinel_pipelines.partitions import video_id_from_key
     from deepsentinel_pipelines.resources.standalone import standalone_resources
 
-    path = Path(args.file).expanduser().resolve()
-    if not path.is_file():
-        stderr(f"no such file: {path}")
-        return 2
-    key = args.key or f"uploads/{args.camera}/{path.name}"
+    path = input_file(args.file)
+    camera = camera_option(args.camera)
+    key = args.key or f"uploads/{camera}/{path.name}"
     reason = skip_reason(key)
     if reason is not None:
-        stderr(f"refusing to upload to {key!r}: {reason} (the sensors would skip it)")
-        return 2
+        raise UserError(
+            f"refusing to upload to {terminal_text(key)!r}: {reason} (the sensors would skip it)"
+        )
     bring_up(load_settings())
     with standalone_resources("object_store", "job_queue") as resources:
         store, queue = resources.object_store, resources.job_queue
-        stored = store.upload(path, store.raw_videos_bucket, key, args.camera)
+        stored = store.upload(path, store.raw_videos_bucket, key, camera)
         result: dict[str, Any] = {
             "s3_uri": f"s3://{stored.bucket}/{stored.key}",
             "etag": stored.etag,
@@ -59,10 +59,12 @@ def _cmd_upload(args: argparse.Namespace) -> int:
     if args.json:
         _say(json.dumps(result))
     else:
-        _say(f"uploaded {result['s3_uri']} ({stored.size} bytes, ETag {stored.etag})")
+        _say(
+            f"uploaded {terminal_text(result['s3_uri'])} ({stored.size} bytes, ETag {stored.etag})"
+        )
         if args.via == "sqs":
             _say(f"job message {result['message_id']} sent to {queue.queue_name}")
-        _say(f"partition {result['video_id']}: the running sensors start its run")
+        _say(f"partition {terminal_text(result['video_id'])}: the running sensors start its run")
     return 0
 
 
@@ -71,12 +73,14 @@ def _cmd_presign(args: argparse.Namespace) -> int:
 
     reason = skip_reason(args.name)
     if reason is not None:
-        stderr(f"{args.name!r}: {reason} (the sensors would skip it)")
-        return 2
+        raise UserError(f"{terminal_text(args.name)!r}: {reason} (the sensors would skip it)")
+    camera = camera_option(args.camera) if args.camera is not None else None
+    if args.expires < 1:
+        raise UserError(f"--expires {args.expires}: a URL lives at least 1 second")
     bring_up(load_settings())
     with standalone_resources("object_store") as resources:
         store = resources.object_store
-        upload = store.presigned_put(store.raw_videos_bucket, args.name, args.expires, args.camera)
+        upload = store.presigned_put(store.raw_videos_bucket, args.name, args.expires, camera)
     if args.json:
         _say(
             json.dumps(
@@ -198,13 +202,18 @@ def _cmd_backfill(args: argparse.Namespace) -> int:
     from deepsentinel_pipelines.partitions import videos
     from deepsentinel_pipelines.resources.standalone import standalone_resources
 
-    since = parse_since(args.since) if args.since else None
+    try:
+        since = parse_since(args.since) if args.since else None
+    except ValueError:
+        raise UserError(
+            f"--since {terminal_text(args.since)!r}: not a date or time (e.g. 2024-05-01)"
+        ) from None
     bring_up(load_settings())
     with standalone_resources("object_store") as resources:
         store = resources.object_store
         bucket = store.raw_videos_bucket
         stored, skipped = store.list_videos(bucket, args.prefix, since)
-    where = f"s3://{bucket}/{args.prefix}"
+    where = terminal_text(f"s3://{bucket}/{args.prefix}")
     _say(f"{len(stored)} video object(s) under {where}" + (f" since {since}" if since else ""))
     if skipped:
         _say(f"skipped {describe_skips(skipped)}")
@@ -220,7 +229,7 @@ def _cmd_backfill(args: argparse.Namespace) -> int:
         )
         if args.dry_run:
             for key in launch:
-                _say(f"  would launch {key}")
+                _say(f"  would launch {terminal_text(key)}")
             return 0
         if new:
             instance.add_dynamic_partitions(videos.name, new)

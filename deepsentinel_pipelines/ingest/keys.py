@@ -18,6 +18,8 @@ MAX_KEY_BYTES = 1024
 RUN_KEY_TAG = "deepsentinel/run_key"
 #: The ETag of the object version a run is for: every step reads exactly that version.
 ETAG_TAG = "deepsentinel/etag"
+#: The camera a job message named (validated), which wins over the object's metadata.
+CAMERA_TAG = "deepsentinel/camera"
 
 
 def normalize_etag(etag: str | None) -> str:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote_plus
 
+from deepsentinel_pipelines.ingest.cameras import camera_name_problem
 from deepsentinel_pipelines.ingest.keys import skip_reason
 
 
@@ -28,6 +29,7 @@ class JobRequest:
     source: str  # "seed" or "s3-event"
     video_id: str | None = None  # the seed's own id, kept as a tag
     body: str = ""  # an S3 event record alone, for the DLQ should only it fail
+    camera: str | None = None  # the seed's camera, when it names one (else the object's)
 
 
 @dataclass(frozen=True)
@@ -71,10 +73,13 @@ def _seed_job(data: dict[str, Any], raw_bucket: str) -> JobRequest:
         raise InvalidJobMessage("field 's3_key' is missing or not a non-empty string")
     if video_id is not None and not isinstance(video_id, str):
         raise InvalidJobMessage("field 'video_id' is not a string")
+    camera = data.get("camera")
+    if camera is not None and (problem := camera_name_problem(camera)) is not None:
+        raise InvalidJobMessage(f"field 'camera': {problem}")
     bucket, key = _split_s3_url(s3_key, data.get("bucket") or raw_bucket)
     if not key:
         raise InvalidJobMessage(f"s3_key {s3_key!r} names no object")
-    return _checked(JobRequest(bucket, key, None, "seed", video_id), raw_bucket)
+    return _checked(JobRequest(bucket, key, None, "seed", video_id, camera=camera), raw_bucket)
 
 
 def _s3_event_job(record: Any, raw_bucket: str) -> JobRequest | None:
@@ -143,6 +148,8 @@ def parse_job_message(body: str, raw_bucket: str) -> ParsedMessage:
     raise InvalidJobMessage("neither a job message {video_id, s3_key} nor an S3 event")
 
 
-def seed_message(video_id: str, key: str) -> str:
-    """Body of a job message in the seed's format."""
-    return json.dumps({"video_id": video_id, "s3_key": key})
+def seed_message(video_id: str, key: str, camera: str | None = None) -> str:
+    """Body of a job message in the seed's format (``camera``: name the camera too)."""
+    return json.dumps(
+        {"video_id": video_id, "s3_key": key} | ({"camera": camera} if camera else {})
+    )
