@@ -223,7 +223,8 @@ STEP_PODS = (
     "video_summary",
 )
 #: Clips are kept when already cut; a slightly shorter tail makes the step cut them all again.
-RUN_CONFIG = {"event_clips": {"ops": {"event_clips": {"config": {"after_s": 2.9}}}}}
+OPS_CONFIG = {"event_clips": {"event_clips": {"config": {"after_s": 2.9}}}}
+QUIET = {"console": {"config": {"log_level": "WARNING"}}}
 
 
 def step_alone(video_id: str, step: str) -> int:
@@ -233,7 +234,8 @@ def step_alone(video_id: str, step: str) -> int:
         "from deepsentinel_pipelines.definitions import defs\n"
         "job = defs.resolve_job_def('video_analysis_job')\n"
         f"job.execute_in_process(instance=DagsterInstance.get(), partition_key={video_id!r},\n"
-        f"    asset_selection=[AssetKey({step!r})], run_config={RUN_CONFIG.get(step, {})!r})\n"
+        f"    asset_selection=[AssetKey({step!r})],\n"
+        f"    run_config={{'loggers': {QUIET!r}, 'ops': {OPS_CONFIG.get(step, {})!r}}})\n"
     )
     child = subprocess.Popen([sys.executable, "-c", code], cwd=REPO_ROOT)
     proc = psutil.Process(child.pid)

@@ -115,6 +115,19 @@ def _step_timings(instance: DagsterInstance, run_id: str) -> dict[str, float]:
     return timings
 
 
+def progress_bar(message: str, width: int = 30) -> str | None:
+    """The progress line shown for a step's progress log message; None for other messages."""
+    match = _PROGRESS.search(message)
+    if not match:
+        return None
+    step, done, total, unit, percent, rate, eta = match.groups()
+    filled = width * min(int(percent), 100) // 100
+    return (
+        f"{step} [{'#' * filled}{'.' * (width - filled)}] {percent}% "
+        f"{done}/{total} {unit} {rate} {unit}/s ETA {eta} s"
+    )
+
+
 def _watch(instance: DagsterInstance, run_id: str, done: threading.Event, show: ProgressFn) -> None:
     """Report step starts and long steps' progress while the run goes on."""
     seen = 0
@@ -125,15 +138,9 @@ def _watch(instance: DagsterInstance, run_id: str, done: threading.Event, show: 
             if event is not None and event.event_type == DagsterEventType.STEP_START:
                 show(f"running {entry.step_key}")
             elif event is None and entry.user_message:
-                match = _PROGRESS.search(entry.user_message)
-                if match:
-                    step, done_n, total, unit, percent, rate, eta = match.groups()
-                    width = 30
-                    filled = width * int(percent) // 100
-                    show(
-                        f"{step} [{'#' * filled}{'.' * (width - filled)}] {percent}% "
-                        f"{done_n}/{total} {unit} {rate} {unit}/s ETA {eta} s"
-                    )
+                bar = progress_bar(entry.user_message)
+                if bar:
+                    show(bar)
         seen = len(logs)
 
 
