@@ -251,10 +251,10 @@ def step_alone(video_id: str, step: str) -> int:
     return peak
 
 
-def print_step_pods(video_id: str) -> None:
+def print_step_pods(video_id: str, steps: tuple[str, ...] = STEP_PODS) -> None:
     """Each step's peak in a process of its own: what its pod needs."""
     print(f"\nsteps alone on {video_id} (a process each, as on Kubernetes):")
-    for step in STEP_PODS:
+    for step in steps:
         print(f"{step:18s} {step_alone(video_id, step) / 2**30:7.2f} G")
         sys.stdout.flush()
 
@@ -293,7 +293,10 @@ def main() -> None:
     parser.add_argument("--camera", default="plaza")
     parser.add_argument("--kill-at", type=float, help="fraction of detections to kill -9 at")
     parser.add_argument(
-        "--per-step", action="store_true", help="then run each step alone, in its own process"
+        "--per-step",
+        nargs="*",
+        choices=STEP_PODS,
+        help="then run these steps (default: all) alone, each in its own process",
     )
     args = parser.parse_args()
     os.chdir(REPO_ROOT)
@@ -308,8 +311,8 @@ def main() -> None:
         analysis.watch()
         report = analysis.report()
         print_table(f"{minutes:g} min video", report, analysis.peaks, analysis.wall_s)
-        if args.per_step:
-            print_step_pods(report["video_id"])
+        if args.per_step is not None:
+            print_step_pods(report["video_id"], tuple(args.per_step) or STEP_PODS)
 
 
 if __name__ == "__main__":
