@@ -13,6 +13,7 @@ from dagster import (
 
 from deepsentinel_pipelines.assets import (
     attributes,
+    camera_days,
     detections,
     event_alerts,
     event_clips,
@@ -24,6 +25,8 @@ from deepsentinel_pipelines.assets import (
 )
 from deepsentinel_pipelines.assets.sources import raw_videos_bucket, video_jobs_queue
 from deepsentinel_pipelines.jobs import (
+    camera_day_report_job,
+    camera_day_reports_sensor,
     rag_query_job,
     retention_job,
     rules_rederivation_sensor,
@@ -68,11 +71,12 @@ defs = Definitions(
                 occupancy,
                 search,
                 publication,
+                camera_days,
             ]
         ),
     ],
-    jobs=[video_analysis_job, rag_query_job, retention_job],
-    sensors=[*build_sensors(settings), rules_rederivation_sensor],
+    jobs=[video_analysis_job, rag_query_job, retention_job, camera_day_report_job],
+    sensors=[*build_sensors(settings), rules_rederivation_sensor, camera_day_reports_sensor],
     schedules=SCHEDULES,
     resources=build_resources(settings),
     executor=build_executor(settings.executor),

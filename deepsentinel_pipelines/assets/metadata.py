@@ -26,6 +26,12 @@ def image_preview(frame_bgr: np.ndarray, alt: str) -> MetadataValue:
     return MetadataValue.md(f"![{alt}](data:image/jpeg;base64,{data})")
 
 
+def png_markdown(png: bytes, alt: str, url: str) -> MetadataValue:
+    """A PNG inline (the UI shows it after a presigned link expired) and its link."""
+    data = base64.b64encode(png).decode()
+    return MetadataValue.md(f"![{alt}](data:image/png;base64,{data})\n\n[{alt} in S3]({url})")
+
+
 #: Who answers for the video assets.
 OWNERS = ["team:video-analytics"]
 #: Assets holding images of people or their attributes (personal data: access, retention).

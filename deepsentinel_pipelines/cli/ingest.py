@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from deepsentinel_pipelines.cli.clock_args import RECORDED_AT_HELP, valid_time
 from deepsentinel_pipelines.cli.errors import stderr
 from deepsentinel_pipelines.cli.services import bring_up
 from deepsentinel_pipelines.ingest.cursor import describe_skips
@@ -43,19 +44,26 @@ def _cmd_upload(args: argparse.Namespace) -> int:
     if reason is not None:
         stderr(f"refusing to upload to {key!r}: {reason} (the sensors would skip it)")
         return 2
+    if not valid_time(args.recorded_at, "--recorded-at", args.json):
+        return 2
     bring_up(load_settings())
     with standalone_resources("object_store", "job_queue") as resources:
         store, queue = resources.object_store, resources.job_queue
-        stored = store.upload(path, store.raw_videos_bucket, key, args.camera)
+        stored = store.upload(
+            path, store.raw_videos_bucket, key, args.camera, recorded_at=args.recorded_at
+        )
         result: dict[str, Any] = {
             "s3_uri": f"s3://{stored.bucket}/{stored.key}",
             "etag": stored.etag,
             "size": stored.size,
             "video_id": video_id_from_key(key),
             "via": args.via,
+            "recorded_at": args.recorded_at,
         }
         if args.via == "sqs":
-            result["message_id"] = queue.send(seed_message(result["video_id"], key))
+            result["message_id"] = queue.send(
+                seed_message(result["video_id"], key, args.recorded_at)
+            )
     if args.json:
         _say(json.dumps(result))
     else:
@@ -73,10 +81,14 @@ def _cmd_presign(args: argparse.Namespace) -> int:
     if reason is not None:
         stderr(f"{args.name!r}: {reason} (the sensors would skip it)")
         return 2
+    if not valid_time(args.recorded_at, "--recorded-at", args.json):
+        return 2
     bring_up(load_settings())
     with standalone_resources("object_store") as resources:
         store = resources.object_store
-        upload = store.presigned_put(store.raw_videos_bucket, args.name, args.expires, args.camera)
+        upload = store.presigned_put(
+            store.raw_videos_bucket, args.name, args.expires, args.camera, args.recorded_at
+        )
     if args.json:
         _say(
             json.dumps(
@@ -242,6 +254,7 @@ def add_ingest_commands(sub: Any) -> None:
     )
     upload.add_argument("--camera", default="default", help="camera name (rules in cameras.yaml)")
     upload.add_argument("--key", help="object key in raw-videos (default uploads/CAMERA/NAME)")
+    upload.add_argument("--recorded-at", metavar="ISO", help=RECORDED_AT_HELP)
     upload.add_argument("--json", action="store_true", help="print one JSON object")
     upload.set_defaults(func=_cmd_upload)
 
@@ -249,6 +262,9 @@ def add_ingest_commands(sub: Any) -> None:
     presign.add_argument("name", help="object key in raw-videos, e.g. uploads/lobby/clip.mp4")
     presign.add_argument("--expires", type=int, default=3600, help="seconds (default 3600)")
     presign.add_argument("--camera", help="camera metadata; the upload must send its header")
+    presign.add_argument(
+        "--recorded-at", metavar="ISO", help="recorded-at metadata; the upload sends its header"
+    )
     presign.add_argument("--json", action="store_true", help="print one JSON object")
     presign.set_defaults(func=_cmd_presign)
 

@@ -41,6 +41,7 @@ ALLOWED_COLUMNS: dict[str, dict[str, str]] = {
         "people_count": "int",
         "summary": "text",
         "created_at": "timestamptz",
+        "recorded_at": "timestamptz",
     },
     "events": {
         "event_id": "bigint",
@@ -54,6 +55,9 @@ ALLOWED_COLUMNS: dict[str, dict[str, str]] = {
         "attributes": "jsonb",
         "description": "text",
         "highlight_key": "text",
+        "started_at": "timestamptz",
+        "ended_at": "timestamptz",
+        "camera": "text",
     },
     "tracks": {
         "video_id": "text",
@@ -63,6 +67,8 @@ ALLOWED_COLUMNS: dict[str, dict[str, str]] = {
         "last_s": "double precision",
         "n_frames": "int",
         "mean_score": "real",
+        "started_at": "timestamptz",
+        "ended_at": "timestamptz",
     },
     "occupancy": {
         "video_id": "text",
@@ -70,6 +76,7 @@ ALLOWED_COLUMNS: dict[str, dict[str, str]] = {
         "second": "int",
         "people": "int",
         "mean_people": "real",
+        "at": "timestamptz",
     },
     "event_clips": {
         "event_id": "bigint",
@@ -117,7 +124,7 @@ _ALLOWED_SYNTAX_NODES: tuple[type[exp.Expression], ...] = (
     exp.NullSafeEQ, exp.NullSafeNEQ, exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.Neg,
     exp.DPipe, exp.Any, exp.Filter, exp.Window, exp.WindowSpec, exp.Interval, exp.Var,
     exp.DataType, exp.DataTypeParam, exp.Bracket, exp.JSONPath, exp.JSONPathKey,
-    exp.JSONPathRoot, exp.JSONPathSubscript, exp.Fetch, exp.LimitOptions,
+    exp.JSONPathRoot, exp.JSONPathSubscript, exp.Fetch, exp.LimitOptions, exp.AtTimeZone,
 )  # fmt: skip
 
 #: Types a ``CAST``/``::`` may target (no ``regclass``/``regproc`` look-ups into the catalogs).

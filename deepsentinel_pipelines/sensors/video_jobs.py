@@ -18,7 +18,7 @@ from dagster import (
     sensor,
 )
 
-from deepsentinel_pipelines.ingest.keys import normalize_etag, run_key
+from deepsentinel_pipelines.ingest.keys import RECORDED_AT_TAG, normalize_etag, run_key
 from deepsentinel_pipelines.ingest.messages import (
     InvalidJobMessage,
     JobRequest,
@@ -189,7 +189,8 @@ def video_jobs_tick(
             etag,
             "sqs",
             {"deepsentinel/message_id": message_id}
-            | ({"deepsentinel/seed_video_id": job.video_id} if job.video_id else {}),
+            | ({"deepsentinel/seed_video_id": job.video_id} if job.video_id else {})
+            | ({RECORDED_AT_TAG: job.recorded_at} if job.recorded_at else {}),
             attempt=history[key].failed if key in history else 0,
         )
         for key, (job, etag, message_id) in wanted.items()
