@@ -113,9 +113,10 @@ def test_one_person_across_two_files(settings: Settings, spans, unique_id):
 
     whole = _report(whole_cam)
     cut = _report(cut_cam)
-    print(
+    figures = (
         f"whole {whole['people']}, halves {cut['people']} ({separate} tracks, {in_view} at the cut)"
     )
+    print(f"\npeople: {figures}")  # noqa: T201
     assert cut["joined_across_cuts"] >= in_view - 1
     assert abs(cut["people"] - whole["people"]) <= 1
     assert cut["people"] < separate
