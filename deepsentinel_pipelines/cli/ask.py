@@ -11,8 +11,10 @@ import argparse
 import json
 from typing import TYPE_CHECKING, Any
 
+from deepsentinel_pipelines.cli.clock_args import valid_time
+from deepsentinel_pipelines.cli.errors import stderr
+from deepsentinel_pipelines.rag.clock_window import ClockScopeError
 from deepsentinel_pipelines.settings import load_settings
-from deepsentinel_pipelines.timefmt import format_timestamp
 
 if TYPE_CHECKING:
     from deepsentinel_pipelines.rag.pipeline import AskResult
@@ -20,11 +22,14 @@ if TYPE_CHECKING:
 
 def format_result(result: AskResult) -> str:
     """The human-readable report of one answer."""
+    # Imported here: the answer module's import is what `ask` defers (see the docstring).
+    from deepsentinel_pipelines.rag.answer import event_time
+
     lines = [f"answer   {result.answer}"]
+    if result.time_window:
+        lines.append(f"window   {result.time_window}")
     for event in result.events:
-        end = max(event.end_s, event.start_s)
-        when = f"{format_timestamp(event.start_s)}–{format_timestamp(end)}"
-        line = f"event    #{event.event_id} {event.video_id} {when} {event.event_type}"
+        line = f"event    #{event.event_id} {event.video_id} {event_time(event)} {event.event_type}"
         if event.highlight_url:
             line += f"\n         highlight {event.highlight_url}"
         if event.clip_url:
@@ -43,12 +48,28 @@ def _cmd_ask(args: argparse.Namespace) -> int:
     window = None
     if args.start is not None or args.end is not None:
         window = (args.start, args.end)
+    if not (
+        valid_time(args.start_at, "--from", args.json)
+        and valid_time(args.end_at, "--to", args.json)
+    ):
+        return 2
     # Imported here, not at the top: see the module docstring.
     from deepsentinel_pipelines.cli.question_answering import ask_question
 
-    result = ask_question(
-        load_settings(), args.question, video_ids=args.video, window=window, session_id=args.session
-    )
+    try:
+        result = ask_question(
+            load_settings(),
+            args.question,
+            video_ids=args.video,
+            window=window,
+            session_id=args.session,
+            cameras=args.camera,
+            start=args.start_at,
+            end=args.end_at,
+        )
+    except ClockScopeError as err:
+        stderr(f"error: {err}")
+        return 2
     print(json.dumps(result.as_json()) if args.json else format_result(result))
     return 1 if result.refused else 0
 
@@ -68,6 +89,20 @@ def add_ask_command(subparsers: Any) -> None:
     )
     ask.add_argument("--start", type=float, help="window start, seconds from the video start")
     ask.add_argument("--end", type=float, help="window end, seconds from the video start")
+    ask.add_argument(
+        "--camera",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="search only this camera's videos (repeatable)",
+    )
+    ask.add_argument(
+        "--from",
+        dest="start_at",
+        metavar="ISO",
+        help="from this time (ISO 8601; without an offset, in the camera's timezone)",
+    )
+    ask.add_argument("--to", dest="end_at", metavar="ISO", help="until this time (ISO 8601)")
     ask.add_argument("--session", help="QA session id to add this question to")
     ask.add_argument("--json", action="store_true", help="print one JSON object")
     # Nothing after an answer needs interpreter teardown (see `cli.main.run`).

@@ -5,15 +5,17 @@ from typing import Any
 from dagster import Config, MetadataValue, OpExecutionContext, Out, op
 from pydantic import Field
 
+from deepsentinel_pipelines.rag.answer import event_time
 from deepsentinel_pipelines.rag.pipeline import AskResult, ask_with_resources
 from deepsentinel_pipelines.rag.retrieval import DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS
+from deepsentinel_pipelines.rag.time_scope import TimeScope, camera_zones
 from deepsentinel_pipelines.resources import RESULT_IO_MANAGER
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.embedder import Embedder
 from deepsentinel_pipelines.resources.llm import LanguageModel
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
 from deepsentinel_pipelines.resources.reranker import Reranker
-from deepsentinel_pipelines.timefmt import format_timestamp
+from deepsentinel_pipelines.settings import load_settings
 
 
 class RagQueryConfig(Config):
@@ -25,6 +27,15 @@ class RagQueryConfig(Config):
     )
     start_s: float | None = Field(default=None, description="Window start, seconds from start.")
     end_s: float | None = Field(default=None, description="Window end, seconds from start.")
+    cameras: list[str] = Field(
+        default_factory=list, description="Cameras to search (like --camera); empty: all."
+    )
+    from_time: str | None = Field(
+        default=None,
+        description="Window start in real time (like --from): ISO 8601, e.g. 2026-12-01T14:00; "
+        "without an offset in the camera's timezone.",
+    )
+    to_time: str | None = Field(default=None, description="Window end in real time (like --to).")
     session_id: str | None = Field(default=None, description="QA session (UUID) to add to.")
     statement_timeout_ms: int = Field(
         default=DEFAULT_TIMEOUT_MS,
@@ -66,6 +77,12 @@ def rag_query(
         session_id=config.session_id,
         source="dagster",
         timeout_ms=config.statement_timeout_ms,
+        time_scope=TimeScope(
+            tuple(config.cameras),
+            config.from_time,
+            config.to_time,
+            camera_zones(load_settings().cameras_config),
+        ),
     )
     context.add_output_metadata(answer_metadata(result))
     return result.as_json()
@@ -80,7 +97,7 @@ def answer_metadata(result: AskResult) -> dict[str, Any]:
     for e in result.events:
         link = f"[frame]({e.highlight_url})" if e.highlight_url else "-"
         link += f" | [clip]({e.clip_url})" if e.clip_url else " | -"
-        when = f"{format_timestamp(e.start_s)}–{format_timestamp(max(e.end_s, e.start_s))}"
+        when = event_time(e)
         rows.append(
             f"| #{e.event_id} | {e.video_id} | {when} | {e.event_type} | {e.zone or '-'} | {link} |"
         )
@@ -96,6 +113,8 @@ def answer_metadata(result: AskResult) -> dict[str, Any]:
     }
     if result.count is not None:
         metadata["count"] = MetadataValue.int(result.count)
+    if result.time_window:
+        metadata["time_window"] = MetadataValue.text(result.time_window)
     if result.notes:
         metadata["notes"] = MetadataValue.md("\n".join(f"- {n}" for n in result.notes))
     return metadata

@@ -89,6 +89,10 @@ _BEFORE_RE = re.compile(
 )
 
 
+class ClockScopeError(ValueError):
+    """A window given by its bounds (``--from``/``--to``) that is no window."""
+
+
 @dataclass(frozen=True)
 class ClockTime:
     """A time of day as stated.
@@ -209,6 +213,8 @@ def _find_date(text: str, context: ClockContext) -> tuple[date, tuple[int, int]]
 
 def _date_of(groups: Mapping[str, str | None], context: ClockContext) -> date | None:
     if groups.get("rel"):
+        if context.longest_video_s is None:  # "the weather today": no footage has a time
+            return None
         return context.today - timedelta(days=1 if groups["rel"] == "yesterday" else 0)
     month = _MONTHS[groups["mon"].rstrip(".")] if groups.get("mon") else int(groups.get("m") or 0)
     try:
@@ -404,13 +410,13 @@ def window_between(start: str | None, end: str | None, zone: ZoneInfo) -> ClockW
     """``--from``/``--to`` (ISO 8601; naive in ``zone``) as a window; None when neither is set.
 
     Raises:
-        ValueError: A value is not an ISO 8601 time, or the window ends before it starts.
+        ClockScopeError: A value is not an ISO 8601 time, or the window ends before it starts.
     """
     if start is None and end is None:
         return None
     bounds = [None if v is None else _iso(v, zone) for v in (start, end)]
     if bounds[0] and bounds[1] and bounds[1] < bounds[0]:
-        raise ValueError(f"the window ends ({end}) before it starts ({start})")
+        raise ClockScopeError(f"the window ends ({end}) before it starts ({start})")
     phrase = " ".join(p for p in (start and f"from {start}", end and f"to {end}") if p)
     return ClockWindow(bounds[0], bounds[1], True, zone.key, phrase)
 
@@ -419,7 +425,7 @@ def _iso(text: str, zone: ZoneInfo) -> datetime:
     try:
         value = datetime.fromisoformat(text.strip())
     except ValueError:
-        raise ValueError(f"{text!r} is not an ISO 8601 time (e.g. 2026-12-01T14:00)") from None
+        raise ClockScopeError(f"{text!r} is not an ISO 8601 time (e.g. 2026-12-01T14:00)") from None
     return (value if value.tzinfo else value.replace(tzinfo=zone)).astimezone(UTC)
 
 
