@@ -12,7 +12,7 @@ from deepsentinel_pipelines.assets.events import (
     highlight_prefix,
 )
 from deepsentinel_pipelines.assets.ingest import GROUP
-from deepsentinel_pipelines.assets.metadata import OWNERS, PII
+from deepsentinel_pipelines.assets.metadata import OWNERS, PII, VideoClock
 from deepsentinel_pipelines.assets.rederive import INPUTS_REDERIVED
 from deepsentinel_pipelines.code_versions import clips_code_version
 from deepsentinel_pipelines.db.clip_rows import clip_keys, replace_event_clips
@@ -105,12 +105,17 @@ def event_clips(
     if missing:
         context.log.warning(f"{missing} clip(s) got no frame (past the end of the video?)")
     bucket = object_store.highlights_bucket
+    clock, done = VideoClock(video), {c.key for c in encoded}
     metadata = {
         "dagster/row_count": len(encoded),
         "clips": len(encoded),
         "seconds": round(sum(c.frames for c in encoded) / (video["analysis_fps"] or 1), 1),
         "bytes": sum(len(c.data) for c in encoded),
         "keys": MetadataValue.json([c.key for c in encoded]),
+        # When each clip starts: the camera's clock time, the offset beside it.
+        "times": MetadataValue.json(
+            {r.key.rsplit("/", 1)[-1]: clock.label(r.start_s) for r in requests if r.key in done}
+        ),
     }
     for c in encoded[:MAX_LINKS]:
         # Named by the key's file name (time and type), like the highlight frames' links.

@@ -12,6 +12,7 @@ from deepsentinel_pipelines.cli.clip import add_clip_command
 from deepsentinel_pipelines.cli.errors import VERBOSE_HELP, report_internal_error, stderr
 from deepsentinel_pipelines.cli.ingest import add_ingest_commands
 from deepsentinel_pipelines.cli.process import add_process_commands
+from deepsentinel_pipelines.cli.record import add_record_command
 from deepsentinel_pipelines.cli.services import add_dev_commands, add_services_command
 from deepsentinel_pipelines.local_stack.errors import ServiceError
 
@@ -27,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_ingest_commands(sub)
     add_ask_command(sub)
     add_clip_command(sub)
+    add_record_command(sub)
     return parser
 
 
