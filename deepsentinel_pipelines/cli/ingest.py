@@ -10,7 +10,7 @@ import argparse
 import json
 import subprocess
 import sys
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -203,8 +203,60 @@ def plan_backfill(
     return by_key, launch, sorted(busy), done
 
 
+def parse_days(text: str) -> list[date]:
+    """``2026-12-01`` or ``2026-12-01..2026-12-07``: every date of the range, both ends included.
+
+    Raises:
+        ValueError: Not dates, or a range that ends before it starts.
+    """
+    first, _, last = text.partition("..")
+    start = date.fromisoformat(first.strip())
+    end = date.fromisoformat(last.strip()) if last else start
+    if end < start:
+        raise ValueError(f"{text!r} ends before it starts")
+    return [start + timedelta(days=n) for n in range((end - start).days + 1)]
+
+
+def _backfill_days(args: argparse.Namespace) -> int:
+    """`backfill --days`: rebuild camera_day_report for a range of days and cameras."""
+    from dagster import DagsterInstance
+
+    from deepsentinel_pipelines.jobs import camera_day_report_job
+    from deepsentinel_pipelines.partitions import FIRST_DAY, camera_day_key, cameras
+
+    try:
+        days = parse_days(args.days)
+    except ValueError as err:
+        stderr(f"error: --days: {err} (YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD)")
+        return 2
+    if days[0] < date.fromisoformat(FIRST_DAY):
+        stderr(f"error: --days: day reports start on {FIRST_DAY}")
+        return 2
+    bring_up(load_settings())
+    with DagsterInstance.get() as instance:
+        known = instance.get_dynamic_partitions(cameras.name)
+        wanted = args.camera or known
+        unknown = [c for c in wanted if c not in known]
+        if unknown:
+            stderr(f"error: no video was registered for camera(s) {', '.join(unknown)}")
+            return 2
+    keys = [str(camera_day_key(camera, day)) for day in days for camera in wanted]
+    _say(f"camera days: {len(days)} day(s) x {len(wanted)} camera(s) = {len(keys)} report(s)")
+    if args.dry_run:
+        for key in keys:
+            _say(f"  would rebuild {key}")
+        return 0
+    if keys:
+        launch_backfill(camera_day_report_job.name, keys, {"deepsentinel/source": "backfill"})
+    _say(f"launched {len(keys)} run(s) of {camera_day_report_job.name}")
+    return 0
+
+
 def _cmd_backfill(args: argparse.Namespace) -> int:
     from dagster import DagsterInstance
+
+    if args.days:
+        return _backfill_days(args)
 
     from deepsentinel_pipelines.jobs import video_analysis_job
     from deepsentinel_pipelines.partitions import videos
@@ -277,4 +329,15 @@ def add_ingest_commands(sub: Any) -> None:
         "--force", action="store_true", help="also rerun partitions already processed"
     )
     backfill.add_argument("--dry-run", action="store_true", help="show the plan, change nothing")
+    backfill.add_argument(
+        "--days",
+        metavar="DAY[..DAY]",
+        help="instead of videos: rebuild the camera day reports of these days (local dates)",
+    )
+    backfill.add_argument(
+        "--camera",
+        action="append",
+        default=[],
+        help="with --days: only this camera (repeatable; default every registered camera)",
+    )
     backfill.set_defaults(func=_cmd_backfill)

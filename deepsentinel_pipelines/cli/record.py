@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from deepsentinel_pipelines.cli.errors import stderr
-from deepsentinel_pipelines.cli.services import bring_up
 from deepsentinel_pipelines.settings import load_settings
 
 
@@ -57,7 +56,8 @@ def _cmd_record(args: argparse.Namespace) -> int:
         stderr(f"error: {err}")
         return 2
     # Issue 22 validates camera names where they enter: --camera is one of those places.
-    settings = bring_up(load_settings())
+    # No service is started: a recorder only uploads, and an S3 that is down only delays that.
+    settings = load_settings()
     config = RecorderConfig(
         source=source,
         camera=args.camera,

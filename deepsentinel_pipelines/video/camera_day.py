@@ -206,7 +206,7 @@ class DayReport:
         span = f"{covered[0].label} to {_end_label(covered[-1])}" if covered else "-"
         parts = [
             f"{where}: {len(self.videos)} video(s), {_duration(self.footage_s)} of footage "
-            f"between {span}.",
+            f"from {span}.",
             f"{self.people} {'person' if self.people == 1 else 'people'} seen"
             + (f" ({self.stitched} joined across file cuts)" if self.stitched else "")
             + f"; {sum(h.entries for h in self.hours)} entries, "

@@ -92,10 +92,12 @@ def day_timeline_png(report: DayReport) -> bytes:
     axes = figure.add_subplot()
     xs = np.arange(len(report.hours))
     axes.bar(xs, [h.people for h in report.hours], color="#4c72b0", label="people in view")
-    axes.plot(xs, [h.entries for h in report.hours], "o-", color="#dd8452", label="entries")
-    axes.plot(
-        xs, [h.line_crossings for h in report.hours], "s-", color="#55a868", label="line crossings"
-    )
+    # Counts are drawn only where there is footage: an unrecorded hour is no zero.
+    recorded = [h.footage_s > 0 for h in report.hours]
+    entries = [h.entries if r else np.nan for h, r in zip(report.hours, recorded, strict=True)]
+    lines = [h.line_crossings if r else np.nan for h, r in zip(report.hours, recorded, strict=True)]
+    axes.plot(xs, entries, "o-", color="#dd8452", label="entries")
+    axes.plot(xs, lines, "s-", color="#55a868", label="line crossings")
     for x, hour in zip(xs, report.hours, strict=True):
         if hour.footage_s <= 0:
             axes.axvspan(x - 0.5, x + 0.5, color="0.85", zorder=0, linewidth=0)
