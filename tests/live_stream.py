@@ -37,6 +37,7 @@ class LiveStream:
     def serve(self, seconds: float, accept_timeout_s: float = 120.0) -> threading.Thread:
         """Listen now, stream ``seconds`` once a client connects, then hang up (a thread)."""
         self.connected.clear()
+        self.sent_s = 0.0
         listener = socket.create_server(("127.0.0.1", self.port))
         listener.settimeout(accept_timeout_s)
         thread = threading.Thread(target=self._run, args=(listener, seconds), daemon=True)

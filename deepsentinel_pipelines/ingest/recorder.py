@@ -5,8 +5,8 @@ remuxed without re-encoding: its video packets go into one segment until a keyfr
 ``segment_s`` after the segment's first, and the next segment starts on that keyframe. A segment
 is written as MPEG-TS while it grows (a crash leaves a readable file: the next start recovers it)
 and becomes an MP4 when it closes. Each is named by its wall-clock start, which is the wall time
-of the connection's first packet plus the stream's own timestamps, so consecutive segments of
-one connection are exactly consecutive.
+at which a live source was opened (a file's: its first packet) plus the stream's own timestamps,
+so consecutive segments of one connection are exactly consecutive.
 
 Finished segments wait in the spool (a folder) until an upload succeeds, with the ``camera`` and
 ``recorded-at`` metadata that the S3 sensor's runs read: an S3 outage delays uploads and loses
@@ -31,8 +31,11 @@ import av.error
 #: A segment being written (MPEG-TS), and its sidecar (camera, key, recording start).
 PART_SUFFIX = ".ts.part"
 SIDECAR_SUFFIX = ".json"
-#: A live source whose timestamps drift this far from the wall clock is re-anchored to it.
-MAX_CLOCK_DRIFT_S = 2.0
+#: A live source whose timestamps run this far behind the wall clock (or ahead of it at all) is
+#: re-anchored to it. Behind by less is normal: FFmpeg probes seconds of a stream at connection
+#: and hands those packets over at once.
+MAX_CLOCK_LAG_S = 30.0
+MAX_CLOCK_LEAD_S = 1.0
 
 Log = Callable[[str], None]
 
@@ -201,8 +204,16 @@ class RecorderConfig:
 class _Segments:
     """The segment being written for one connection to the source."""
 
-    def __init__(self, config: RecorderConfig, spool: Spool, log: Log, now: Callable[[], datetime]):
+    def __init__(
+        self,
+        config: RecorderConfig,
+        spool: Spool,
+        log: Log,
+        now: Callable[[], datetime],
+        opened_at: datetime | None,
+    ):
         self.config, self.spool, self.log, self.now = config, spool, log, now
+        self.opened_at = opened_at
         self.out: Any = None
         self.out_stream: Any = None
         self.part: Path | None = None
@@ -213,7 +224,8 @@ class _Segments:
     def add(self, packet: Any, in_stream: Any) -> None:
         t = float(packet.pts * in_stream.time_base)
         if self.anchor is None:
-            self.anchor = (self.now(), t)
+            # A live source's first packet was captured about when it was opened.
+            self.anchor = (self.opened_at or self.now(), t)
         if (
             self.out is not None
             and packet.is_keyframe
@@ -230,12 +242,12 @@ class _Segments:
         self.out.mux(packet)
 
     def _open(self, t: float, dts: int, in_stream: Any) -> None:
-        assert self.anchor is not None
-        wall, t0 = self.anchor
+        wall, t0 = self.anchor or (self.now(), t)
         at = wall + timedelta(seconds=t - t0)
-        now = self.now()
-        if self.config.live and abs((now - at).total_seconds()) > MAX_CLOCK_DRIFT_S:
-            self.anchor, at = (now, t), now  # the camera's clock drifted: trust the wall clock
+        lag = (self.now() - at).total_seconds()
+        if self.config.live and not -MAX_CLOCK_LEAD_S <= lag <= MAX_CLOCK_LAG_S:
+            at = self.now()  # the stream's clock drifted or jumped: trust the wall clock
+            self.anchor = (at, t)
         info = SegmentInfo(
             segment_key(self.config.prefix, self.config.camera, at), self.config.camera, at, 0.0
         )
@@ -272,6 +284,7 @@ def record(
     """
     wait = 0.5
     while not stop.is_set():
+        opened_at = now() if config.live else None
         try:
             container = av.open(
                 config.source,
@@ -285,7 +298,7 @@ def record(
             stop.wait(wait)
             wait = min(wait * 2, config.reconnect_max_s)
             continue
-        segments = _Segments(config, spool, log, now)
+        segments = _Segments(config, spool, log, now, opened_at)
         received = False
         try:
             with container:
