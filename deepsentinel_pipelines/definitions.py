@@ -23,6 +23,7 @@ from deepsentinel_pipelines.assets import (
     publication,
     search,
 )
+from deepsentinel_pipelines.assets.camera_days import camera_day_footage
 from deepsentinel_pipelines.assets.sources import raw_videos_bucket, video_jobs_queue
 from deepsentinel_pipelines.jobs import (
     camera_day_report_job,
@@ -60,6 +61,8 @@ defs = Definitions(
     assets=[
         raw_videos_bucket,
         video_jobs_queue,
+        # An AssetSpec: load_assets_from_modules leaves specs out.
+        camera_day_footage,
         *load_assets_from_modules(
             [
                 ingest,

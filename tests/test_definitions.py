@@ -88,6 +88,10 @@ def test_camera_days_are_day_by_camera(repository):
     dimensions = {d.name: d.partitions_def for d in report.partitions_def.partitions_defs}
     assert set(dimensions) == {"day", "camera"}
     assert dimensions["camera"].name == "cameras"  # registered by raw_video
+    # The footage the report follows is partitioned the same way: one day maps to one report
+    # (an unpartitioned stand-in once mapped a single day's footage to every report).
+    footage = repository.asset_graph.get(AssetKey("camera_day_footage"))
+    assert footage.partitions_def == report.partitions_def
     assert report.automation_conditions_by_key[report.key] is not None
 
 

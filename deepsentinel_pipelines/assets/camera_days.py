@@ -10,10 +10,12 @@ unknown are in no day.
 from datetime import date, datetime
 
 from dagster import (
+    AssetDep,
     AssetExecutionContext,
     AssetMaterialization,
     AssetSpec,
     AutomationCondition,
+    IdentityPartitionMapping,
     MaterializeResult,
     MetadataValue,
     MultiPartitionKey,
@@ -110,7 +112,9 @@ def footage_reports(
     partitions_def=camera_days,
     group_name=GROUP,
     kinds={"postgres", "s3", "image"},
-    deps=[camera_day_footage],
+    # One day of one camera's footage -> that day's report (stated: an unpartitioned stand-in of
+    # the dependency would map every report to it).
+    deps=[AssetDep(camera_day_footage, partition_mapping=IdentityPartitionMapping())],
     automation_condition=FOOTAGE_PUBLISHED,
     owners=OWNERS,
 )
