@@ -17,6 +17,8 @@ import requests
 import yaml
 
 from deepsentinel_pipelines.db.video_rows import StoredEvent
+from deepsentinel_pipelines.text.escaping import chat_text
+from deepsentinel_pipelines.text.redaction import redact
 from deepsentinel_pipelines.timefmt import format_timestamp
 from deepsentinel_pipelines.upkeep.incidents import post_webhook
 from deepsentinel_pipelines.video.types import EVENT_TYPES
@@ -119,7 +121,7 @@ def alert_payload(
     frame_url: str | None,
     clip_url: str | None,
 ) -> dict[str, Any]:
-    """The JSON posted for one event, with a ``text`` line for chat tools."""
+    """The JSON posted for one event, with a ``text`` line for chat tools (escaped for them)."""
     start, end = format_timestamp(event.start_s), format_timestamp(event.end_s)
     where = f" in zone {event.zone}" if event.zone else ""
     return {
@@ -137,8 +139,23 @@ def alert_payload(
         "description": event.description,
         "frame_url": frame_url,
         "clip_url": clip_url,
-        "text": f"[DeepSentinel] {rule.name}: {event.event_type.replace('_', ' ')}{where} "
-        f"on camera {camera}, {video_id} {start}-{end}: {event.description}",
+        "text": chat_text(
+            f"[DeepSentinel] {rule.name}: {event.event_type.replace('_', ' ')}{where} "
+            f"on camera {camera}, {video_id} {start}-{end}: {event.description}"
+        ),
+    }
+
+
+def with_links(
+    payload: Mapping[str, Any],
+    frame_key: str | None,
+    clip_key: str | None,
+    presign: Callable[[str], str],
+) -> dict[str, Any]:
+    """The payload with its frame and clip links signed now (a stored link would expire)."""
+    return dict(payload) | {
+        "frame_url": presign(frame_key) if frame_key else None,
+        "clip_url": presign(clip_key) if clip_key else None,
     }
 
 
@@ -150,7 +167,11 @@ def deliver(
     timeout_s: float = 5.0,
     sleep: Callable[[float], None] = time.sleep,
 ) -> Delivery:
-    """POST ``payload``, retrying with doubling waits; never raises on a delivery failure."""
+    """POST ``payload``, retrying with doubling waits; never raises on a delivery failure.
+
+    The error kept in :class:`Delivery` is redacted: ``requests`` names the URL, and a webhook's
+    path is its secret.
+    """
     error = None
     status = None
     for attempt in range(1, max(1, attempts) + 1):
@@ -158,9 +179,9 @@ def deliver(
             return Delivery(True, attempt, post_webhook(url, dict(payload), timeout_s))
         except requests.HTTPError as err:
             status = err.response.status_code if err.response is not None else None
-            error = str(err)[:500]
+            error = redact(err, [url])[:500]
         except requests.RequestException as err:
-            status, error = None, str(err)[:500]
+            status, error = None, redact(err, [url])[:500]
         if attempt < attempts:
             sleep(backoff_s * 2 ** (attempt - 1))
     return Delivery(False, max(1, attempts), status, error)

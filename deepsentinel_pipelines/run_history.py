@@ -6,11 +6,13 @@ here whether a version is being or has been analysed, and whether its earlier ru
 
 from __future__ import annotations
 
+import socket
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import psutil
 from dagster import DagsterRunStatus, RunsFilter
 
 from deepsentinel_pipelines.ingest.keys import RUN_KEY_TAG
@@ -70,3 +72,44 @@ def version_history(instance: Any, keys: Iterable[str]) -> dict[str, VersionHist
 def existing_run_keys(instance: Any, keys: Iterable[str]) -> set[str]:
     """The run keys among ``keys`` that already have a run (any outcome) or a reservation."""
     return set(version_history(instance, keys))
+
+
+#: Tags of a run executed inside a CLI process: which process, so a later one can tell it died.
+PID_TAG = "deepsentinel/pid"
+PROCESS_STARTED_TAG = "deepsentinel/process_started"
+HOST_TAG = "deepsentinel/host"
+
+
+def process_tags() -> dict[str, str]:
+    """Tags naming this process, for a run it executes in itself."""
+    me = psutil.Process()
+    return {
+        PID_TAG: str(me.pid),
+        PROCESS_STARTED_TAG: f"{me.create_time():.2f}",
+        HOST_TAG: socket.gethostname(),
+    }
+
+
+def _alive(tags: dict[str, str]) -> bool:
+    try:
+        process = psutil.Process(int(tags[PID_TAG]))
+        return f"{process.create_time():.2f}" == tags.get(PROCESS_STARTED_TAG)
+    except (psutil.NoSuchProcess, ValueError):
+        return False
+
+
+def fail_runs_of_dead_processes(instance: Any) -> list[str]:
+    """Mark runs whose CLI process on this host died (kill -9, a crash) failed; their ids.
+
+    Such a run stays "started" and keeps the "gpu" pool slot its step held, so the next run
+    would wait for it forever; this is what run monitoring does for the daemon's runs.
+    """
+    host = socket.gethostname()
+    running = instance.get_runs(
+        filters=RunsFilter(statuses=[DagsterRunStatus.STARTED], tags={HOST_TAG: host})
+    )
+    dead = [run for run in running if PID_TAG in run.tags and not _alive(run.tags)]
+    for run in dead:
+        instance.report_run_failed(run, "its process ended without reporting (killed?)")
+        instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+    return [run.run_id for run in dead]

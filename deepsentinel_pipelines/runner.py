@@ -28,12 +28,17 @@ from deepsentinel_pipelines.jobs import video_analysis_job
 from deepsentinel_pipelines.partitions import video_id_from_key, videos
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
 from deepsentinel_pipelines.resources.standalone import standalone_resources
-from deepsentinel_pipelines.run_history import reserve_run_key
+from deepsentinel_pipelines.run_history import (
+    fail_runs_of_dead_processes,
+    process_tags,
+    reserve_run_key,
+)
 from deepsentinel_pipelines.settings import load_settings
 from deepsentinel_pipelines.video.camera_config import load_camera_clock
 
 ProgressFn = Callable[[str], None]
-_FRAMES = re.compile(r"detections: (\d+)/(\d+) frames, ([\d.]+) frames/s, ETA (\S+) s")
+#: A step's progress line (assets/step_usage.py).
+_PROGRESS = re.compile(r"progress: (\w+) (\d+)/(\d+) (\w+) \((\d+)%\), ([\d.]+) \w+/s, ETA (\S+) s")
 
 
 @dataclass
@@ -126,7 +131,7 @@ def _step_timings(instance: DagsterInstance, run_id: str) -> dict[str, float]:
 
 
 def _watch(instance: DagsterInstance, run_id: str, done: threading.Event, show: ProgressFn) -> None:
-    """Report step starts and the detector's frame progress while the run goes on."""
+    """Report step starts and long steps' progress while the run goes on."""
     seen = 0
     while not done.wait(0.5):
         logs = instance.all_logs(run_id)
@@ -135,14 +140,14 @@ def _watch(instance: DagsterInstance, run_id: str, done: threading.Event, show: 
             if event is not None and event.event_type == DagsterEventType.STEP_START:
                 show(f"running {entry.step_key}")
             elif event is None and entry.user_message:
-                match = _FRAMES.search(entry.user_message)
+                match = _PROGRESS.search(entry.user_message)
                 if match:
-                    done_frames, total, fps, eta = match.groups()
+                    step, done_n, total, unit, percent, rate, eta = match.groups()
                     width = 30
-                    filled = int(width * int(done_frames) / max(int(total), 1))
+                    filled = width * int(percent) // 100
                     show(
-                        f"detections [{'#' * filled}{'.' * (width - filled)}] "
-                        f"{done_frames}/{total} frames {fps} frames/s ETA {eta} s"
+                        f"{step} [{'#' * filled}{'.' * (width - filled)}] {percent}% "
+                        f"{done_n}/{total} {unit} {rate} {unit}/s ETA {eta} s"
                     )
         seen = len(logs)
 
@@ -177,6 +182,8 @@ def run_video_analysis(
     from deepsentinel_pipelines.definitions import defs
 
     instance = DagsterInstance.get()
+    for dead in fail_runs_of_dead_processes(instance):
+        show(f"run {dead} of a process that died is marked failed")
     if not instance.has_dynamic_partition(videos.name, video_id):
         instance.add_dynamic_partitions(videos.name, [video_id])
     job = defs.resolve_job_def(video_analysis_job.name)
@@ -198,6 +205,7 @@ def run_video_analysis(
                 }
             },
             tags={"deepsentinel/source": "cli"}
+            | process_tags()
             | (_version_tags(object_version) if object_version else {}),
         )
     finally:

@@ -7,7 +7,7 @@ call :func:`load_settings` and hand the values (or the whole :class:`Settings`) 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from deepsentinel_pipelines.video.defaults import DEFAULT_ANALYSIS_FPS, DEFAULT_IMGSZ
@@ -64,11 +64,15 @@ class SensorLimits:
 
 @dataclass(frozen=True)
 class AlertConfig:
-    """Where failure alerts go besides the ``incidents`` table (all optional)."""
+    """Where failure alerts go besides the ``incidents`` table (all optional).
 
-    webhook_url: str | None = None
+    A webhook URL is a credential (its path is the secret) and so is the token: neither is
+    part of the ``repr``.
+    """
+
+    webhook_url: str | None = field(default=None, repr=False)
     github_repo: str | None = None  # owner/name
-    github_token: str | None = None
+    github_token: str | None = field(default=None, repr=False)
     github_api_url: str = DEFAULT_GITHUB_API
     dagster_ui_url: str | None = None  # e.g. http://localhost:3000, for links to the run
     timeout_s: float = 10.0
@@ -81,11 +85,17 @@ class AlertConfig:
 
 @dataclass(frozen=True)
 class Settings:
-    """Resolved configuration of one environment."""
+    """Resolved configuration of one environment.
+
+    Values that may carry credentials (database URLs, webhook URLs, tokens) are left out of the
+    ``repr``, so printing or logging the settings shows none of them.
+    """
 
     home: Path
-    database_url: str | None  # None: the embedded PostgreSQL under ``home`` is used
-    reader_url: str | None  # the read-only login for question SQL; None: derived from the above
+    # None: the embedded PostgreSQL under ``home`` is used
+    database_url: str | None = field(repr=False)
+    # the read-only login for question SQL; None: derived from the above
+    reader_url: str | None = field(repr=False)
     aws_endpoint_url: str | None  # None: real AWS
     embedded_aws_port: int
     region: str
@@ -95,7 +105,7 @@ class Settings:
     models_bucket: str
     jobs_queue: str
     dead_letter_queue: str
-    dagster_url: str | None  # Dagster's storage; None: the application database
+    dagster_url: str | None = field(repr=False)  # Dagster's storage; None: the app database
     model_backend: str  # "local" (MiniLM, local composer) or "bedrock" (Titan v2, Claude, Cohere)
     embedding_dim: int  # size of events.embedding: the backend's unless given
     embedding_device: str
@@ -115,7 +125,7 @@ class Settings:
     queue_health_interval_s: int
     queue_max_age_s: float
     event_alert_retry_interval_s: int
-    event_webhook_url: str | None  # None: events go to the alert webhook
+    event_webhook_url: str | None = field(repr=False)  # None: events go to the alert webhook
     alerts: AlertConfig
 
     @property

@@ -10,6 +10,7 @@ import psycopg
 import pytest
 from pgvector.psycopg import register_vector
 
+from deepsentinel_pipelines.db.reader_login import connect_reader
 from deepsentinel_pipelines.local_stack.manager import services_down, services_up
 from deepsentinel_pipelines.settings import REPO_ROOT, Settings, load_settings
 
@@ -46,8 +47,8 @@ def db(settings: Settings) -> Iterator[psycopg.Connection]:
 
 @pytest.fixture()
 def reader(settings: Settings) -> Iterator[psycopg.Connection]:
-    """A connection logged in as the reader (what question SQL runs as)."""
-    with psycopg.connect(settings.reader_database_url) as conn:
+    """A connection logged in as the reader, as the application opens it (limits in options)."""
+    with connect_reader(settings.reader_database_url) as conn:
         yield conn
 
 

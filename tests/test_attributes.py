@@ -8,7 +8,8 @@ import torch
 from dagster import DagsterInstance, materialize
 
 from deepsentinel_pipelines.assets.attributes import person_attributes
-from deepsentinel_pipelines.db.video_rows import replace_detections, upsert_video
+from deepsentinel_pipelines.db.detection_chunks import copy_detections, finish_detections
+from deepsentinel_pipelines.db.video_rows import upsert_video
 from deepsentinel_pipelines.resources import build_resources
 from deepsentinel_pipelines.resources.attributes import (
     DISABLED_REASON,
@@ -17,7 +18,6 @@ from deepsentinel_pipelines.resources.attributes import (
 )
 from deepsentinel_pipelines.runner import upload_video
 from deepsentinel_pipelines.settings import Settings, load_settings
-from deepsentinel_pipelines.video.events import track_summaries
 from deepsentinel_pipelines.video.probe import probe_video
 from deepsentinel_pipelines.video.types import Detection
 from tests.media import cut_sample
@@ -50,7 +50,8 @@ def tracked_video(settings: Settings, tmp_path, unique_id):
             "default",
             probe_video(clip),
         )
-        replace_detections(conn, video_id, people, track_summaries(people), analysis_id=None)
+        copy_detections(conn, video_id, None, people)
+        finish_detections(conn, video_id, None)
     return video_id
 
 

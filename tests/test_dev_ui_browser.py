@@ -186,7 +186,9 @@ v.addEventListener("error", () => say(`error ${v.error && v.error.code}`));
 def test_an_event_clip_plays(browser: Browser, tmp_path: Path) -> None:
     video = cut_sample(tmp_path / "cut.mp4", 20.0, 3.0)
     event = Event("fall", 0.5, 1.0, 1, None, 1.0, "person 1 fell")
-    [clip] = render_clips(video, [ClipRequest(1, "clip.mp4", event, 0.0, 2.0)], {}, 5.0)
+    [clip] = render_clips(
+        video, [ClipRequest(1, "clip.mp4", event, 0.0, 2.0)], lambda a, b: (), 5.0
+    )
     (tmp_path / "clip.mp4").write_bytes(clip.data)
     page = tmp_path / "page.html"
     page.write_text(CLIP_PAGE)

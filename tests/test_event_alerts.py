@@ -10,7 +10,7 @@ from typing import Any
 
 import psycopg
 import pytest
-from dagster import DagsterInstance, build_sensor_context, materialize
+from dagster import DagsterInstance, SensorResult, build_sensor_context, materialize
 
 from deepsentinel_pipelines.assets.event_alerts import event_alerts
 from deepsentinel_pipelines.db.alert_rows import load_alerts
@@ -30,6 +30,7 @@ from deepsentinel_pipelines.event_alerts import (
 from deepsentinel_pipelines.resources import build_resources
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.event_webhook import EventWebhookResource
+from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
 from deepsentinel_pipelines.sensors.event_alerts import build_event_alert_retry_sensor
 from deepsentinel_pipelines.settings import load_settings
 from deepsentinel_pipelines.video.camera_config import EXAMPLE_CONFIG_PATH
@@ -49,6 +50,8 @@ class Receiver:
         self.url = f"http://127.0.0.1:{self.port}/hook"
         self.received: list[dict[str, Any]] = []
         self.statuses: list[int] = []
+        self.rejected: set[str] = set()  # video ids whose alerts are always refused (400)
+        self.refused = 0
         self._server: ThreadingHTTPServer | None = None
 
     def start(self) -> None:
@@ -58,6 +61,9 @@ class Receiver:
             def do_POST(self) -> None:  # noqa: N802 - the http.server hook name
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 status = receiver.statuses.pop(0) if receiver.statuses else 200
+                if body.get("video_id") in receiver.rejected:
+                    status = 400
+                    receiver.refused += 1
                 if status == 200:
                     receiver.received.append(body)
                 self.send_response(status)
@@ -151,6 +157,9 @@ def test_delivery_retries_then_gives_up_without_raising(receiver):
 
 # --- the asset, against the real database and object store ---------------------------------------
 
+#: Retries due at once (no wait between the sensor's attempts), parked after 3 attempts.
+RETRY_NOW = {"retry_backoff_s": 0.0, "max_attempts": 3}
+
 PLAZA = VideoInfo("mp4", "h264", 10.0, 900, 90.0, 768, 576, 0, 1000, "0" * 64)
 EVENTS = [
     Event("fall", 5.0, 7.0, 1, None, 0.9, "person 1 fell", key_frame_idx=50),
@@ -160,11 +169,11 @@ EVENTS = [
 ]
 
 
-def _publish(settings, video_id: str) -> None:
+def _publish(settings, video_id: str, events: list[Event] = EVENTS) -> None:
     """Write the video and its events as a run of the events asset does."""
     with psycopg.connect(settings.database_url) as conn:
         upsert_video(conn, video_id, settings.raw_videos_bucket, video_id, "plaza", PLAZA)
-        stored = replace_events(conn, video_id, EVENTS, analysis_id=None)
+        stored = replace_events(conn, video_id, events, analysis_id=None)
         set_highlight_keys(
             conn,
             video_id,
@@ -173,10 +182,12 @@ def _publish(settings, video_id: str) -> None:
         )
 
 
-def _materialize(video_id: str, url: str) -> dict[str, Any]:
+def _materialize(video_id: str, url: str, attempts: int = 2) -> dict[str, Any]:
     instance = DagsterInstance.ephemeral()
     instance.add_dynamic_partitions("videos", [video_id])
-    webhook = EventWebhookResource(url=url, attempts=2, backoff_s=0.05, timeout_s=2.0)
+    webhook = EventWebhookResource(
+        url=url, attempts=attempts, backoff_s=0.05, timeout_s=2.0, **RETRY_NOW
+    )
     result = materialize(
         [event_alerts],
         partition_key=video_id,
@@ -186,6 +197,22 @@ def _materialize(video_id: str, url: str) -> dict[str, Any]:
     assert result.success  # delivery failures never fail the analysis
     [materialization] = result.asset_materializations_for_node("event_alerts")
     return {k: v.value for k, v in materialization.metadata.items()}
+
+
+def _retry_tick(settings, url: str) -> SensorResult:
+    """One tick of the retry sensor with the real database and object store."""
+    with build_sensor_context(
+        resources={
+            "database": PostgresResource(url=settings.database_url),
+            "event_webhook": EventWebhookResource(url=url, timeout_s=2.0, **RETRY_NOW),
+            "object_store": ObjectStoreResource(
+                endpoint_url=settings.aws_endpoint_url, region=settings.region
+            ),
+        }
+    ) as context:
+        result = build_event_alert_retry_sensor(load_settings())(context)
+    assert isinstance(result, SensorResult)
+    return result
 
 
 def test_each_matching_event_is_posted_once_even_when_the_receiver_was_down(
@@ -206,13 +233,7 @@ def test_each_matching_event_is_posted_once_even_when_the_receiver_was_down(
 
     # The receiver comes back: the retry sensor posts what is pending, without a re-run.
     receiver.start()
-    with build_sensor_context(
-        resources={
-            "database": PostgresResource(url=settings.database_url),
-            "event_webhook": EventWebhookResource(url=receiver.url),
-        }
-    ) as context:
-        build_event_alert_retry_sensor(load_settings())(context)
+    _retry_tick(settings, receiver.url)
     mine = [p for p in receiver.received if p["video_id"] == video_id]
     assert sorted(p["event_type"] for p in mine) == ["fall", "loitering"]
     fall = next(p for p in mine if p["event_type"] == "fall")
@@ -233,3 +254,49 @@ def test_each_matching_event_is_posted_once_even_when_the_receiver_was_down(
         (True, 200, 3),
         (True, 200, 3),
     ]
+
+
+def test_alerts_that_keep_failing_are_parked_and_a_new_one_is_delivered(
+    settings, receiver, unique_id
+):
+    receiver.start()
+    stuck, fresh = f"tests/{unique_id}/stuck.mp4", f"tests/{unique_id}/fresh.mp4"
+    receiver.rejected.add(stuck)  # this receiver refuses these alerts for good
+    falls = [Event("fall", 2.0 * i, 2.0 * i + 1, i, None, 0.9, f"fall {i}") for i in range(21)]
+    try:
+        _publish(settings, stuck, falls)
+        first = _materialize(stuck, receiver.url, attempts=1)
+        assert (first["matched"], first["failed"]) == (21, 21)
+        parked_seen = []
+        for _ in range(10):  # each tick tries at most 20; three attempts park an alert
+            result = _retry_tick(settings, receiver.url)
+            parked_seen += [o.partition for o in result.asset_events]
+            with psycopg.connect(settings.database_url) as conn:
+                rows = load_alerts(conn, stuck)
+            if all(r["failed"] for r in rows):
+                break
+        assert [(r["failed"], r["attempts"], r["http_status"]) for r in rows] == [
+            (True, 3, 400)
+        ] * 21
+        assert parked_seen == [stuck] * 21  # each parked alert is shown on its partition
+        refused = receiver.refused
+        assert refused == 21 * 3
+
+        # A new alert whose run could not deliver it: the next tick delivers it, and the parked
+        # ones are not tried again.
+        _publish(settings, fresh, [EVENTS[0]])
+        receiver.statuses = [503]
+        assert _materialize(fresh, receiver.url, attempts=1)["failed"] == 1
+        result = _retry_tick(settings, receiver.url)
+        assert result.skip_reason.skip_message == "1 of 1 due alert(s) delivered, 0 parked"
+        [posted] = [p for p in receiver.received if p["video_id"] == fresh]
+        assert receiver.refused == refused
+        # The link was signed for this attempt; the row keeps the key, not a URL.
+        assert "5.0s_fall.jpg" in posted["frame_url"] and "X-Amz-Signature" in posted["frame_url"]
+        with psycopg.connect(settings.database_url) as conn:
+            [row] = load_alerts(conn, fresh)
+        assert (row["delivered"], row["attempts"]) == (True, 2)
+        assert row["payload"]["frame_url"] is None and row["frame_key"].endswith("5.0s_fall.jpg")
+    finally:
+        with psycopg.connect(settings.database_url) as conn:
+            conn.execute("DELETE FROM videos WHERE video_id = ANY(%s)", ([stuck, fresh],))

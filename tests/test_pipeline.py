@@ -8,6 +8,7 @@ import subprocess
 import av
 import psycopg
 import pytest
+from dagster import AssetKey, DagsterInstance
 
 from deepsentinel_pipelines.aws_clients import make_client
 from deepsentinel_pipelines.partitions import video_id_from_key
@@ -106,6 +107,8 @@ def test_every_asset_materializes_and_reruns_never_duplicate(
         bucket, _, image_key = url.removeprefix("s3://").partition("/")
         assert s3.get_object(Bucket=bucket, Key=image_key)["Body"].read()[:4] == b"\x89PNG"
 
+    _clips_are_kept_unless_their_window_changes(settings, s3, video_id)
+
     with psycopg.connect(settings.database_url) as conn:
         first = _counts(conn, video_id)
         assert all(first[t] > 0 for t in TABLES), first
@@ -114,6 +117,50 @@ def test_every_asset_materializes_and_reruns_never_duplicate(
             _, ok, error, _ = run_video_analysis(video_id, lambda line: None)
             assert ok, error
             assert _counts(conn, video_id) == first
+
+
+def _clips(video_id: str, config: dict) -> dict:
+    """Materialize `event_clips` alone (as a retry of the step would); its metadata."""
+    from deepsentinel_pipelines.definitions import defs
+
+    job = defs.resolve_job_def("video_analysis_job")
+    result = job.execute_in_process(
+        instance=DagsterInstance.get(),
+        partition_key=video_id,
+        asset_selection=[AssetKey("event_clips")],
+        run_config={"ops": {"event_clips": {"config": config}}},
+    )
+    [materialization] = result.asset_materializations_for_node("event_clips")
+    return {k: v.value for k, v in materialization.metadata.items()}
+
+
+def _clips_are_kept_unless_their_window_changes(settings, s3, video_id: str) -> None:
+    def stored() -> dict[str, tuple]:
+        with psycopg.connect(settings.database_url) as conn:
+            rows = conn.execute(
+                "SELECT clip_key, end_s, frames FROM qa.event_clips JOIN event_clips "
+                "USING (event_id, video_id, clip_key) WHERE video_id = %s",
+                (video_id,),
+            ).fetchall()
+        return {
+            k: (
+                end,
+                frames,
+                s3.head_object(Bucket=settings.highlights_bucket, Key=k)["LastModified"],
+            )
+            for k, end, frames in rows
+        }
+
+    before = stored()
+    again = _clips(video_id, {})
+    assert again["clips_kept"] == again["clips"] == len(before) > 0
+    assert stored() == before  # not cut, not uploaded again
+    shorter = _clips(video_id, {"after_s": 1.0})
+    assert shorter["clips_kept"] == 0 and shorter["clips"] == len(before)
+    after = stored()
+    assert after.keys() == before.keys()
+    assert all(after[k][0] <= before[k][0] for k in before)
+    assert sum(f for _, f, _ in after.values()) < sum(f for _, f, _ in before.values())
 
 
 @pytest.mark.parametrize(

@@ -96,3 +96,20 @@ def test_only_settings_reads_the_environment() -> None:
     )
     allowed = NOT_CONFIGURATION | {"settings.py"}
     assert [p for p in readers if p not in allowed] == []
+
+
+def test_printing_the_settings_shows_no_secret() -> None:
+    secrets = {
+        "DEEPSENTINEL_DATABASE_URL": "postgresql://app:pw-app-1@db.example/deepsentinel",
+        "DEEPSENTINEL_READER_URL": "postgresql://reader:pw-reader-2@db.example/deepsentinel",
+        "DAGSTER_PG_URL": "postgresql+psycopg2://app:pw-dagster-3@db.example/dagster",
+        "DEEPSENTINEL_ALERT_WEBHOOK_URL": "https://hooks.slack.com/services/T1/B2/hook-secret-4",
+        "DEEPSENTINEL_EVENT_WEBHOOK_URL": "https://example.webhook.office.com/hook-secret-5",
+        "DEEPSENTINEL_GITHUB_TOKEN": "ghp_token-secret-6",
+        "DEEPSENTINEL_GITHUB_REPO": "acme/cctv",
+    }
+    settings = load_settings(secrets)
+    assert settings.alerts.github_token == "ghp_token-secret-6"  # still there to use
+    for text in (repr(settings), str(settings), repr(settings.alerts)):
+        assert "secret" not in text and "pw-" not in text
+    assert "acme/cctv" in repr(settings)

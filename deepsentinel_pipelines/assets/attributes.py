@@ -1,18 +1,27 @@
 """Optional asset: age and gender per tracked person, when an attribute model is configured."""
 
+from collections import defaultdict
+
+import numpy as np
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
 from deepsentinel_pipelines.assets.analysis import pinned_video, run_video
 from deepsentinel_pipelines.assets.detections import detections
 from deepsentinel_pipelines.assets.ingest import GROUP
 from deepsentinel_pipelines.assets.metadata import OWNERS, PII
-from deepsentinel_pipelines.db.video_rows import load_detections, set_track_attributes
+from deepsentinel_pipelines.assets.step_usage import reports_peak_memory
+from deepsentinel_pipelines.db.detection_reads import iter_tracks
+from deepsentinel_pipelines.db.video_rows import set_track_attributes
 from deepsentinel_pipelines.partitions import videos
 from deepsentinel_pipelines.resources.attributes import DISABLED_REASON, AttributeEstimator
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
 from deepsentinel_pipelines.video.attributes import best_views, person_crop
-from deepsentinel_pipelines.video.decode import read_frames_at
+from deepsentinel_pipelines.video.decode import iter_frames_at
+from deepsentinel_pipelines.video.types import Detection
+
+#: Person crops handed to the attribute model at a time.
+CROP_BATCH = 64
 
 
 @asset(
@@ -23,6 +32,7 @@ from deepsentinel_pipelines.video.decode import read_frames_at
     owners=OWNERS,
     tags=PII,
 )
+@reports_peak_memory
 def person_attributes(
     context: AssetExecutionContext,
     object_store: ObjectStoreResource,
@@ -35,25 +45,34 @@ def person_attributes(
         return MaterializeResult(metadata={"enabled": False, "reason": DISABLED_REASON})
     video_id = context.partition_key
     video = run_video(context, database)
+    analysis_id = video["analysis_id"]
+    views: dict[int, Detection] = {}
     with database.connection() as conn:
-        views = best_views(load_detections(conn, video_id, analysis_id=video["analysis_id"]))
-    frames = read_frames_at(
-        pinned_video(object_store, video), sorted({d.frame_idx for d in views.values()})
-    )
-    track_ids = [t for t, d in views.items() if d.frame_idx in frames]
-    crops = [person_crop(frames[views[t].frame_idx], views[t].box) for t in track_ids]
-    estimates = attribute_estimator.estimate(crops)
+        for track in iter_tracks(conn, video_id, analysis_id):
+            views |= best_views(track)
+    by_frame: dict[int, list[int]] = defaultdict(list)
+    for track_id, view in views.items():
+        by_frame[view.frame_idx].append(track_id)
+    path = pinned_video(object_store, video)
+    found: dict[int, dict] = {}
+    crops: list[np.ndarray] = []
+    cropped: list[int] = []
+    # Crops go to the model a batch at a time, whatever the number of people.
+    for frame_idx, frame in iter_frames_at(path, by_frame):
+        for track_id in by_frame[frame_idx]:
+            crops.append(person_crop(frame, views[track_id].box))
+            cropped.append(track_id)
+        if len(crops) >= CROP_BATCH:
+            found |= dict(zip(cropped, attribute_estimator.estimate(crops), strict=True))
+            crops, cropped = [], []
+    if crops:
+        found |= dict(zip(cropped, attribute_estimator.estimate(crops), strict=True))
     with database.connection() as conn:
-        set_track_attributes(
-            conn,
-            video_id,
-            dict(zip(track_ids, estimates, strict=True)),
-            analysis_id=video["analysis_id"],
-        )
+        set_track_attributes(conn, video_id, found, analysis_id=analysis_id)
     return MaterializeResult(
         metadata={
             "enabled": True,
-            "tracks": len(track_ids),
-            "sample": MetadataValue.json(dict(list(zip(track_ids, estimates, strict=True))[:5])),
+            "tracks": len(found),
+            "sample": MetadataValue.json({t: found[t] for t in sorted(found)[:5]}),
         }
     )

@@ -1,16 +1,29 @@
 """The GPU-heavy asset: people, 17-point poses and track ids for every analysed frame."""
 
 import time
+from contextlib import nullcontext
 
-from dagster import AssetCheckSeverity, AssetExecutionContext, MaterializeResult, asset
+from dagster import AssetCheckSeverity, AssetExecutionContext, Config, MaterializeResult, asset
+from pydantic import Field
 
 from deepsentinel_pipelines.assets.analysis import pinned_video, run_video
 from deepsentinel_pipelines.assets.checks import FRAMES_COVERED, PEOPLE_LEVEL, check_result
 from deepsentinel_pipelines.assets.ingest import GROUP, raw_video
 from deepsentinel_pipelines.assets.metadata import OWNERS, PII
+from deepsentinel_pipelines.assets.step_usage import StepProgress, reports_peak_memory
 from deepsentinel_pipelines.code_versions import configured_detections_code_version
+from deepsentinel_pipelines.db.detection_chunks import (
+    DetectionProgress,
+    begin_detections,
+    clear_detections,
+    copy_detections,
+    discard_progress,
+    finish_detections,
+    resumable,
+    save_progress,
+)
 from deepsentinel_pipelines.db.quality import usual_people_per_frame
-from deepsentinel_pipelines.db.video_rows import replace_detections, set_result_fields
+from deepsentinel_pipelines.db.video_rows import set_result_fields
 from deepsentinel_pipelines.partitions import videos
 from deepsentinel_pipelines.quality import frames_verdict, people_drift_verdict
 from deepsentinel_pipelines.resources.database import PostgresResource
@@ -18,8 +31,9 @@ from deepsentinel_pipelines.resources.detector import DetectorResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
 from deepsentinel_pipelines.settings import load_settings
 from deepsentinel_pipelines.video.decode import iter_frame_batches, read_frame_at
+from deepsentinel_pipelines.video.detection_chunks import CHUNK_S, chunk_tracked_batches
 from deepsentinel_pipelines.video.detector import decode_threads, decode_workers
-from deepsentinel_pipelines.video.events import track_summaries
+from deepsentinel_pipelines.video.tracker_state import TrackerStateError
 from deepsentinel_pipelines.video_cache import cache_root
 
 #: Step-level Kubernetes config: a GPU, on the GPU node pool (job-level tags don't reach steps).
@@ -39,7 +53,25 @@ GPU_STEP_TAGS = {
         },
     }
 }
-PROGRESS_EVERY_S = 10.0
+
+
+class DetectionsConfig(Config):
+    """How often a long analysis commits what it found."""
+
+    chunk_s: float = Field(
+        default=CHUNK_S,
+        gt=0,
+        description="Seconds of video per committed chunk: a retried step resumes after the last.",
+    )
+
+
+def detection_recipe(detector: DetectorResource, device: str, backend: str) -> str:
+    """What the rows depend on besides the video: a resumed run must use the same."""
+    return (
+        f"{configured_detections_code_version(load_settings())}|{device}:{backend}"
+        f"|fps{detector.analysis_fps:g}|conf{detector.conf:g}|batch{detector.batch_size}"
+        f"|gate{int(detector.motion_gating)}"
+    )
 
 
 @asset(
@@ -54,74 +86,121 @@ PROGRESS_EVERY_S = 10.0
     tags=PII,
     check_specs=[FRAMES_COVERED, PEOPLE_LEVEL],
 )
+@reports_peak_memory
 def detections(
     context: AssetExecutionContext,
+    config: DetectionsConfig,
     object_store: ObjectStoreResource,
     database: PostgresResource,
     detector: DetectorResource,
 ) -> MaterializeResult:
-    """People with 17-point poses, tracked with ByteTrack, written with COPY."""
+    """People with 17-point poses, tracked with ByteTrack, committed chunk by chunk with COPY."""
     video_id = context.partition_key
     video = run_video(context, database)
+    analysis_id = video["analysis_id"]
     path = pinned_video(object_store, video)
     started = time.perf_counter()
     context.log.info(f"detections: loading the {detector.backend} detector")
     tracker = detector.load(object_store, cache_root() / "weights", calibration_video=path)
     tracker.prepare(read_frame_at(path, 0.0))  # a first-use OpenVINO build counts as load time
     load_s = time.perf_counter() - started
-    batches = iter_frame_batches(
-        path,
-        detector.analysis_fps,
-        detector.batch_size,
-        rotation=video["rotation"],
-        threads=decode_threads(tracker.device),
-        workers=decode_workers(tracker.device),
-    )
-    last_log = [0.0]
-
-    def progress(done: int, total: int, elapsed_s: float) -> None:
-        if elapsed_s - last_log[0] < PROGRESS_EVERY_S and done < total:
-            return
-        last_log[0] = elapsed_s
-        rate = done / elapsed_s if elapsed_s > 0 else 0.0
-        eta = (total - done) / rate if rate > 0 else float("nan")
-        context.log.info(f"detections: {done}/{total} frames, {rate:.1f} frames/s, ETA {eta:.0f} s")
-
-    per_frame = list(tracker.track_batches(batches, progress))
-    infer_s = time.perf_counter() - started - load_s
-    found = [d for frame in per_frame for d in frame]
-    frames = len(per_frame)
-    tracks = track_summaries(found)
+    recipe = detection_recipe(detector, tracker.device, tracker.backend)
     with database.connection() as conn:
-        written = replace_detections(
-            conn, video_id, found, tracks, analysis_id=video["analysis_id"]
+        chunked = resumable(conn, analysis_id)
+        resumed = (
+            begin_detections(conn, video_id, analysis_id, video["s3_etag"], recipe)
+            if chunked
+            else None
         )
-        set_result_fields(
-            conn,
-            video_id,
-            video["analysis_id"],
-            analysis_fps=batches.fps_analysed,
-            frames_analyzed=frames,
+        if resumed is not None:
+            try:
+                tracker.resume_tracking(resumed.tracker_state)
+            except TrackerStateError as err:
+                context.log.warning(
+                    f"detections: starting over, the stored state is unusable: {err}"
+                )
+                with conn.transaction():
+                    discard_progress(conn, video_id, analysis_id)
+                resumed = None
+        if resumed is not None:
+            context.log.info(
+                f"detections: resuming after {resumed.chunks} committed chunk(s), "
+                f"at frame {resumed.next_frame_idx}"
+            )
+        before = resumed or DetectionProgress(0, 0, 0, 0, 0, b"")
+        done = before
+        batches = iter_frame_batches(
+            path,
+            detector.analysis_fps,
+            detector.batch_size,
+            start_frame=done.next_frame_idx,
+            rotation=video["rotation"],
+            threads=decode_threads(tracker.device),
+            workers=decode_workers(tracker.device),
         )
+        progress = StepProgress(
+            context.log,
+            "detections",
+            "frames",
+            before.frames_done + batches.frames_total_estimate,
+            done=before.frames_done,
+        )
+
+        def report(frames: int, total: int, elapsed_s: float) -> None:
+            del elapsed_s
+            progress.update(before.frames_done + frames, before.frames_done + total)
+
+        tracked = tracker.tracked_batches(batches, report, reset=resumed is None)
+        # A published analysis (this step re-materialized alone) is swapped in one transaction.
+        whole = nullcontext() if chunked else conn.transaction()
+        with whole:
+            if not chunked:
+                clear_detections(conn, video_id, analysis_id)
+            for chunk in chunk_tracked_batches(tracked, config.chunk_s):
+                done = DetectionProgress(
+                    next_frame_idx=chunk.next_frame_idx,
+                    frames_done=done.frames_done + chunk.frames,
+                    frames_detected=before.frames_detected + tracker.frames_detected,
+                    frames_skipped=before.frames_skipped + tracker.frames_skipped,
+                    chunks=done.chunks + 1,
+                    tracker_state=tracker.tracking_state() if chunked else b"",
+                )
+                with conn.transaction():
+                    copy_detections(conn, video_id, analysis_id, chunk.detections)
+                    if chunked:
+                        save_progress(conn, video_id, analysis_id, video["s3_etag"], recipe, done)
+            infer_s = time.perf_counter() - started - load_s
+            with conn.transaction():
+                totals = finish_detections(conn, video_id, analysis_id)
+                set_result_fields(
+                    conn,
+                    video_id,
+                    analysis_id,
+                    analysis_fps=batches.fps_analysed,
+                    frames_analyzed=done.frames_done,
+                )
         usual = usual_people_per_frame(conn, video["camera"], video_id)
+    frames_here = done.frames_done - before.frames_done
     metadata = {
-        "dagster/row_count": written,
-        "detections": written,
-        "tracks": len(tracks),
-        "frames_analyzed": frames,
-        "analysis_fps": batches.fps_analysed,
-        "frames_per_s": round(frames / infer_s, 2) if infer_s > 0 else 0.0,
-        "frames_detector_ran": tracker.frames_detected,
-        "frames_skipped_still": tracker.frames_skipped,
+        "dagster/row_count": totals.detections,
+        "detections": totals.detections,
+        "tracks": totals.tracks,
+        "frames_analyzed": done.frames_done,
+        "analysis_fps": round(batches.fps_analysed, 2),
+        "frames_per_s": round(frames_here / infer_s, 2) if infer_s > 0 else 0.0,
+        "frames_detector_ran": done.frames_detected,
+        "frames_skipped_still": done.frames_skipped,
+        "chunks": done.chunks,
+        "resumed_at_frame": resumed.next_frame_idx if resumed else 0,
         "device": tracker.device,
         "backend": tracker.backend,
         "imgsz": detector.imgsz,
         "model_load_s": round(load_s, 2),
     }
-    people = sum(d.class_name == "person" for d in found)
+    frames = done.frames_done
     # Every sampled frame is either run through the model or skipped by the motion gate.
     frames_check = frames_verdict(
-        video["duration_s"], batches.fps_analysed, tracker.frames_detected, tracker.frames_skipped
+        video["duration_s"], batches.fps_analysed, done.frames_detected, done.frames_skipped
     )
     return MaterializeResult(
         metadata=metadata,
@@ -129,7 +208,7 @@ def detections(
             check_result(FRAMES_COVERED, frames_check),
             check_result(
                 PEOPLE_LEVEL,
-                people_drift_verdict(people / frames if frames else 0.0, usual),
+                people_drift_verdict(totals.person_detections / frames if frames else 0.0, usual),
                 AssetCheckSeverity.WARN,
             ),
         ],

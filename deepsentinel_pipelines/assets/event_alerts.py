@@ -10,6 +10,7 @@ from deepsentinel_pipelines.assets.ingest import GROUP
 from deepsentinel_pipelines.assets.metadata import OWNERS
 from deepsentinel_pipelines.assets.publication import current_analysis
 from deepsentinel_pipelines.assets.rederive import INPUTS_REDERIVED
+from deepsentinel_pipelines.assets.step_usage import reports_peak_memory
 from deepsentinel_pipelines.db.alert_rows import (
     PendingAlert,
     event_media_keys,
@@ -23,6 +24,7 @@ from deepsentinel_pipelines.event_alerts import (
     deliver,
     first_match,
     load_alert_rules,
+    with_links,
 )
 from deepsentinel_pipelines.partitions import videos
 from deepsentinel_pipelines.resources.database import PostgresResource
@@ -41,6 +43,7 @@ from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
     automation_condition=INPUTS_REDERIVED,
     owners=OWNERS,
 )
+@reports_peak_memory
 def event_alerts(
     context: AssetExecutionContext,
     object_store: ObjectStoreResource,
@@ -56,10 +59,9 @@ def event_alerts(
         stored = load_events(conn, video_id, analysis_id=video["analysis_id"])
         media = event_media_keys(conn, video_id)
     bucket = object_store.highlights_bucket
-    expires = event_webhook.link_expires_s
 
-    def link(key: str | None) -> str | None:
-        return object_store.presigned_get(bucket, key, expires) if key else None
+    def presign(key: str) -> str:
+        return object_store.presigned_get(bucket, key, event_webhook.link_expires_s)
 
     alerts = []
     for e in stored:
@@ -67,8 +69,10 @@ def event_alerts(
         if rule is None:
             continue
         frame, clip = media.get(e.event_id, (None, None))
-        payload = alert_payload(video_id, video["camera"], e, rule, link(frame), link(clip))
-        alerts.append(PendingAlert(alert_key(video_id, e), e.event_id, rule.name, payload))
+        # Stored without links: every attempt signs its own (see with_links).
+        payload = alert_payload(video_id, video["camera"], e, rule, None, None)
+        key = alert_key(video_id, e)
+        alerts.append(PendingAlert(key, e.event_id, rule.name, payload, frame, clip))
     with database.connection() as conn:
         pending = undelivered_alerts(conn, video_id, alerts)
     outcome: Counter[str] = Counter()
@@ -79,23 +83,26 @@ def event_alerts(
         for a in pending:
             result = deliver(
                 event_webhook.url,
-                a.payload,
+                with_links(a.payload, a.frame_key, a.clip_key, presign),
                 event_webhook.attempts,
                 event_webhook.backoff_s,
                 event_webhook.timeout_s,
             )
             outcome["delivered" if result.delivered else "failed"] += 1
             if not result.delivered:
+                # Redacted by deliver: the error text names the webhook's URL.
                 context.log.warning(f"alert {a.alert_key} not delivered: {result.error}")
             with database.connection() as conn:
-                record_delivery(
+                parked = record_delivery(
                     conn,
                     a.alert_key,
                     result.delivered,
                     result.attempts,
                     result.http_status,
                     result.error,
+                    event_webhook.retry_policy(),
                 )
+            outcome["parked"] += parked
     return MaterializeResult(
         metadata={
             "dagster/row_count": len(alerts),
@@ -104,6 +111,7 @@ def event_alerts(
             "already_delivered": len(alerts) - len(pending),
             "delivered": outcome["delivered"],
             "failed": outcome["failed"],
+            "parked_as_failed": outcome["parked"],
             "webhook": MetadataValue.text("set" if event_webhook.url else "not set"),
             "alerts": MetadataValue.json([a.payload["text"] for a in alerts[:20]]),
         }

@@ -10,13 +10,22 @@ from deepsentinel_pipelines.assets.events import (
     cameras_config_path,
     events,
     highlight_prefix,
+    unique_event_keys,
 )
 from deepsentinel_pipelines.assets.ingest import GROUP
 from deepsentinel_pipelines.assets.metadata import OWNERS, PII, VideoClock
 from deepsentinel_pipelines.assets.rederive import INPUTS_REDERIVED
+from deepsentinel_pipelines.assets.step_usage import StepProgress, reports_peak_memory
 from deepsentinel_pipelines.code_versions import clips_code_version
-from deepsentinel_pipelines.db.clip_rows import clip_keys, replace_event_clips
-from deepsentinel_pipelines.db.video_rows import load_notable_material
+from deepsentinel_pipelines.db.clip_rows import (
+    ClipRow,
+    clip_keys,
+    drop_event_clips,
+    recorded_clips,
+    save_event_clip,
+)
+from deepsentinel_pipelines.db.detection_reads import iter_frames
+from deepsentinel_pipelines.db.video_rows import load_notable_events
 from deepsentinel_pipelines.partitions import videos
 from deepsentinel_pipelines.quality import objects_verdict
 from deepsentinel_pipelines.resources.database import PostgresResource
@@ -57,72 +66,103 @@ def clip_key(video_id: str, analysis_id: int | None, start_s: float, event_type:
     tags=PII,
     check_specs=[CLIPS_STORED],
 )
+@reports_peak_memory
 def event_clips(
     context: AssetExecutionContext,
     config: ClipConfig,
     object_store: ObjectStoreResource,
     database: PostgresResource,
 ) -> MaterializeResult:
-    """H.264 clips of notable events with boxes and track ids drawn, cut in one decode pass."""
+    """H.264 clips of notable events with boxes drawn, cut in one decode pass, kept on a retry."""
     video_id = context.partition_key
     video = run_video(context, database)
     analysis_id = video["analysis_id"]
+    bucket = object_store.highlights_bucket
     with database.connection() as conn:
-        notable, by_frame = load_notable_material(conn, video_id, analysis_id=analysis_id)
+        notable = load_notable_events(conn, video_id, analysis_id=analysis_id)
+        recorded = recorded_clips(conn, video_id, analysis_id=analysis_id)
+    keys = unique_event_keys(
+        notable, lambda e: clip_key(video_id, analysis_id, e.start_s, e.event_type)
+    )
     requests: list[clips.ClipRequest] = []
     for e in notable:
-        key = clip_key(video_id, analysis_id, e.start_s, e.event_type)
-        if any(r.key == key for r in requests):  # two events of one type starting together
-            key = key.removesuffix(".mp4") + f"_{e.event_id}.mp4"
         start, end = clips.clip_window(
             e.start_s, e.end_s, video["duration_s"], config.before_s, config.after_s,
             config.max_clip_s,
         )  # fmt: skip
         event = Event(e.event_type, e.start_s, e.end_s, e.track_id, e.zone, 1.0, e.description)
-        requests.append(clips.ClipRequest(e.event_id, key, event, start, end))
+        requests.append(clips.ClipRequest(e.event_id, keys[e.event_id], event, start, end))
     prefix = clip_prefix(video_id, analysis_id)
+    # only this video's clips: another video's id may extend this one ("a" and "a/b")
+    stored = {
+        o["Key"]: o["Size"]
+        for o in object_store.list_objects(bucket, prefix)
+        if "/" not in o["Key"][len(prefix) :]
+    }
+    # Clips an earlier try of this step already cut and stored, for the same window, are kept.
+    kept = {
+        r.event_id: recorded[r.event_id]
+        for r in requests
+        if r.event_id in recorded
+        and recorded[r.event_id] == ClipRow(r.key, r.start_s, r.end_s, recorded[r.event_id].frames)
+        and r.key in stored
+    }
     wanted = {r.key for r in requests}
-    stale = [
-        o["Key"]
-        for o in object_store.list_objects(object_store.highlights_bucket, prefix)
-        # only this video's clips: another video's id may extend this one ("a" and "a/b")
-        if "/" not in o["Key"][len(prefix) :] and o["Key"] not in wanted
-    ]
-    object_store.delete_keys(object_store.highlights_bucket, stale)
-    encoded = []
-    if requests:
-        path = pinned_video(object_store, video)
-        encoded = clips.render_clips(
-            path, requests, by_frame, video["analysis_fps"], rotation=video["rotation"]
+    object_store.delete_keys(bucket, [k for k in stored if k not in wanted])
+    with database.connection() as conn, conn.transaction():
+        drop_event_clips(
+            conn, video_id, [i for i in recorded if i not in kept], analysis_id=analysis_id
         )
-    for c in encoded:
-        object_store.put_bytes(object_store.highlights_bucket, c.key, c.data, "video/mp4")
+    to_cut = [r for r in requests if r.event_id not in kept]
+    if kept:
+        context.log.info(f"event_clips: {len(kept)} clip(s) already stored, {len(to_cut)} to cut")
+    progress = StepProgress(context.log, "event_clips", "clips", len(requests), done=len(kept))
+    made = {i: (row.frames, stored[row.clip_key]) for i, row in kept.items()}
+    if to_cut:
+        path = pinned_video(object_store, video)
+        with database.connection() as reader, database.connection() as writer:
+
+            def detections_of(first: int, last: int):
+                return iter_frames(
+                    reader, video_id, analysis_id, first_frame=first, last_frame=last
+                )
+
+            for c in clips.render_clips(
+                path, to_cut, detections_of, video["analysis_fps"], rotation=video["rotation"]
+            ):
+                object_store.put_bytes(bucket, c.key, c.data, "video/mp4")
+                with writer.transaction():
+                    save_event_clip(writer, video_id, c, analysis_id=analysis_id)
+                made[c.event_id] = (c.frames, len(c.data))
+                progress.update(len(made))
     with database.connection() as conn:
-        replace_event_clips(conn, video_id, encoded, analysis_id=analysis_id)
-        recorded = clip_keys(conn, video_id, analysis_id=analysis_id).values()
-    stored = [o["Key"] for o in object_store.list_objects(object_store.highlights_bucket, prefix)]
-    missing = len(requests) - len(encoded)
+        recorded_keys = clip_keys(conn, video_id, analysis_id=analysis_id).values()
+    listed = [o["Key"] for o in object_store.list_objects(bucket, prefix)]
+    missing = len(requests) - len(made)
     if missing:
         context.log.warning(f"{missing} clip(s) got no frame (past the end of the video?)")
-    bucket = object_store.highlights_bucket
-    clock, done = VideoClock(video), {c.key for c in encoded}
+    in_order = [r.key for r in requests if r.event_id in made]
+    clock = VideoClock(video)
     metadata = {
-        "dagster/row_count": len(encoded),
-        "clips": len(encoded),
-        "seconds": round(sum(c.frames for c in encoded) / (video["analysis_fps"] or 1), 1),
-        "bytes": sum(len(c.data) for c in encoded),
-        "keys": MetadataValue.json([c.key for c in encoded]),
+        "dagster/row_count": len(made),
+        "clips": len(made),
+        "clips_kept": len(kept),
+        "seconds": round(sum(f for f, _ in made.values()) / (video["analysis_fps"] or 1), 1),
+        "bytes": sum(size for _, size in made.values()),
+        "keys": MetadataValue.json(in_order),
         # When each clip starts: the camera's clock time, the offset beside it.
         "times": MetadataValue.json(
-            {r.key.rsplit("/", 1)[-1]: clock.label(r.start_s) for r in requests if r.key in done}
+            {
+                r.key.rsplit("/", 1)[-1]: clock.label(r.start_s)
+                for r in requests
+                if r.event_id in made
+            }
         ),
     }
-    for c in encoded[:MAX_LINKS]:
+    for key in in_order[:MAX_LINKS]:
         # Named by the key's file name (time and type), like the highlight frames' links.
-        metadata[c.key.rsplit("/", 1)[-1]] = MetadataValue.url(
-            object_store.object_url(bucket, c.key)
-        )
+        metadata[key.rsplit("/", 1)[-1]] = MetadataValue.url(object_store.object_url(bucket, key))
     return MaterializeResult(
         metadata=metadata,
-        check_results=[check_result(CLIPS_STORED, objects_verdict(recorded, stored, "clip"))],
+        check_results=[check_result(CLIPS_STORED, objects_verdict(recorded_keys, listed, "clip"))],
     )

@@ -1,6 +1,7 @@
 """Assets that turn tracks into events and keep a highlight frame of the notable ones."""
 
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
@@ -16,11 +17,18 @@ from deepsentinel_pipelines.assets.metadata import (
     notable_events_table,
 )
 from deepsentinel_pipelines.assets.rederive import INPUTS_REDERIVED, RULES_CHANGED
+from deepsentinel_pipelines.assets.step_usage import StepProgress, reports_peak_memory
 from deepsentinel_pipelines.code_versions import rules_code_version
+from deepsentinel_pipelines.db.detection_reads import (
+    detections_at,
+    frame_times,
+    iter_tracks,
+    track_count,
+)
 from deepsentinel_pipelines.db.quality import highlight_keys
 from deepsentinel_pipelines.db.video_rows import (
-    load_detections,
-    load_notable_material,
+    StoredEvent,
+    load_notable_events,
     replace_events,
     set_highlight_keys,
 )
@@ -30,9 +38,9 @@ from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
 from deepsentinel_pipelines.settings import load_settings
 from deepsentinel_pipelines.video.camera_config import load_camera_config
-from deepsentinel_pipelines.video.decode import read_frames_at
+from deepsentinel_pipelines.video.decode import iter_frames_at
 from deepsentinel_pipelines.video.drawing import draw_highlight, encode_jpeg
-from deepsentinel_pipelines.video.events import derive_events
+from deepsentinel_pipelines.video.events import derive_events_by_track
 from deepsentinel_pipelines.video.types import Event, is_notable
 
 
@@ -54,16 +62,21 @@ RULES_CODE_VERSION = rules_code_version(cameras_config_path())
     automation_condition=RULES_CHANGED,
     owners=OWNERS,
 )
+@reports_peak_memory
 def events(context: AssetExecutionContext, database: PostgresResource) -> MaterializeResult:
     """Events derived by the rules from tracks and keypoints (enter, loitering, fall, ...)."""
     video_id = context.partition_key
     video = run_video(context, database)
-    with database.connection() as conn:
-        tracked = load_detections(conn, video_id, analysis_id=video["analysis_id"])
     config = load_camera_config(
         cameras_config_path(), video["camera"], video["width"], video["height"]
     )
-    derived = derive_events(tracked, config, video["analysis_fps"])
+    with database.connection() as conn:
+        frames = frame_times(conn, video_id, video["analysis_id"])
+        progress = StepProgress(
+            context.log, "events", "tracks", track_count(conn, video_id, video["analysis_id"])
+        )
+        tracks = progress.over(iter_tracks(conn, video_id, video["analysis_id"]))
+        derived = derive_events_by_track(tracks, frames, config, video["analysis_fps"])
     with database.connection() as conn:
         stored = replace_events(conn, video_id, derived, analysis_id=video["analysis_id"])
     counts = Counter(e.event_type for e in stored)
@@ -97,6 +110,29 @@ def highlight_key(video_id: str, analysis_id: int | None, start_s: float, event_
     return f"{highlight_prefix(video_id, analysis_id)}{start_s:.1f}s_{event_type}.jpg"
 
 
+def unique_event_keys(
+    events: Sequence[StoredEvent], key_of: Callable[[StoredEvent], str]
+) -> dict[int, str]:
+    """Each event's object key by event id, in the events' order.
+
+    Of two events of one type starting together, the later gets its id before the extension.
+    """
+    keys: dict[int, str] = {}
+    taken: set[str] = set()
+    for e in events:
+        key = key_of(e)
+        if key in taken:
+            stem, _, extension = key.rpartition(".")
+            key = f"{stem}_{e.event_id}.{extension}"
+        keys[e.event_id] = key
+        taken.add(key)
+    return keys
+
+
+#: Key frames whose detections are read (and frames decoded) at a time.
+HIGHLIGHT_BATCH = 200
+
+
 @asset(
     partitions_def=videos,
     group_name=GROUP,
@@ -108,6 +144,7 @@ def highlight_key(video_id: str, analysis_id: int | None, start_s: float, event_
     tags=PII,
     check_specs=[HIGHLIGHTS_STORED],
 )
+@reports_peak_memory
 def highlights(
     context: AssetExecutionContext, object_store: ObjectStoreResource, database: PostgresResource
 ) -> MaterializeResult:
@@ -116,7 +153,7 @@ def highlights(
     video = run_video(context, database)
     analysis_id = video["analysis_id"]
     with database.connection() as conn:
-        notable, by_frame = load_notable_material(conn, video_id, analysis_id=analysis_id)
+        notable = load_notable_events(conn, video_id, analysis_id=analysis_id)
     # Frames of an earlier try of this step (its events are gone) must not linger.
     prefix = highlight_prefix(video_id, analysis_id)
     object_store.delete_keys(
@@ -129,28 +166,41 @@ def highlights(
         ],
     )
     path = pinned_video(object_store, video)
-    frames = read_frames_at(path, sorted({e.key_frame_idx for e in notable}))
+    planned = unique_event_keys(
+        notable, lambda e: highlight_key(video_id, analysis_id, e.start_s, e.event_type)
+    )
+    falls = [e for e in notable if e.event_type == "fall"]
+    preview_of = (falls[-1] if falls else notable[0]).event_id if notable else None
+    by_frame: dict[int, list[StoredEvent]] = defaultdict(list)
+    for e in notable:
+        by_frame[e.key_frame_idx].append(e)
+    frame_numbers = sorted(by_frame)
+    progress = StepProgress(context.log, "highlights", "frames", len(frame_numbers))
     keys: dict[int, str] = {}
     preview = None
+    # A batch of key frames at a time: their detections, then their frames, decoded in order.
+    for first in range(0, len(frame_numbers), HIGHLIGHT_BATCH):
+        batch = frame_numbers[first : first + HIGHLIGHT_BATCH]
+        with database.connection() as conn:
+            shown = detections_at(conn, video_id, analysis_id, batch)
+        for frame_idx, frame in iter_frames_at(path, batch):
+            for e in by_frame[frame_idx]:
+                drawn = draw_highlight(
+                    frame,
+                    shown[frame_idx],
+                    Event(e.event_type, e.start_s, e.end_s, e.track_id, e.zone, 1.0, e.description),
+                )
+                key = planned[e.event_id]
+                object_store.put_bytes(
+                    object_store.highlights_bucket, key, encode_jpeg(drawn), "image/jpeg"
+                )
+                keys[e.event_id] = key
+                if e.event_id == preview_of:
+                    preview = image_preview(drawn, e.description)
+        progress.update(first + len(batch))
     for e in notable:
-        frame = frames.get(e.key_frame_idx)
-        if frame is None:
+        if e.event_id not in keys:
             context.log.warning(f"frame {e.key_frame_idx} of event {e.event_id} did not decode")
-            continue
-        drawn = draw_highlight(
-            frame,
-            by_frame.get(e.key_frame_idx, []),
-            Event(e.event_type, e.start_s, e.end_s, e.track_id, e.zone, 1.0, e.description),
-        )
-        key = highlight_key(video_id, analysis_id, e.start_s, e.event_type)
-        if key in keys.values():  # two events of one type starting together
-            key = key.removesuffix(".jpg") + f"_{e.event_id}.jpg"
-        object_store.put_bytes(
-            object_store.highlights_bucket, key, encode_jpeg(drawn), "image/jpeg"
-        )
-        keys[e.event_id] = key
-        if preview is None or e.event_type == "fall":
-            preview = image_preview(drawn, e.description)
     with database.connection() as conn:
         set_highlight_keys(conn, video_id, keys, analysis_id=analysis_id)
         recorded = highlight_keys(conn, video_id, analysis_id)

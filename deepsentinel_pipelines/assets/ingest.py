@@ -8,9 +8,11 @@ from deepsentinel_pipelines.assets.analysis import analysis_run_key, pinned_vide
 from deepsentinel_pipelines.assets.checks import RAW_VIDEO_DURATION, check_result
 from deepsentinel_pipelines.assets.metadata import OWNERS, PII, image_preview
 from deepsentinel_pipelines.assets.sources import raw_videos_bucket
+from deepsentinel_pipelines.assets.step_usage import reports_peak_memory
 from deepsentinel_pipelines.db.analyses import start_analysis
 from deepsentinel_pipelines.db.video_rows import set_result_fields, video_columns
-from deepsentinel_pipelines.ingest.keys import ETAG_TAG, RECORDED_AT_TAG
+from deepsentinel_pipelines.ingest.cameras import InvalidCameraName, metadata_camera
+from deepsentinel_pipelines.ingest.keys import CAMERA_TAG, ETAG_TAG, RECORDED_AT_TAG
 from deepsentinel_pipelines.ingest.recorded_at import METADATA_KEY, TimeClues, resolve_recorded_at
 from deepsentinel_pipelines.partitions import object_key_from_video_id, register_camera, videos
 from deepsentinel_pipelines.quality import duration_verdict
@@ -35,6 +37,7 @@ GROUP = "video_analysis"
     tags=PII,
     check_specs=[RAW_VIDEO_DURATION],
 )
+@reports_peak_memory
 def raw_video(
     context: AssetExecutionContext, object_store: ObjectStoreResource, database: PostgresResource
 ) -> MaterializeResult:
@@ -59,9 +62,15 @@ def raw_video(
             metadata={"reason": err.reason, "key": key},
             allow_retries=False,
         ) from err
-    stored = head.get("Metadata", {})
-    # Issue 22 validates camera names where they enter: this is one of those places.
-    camera = stored.get("camera", "default")
+    try:
+        # A job message's camera was validated by the sensor; the metadata is checked here.
+        camera = context.run.tags.get(CAMERA_TAG) or metadata_camera(head)
+    except InvalidCameraName as err:
+        raise Failure(
+            description=f"s3://{object_store.raw_videos_bucket}/{key}: {err.reason}",
+            metadata={"reason": "invalid camera name", "key": key},
+            allow_retries=False,
+        ) from err
     cameras_config = load_settings().cameras_config
     try:
         clock = load_camera_clock(cameras_config, camera)
@@ -69,7 +78,7 @@ def raw_video(
         raise Failure(f"{cameras_config}: {err}", allow_retries=False) from err
     clues = TimeClues(
         message=context.run.tags.get(RECORDED_AT_TAG),
-        metadata=stored.get(METADATA_KEY),
+        metadata=(head.get("Metadata") or {}).get(METADATA_KEY),
         key=key,
         camera=camera,
         key_time=clock.key_time,
@@ -131,6 +140,7 @@ def thumbnail_key(video_id: str) -> str:
     owners=OWNERS,
     tags=PII,
 )
+@reports_peak_memory
 def thumbnail(
     context: AssetExecutionContext, object_store: ObjectStoreResource, database: PostgresResource
 ) -> MaterializeResult:

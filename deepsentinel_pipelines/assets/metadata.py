@@ -12,6 +12,7 @@ import numpy as np
 from dagster import MetadataValue, TableColumn, TableRecord, TableSchema
 
 from deepsentinel_pipelines.settings import load_settings
+from deepsentinel_pipelines.text.escaping import markdown_link, markdown_text
 from deepsentinel_pipelines.timefmt import format_timestamp
 from deepsentinel_pipelines.video.camera_config import load_camera_clock
 
@@ -19,7 +20,7 @@ PREVIEW_WIDTH = 320
 
 
 def image_preview(frame_bgr: np.ndarray, alt: str) -> MetadataValue:
-    """A small inline JPEG, rendered by the Dagster UI as a Markdown image."""
+    """A small inline JPEG, rendered by the Dagster UI as a Markdown image (``alt`` as text)."""
     height, width = frame_bgr.shape[:2]
     scale = PREVIEW_WIDTH / max(width, 1)
     small = cv2.resize(frame_bgr, (PREVIEW_WIDTH, max(1, int(height * scale))))
@@ -27,13 +28,19 @@ def image_preview(frame_bgr: np.ndarray, alt: str) -> MetadataValue:
     if not ok:
         raise ValueError("could not encode the preview image")
     data = base64.b64encode(jpeg.tobytes()).decode()
-    return MetadataValue.md(f"![{alt}](data:image/jpeg;base64,{data})")
+    return MetadataValue.md(f"![{markdown_text(alt, inline=True)}](data:image/jpeg;base64,{data})")
 
 
 def png_markdown(png: bytes, alt: str, url: str) -> MetadataValue:
-    """A PNG inline (the UI shows it after a presigned link expired) and its link."""
+    """A PNG inline (the UI shows it after a presigned link expired) and its link.
+
+    The alt text names a video or a camera: outside text, escaped.
+    """
     data = base64.b64encode(png).decode()
-    return MetadataValue.md(f"![{alt}](data:image/png;base64,{data})\n\n[{alt} in S3]({url})")
+    return MetadataValue.md(
+        f"![{markdown_text(alt, inline=True)}](data:image/png;base64,{data})\n\n"
+        + markdown_link(f"{alt} in S3", url)
+    )
 
 
 #: Who answers for the video assets.

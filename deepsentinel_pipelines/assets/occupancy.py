@@ -10,19 +10,15 @@ from deepsentinel_pipelines.assets.events import RULES_CODE_VERSION, cameras_con
 from deepsentinel_pipelines.assets.ingest import GROUP, thumbnail
 from deepsentinel_pipelines.assets.metadata import OWNERS, PII, png_markdown
 from deepsentinel_pipelines.assets.rederive import RULES_CHANGED
+from deepsentinel_pipelines.assets.step_usage import StepProgress, reports_peak_memory
+from deepsentinel_pipelines.db.detection_reads import iter_frames
 from deepsentinel_pipelines.db.occupancy_rows import replace_occupancy
-from deepsentinel_pipelines.db.video_rows import load_detections
 from deepsentinel_pipelines.partitions import videos
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
 from deepsentinel_pipelines.timefmt import format_timestamp
 from deepsentinel_pipelines.video.camera_config import load_camera_config
-from deepsentinel_pipelines.video.occupancy import (
-    FRAME_ZONE,
-    busiest,
-    foot_heatmap,
-    occupancy_per_second,
-)
+from deepsentinel_pipelines.video.occupancy import FRAME_ZONE, OccupancyCounter, busiest
 
 OCCUPANCY_PREFIX = "occupancy"
 
@@ -44,6 +40,7 @@ def occupancy_image_keys(video_id: str) -> dict[str, str]:
     owners=OWNERS,
     tags=PII,
 )
+@reports_peak_memory
 def occupancy(
     context: AssetExecutionContext, object_store: ObjectStoreResource, database: PostgresResource
 ) -> MaterializeResult:
@@ -53,21 +50,32 @@ def occupancy(
 
     video_id = context.partition_key
     video = run_video(context, database)
-    with database.connection() as conn:
-        tracked = load_detections(conn, video_id, analysis_id=video["analysis_id"])
+    analysis_id = video["analysis_id"]
     config = load_camera_config(
         cameras_config_path(), video["camera"], video["width"], video["height"]
     )
-    rows = occupancy_per_second(tracked, config.zones, video["analysis_fps"], video["duration_s"])
-    with database.connection() as conn:
-        written = replace_occupancy(conn, video_id, rows, analysis_id=video["analysis_id"])
     jpeg = object_store.get_bytes(object_store.thumbnails_bucket, video["thumbnail_key"])
     thumb = cv2.imdecode(np.frombuffer(jpeg, dtype=np.uint8), cv2.IMREAD_COLOR)
     # The thumbnail is upright and full size, like the boxes the heat map is counted from.
-    grid = foot_heatmap(tracked, thumb.shape[1], thumb.shape[0])
+    counter = OccupancyCounter(
+        config.zones,
+        video["analysis_fps"],
+        video["duration_s"],
+        heatmap_size=(thumb.shape[1], thumb.shape[0]),
+    )
+    frames_total = round(video["duration_s"] * video["analysis_fps"])
+    progress = StepProgress(context.log, "occupancy", "frames", frames_total)
+    with database.connection() as conn:
+        for _, people in iter_frames(conn, video_id, analysis_id, people_only=True):
+            counter.add_frame(people)
+            progress.update(round(people[0].t_s * video["analysis_fps"]))
+    progress.update(frames_total)
+    rows = counter.rows()
+    with database.connection() as conn:
+        written = replace_occupancy(conn, video_id, rows, analysis_id=analysis_id)
     images = {
         "timeline": occupancy_plot_png(rows, f"People per second in {video_id}"),
-        "heatmap": heatmap_png(thumb, grid, f"Where people stood in {video_id}"),
+        "heatmap": heatmap_png(thumb, counter.grid, f"Where people stood in {video_id}"),
     }
     keys = occupancy_image_keys(video_id)
     metadata: dict = {"dagster/row_count": written, "rows": written}

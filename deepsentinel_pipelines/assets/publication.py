@@ -12,6 +12,7 @@ from deepsentinel_pipelines.assets.metadata import OWNERS
 from deepsentinel_pipelines.assets.occupancy import occupancy
 from deepsentinel_pipelines.assets.rederive import INPUTS_REDERIVED
 from deepsentinel_pipelines.assets.search import video_summary
+from deepsentinel_pipelines.assets.step_usage import reports_peak_memory
 from deepsentinel_pipelines.db.analyses import publish_analysis
 from deepsentinel_pipelines.db.camera_days import recording_span
 from deepsentinel_pipelines.partitions import videos
@@ -28,6 +29,7 @@ from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
     automation_condition=INPUTS_REDERIVED,
     owners=OWNERS,
 )
+@reports_peak_memory
 def current_analysis(
     context: AssetExecutionContext, object_store: ObjectStoreResource, database: PostgresResource
 ) -> MaterializeResult:

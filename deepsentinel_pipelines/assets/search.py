@@ -1,7 +1,7 @@
 """Assets that make a video's events searchable and summarise the video."""
 
+import itertools
 import time
-from collections import Counter
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
@@ -11,11 +11,14 @@ from deepsentinel_pipelines.assets.events import RULES_CODE_VERSION, events, hig
 from deepsentinel_pipelines.assets.ingest import GROUP
 from deepsentinel_pipelines.assets.metadata import OWNERS
 from deepsentinel_pipelines.assets.rederive import INPUTS_REDERIVED
+from deepsentinel_pipelines.assets.step_usage import StepProgress, reports_peak_memory
 from deepsentinel_pipelines.db.quality import embedding_counts
 from deepsentinel_pipelines.db.video_rows import (
-    load_events,
+    embeddings_writer,
+    event_counts,
+    iter_events,
+    load_notable_events,
     load_person_spans,
-    set_embeddings,
     set_result_fields,
 )
 from deepsentinel_pipelines.partitions import videos
@@ -24,9 +27,17 @@ from deepsentinel_pipelines.rag.documents import embedding_text
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.embedder import Embedder
 from deepsentinel_pipelines.resources.llm import LanguageModel
+from deepsentinel_pipelines.text.escaping import markdown_text
 from deepsentinel_pipelines.timefmt import format_timestamp
-from deepsentinel_pipelines.video.summary import NotableEvent, VideoFacts, busiest_minute
-from deepsentinel_pipelines.video.types import is_notable
+from deepsentinel_pipelines.video.summary import (
+    NOTABLE_IN_SUMMARY,
+    NotableEvent,
+    VideoFacts,
+    busiest_minute,
+)
+
+#: Event descriptions embedded at a time.
+EMBED_BATCH = 256
 
 
 @asset(
@@ -39,6 +50,7 @@ from deepsentinel_pipelines.video.types import is_notable
     owners=OWNERS,
     check_specs=[EVENTS_EMBEDDED],
 )
+@reports_peak_memory
 def embeddings(
     context: AssetExecutionContext, database: PostgresResource, embedder: Embedder
 ) -> MaterializeResult:
@@ -46,23 +58,41 @@ def embeddings(
     video_id = context.partition_key
     started = time.perf_counter()
     video = run_video(context, database)
+    analysis_id = video["analysis_id"]
     with database.connection() as conn:
-        stored = load_events(conn, video_id, analysis_id=video["analysis_id"])
-    texts = [
-        embedding_text(
-            video["camera"], video_id, e.event_type, e.start_s, e.end_s, e.zone, e.description
-        )
-        for e in stored
-    ]
-    vectors = embedder.embed(texts)
+        total = sum(event_counts(conn, video_id, analysis_id=analysis_id).values())
+    progress = StepProgress(context.log, "embeddings", "events", total)
+    embedded_now = 0
+    with (
+        database.connection() as reader,
+        database.connection() as writer,
+        writer.transaction(),
+        embeddings_writer(writer) as write,
+    ):
+        events = iter_events(reader, video_id, analysis_id=analysis_id)
+        while batch := list(itertools.islice(events, EMBED_BATCH)):
+            texts = [
+                embedding_text(
+                    video["camera"],
+                    video_id,
+                    e.event_type,
+                    e.start_s,
+                    e.end_s,
+                    e.zone,
+                    e.description,
+                )  # fmt: skip
+                for e in batch
+            ]
+            write([e.event_id for e in batch], embedder.embed(texts))
+            embedded_now += len(batch)
+            progress.update(embedded_now)
     with database.connection() as conn:
-        set_embeddings(conn, [e.event_id for e in stored], vectors)
-        counted, embedded = embedding_counts(conn, video_id, video["analysis_id"])
+        counted, embedded = embedding_counts(conn, video_id, analysis_id)
     return MaterializeResult(
         metadata={
-            "dagster/row_count": len(stored),
-            "events_embedded": len(stored),
-            "dimensions": int(vectors.shape[1]) if len(stored) else embedder.dim(),
+            "dagster/row_count": embedded_now,
+            "events_embedded": embedded_now,
+            "dimensions": embedder.dim(),
             "seconds": round(time.perf_counter() - started, 2),
         },
         check_results=[check_result(EVENTS_EMBEDDED, embeddings_verdict(counted, embedded))],
@@ -78,6 +108,7 @@ def embeddings(
     automation_condition=INPUTS_REDERIVED,
     owners=OWNERS,
 )
+@reports_peak_memory
 def video_summary(
     context: AssetExecutionContext, database: PostgresResource, llm: LanguageModel
 ) -> MaterializeResult:
@@ -85,7 +116,10 @@ def video_summary(
     video_id = context.partition_key
     video = run_video(context, database)
     with database.connection() as conn:
-        stored = load_events(conn, video_id, analysis_id=video["analysis_id"])
+        counts = event_counts(conn, video_id, analysis_id=video["analysis_id"])
+        notable = load_notable_events(
+            conn, video_id, analysis_id=video["analysis_id"], limit=NOTABLE_IN_SUMMARY
+        )
         spans = load_person_spans(conn, video_id, analysis_id=video["analysis_id"])
     start, busiest_people = busiest_minute(spans)
     facts = VideoFacts(
@@ -94,19 +128,15 @@ def video_summary(
         people_count=len(spans),
         busiest_minute_start_s=start,
         busiest_minute_people=busiest_people,
-        event_counts=dict(Counter(e.event_type for e in stored)),
-        notable=tuple(
-            NotableEvent(e.event_type, e.start_s, e.description)
-            for e in stored
-            if is_notable(e.event_type, e.zone)
-        ),
+        event_counts=counts,
+        notable=tuple(NotableEvent(e.event_type, e.start_s, e.description) for e in notable),
     )
     summary = llm.summarize(facts)
     with database.connection() as conn:
         set_result_fields(conn, video_id, video["analysis_id"], summary=summary)
     return MaterializeResult(
         metadata={
-            "summary": MetadataValue.md(summary),
+            "summary": MetadataValue.md(markdown_text(summary)),
             "people": facts.people_count,
             "busiest_minute": format_timestamp(start) if start is not None else "none",
             "events": MetadataValue.json(facts.event_counts),

@@ -11,48 +11,56 @@ import argparse
 import json
 from typing import TYPE_CHECKING, Any
 
-from deepsentinel_pipelines.cli.clock_args import valid_time
-from deepsentinel_pipelines.cli.errors import stderr
+from deepsentinel_pipelines.cli.errors import UserError
+from deepsentinel_pipelines.cli.inputs import (
+    camera_option,
+    session_option,
+    time_option,
+    window_options,
+)
 from deepsentinel_pipelines.rag.clock_window import ClockScopeError
 from deepsentinel_pipelines.settings import load_settings
+from deepsentinel_pipelines.text.escaping import terminal_text
 
 if TYPE_CHECKING:
     from deepsentinel_pipelines.rag.pipeline import AskResult
 
 
 def format_result(result: AskResult) -> str:
-    """The human-readable report of one answer."""
+    """The human-readable report of one answer (names from outside shown, not obeyed)."""
     # Imported here: the answer module's import is what `ask` defers (see the docstring).
     from deepsentinel_pipelines.rag.answer import event_time
 
-    lines = [f"answer   {result.answer}"]
+    answer = "\n         ".join(terminal_text(line) for line in result.answer.splitlines())
+    lines = [f"answer   {answer}"]
     if result.time_window:
-        lines.append(f"window   {result.time_window}")
+        lines.append(f"window   {terminal_text(result.time_window)}")
     for event in result.events:
-        line = f"event    #{event.event_id} {event.video_id} {event_time(event)} {event.event_type}"
+        line = (
+            f"event    #{event.event_id} {terminal_text(event.video_id)} {event_time(event)} "
+            f"{event.event_type}"
+        )
         if event.highlight_url:
             line += f"\n         highlight {event.highlight_url}"
         if event.clip_url:
             line += f"\n         clip      {event.clip_url}"
         lines.append(line)
     for note in result.notes:
-        lines.append(f"note     {note}")
+        lines.append(f"note     {terminal_text(note)}")
     if result.sql:
-        lines.append("sql      " + result.sql.replace("\n", "\n         "))
+        sql = "\n         ".join(terminal_text(line) for line in result.sql.splitlines())
+        lines.append(f"sql      {sql}")
     lines.append(f"session  {result.session_id}")
     lines.append("timings  " + ", ".join(f"{k} {v:.1f} ms" for k, v in result.timings_ms.items()))
     return "\n".join(lines)
 
 
 def _cmd_ask(args: argparse.Namespace) -> int:
-    window = None
-    if args.start is not None or args.end is not None:
-        window = (args.start, args.end)
-    if not (
-        valid_time(args.start_at, "--from", args.json)
-        and valid_time(args.end_at, "--to", args.json)
-    ):
-        return 2
+    window = window_options(args.start, args.end)
+    session = session_option(args.session)
+    cameras = [camera_option(c) for c in args.camera]
+    start = time_option(args.start_at, "--from")
+    end = time_option(args.end_at, "--to")
     # Imported here, not at the top: see the module docstring.
     from deepsentinel_pipelines.cli.question_answering import ask_question
 
@@ -62,14 +70,13 @@ def _cmd_ask(args: argparse.Namespace) -> int:
             args.question,
             video_ids=args.video,
             window=window,
-            session_id=args.session,
-            cameras=args.camera,
-            start=args.start_at,
-            end=args.end_at,
+            session_id=session,
+            cameras=cameras,
+            start=start,
+            end=end,
         )
     except ClockScopeError as err:
-        stderr(f"error: {err}")
-        return 2
+        raise UserError(f"--from/--to: {err}") from None
     print(json.dumps(result.as_json()) if args.json else format_result(result))
     return 1 if result.refused else 0
 

@@ -11,17 +11,22 @@ import json
 import subprocess
 import sys
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-from deepsentinel_pipelines.cli.clock_args import RECORDED_AT_HELP, valid_time
-from deepsentinel_pipelines.cli.errors import stderr
+from deepsentinel_pipelines.cli.errors import UserError, stderr
+from deepsentinel_pipelines.cli.inputs import (
+    RECORDED_AT_HELP,
+    camera_option,
+    input_file,
+    time_option,
+)
 from deepsentinel_pipelines.cli.services import bring_up
 from deepsentinel_pipelines.ingest.cursor import describe_skips
 from deepsentinel_pipelines.ingest.keys import skip_reason
 from deepsentinel_pipelines.ingest.messages import seed_message
 from deepsentinel_pipelines.ingest.uploads import StoredVideo, parse_since
 from deepsentinel_pipelines.settings import WORKSPACE_YAML, load_settings
+from deepsentinel_pipelines.text.escaping import terminal_text
 
 #: Partitions per `dagster job backfill` call (its --partitions is one argument).
 BACKFILL_CHUNK = 100
@@ -35,42 +40,40 @@ def _cmd_upload(args: argparse.Namespace) -> int:
     from deepsentinel_pipelines.partitions import video_id_from_key
     from deepsentinel_pipelines.resources.standalone import standalone_resources
 
-    path = Path(args.file).expanduser().resolve()
-    if not path.is_file():
-        stderr(f"no such file: {path}")
-        return 2
-    key = args.key or f"uploads/{args.camera}/{path.name}"
+    path = input_file(args.file)
+    camera = camera_option(args.camera)
+    key = args.key or f"uploads/{camera}/{path.name}"
     reason = skip_reason(key)
     if reason is not None:
-        stderr(f"refusing to upload to {key!r}: {reason} (the sensors would skip it)")
-        return 2
-    if not valid_time(args.recorded_at, "--recorded-at", args.json):
-        return 2
+        raise UserError(
+            f"refusing to upload to {terminal_text(key)!r}: {reason} (the sensors would skip it)"
+        )
+    recorded_at = time_option(args.recorded_at, "--recorded-at")
     bring_up(load_settings())
     with standalone_resources("object_store", "job_queue") as resources:
         store, queue = resources.object_store, resources.job_queue
-        stored = store.upload(
-            path, store.raw_videos_bucket, key, args.camera, recorded_at=args.recorded_at
-        )
+        stored = store.upload(path, store.raw_videos_bucket, key, camera, recorded_at=recorded_at)
         result: dict[str, Any] = {
             "s3_uri": f"s3://{stored.bucket}/{stored.key}",
             "etag": stored.etag,
             "size": stored.size,
             "video_id": video_id_from_key(key),
             "via": args.via,
-            "recorded_at": args.recorded_at,
+            "recorded_at": recorded_at,
         }
         if args.via == "sqs":
             result["message_id"] = queue.send(
-                seed_message(result["video_id"], key, args.recorded_at)
+                seed_message(result["video_id"], key, recorded_at=recorded_at)
             )
     if args.json:
         _say(json.dumps(result))
     else:
-        _say(f"uploaded {result['s3_uri']} ({stored.size} bytes, ETag {stored.etag})")
+        _say(
+            f"uploaded {terminal_text(result['s3_uri'])} ({stored.size} bytes, ETag {stored.etag})"
+        )
         if args.via == "sqs":
             _say(f"job message {result['message_id']} sent to {queue.queue_name}")
-        _say(f"partition {result['video_id']}: the running sensors start its run")
+        _say(f"partition {terminal_text(result['video_id'])}: the running sensors start its run")
     return 0
 
 
@@ -79,15 +82,16 @@ def _cmd_presign(args: argparse.Namespace) -> int:
 
     reason = skip_reason(args.name)
     if reason is not None:
-        stderr(f"{args.name!r}: {reason} (the sensors would skip it)")
-        return 2
-    if not valid_time(args.recorded_at, "--recorded-at", args.json):
-        return 2
+        raise UserError(f"{terminal_text(args.name)!r}: {reason} (the sensors would skip it)")
+    camera = camera_option(args.camera) if args.camera is not None else None
+    if args.expires < 1:
+        raise UserError(f"--expires {args.expires}: a URL lives at least 1 second")
+    recorded_at = time_option(args.recorded_at, "--recorded-at")
     bring_up(load_settings())
     with standalone_resources("object_store") as resources:
         store = resources.object_store
         upload = store.presigned_put(
-            store.raw_videos_bucket, args.name, args.expires, args.camera, args.recorded_at
+            store.raw_videos_bucket, args.name, args.expires, camera, recorded_at
         )
     if args.json:
         _say(
@@ -227,19 +231,17 @@ def _backfill_days(args: argparse.Namespace) -> int:
     try:
         days = parse_days(args.days)
     except ValueError as err:
-        stderr(f"error: --days: {err} (YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD)")
-        return 2
+        raise UserError(f"--days: {err} (YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD)") from None
     if days[0] < date.fromisoformat(FIRST_DAY):
-        stderr(f"error: --days: day reports start on {FIRST_DAY}")
-        return 2
+        raise UserError(f"--days: day reports start on {FIRST_DAY}")
+    cameras_given = [camera_option(c) for c in args.camera]
     bring_up(load_settings())
     with DagsterInstance.get() as instance:
         known = instance.get_dynamic_partitions(cameras.name)
-        wanted = args.camera or known
+        wanted = cameras_given or known
         unknown = [c for c in wanted if c not in known]
         if unknown:
-            stderr(f"error: no video was registered for camera(s) {', '.join(unknown)}")
-            return 2
+            raise UserError(f"--camera: no video was registered for {', '.join(unknown)}")
     keys = [str(camera_day_key(camera, day)) for day in days for camera in wanted]
     _say(f"camera days: {len(days)} day(s) x {len(wanted)} camera(s) = {len(keys)} report(s)")
     if args.dry_run:
@@ -262,13 +264,18 @@ def _cmd_backfill(args: argparse.Namespace) -> int:
     from deepsentinel_pipelines.partitions import videos
     from deepsentinel_pipelines.resources.standalone import standalone_resources
 
-    since = parse_since(args.since) if args.since else None
+    try:
+        since = parse_since(args.since) if args.since else None
+    except ValueError:
+        raise UserError(
+            f"--since {terminal_text(args.since)!r}: not a date or time (e.g. 2024-05-01)"
+        ) from None
     bring_up(load_settings())
     with standalone_resources("object_store") as resources:
         store = resources.object_store
         bucket = store.raw_videos_bucket
         stored, skipped = store.list_videos(bucket, args.prefix, since)
-    where = f"s3://{bucket}/{args.prefix}"
+    where = terminal_text(f"s3://{bucket}/{args.prefix}")
     _say(f"{len(stored)} video object(s) under {where}" + (f" since {since}" if since else ""))
     if skipped:
         _say(f"skipped {describe_skips(skipped)}")
@@ -284,7 +291,7 @@ def _cmd_backfill(args: argparse.Namespace) -> int:
         )
         if args.dry_run:
             for key in launch:
-                _say(f"  would launch {key}")
+                _say(f"  would launch {terminal_text(key)}")
             return 0
         if new:
             instance.add_dynamic_partitions(videos.name, new)

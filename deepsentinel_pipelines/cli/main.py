@@ -9,7 +9,13 @@ from typing import NoReturn
 
 from deepsentinel_pipelines.cli.ask import add_ask_command
 from deepsentinel_pipelines.cli.clip import add_clip_command
-from deepsentinel_pipelines.cli.errors import VERBOSE_HELP, report_internal_error, stderr
+from deepsentinel_pipelines.cli.errors import (
+    USER_ERROR,
+    VERBOSE_HELP,
+    UserError,
+    report_failure,
+    report_internal_error,
+)
 from deepsentinel_pipelines.cli.ingest import add_ingest_commands
 from deepsentinel_pipelines.cli.process import add_process_commands
 from deepsentinel_pipelines.cli.record import add_record_command
@@ -56,12 +62,14 @@ def run() -> NoReturn:
 
 
 def _run_command(args: argparse.Namespace) -> int:
+    as_json = bool(getattr(args, "json", False))
     try:
         return args.func(args)
+    except UserError as err:  # the input's fault: one line, exit 2, even with --verbose
+        return report_failure(err.message, USER_ERROR, as_json, **err.fields)
     except Exception as err:
         if getattr(args, "verbose", False):
             raise
         if isinstance(err, ServiceError):  # the user's to fix; the message says how
-            stderr(f"error: {err}")
-            return 1
-        return report_internal_error(err)
+            return report_failure(str(err), 1, as_json)
+        return report_internal_error(err, as_json)

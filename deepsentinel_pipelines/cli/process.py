@@ -9,17 +9,25 @@ from pathlib import Path
 from typing import Any
 
 from deepsentinel_pipelines.cli.ask import format_result
-from deepsentinel_pipelines.cli.clock_args import RECORDED_AT_HELP, valid_time
-from deepsentinel_pipelines.cli.errors import VERBOSE_HELP, stderr
+from deepsentinel_pipelines.cli.errors import VERBOSE_HELP, UserError, stderr
+from deepsentinel_pipelines.cli.inputs import (
+    RECORDED_AT_HELP,
+    camera_option,
+    input_file,
+    time_option,
+)
 from deepsentinel_pipelines.cli.output import chatter_to_stderr
 from deepsentinel_pipelines.cli.services import bring_up
+from deepsentinel_pipelines.ingest.keys import skip_reason
 from deepsentinel_pipelines.settings import SAMPLE_VIDEO, load_settings
+from deepsentinel_pipelines.text.escaping import terminal_text
 
 SAMPLE_KEY = "samples/sample_plaza.mp4"
 DEMO_QUESTION = "How many people crossed the plaza in the first 30 seconds?"
 
 
 def _print_report(report: dict[str, Any]) -> None:
+    report = _shown(report)
     print(f"video      {report['video_id']}  ({report['duration_s']:.1f} s)")
     print(f"run        {report['run_id']}  {'succeeded' if report['success'] else 'FAILED'}")
     if report["error"]:
@@ -39,6 +47,17 @@ def _print_report(report: dict[str, Any]) -> None:
     print(f"timings    {timings}")
 
 
+def _shown(value: Any) -> Any:
+    """The report with every text escaped for the terminal (keys and names come from outside)."""
+    if isinstance(value, str):
+        return terminal_text(value)
+    if isinstance(value, dict):
+        return {k: _shown(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_shown(v) for v in value]
+    return value
+
+
 def _process(
     path: Path,
     key: str,
@@ -52,16 +71,11 @@ def _process(
     # of start-up that the other commands, `ask` above all, must not pay).
     from deepsentinel_pipelines.video.probe import VideoProbeError, probe_video
 
-    if not path.is_file():
-        stderr(f"error: {path}: no such file")
-        return 2
     try:
         probe_video(path)  # before anything starts: a bad file is the user's to fix, in a line
     except VideoProbeError as err:
-        stderr(f"error: {err}")  # the message starts with the user's path
-        if as_json:
-            print(json.dumps({"file": str(path), "success": False, "error": str(err)}))
-        return 2
+        # The message starts with the user's path.
+        raise UserError(str(err), file=str(path)) from None
     # Imported here: every `deepsentinel` command loads this module, and `ask` must stay light.
     from deepsentinel_pipelines.cli.question_answering import ask_question
     from deepsentinel_pipelines.runner import process_file
@@ -79,17 +93,20 @@ def _process(
     else:
         _print_report(report)
         if answer is not None:
-            print(f"\nquestion   {question}")
+            print(f"\nquestion   {terminal_text(question)}")
             print(format_result(answer))
     return 0 if report["success"] else 1
 
 
 def _cmd_process(args: argparse.Namespace) -> int:
-    path = Path(args.file).expanduser().resolve()
-    key = args.key or f"uploads/{args.camera}/{path.name}"
-    if not valid_time(args.recorded_at, "--recorded-at", args.json):
-        return 2
-    return _process(path, key, args.camera, None, args.json, args.verbose, args.recorded_at)
+    path = input_file(args.file)
+    camera = camera_option(args.camera)
+    key = args.key or f"uploads/{camera}/{path.name}"
+    reason = skip_reason(key)
+    if reason is not None:
+        raise UserError(f"cannot analyse it as {terminal_text(key)!r}: {reason}", file=args.file)
+    recorded_at = time_option(args.recorded_at, "--recorded-at")
+    return _process(path, key, camera, None, args.json, args.verbose, recorded_at)
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:

@@ -18,6 +18,7 @@ import psycopg
 
 from deepsentinel_pipelines.cli.services import bring_up
 from deepsentinel_pipelines.db.migrate import applied_version, load_migrations
+from deepsentinel_pipelines.db.reader_login import connect_reader
 from deepsentinel_pipelines.local_stack.postgres import database_urls, running_info
 from deepsentinel_pipelines.rag.background_encoder import BackgroundEncoder
 from deepsentinel_pipelines.rag.local_models import CosineReranker, DraftAnswers
@@ -51,11 +52,12 @@ def running_database_urls(settings: Settings) -> tuple[str, str] | None:
     return (app_url, reader_url) if _schema_is_current(app_url) else None
 
 
-def _connector(url: str) -> Callable[[], Any]:
+def _connector(url: str, reader: bool = False) -> Callable[[], Any]:
     # No pgvector adapters: the retrieval code sends vectors as text and reads them as bytes.
     @contextmanager
     def connect() -> Iterator[psycopg.Connection]:
-        with psycopg.connect(url) as conn:
+        # The reader's limits are set by the connection itself (db/reader_login.py).
+        with connect_reader(url) if reader else psycopg.connect(url) as conn:
             yield conn
 
     return connect
@@ -147,7 +149,7 @@ def local_backend(settings: Settings, urls: tuple[str, str], embedder: Embedder)
     """
     return {
         "connect": _connector(urls[0]),
-        "connect_reader": _connector(urls[1]),
+        "connect_reader": _connector(urls[1], reader=True),
         "embedder": embedder,
         "llm": DraftAnswers(),
         "reranker": CosineReranker(),

@@ -16,8 +16,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from deepsentinel_pipelines.cli.errors import stderr
+from deepsentinel_pipelines.cli.errors import UserError, stderr
+from deepsentinel_pipelines.cli.inputs import camera_option, input_file
 from deepsentinel_pipelines.settings import load_settings
+from deepsentinel_pipelines.text.escaping import terminal_text
 
 
 def _log(line: str) -> None:
@@ -29,7 +31,7 @@ def _options(pairs: list[str]) -> dict[str, str]:
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name:
-            raise ValueError(f"--option {pair!r}: expected NAME=VALUE")
+            raise UserError(f"--option {terminal_text(pair)!r}: expected NAME=VALUE")
         options[name] = value
     return options
 
@@ -41,35 +43,24 @@ def _cmd_record(args: argparse.Namespace) -> int:
     from deepsentinel_pipelines.ingest.recorder import RecorderConfig, Spool, Uploader, record
     from deepsentinel_pipelines.resources.standalone import standalone_resources
 
-    if args.segment_seconds < 1:
-        stderr("error: --segment-seconds must be at least 1")
-        return 2
-    source = args.source
-    if "://" not in source and not Path(source).expanduser().is_file():
-        stderr(f"error: {source}: no such file (a live source is a URL such as rtsp://...)")
-        return 2
-    if "://" not in source:
-        source = str(Path(source).expanduser().resolve())
-    try:
-        options = _options(args.option)
-    except ValueError as err:
-        stderr(f"error: {err}")
-        return 2
-    # Issue 22 validates camera names where they enter: --camera is one of those places.
+    if not args.segment_seconds >= 1:
+        raise UserError(f"--segment-seconds {args.segment_seconds}: at least 1 second")
+    # A URL is a live source; anything else must be a file (a live source is rtsp://...).
+    source = args.source if "://" in args.source else str(input_file(args.source))
+    options = _options(args.option)
+    camera = camera_option(args.camera)
     # No service is started: a recorder only uploads, and an S3 that is down only delays that.
     settings = load_settings()
     config = RecorderConfig(
         source=source,
-        camera=args.camera,
+        camera=camera,
         segment_s=float(args.segment_seconds),
         prefix=args.prefix,
         read_timeout_s=args.read_timeout_s,
         reconnect_max_s=args.reconnect_max_s,
         options=options or None,
     )
-    spool = Spool(
-        Path(args.spool).expanduser() if args.spool else settings.home / "spool" / args.camera
-    )
+    spool = Spool(Path(args.spool).expanduser() if args.spool else settings.home / "spool" / camera)
     stop = threading.Event()
 
     def on_signal(signum: int, _frame: Any) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import psycopg
 
@@ -11,33 +12,64 @@ from deepsentinel_pipelines.video.clips import EncodedClip
 _OF_ANALYSIS = "video_id = %s AND analysis_id IS NOT DISTINCT FROM %s"
 
 
-def replace_event_clips(
-    conn: psycopg.Connection,
-    video_id: str,
-    clips: Sequence[EncodedClip],
-    *,
-    analysis_id: int | None,
+@dataclass(frozen=True)
+class ClipRow:
+    """A clip as recorded: where it is and what it shows."""
+
+    clip_key: str
+    start_s: float
+    end_s: float
+    frames: int
+
+
+def save_event_clip(
+    conn: psycopg.Connection, video_id: str, clip: EncodedClip, *, analysis_id: int | None
 ) -> None:
-    """Swap the clip rows of one analysis of a video in one transaction."""
-    with conn.transaction():
-        conn.execute(f"DELETE FROM event_clips WHERE {_OF_ANALYSIS}", (video_id, analysis_id))
-        for c in clips:
-            conn.execute(
-                """INSERT INTO event_clips (event_id, video_id, analysis_id, clip_key, start_s,
-                                            end_s, frames, width, height)
-                   VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)""",
-                (
-                    c.event_id,
-                    video_id,
-                    analysis_id,
-                    c.key,
-                    c.start_s,
-                    c.end_s,
-                    c.frames,
-                    c.width,
-                    c.height,
-                ),
-            )
+    """Record one clip (replacing its event's earlier clip), in the caller's transaction."""
+    conn.execute(
+        """INSERT INTO event_clips (event_id, video_id, analysis_id, clip_key, start_s, end_s,
+                                    frames, width, height)
+           VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)
+           ON CONFLICT (event_id) DO UPDATE SET
+               video_id = EXCLUDED.video_id, analysis_id = EXCLUDED.analysis_id,
+               clip_key = EXCLUDED.clip_key, start_s = EXCLUDED.start_s, end_s = EXCLUDED.end_s,
+               frames = EXCLUDED.frames, width = EXCLUDED.width, height = EXCLUDED.height""",
+        (
+            clip.event_id,
+            video_id,
+            analysis_id,
+            clip.key,
+            clip.start_s,
+            clip.end_s,
+            clip.frames,
+            clip.width,
+            clip.height,
+        ),
+    )
+
+
+def recorded_clips(
+    conn: psycopg.Connection, video_id: str, *, analysis_id: int | None
+) -> dict[int, ClipRow]:
+    """The clips one analysis of a video has recorded, by event id."""
+    rows = conn.execute(
+        f"""SELECT event_id, clip_key, start_s, end_s, frames FROM event_clips
+            WHERE {_OF_ANALYSIS}""",  # type: ignore[arg-type]
+        (video_id, analysis_id),
+    )
+    return {
+        event_id: ClipRow(key, start, end, frames) for event_id, key, start, end, frames in rows
+    }
+
+
+def drop_event_clips(
+    conn: psycopg.Connection, video_id: str, event_ids: Sequence[int], *, analysis_id: int | None
+) -> None:
+    """Delete the named clip rows of one analysis of a video."""
+    conn.execute(
+        f"DELETE FROM event_clips WHERE {_OF_ANALYSIS} AND event_id = ANY(%s)",  # type: ignore[arg-type]
+        (video_id, analysis_id, list(event_ids)),
+    )
 
 
 def clip_keys(

@@ -7,8 +7,8 @@ duplicates them; the video switches to a finished analysis in ``db/analyses.py``
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -16,7 +16,8 @@ import numpy as np
 import psycopg
 from psycopg.types.json import Jsonb
 
-from deepsentinel_pipelines.video.types import Detection, Event, TrackSummary, VideoInfo
+from deepsentinel_pipelines.db.cursors import stream_rows
+from deepsentinel_pipelines.video.types import Event, VideoInfo
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,9 @@ def upsert_video(
 
 #: Rows of one analysis of one video (parameters: video id, analysis id or None).
 _OF_ANALYSIS = "video_id = %s AND analysis_id IS NOT DISTINCT FROM %s"
+#: The columns of a :class:`StoredEvent`.
+_EVENT_COLUMNS = """event_id, event_type, start_s, end_s, track_id, zone, description,
+                   (attributes->>'key_frame_idx')::int"""
 
 
 def get_video(conn: psycopg.Connection, video_id: str) -> dict | None:
@@ -155,68 +159,6 @@ def set_result_fields(
     )
 
 
-def replace_detections(
-    conn: psycopg.Connection,
-    video_id: str,
-    detections: Iterable[Detection],
-    tracks: Sequence[TrackSummary],
-    *,
-    analysis_id: int | None,
-) -> int:
-    """Swap an analysis' detections and tracks (COPY); return the number of detections."""
-    count = 0
-    with conn.transaction():
-        conn.execute(f"DELETE FROM detections WHERE {_OF_ANALYSIS}", (video_id, analysis_id))
-        conn.execute(f"DELETE FROM tracks WHERE {_OF_ANALYSIS}", (video_id, analysis_id))
-        with conn.cursor().copy(
-            "COPY detections (video_id, analysis_id, frame_idx, t_s, track_id, class_id,"
-            " class_name, score, x1, y1, x2, y2, keypoints) FROM STDIN"
-        ) as copy:
-            for d in detections:
-                keypoints = (
-                    None if d.keypoints is None else [v for point in d.keypoints for v in point]
-                )
-                copy.write_row(
-                    (
-                        video_id,
-                        analysis_id,
-                        d.frame_idx,
-                        d.t_s,
-                        d.track_id,
-                        d.class_id,
-                        d.class_name,
-                        d.score,
-                        *d.box,
-                        keypoints,
-                    )
-                )
-                count += 1
-        with conn.cursor().copy(
-            "COPY tracks (video_id, analysis_id, track_id, class_name, first_s, last_s,"
-            " n_frames, mean_score) FROM STDIN"
-        ) as copy:
-            for t in tracks:
-                copy.write_row(
-                    (
-                        video_id,
-                        analysis_id,
-                        t.track_id,
-                        t.class_name,
-                        t.first_s,
-                        t.last_s,
-                        t.n_frames,
-                        t.mean_score,
-                    )
-                )
-        set_result_fields(
-            conn,
-            video_id,
-            analysis_id,
-            people_count=sum(1 for t in tracks if t.class_name == "person"),
-        )
-    return count
-
-
 def set_track_attributes(
     conn: psycopg.Connection,
     video_id: str,
@@ -236,69 +178,81 @@ def set_track_attributes(
             )
 
 
-def load_detections(
-    conn: psycopg.Connection, video_id: str, *, analysis_id: int | None
-) -> list[Detection]:
-    """An analysis' detections in frame order."""
-    rows = conn.execute(
-        f"""SELECT frame_idx, t_s, track_id, class_id, class_name, score, x1, y1, x2, y2,
-                   keypoints
-            FROM detections WHERE {_OF_ANALYSIS} ORDER BY frame_idx, track_id""",
-        (video_id, analysis_id),
-    )
-    detections = []
-    for frame_idx, t_s, track_id, class_id, class_name, score, x1, y1, x2, y2, kp in rows:
-        keypoints = (
-            None
-            if kp is None
-            else tuple((kp[i], kp[i + 1], kp[i + 2]) for i in range(0, len(kp), 3))
-        )
-        detections.append(
-            Detection(
-                frame_idx, t_s, track_id, class_id, class_name, score, (x1, y1, x2, y2), keypoints
-            )
-        )
-    return detections
-
-
 def replace_events(
     conn: psycopg.Connection, video_id: str, events: Sequence[Event], *, analysis_id: int | None
 ) -> list[StoredEvent]:
-    """Swap an analysis' events; return them with their new ids, in start order."""
-    stored = []
+    """Swap an analysis' events (COPY, one transaction); return them with their ids, in order.
+
+    Ids are drawn from the events sequence up front, in the order given, so they follow it.
+    """
     with conn.transaction():
         conn.execute(f"DELETE FROM events WHERE {_OF_ANALYSIS}", (video_id, analysis_id))
-        for e in events:
-            (event_id,) = conn.execute(
-                """INSERT INTO events (video_id, analysis_id, event_type, start_s, end_s,
-                                       track_id, zone, confidence, attributes, description)
-                   VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING event_id""",
-                (
-                    video_id,
-                    analysis_id,
-                    e.event_type,
-                    e.start_s,
-                    e.end_s,
-                    e.track_id,
-                    e.zone,
-                    e.confidence,
-                    Jsonb({**e.attributes, "key_frame_idx": e.key_frame_idx}),
-                    e.description,
-                ),
-            ).fetchone()
-            stored.append(
-                StoredEvent(
-                    event_id,
-                    e.event_type,
-                    e.start_s,
-                    e.end_s,
-                    e.track_id,
-                    e.zone,
-                    e.description,
-                    e.key_frame_idx,
-                )
+        ids = sorted(
+            r[0]
+            for r in conn.execute(
+                """SELECT nextval(pg_get_serial_sequence('events', 'event_id'))
+                   FROM generate_series(1, %s)""",
+                (len(events),),
             )
-    return stored
+        )
+        with conn.cursor().copy(
+            "COPY events (event_id, video_id, analysis_id, event_type, start_s, end_s, track_id,"
+            " zone, confidence, attributes, description) FROM STDIN"
+        ) as copy:
+            for event_id, e in zip(ids, events, strict=True):
+                copy.write_row(
+                    (
+                        event_id,
+                        video_id,
+                        analysis_id,
+                        e.event_type,
+                        e.start_s,
+                        e.end_s,
+                        e.track_id,
+                        e.zone,
+                        e.confidence,
+                        Jsonb({**e.attributes, "key_frame_idx": e.key_frame_idx}),
+                        e.description,
+                    )
+                )
+    return [
+        StoredEvent(
+            event_id,
+            e.event_type,
+            e.start_s,
+            e.end_s,
+            e.track_id,
+            e.zone,
+            e.description,
+            e.key_frame_idx,
+        )
+        for event_id, e in zip(ids, events, strict=True)
+    ]
+
+
+def iter_events(
+    conn: psycopg.Connection, video_id: str, *, analysis_id: int | None
+) -> Iterator[StoredEvent]:
+    """An analysis' stored events in start order, read through a server-side cursor."""
+    rows = stream_rows(
+        conn,
+        f"SELECT {_EVENT_COLUMNS} FROM events WHERE {_OF_ANALYSIS} ORDER BY start_s, event_id",
+        (video_id, analysis_id),
+    )
+    for row in rows:
+        yield StoredEvent(*row)
+
+
+def event_counts(
+    conn: psycopg.Connection, video_id: str, *, analysis_id: int | None
+) -> dict[str, int]:
+    """How many events of each type an analysis has."""
+    rows = conn.execute(
+        f"""SELECT event_type, count(*) FROM events WHERE {_OF_ANALYSIS}
+            GROUP BY event_type ORDER BY event_type""",  # type: ignore[arg-type]
+        (video_id, analysis_id),
+    )
+    return {event_type: int(n) for event_type, n in rows}
 
 
 def load_events(
@@ -306,29 +260,31 @@ def load_events(
 ) -> list[StoredEvent]:
     """An analysis' stored events in start order."""
     rows = conn.execute(
-        f"""SELECT event_id, event_type, start_s, end_s, track_id, zone, description,
-                   (attributes->>'key_frame_idx')::int
-            FROM events WHERE {_OF_ANALYSIS} ORDER BY start_s, event_id""",
+        f"""SELECT {_EVENT_COLUMNS} FROM events WHERE {_OF_ANALYSIS}
+            ORDER BY start_s, event_id""",  # type: ignore[arg-type]
         (video_id, analysis_id),
     )
     return [StoredEvent(*row) for row in rows]
 
 
-def load_notable_material(
-    conn: psycopg.Connection, video_id: str, *, analysis_id: int | None
-) -> tuple[list[StoredEvent], dict[int, list[Detection]]]:
-    """What highlights and clips are drawn from.
+def load_notable_events(
+    conn: psycopg.Connection, video_id: str, *, analysis_id: int | None, limit: int | None = None
+) -> list[StoredEvent]:
+    """The analysis' events that have a key frame (highlights and clips), in start order.
 
-    Returns:
-        The events that have a key frame, in start order, and the analysis' detections by frame
-        (a frame without any maps to ``[]``).
+    Args:
+        conn: The application database.
+        video_id: The video.
+        analysis_id: Its analysis.
+        limit: Only the first this many; None: all.
     """
-    stored = load_events(conn, video_id, analysis_id=analysis_id)
-    notable = [e for e in stored if e.key_frame_idx is not None]
-    by_frame: dict[int, list[Detection]] = defaultdict(list)
-    for d in load_detections(conn, video_id, analysis_id=analysis_id):
-        by_frame[d.frame_idx].append(d)
-    return notable, by_frame
+    rows = conn.execute(
+        f"""SELECT {_EVENT_COLUMNS} FROM events
+            WHERE {_OF_ANALYSIS} AND attributes->>'key_frame_idx' IS NOT NULL
+            ORDER BY start_s, event_id LIMIT %s""",  # type: ignore[arg-type]
+        (video_id, analysis_id, limit),
+    )
+    return [StoredEvent(*row) for row in rows]
 
 
 def set_highlight_keys(
@@ -357,16 +313,25 @@ def load_person_spans(
     return [(float(a), float(b)) for a, b in rows]
 
 
-def set_embeddings(conn: psycopg.Connection, event_ids: Sequence[int], vectors: np.ndarray) -> None:
-    """Write event embeddings in one transaction (COPY into a temporary table, one UPDATE)."""
-    with conn.transaction():
-        conn.execute(
-            "CREATE TEMP TABLE event_vectors (event_id bigint, embedding vector) ON COMMIT DROP"
-        )
-        with conn.cursor().copy("COPY event_vectors (event_id, embedding) FROM STDIN") as copy:
+@contextmanager
+def embeddings_writer(
+    conn: psycopg.Connection,
+) -> Iterator[Callable[[Sequence[int], np.ndarray], None]]:
+    """A function that stores event embeddings batch by batch, in the caller's transaction.
+
+    Vectors are COPYed into a temporary table as they come; one UPDATE sets them all on exit.
+    """
+    conn.execute(
+        "CREATE TEMP TABLE event_vectors (event_id bigint, embedding vector) ON COMMIT DROP"
+    )
+    with conn.cursor().copy("COPY event_vectors (event_id, embedding) FROM STDIN") as copy:
+
+        def write(event_ids: Sequence[int], vectors: np.ndarray) -> None:
             for event_id, vector in zip(event_ids, vectors, strict=True):
                 copy.write_row((event_id, vector))
-        conn.execute(
-            """UPDATE events SET embedding = v.embedding::vector
-               FROM event_vectors v WHERE events.event_id = v.event_id"""
-        )
+
+        yield write
+    conn.execute(
+        """UPDATE events SET embedding = v.embedding::vector
+           FROM event_vectors v WHERE events.event_id = v.event_id"""
+    )

@@ -20,6 +20,8 @@ RUN_KEY_TAG = "deepsentinel/run_key"
 ETAG_TAG = "deepsentinel/etag"
 #: The job message's ``recorded_at``, as sent: the most trusted source of the recording time.
 RECORDED_AT_TAG = "deepsentinel/recorded_at"
+#: The camera a job message named (validated), which wins over the object's metadata.
+CAMERA_TAG = "deepsentinel/camera"
 
 
 def normalize_etag(etag: str | None) -> str:

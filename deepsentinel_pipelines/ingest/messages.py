@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import unquote_plus
 from zoneinfo import ZoneInfo
 
+from deepsentinel_pipelines.ingest.cameras import camera_name_problem
 from deepsentinel_pipelines.ingest.keys import skip_reason
 from deepsentinel_pipelines.ingest.recorded_at import MESSAGE_FIELD, parse_time
 
@@ -34,6 +35,7 @@ class JobRequest:
     video_id: str | None = None  # the seed's own id, kept as a tag
     body: str = ""  # an S3 event record alone, for the DLQ should only it fail
     recorded_at: str | None = None  # ISO 8601 as sent; without an offset, in the camera's zone
+    camera: str | None = None  # the seed's camera, when it names one (else the object's)
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,9 @@ def _seed_job(data: dict[str, Any], raw_bucket: str) -> JobRequest:
         raise InvalidJobMessage("field 's3_key' is missing or not a non-empty string")
     if video_id is not None and not isinstance(video_id, str):
         raise InvalidJobMessage("field 'video_id' is not a string")
+    camera = data.get("camera")
+    if camera is not None and (problem := camera_name_problem(camera)) is not None:
+        raise InvalidJobMessage(f"field 'camera': {problem}")
     bucket, key = _split_s3_url(s3_key, data.get("bucket") or raw_bucket)
     if not key:
         raise InvalidJobMessage(f"s3_key {s3_key!r} names no object")
@@ -88,7 +93,7 @@ def _seed_job(data: dict[str, Any], raw_bucket: str) -> JobRequest:
             parse_time(recorded_at, _CHECK_ZONE)
         except ValueError as err:
             raise InvalidJobMessage(f"field {MESSAGE_FIELD!r}: {err}") from None
-    job = JobRequest(bucket, key, None, "seed", video_id, recorded_at=recorded_at)
+    job = JobRequest(bucket, key, None, "seed", video_id, camera=camera, recorded_at=recorded_at)
     return _checked(job, raw_bucket)
 
 
@@ -158,9 +163,13 @@ def parse_job_message(body: str, raw_bucket: str) -> ParsedMessage:
     raise InvalidJobMessage("neither a job message {video_id, s3_key} nor an S3 event")
 
 
-def seed_message(video_id: str, key: str, recorded_at: str | None = None) -> str:
-    """Body of a job message in the seed's format (``recorded_at`` added when given)."""
+def seed_message(
+    video_id: str, key: str, camera: str | None = None, recorded_at: str | None = None
+) -> str:
+    """Body of a job message in the seed's format (``camera``, ``recorded_at``: when given)."""
     body = {"video_id": video_id, "s3_key": key}
+    if camera:
+        body["camera"] = camera
     if recorded_at is not None:
         body[MESSAGE_FIELD] = recorded_at
     return json.dumps(body)

@@ -10,6 +10,7 @@ from botocore.exceptions import ClientError
 from psycopg import sql as pgsql
 
 from deepsentinel_pipelines.db.migrate import apply_migrations
+from deepsentinel_pipelines.db.reader_login import READER_ROLE_LIMITS, REVOKED_FUNCTIONS_SQL
 from deepsentinel_pipelines.ingest.storage_classes import ARCHIVE_CLASS
 from deepsentinel_pipelines.local_stack.postgres import database_url
 from deepsentinel_pipelines.settings import APP_LOGIN, READER_LOGIN, Settings
@@ -77,24 +78,14 @@ def ensure_queues(sqs: Any, settings: Settings) -> dict[str, str]:
     return {settings.jobs_queue: jobs_url, settings.dead_letter_queue: dlq_url}
 
 
-#: Limits set on the reader login itself. ``temp_file_limit`` can only be changed by a
-#: superuser, so no statement of the reader's can lift it; the guard keeps ``set_config`` and
-#: ``SET`` out of its SQL, and the code lowers ``statement_timeout`` only (see rag.retrieval).
-READER_LIMITS = {
-    "statement_timeout": "5s",
-    "work_mem": "4MB",
-    "temp_file_limit": "64MB",
-    "default_transaction_read_only": "on",
-    "idle_in_transaction_session_timeout": "10s",
-}
-
-
 def ensure_roles(admin_url: str) -> None:
     """Create or correct the two logins on an embedded server (as its superuser).
 
     ``deepsentinel_app`` owns the databases and the application's objects and is no superuser;
     ``deepsentinel_reader`` logs in for question SQL, belongs to no role (nothing to ``SET ROLE``
-    to) and carries the limits in :data:`READER_LIMITS`.
+    to) and carries the limits in
+    :data:`~deepsentinel_pipelines.db.reader_login.READER_ROLE_LIMITS` (any defaults it gave
+    itself are reset).
     """
     with psycopg.connect(admin_url, autocommit=True) as conn:
         existing = {r[0] for r in conn.execute("SELECT rolname FROM pg_roles")}
@@ -112,7 +103,8 @@ def ensure_roles(admin_url: str) -> None:
                 "NOINHERIT CONNECTION LIMIT 32"
             ).format(pgsql.Identifier(READER_LOGIN))
         )
-        for name, value in READER_LIMITS.items():
+        conn.execute(pgsql.SQL("ALTER ROLE {} RESET ALL").format(pgsql.Identifier(READER_LOGIN)))
+        for name, value in READER_ROLE_LIMITS.items():
             conn.execute(
                 pgsql.SQL("ALTER ROLE {} SET {} = {}").format(
                     pgsql.Identifier(READER_LOGIN), pgsql.Identifier(name), pgsql.Literal(value)
@@ -182,6 +174,35 @@ def ensure_databases(admin_url: str, names: list[str]) -> None:
         with psycopg.connect(database_url(admin_url, name), autocommit=True) as conn:
             conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
             conn.execute(_HAND_OVER.replace("{app}", APP_LOGIN))  # type: ignore[arg-type]
+
+
+def lock_down_reader(admin_url: str, app_database: str, databases: list[str]) -> None:
+    """Take from the reader (as the embedded server's superuser) what PUBLIC may do by default.
+
+    It may connect to the application database only, create no temporary objects (tables or
+    ``pg_temp`` functions) and nothing in ``public``, and execute none of the built-ins in
+    :data:`~deepsentinel_pipelines.db.reader_login.REVOKED_FUNCTIONS_SQL` (they are granted
+    back to the application's login, which owns everything else).
+    """
+    others = [d for d in [*databases, "postgres", "template1"] if d != app_database]
+    app, reader = pgsql.Identifier(APP_LOGIN), pgsql.Identifier(READER_LOGIN)
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        for name in [app_database, *others]:
+            conn.execute(
+                pgsql.SQL("REVOKE CONNECT, TEMPORARY ON DATABASE {} FROM PUBLIC").format(
+                    pgsql.Identifier(name)
+                )
+            )
+        conn.execute(
+            pgsql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(
+                pgsql.Identifier(app_database), reader
+            )
+        )
+    with psycopg.connect(database_url(admin_url, app_database), autocommit=True) as conn:
+        conn.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
+        for (function,) in conn.execute(REVOKED_FUNCTIONS_SQL).fetchall():
+            conn.execute(pgsql.SQL(f"REVOKE EXECUTE ON FUNCTION {function} FROM PUBLIC"))
+            conn.execute(pgsql.SQL(f"GRANT EXECUTE ON FUNCTION {function} TO {{}}").format(app))
 
 
 def ensure_schema(database_url: str, embedding_dim: int) -> list[str]:

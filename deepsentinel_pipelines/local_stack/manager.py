@@ -16,6 +16,7 @@ from deepsentinel_pipelines.local_stack.bootstrap import (
     ensure_queues,
     ensure_roles,
     ensure_schema,
+    lock_down_reader,
 )
 from deepsentinel_pipelines.local_stack.postgres import database_urls
 from deepsentinel_pipelines.rag.minilm import cached_ir, shipped_model_dir
@@ -24,6 +25,7 @@ from deepsentinel_pipelines.settings import (
     INSTANCE_YAML,
     Settings,
 )
+from deepsentinel_pipelines.text.redaction import redact
 
 
 def _aws_dir(settings: Settings) -> Path:
@@ -39,7 +41,9 @@ def services_up(settings: Settings) -> dict[str, str]:
     if settings.embedded_postgres:
         admin = postgres.start_postgres(settings.pgdata)
         ensure_roles(admin)
-        ensure_databases(admin, [postgres.APP_DATABASE, postgres.DAGSTER_DATABASE])
+        databases = [postgres.APP_DATABASE, postgres.DAGSTER_DATABASE]
+        ensure_databases(admin, databases)
+        lock_down_reader(admin, postgres.APP_DATABASE, databases)
     env = service_environment(settings)
     ensure_schema(env["DEEPSENTINEL_DATABASE_URL"], settings.embedding_dim)
     ensure_buckets(make_client("s3", settings.aws_endpoint_url, settings.region), settings)
@@ -95,7 +99,7 @@ def services_status(settings: Settings) -> dict[str, dict[str, Any]]:
             ).fetchone()
         status["postgres"] = {"ok": row is not None, "pgvector": row[0] if row else None}
     except Exception as err:  # noqa: BLE001 - a status report names any failure
-        status["postgres"] = {"ok": False, "pgvector": None, "error": str(err)}
+        status["postgres"] = {"ok": False, "pgvector": None, "error": redact(err)}
     if settings.embedded_aws and not aws_emulator.port_open(settings.embedded_aws_port):
         down = {"ok": False, "error": "the S3/SQS emulator is not running"}
         return status | {"s3": down | {"buckets": []}, "sqs": down | {"queues": []}}
@@ -105,7 +109,7 @@ def services_status(settings: Settings) -> dict[str, dict[str, Any]]:
         buckets = [b for b in settings.buckets if b in names]
         status["s3"] = {"ok": len(buckets) == len(settings.buckets), "buckets": buckets}
     except Exception as err:  # noqa: BLE001
-        status["s3"] = {"ok": False, "buckets": [], "error": str(err)}
+        status["s3"] = {"ok": False, "buckets": [], "error": redact(err)}
     try:
         sqs = make_client("sqs", settings.aws_endpoint_url, settings.region)
         wanted = [settings.jobs_queue, settings.dead_letter_queue]
@@ -113,5 +117,5 @@ def services_status(settings: Settings) -> dict[str, dict[str, Any]]:
         queues = [q for q in wanted if any(u.rsplit("/", 1)[-1] == q for u in urls)]
         status["sqs"] = {"ok": len(queues) == len(wanted), "queues": queues}
     except Exception as err:  # noqa: BLE001
-        status["sqs"] = {"ok": False, "queues": [], "error": str(err)}
+        status["sqs"] = {"ok": False, "queues": [], "error": redact(err)}
     return status

@@ -2,11 +2,14 @@
 
 from typing import Any
 
-from dagster import Config, MetadataValue, OpExecutionContext, Out, op
+from dagster import Config, Failure, MetadataValue, OpExecutionContext, Out, op
 from pydantic import Field
 
+from deepsentinel_pipelines.ingest.cameras import validate_camera_name
 from deepsentinel_pipelines.rag.answer import event_time
+from deepsentinel_pipelines.rag.clock_window import ClockScopeError
 from deepsentinel_pipelines.rag.pipeline import AskResult, ask_with_resources
+from deepsentinel_pipelines.rag.question import checked_window
 from deepsentinel_pipelines.rag.retrieval import DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS
 from deepsentinel_pipelines.rag.time_scope import TimeScope, camera_zones
 from deepsentinel_pipelines.resources import RESULT_IO_MANAGER
@@ -16,6 +19,7 @@ from deepsentinel_pipelines.resources.llm import LanguageModel
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
 from deepsentinel_pipelines.resources.reranker import Reranker
 from deepsentinel_pipelines.settings import load_settings
+from deepsentinel_pipelines.text.escaping import code_block, markdown_link, markdown_text
 
 
 class RagQueryConfig(Config):
@@ -62,10 +66,30 @@ def rag_query(
     reranker: Reranker,
 ) -> dict[str, Any]:
     """Answer the question from the events; the same code path as ``deepsentinel ask``."""
-    window = None
-    if config.start_s is not None or config.end_s is not None:
-        window = (config.start_s, config.end_s)
-    result = ask_with_resources(
+    try:
+        window = checked_window(config.start_s, config.end_s)
+        for camera in config.cameras:
+            validate_camera_name(camera)
+    except ValueError as err:
+        raise Failure(f"rag_query config: {err}", allow_retries=False) from err
+    try:
+        result = _ask(config, window, database, object_store, embedder, llm, reranker)
+    except ClockScopeError as err:
+        raise Failure(f"rag_query config from_time/to_time: {err}", allow_retries=False) from err
+    context.add_output_metadata(answer_metadata(result))
+    return result.as_json()
+
+
+def _ask(
+    config: RagQueryConfig,
+    window: tuple[float | None, float | None] | None,
+    database: PostgresResource,
+    object_store: ObjectStoreResource,
+    embedder: Embedder,
+    llm: LanguageModel,
+    reranker: Reranker,
+) -> AskResult:
+    return ask_with_resources(
         config.question,
         database=database,
         object_store=object_store,
@@ -84,28 +108,29 @@ def rag_query(
             camera_zones(load_settings().cameras_config),
         ),
     )
-    context.add_output_metadata(answer_metadata(result))
-    return result.as_json()
 
 
 def answer_metadata(result: AskResult) -> dict[str, Any]:
-    """What the run page shows: the answer, the cited events, the SQL, the session, timings."""
+    """What the run page shows: the answer, the cited events, the SQL, the session, timings.
+
+    Everything from outside (video ids, zones, the model's SQL and answer) is escaped for
+    Markdown: a key or a statement must not add links, images or fences to the run page.
+    """
     rows = [
         "| event | video | time | type | zone | highlight | clip |",
         "|---|---|---|---|---|---|---|",
     ]
     for e in result.events:
-        link = f"[frame]({e.highlight_url})" if e.highlight_url else "-"
-        link += f" | [clip]({e.clip_url})" if e.clip_url else " | -"
+        link = markdown_link("frame", e.highlight_url) if e.highlight_url else "-"
+        link += f" | {markdown_link('clip', e.clip_url)}" if e.clip_url else " | -"
         when = event_time(e)
-        rows.append(
-            f"| #{e.event_id} | {e.video_id} | {when} | {e.event_type} | {e.zone or '-'} | {link} |"
-        )
+        cells = [markdown_text(v, inline=True) for v in (e.video_id, e.event_type, e.zone or "-")]
+        rows.append(f"| #{e.event_id} | {cells[0]} | {when} | {cells[1]} | {cells[2]} | {link} |")
     metadata: dict[str, Any] = {
-        "answer": MetadataValue.md(result.answer),
+        "answer": MetadataValue.md(markdown_text(result.answer)),
         "cited_events": MetadataValue.md("\n".join(rows)),
         "events": MetadataValue.json(result.as_json()["events"]),
-        "sql": MetadataValue.md(f"```sql\n{result.sql}\n```" if result.sql else "(none)"),
+        "sql": MetadataValue.md(code_block(result.sql, "sql") if result.sql else "(none)"),
         "session_id": MetadataValue.text(result.session_id),
         "interaction_id": MetadataValue.int(result.interaction_id or 0),
         "refused": MetadataValue.bool(result.refused),
@@ -116,5 +141,7 @@ def answer_metadata(result: AskResult) -> dict[str, Any]:
     if result.time_window:
         metadata["time_window"] = MetadataValue.text(result.time_window)
     if result.notes:
-        metadata["notes"] = MetadataValue.md("\n".join(f"- {n}" for n in result.notes))
+        metadata["notes"] = MetadataValue.md(
+            "\n".join(f"- {markdown_text(n, inline=True)}" for n in result.notes)
+        )
     return metadata

@@ -82,6 +82,8 @@ from deepsentinel_pipelines.rag.question import (
     OccupancyQuestion,
     ParsedQuestion,
     Window,
+    checked_window,
+    clean_question,
     parse_occupancy_question,
     parse_question,
 )
@@ -89,6 +91,7 @@ from deepsentinel_pipelines.rag.refusal import screen_question
 from deepsentinel_pipelines.rag.retrieval import (
     DEFAULT_CANDIDATES,
     DEFAULT_TIMEOUT_MS,
+    MAX_RESULT_BYTES,
     EventFilters,
     QueryResult,
     RerankDocument,
@@ -97,6 +100,7 @@ from deepsentinel_pipelines.rag.retrieval import (
     fetch_events,
     fulltext_search,
     mentioned_videos,
+    run_model_sql,
     run_validated,
     vector_search,
     vocabulary,
@@ -109,6 +113,7 @@ from deepsentinel_pipelines.rag.sql_builder import (
 )
 from deepsentinel_pipelines.rag.sql_guard import ALLOWED_COLUMNS, UnsafeSQLError
 from deepsentinel_pipelines.rag.time_scope import TimeScope, scope_in_time
+from deepsentinel_pipelines.text.redaction import redact
 from deepsentinel_pipelines.video.types import EVENT_TYPES, ORIENTATIONS
 
 #: Events cited in an answer (the reranker's output size).
@@ -275,10 +280,14 @@ def ask(
         The answer, the cited events and the saved interaction's ids and timings.
 
     Raises:
-        ValueError: If ``session_id`` is not a UUID, or the time scope's window is malformed.
+        ValueError: If ``session_id`` is not a UUID, ``window`` is not a finite,
+            non-negative window whose start is not after its end, or the time scope's window
+            is malformed.
     """
     watch = _Stopwatch()
     session = str(uuid.UUID(session_id)) if session_id else str(uuid.uuid4())
+    window = checked_window(*window) if window is not None else None
+    question = clean_question(question)
     with connect() as conn, connect_reader() as reader:
         for each in (conn, reader):
             if each.info.transaction_status == pq.TransactionStatus.INTRANS:
@@ -395,7 +404,7 @@ def _answer(
     with watch("model_sql"):
         model_text = llm.write_sql(question, schema_description())
     with watch("sql"):
-        model_sql, model_rows, note = _run_model_sql(reader, model_text, timeout_ms)
+        model_sql, model_rows, note = _run_model_sql(reader, model_text, timeout_ms, conn)
         if model_sql is not None:
             statements.append(model_sql)
         if model_rows is not None:
@@ -624,13 +633,22 @@ class _BuiltIn:
 
 
 def _run_model_sql(
-    conn: psycopg.Connection, model_text: str | None, timeout_ms: int
+    conn: psycopg.Connection,
+    model_text: str | None,
+    timeout_ms: int,
+    planner: psycopg.Connection,
 ) -> tuple[str | None, QueryResult | None, str | None]:
-    """Validate and run the model's SQL: ``(validated text, rows, note on failure)``."""
+    """Validate, explain and run the model's SQL: ``(validated text, rows, note)``.
+
+    ``conn`` is the reader's connection, ``planner`` the application's (it only plans; see
+    :func:`~deepsentinel_pipelines.rag.retrieval.run_model_sql`). The note says why the
+    statement did not run (refused by the guard or for its plan, or failed in the database), or
+    that its rows were cut at the byte cap.
+    """
     if not model_text:
         return None, None, None
     try:
-        validated, rows = run_validated(conn, model_text, None, timeout_ms)
+        validated, rows = run_model_sql(conn, model_text, timeout_ms, planner=planner)
     except UnsafeSQLError as err:
         return (
             None,
@@ -645,6 +663,13 @@ def _run_model_sql(
                 f"The model's SQL failed in the database ({_first_line(err)}); "
                 "the built-in query was used instead."
             ),
+        )
+    if rows.truncated:
+        return (
+            validated,
+            rows,
+            f"The model's SQL returned more than {MAX_RESULT_BYTES:,} bytes; only its first "
+            f"{len(rows.rows)} row(s) were used.",
         )
     return validated, rows, None
 
@@ -754,7 +779,7 @@ def _cosine(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def _first_line(err: Exception) -> str:
-    text = str(err).strip().splitlines()
+    text = redact(err).strip().splitlines()
     return text[0][:200] if text else type(err).__name__
 
 

@@ -12,6 +12,7 @@ video's duration, so it is kept relative to the end (see :attr:`ParsedQuestion.r
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -24,6 +25,39 @@ AROUND_TOLERANCE_S = 15.0
 AT_TOLERANCE_S = 2.0
 
 Window = tuple[float | None, float | None]
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
+
+
+def checked_window(start_s: float | None, end_s: float | None) -> Window | None:
+    """A caller's ``(start_s, end_s)`` window in seconds; None when both sides are open.
+
+    Raises:
+        ValueError: A side is not a finite number of seconds >= 0, or the start is after the
+            end; the message names the side and the value.
+    """
+    for name, value in (("start", start_s), ("end", end_s)):
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ValueError(f"the window's {name} is not a number of seconds: {value!r}")
+        if not math.isfinite(value) or value < 0:
+            raise ValueError(
+                f"the window's {name} must be a finite number of seconds >= 0, not {value!r}"
+            )
+    if start_s is not None and end_s is not None and start_s > end_s:
+        raise ValueError(f"the window starts after it ends ({start_s:g} s > {end_s:g} s)")
+    if start_s is None and end_s is None:
+        return None
+    return (start_s, end_s)
+
+
+def clean_question(text: str) -> str:
+    """``text`` as storable text: undecodable bytes (lone surrogates) as U+FFFD, no NUL.
+
+    A question typed in another encoding reaches Python with surrogate escapes, which neither
+    PostgreSQL nor a UTF-8 terminal can take; the answer must not be lost over them.
+    """
+    return _SURROGATES.sub("\ufffd", text).replace("\x00", " ")
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,13 @@ Two paths, on two connections:
   connection, because they need the columns the reader may not see.
 
 Both go through :func:`run_readonly`: a ``READ ONLY`` transaction with a ``statement_timeout``
-that callers may lower but never raise past :data:`MAX_TIMEOUT_MS`, always rolled back. The
-statement is sent with the extended query protocol, so the server itself refuses stacked
-statements (``SELECT 1; DROP ...``) even if a caller skipped
-:func:`deepsentinel_pipelines.rag.sql_guard.validate_sql`.
+that callers may lower but never raise past :data:`MAX_TIMEOUT_MS`, always rolled back, whose
+rows are fetched in chunks and cut at :data:`MAX_RESULT_BYTES`. The statement is sent with the
+extended query protocol, so the server itself refuses stacked statements (``SELECT 1; DROP ...``)
+even if a caller skipped :func:`deepsentinel_pipelines.rag.sql_guard.validate_sql`. A model's
+statement (:func:`run_model_sql`) is also explained first, over the views' tables, and refused
+when its plan is far larger than those tables (``rag/plan_cost.py``); it runs without nested
+loops, a few rows per round trip.
 """
 
 from __future__ import annotations
@@ -34,9 +37,16 @@ from psycopg import pq
 from psycopg import sql as pgsql
 
 from deepsentinel_pipelines.rag.answer import EventRow
+from deepsentinel_pipelines.rag.plan_cost import (
+    QA_TABLES,
+    TABLE_SIZES_SQL,
+    base_table_sql,
+    plan_bounds,
+    plan_problem,
+)
 from deepsentinel_pipelines.rag.question import nameable
 from deepsentinel_pipelines.rag.sql_builder import EVENT_COLUMNS, EventFilters
-from deepsentinel_pipelines.rag.sql_guard import validate_sql
+from deepsentinel_pipelines.rag.sql_guard import UnsafeSQLError, validate_sql
 from deepsentinel_pipelines.settings import READER_LOGIN
 from deepsentinel_pipelines.timefmt import format_timestamp
 
@@ -55,6 +65,18 @@ DEFAULT_EF_SEARCH = 100
 DEFAULT_MAX_SCAN_TUPLES = 40_000
 #: Rows fetched per round trip when streaming a result.
 _STREAM_ROWS = 500
+#: ... and for a model's statement, whose rows may be wide: fewer rows held at once.
+_MODEL_STREAM_ROWS = 10
+#: Most bytes of rows a statement returns; fetching stops before the row that would pass it.
+MAX_RESULT_BYTES = 1_000_000
+#: Planner settings of a model's statement (and of its plan). The ``qa`` views' filter makes the
+#: planner guess 1 row for joins of millions; a nested loop chosen on such a guess is quadratic,
+#: so joins are hashed or merged instead (their cost grows with the rows, not their square).
+MODEL_SQL_SETTINGS = {"enable_nestloop": "off"}
+
+
+class CostlySQLError(UnsafeSQLError):
+    """A statement the guard accepted whose plan is too large to run (``reason`` says how)."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +90,16 @@ class QueryResult:
 
     columns: tuple[str, ...]
     rows: list[tuple[Any, ...]]
+    truncated: bool = False  # fetching stopped at MAX_RESULT_BYTES
+    size_bytes: int = 0  # about how many bytes the rows hold
+
+
+def _value_bytes(value: Any) -> int:
+    if value is None or isinstance(value, bool | int | float):
+        return 8
+    if isinstance(value, str | bytes | bytearray | memoryview):
+        return len(value)
+    return len(str(value))
 
 
 def run_readonly(
@@ -78,6 +110,8 @@ def run_readonly(
     *,
     settings: Mapping[str, str] | None = None,
     binary: bool = False,
+    max_bytes: int = MAX_RESULT_BYTES,
+    stream_rows: int = _STREAM_ROWS,
 ) -> QueryResult:
     """Run one statement read-only, as the connection's login, with a ``statement_timeout``.
 
@@ -94,8 +128,11 @@ def run_readonly(
         params: psycopg parameters for ``%(name)s``/``%s`` placeholders, or None.
         timeout_ms: ``statement_timeout`` in milliseconds (at least 1, at most
             :data:`MAX_TIMEOUT_MS`).
-        settings: Extra ``name -> value`` settings, applied with ``set_config(..., true)``.
+        settings: Extra ``name -> value`` settings for this transaction (``SET LOCAL``).
         binary: Ask for binary results (for vectors: no text parsing).
+        max_bytes: Stop fetching before the row that would take the result past this many
+            bytes (the result says it was ``truncated``).
+        stream_rows: Rows the server sends per round trip.
 
     Returns:
         The columns and rows.
@@ -120,9 +157,19 @@ def run_readonly(
             cur.execute(_setup_sql(timeout, settings or {}))
             try:
                 # stream() always uses the extended protocol: one statement, or a server error.
-                size = _STREAM_ROWS if pq.version() >= 170000 else 1
-                rows = [tuple(row) for row in cur.stream(sql, params, binary=binary, size=size)]
-                columns = tuple(col.name for col in cur.description or ())
+                size = stream_rows if pq.version() >= 170000 else 1
+                rows, used, truncated, columns = [], 0, False, None
+                for row in cur.stream(sql, params, binary=binary, size=size):
+                    if columns is None:
+                        columns = tuple(col.name for col in cur.description or ())
+                    row_bytes = sum(_value_bytes(v) for v in row)
+                    if used + row_bytes > max_bytes:
+                        truncated = True  # leaving the stream cancels the statement
+                        break
+                    used += row_bytes
+                    rows.append(tuple(row))
+                if columns is None:
+                    columns = tuple(col.name for col in cur.description or ())
             except BaseException:
                 if not conn.closed:
                     with suppress(psycopg.Error):
@@ -132,16 +179,17 @@ def run_readonly(
     finally:
         if not conn.closed and conn.info.transaction_status == pq.TransactionStatus.IDLE:
             conn.autocommit = saved_autocommit
-    return QueryResult(columns=columns, rows=rows)
+    return QueryResult(columns=columns, rows=rows, truncated=truncated, size_bytes=used)
 
 
 def _setup_sql(timeout_ms: int, settings: Mapping[str, str]) -> pgsql.Composed:
     parts = [
         pgsql.SQL("BEGIN READ ONLY"),
         pgsql.SQL("SET LOCAL statement_timeout = {}").format(pgsql.Literal(int(timeout_ms))),
+        # SET LOCAL, not set_config(): the reader may not execute set_config.
         *(
-            pgsql.SQL("SELECT set_config({}, {}, true)").format(
-                pgsql.Literal(str(name)), pgsql.Literal(str(value))
+            pgsql.SQL("SET LOCAL {} = {}").format(
+                pgsql.Identifier(*str(name).split(".")), pgsql.Literal(str(value))
             )
             for name, value in settings.items()
         ),
@@ -186,6 +234,59 @@ def run_validated(
     """
     validated = cached_validate(sql_text, limit)
     return validated, run_readonly(conn, validated, params, timeout_ms)
+
+
+def run_model_sql(
+    conn: psycopg.Connection,
+    sql_text: str,
+    timeout_ms: int = DEFAULT_TIMEOUT_MS,
+    limit: int = 200,
+    *,
+    planner: psycopg.Connection,
+) -> tuple[str, QueryResult]:
+    """Validate a model's statement, explain it, and run it only if its plan is small enough.
+
+    The plan is judged against the sizes of the tables behind the views
+    (:func:`~deepsentinel_pipelines.rag.plan_cost.plan_problem`); then the statement runs on
+    the reader login, its rows fetched a few at a time and cut at :data:`MAX_RESULT_BYTES`.
+
+    Args:
+        conn: The reader's connection (outside a transaction): the statement runs there.
+        sql_text: The model's statement.
+        timeout_ms: ``statement_timeout`` of the plan and of the statement.
+        limit: Most rows (the guard adds or lowers ``LIMIT``).
+        planner: The application's connection (outside a transaction). It only plans the
+            statement over the views' tables (``EXPLAIN`` without ``ANALYZE`` runs nothing) in
+            a read-only transaction: the planner cannot estimate the views' own filter, and the
+            reader may not read the tables.
+
+    Raises:
+        deepsentinel_pipelines.rag.sql_guard.UnsafeSQLError: The guard refused it, or
+            (:class:`CostlySQLError`) its plan is too large.
+        psycopg.Error: The database refused or failed it.
+    """
+    validated = cached_validate(sql_text, limit)
+    sizes = run_readonly(planner, TABLE_SIZES_SQL, {"tables": list(QA_TABLES)}, timeout_ms)
+    # No parameters: the text is the guard's single statement (over the tables), sent as is.
+    explained = run_readonly(
+        planner,
+        f"EXPLAIN (FORMAT JSON) {base_table_sql(validated)}",
+        None,
+        timeout_ms,
+        settings=MODEL_SQL_SETTINGS,
+    )
+    problem = plan_problem(explained.rows[0][0], plan_bounds(*sizes.rows[0]))
+    if problem is not None:
+        raise CostlySQLError(problem)
+    result = run_readonly(
+        conn,
+        validated,
+        None,
+        timeout_ms,
+        settings=MODEL_SQL_SETTINGS,
+        stream_rows=_MODEL_STREAM_ROWS,
+    )
+    return validated, result
 
 
 @dataclass(frozen=True)

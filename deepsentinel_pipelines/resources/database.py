@@ -12,6 +12,7 @@ from psycopg_pool import ConnectionPool
 from pydantic import PrivateAttr
 
 from deepsentinel_pipelines.db.migrate import apply_migrations
+from deepsentinel_pipelines.db.reader_login import connect_reader
 from deepsentinel_pipelines.settings import READER_LOGIN, with_user
 
 
@@ -64,7 +65,8 @@ class PostgresResource(ConfigurableResource):
         """A connection logged in as the reader (question SQL only); closed on exit.
 
         Not pooled: a question opens one (a Unix-socket login takes milliseconds), and a pool
-        would hold reader sessions open between runs for nothing.
+        would hold reader sessions open between runs for nothing. Its limits are set by the
+        connection itself (``db/reader_login.py``), whatever the role's defaults say.
         """
-        with psycopg.connect(self.reader_url or with_user(self.url, READER_LOGIN)) as conn:
+        with connect_reader(self.reader_url or with_user(self.url, READER_LOGIN)) as conn:
             yield conn

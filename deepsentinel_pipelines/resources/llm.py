@@ -10,7 +10,7 @@ from pydantic import PrivateAttr
 from deepsentinel_pipelines.aws_clients import make_client
 from deepsentinel_pipelines.rag.local_models import DraftAnswers
 from deepsentinel_pipelines.settings import DEFAULT_BEDROCK_LLM_MODEL
-from deepsentinel_pipelines.video.summary import VideoFacts, compose_summary
+from deepsentinel_pipelines.video.summary import NOTABLE_IN_SUMMARY, VideoFacts, compose_summary
 
 
 class LanguageModel(ConfigurableResource):
@@ -96,7 +96,9 @@ class BedrockLanguageModel(LanguageModel):
 
     def summarize(self, facts: VideoFacts) -> str:
         """Claude rewrites the deterministic summary; the facts stay the same."""
-        return self._converse(SUMMARY_SYSTEM, compose_summary(facts, max_notable=20))
+        return self._converse(
+            SUMMARY_SYSTEM, compose_summary(facts, max_notable=NOTABLE_IN_SUMMARY)
+        )
 
     def write_sql(self, question: str, schema: str) -> str | None:
         """Claude's SQL (validated by the caller before it runs)."""

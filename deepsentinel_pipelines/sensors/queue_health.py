@@ -1,9 +1,9 @@
-"""`queue_health_sensor`: warns when the DLQ holds messages or job messages wait too long.
+"""`queue_health_sensor`: warns about a non-empty DLQ, old job messages and parked alerts.
 
-The seed's CloudWatch alarms, as a sensor: counts and the oldest message's age are recorded as
-an observation of the external asset `video_jobs_queue` (declared in assets/sources.py), a
-warning is logged while unhealthy, and the alert webhook (if set) hears about each change to
-unhealthy.
+The seed's CloudWatch alarms, as a sensor: counts and the oldest message's age (and the alerts
+on events waiting for a retry or parked) are recorded as an observation of the external asset
+`video_jobs_queue` (declared in assets/sources.py), a warning is logged while unhealthy, and the
+alert webhook (if set) hears about each change to unhealthy.
 """
 
 import json
@@ -22,8 +22,12 @@ from dagster import (
 )
 
 from deepsentinel_pipelines.assets.sources import video_jobs_queue
+from deepsentinel_pipelines.db.alert_rows import alert_counts
+from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.job_queue import JobQueueResource
 from deepsentinel_pipelines.settings import Settings
+from deepsentinel_pipelines.text.escaping import chat_text
+from deepsentinel_pipelines.text.redaction import redact
 from deepsentinel_pipelines.upkeep.incidents import post_webhook
 
 QUEUE_ASSET_KEY = video_jobs_queue.key.to_user_string()
@@ -31,7 +35,13 @@ QUEUE_ASSET_KEY = video_jobs_queue.key.to_user_string()
 OBSERVE_EVERY_S = 600
 
 
-def assess(counts: dict[str, int], oldest_age_s: float, limit_s: float, dlq_name: str) -> list[str]:
+def assess(
+    counts: dict[str, int],
+    oldest_age_s: float,
+    limit_s: float,
+    dlq_name: str,
+    failed_alerts: int = 0,
+) -> list[str]:
     """The problems, in words; empty when healthy."""
     problems = []
     in_dlq = counts["dead_letter"] + counts["dead_letter_in_flight"]
@@ -39,6 +49,10 @@ def assess(counts: dict[str, int], oldest_age_s: float, limit_s: float, dlq_name
         problems.append(f"{in_dlq} message(s) in the dead-letter queue {dlq_name}")
     if oldest_age_s > limit_s:
         problems.append(f"oldest job message is ~{oldest_age_s:.0f} s old (limit {limit_s:.0f} s)")
+    if failed_alerts:
+        problems.append(
+            f"{failed_alerts} alert(s) on events parked as failed (event_alerts.failed_at)"
+        )
     return problems
 
 
@@ -68,10 +82,10 @@ def build_queue_health_sensor(settings: Settings) -> SensorDefinition:
         description="Warns when the video jobs DLQ is not empty or job messages wait too long.",
     )
     def queue_health_sensor(
-        context: SensorEvaluationContext, job_queue: JobQueueResource
+        context: SensorEvaluationContext, job_queue: JobQueueResource, database: PostgresResource
     ) -> SensorResult:
-        """Check both queues; observe the counts, warn while unhealthy."""
-        return queue_health_tick(context, job_queue, limit, webhook)
+        """Check both queues and the alerts on events; observe the counts, warn while unhealthy."""
+        return queue_health_tick(context, job_queue, limit, webhook, database)
 
     return queue_health_sensor
 
@@ -81,6 +95,7 @@ def queue_health_tick(
     job_queue: JobQueueResource,
     limit: float,
     webhook: str | None,
+    database: PostgresResource,
 ) -> SensorResult:
     """One tick of `queue_health_sensor`; ``limit`` is the oldest healthy age (s)."""
     state = json.loads(context.cursor) if context.cursor else {}
@@ -89,9 +104,13 @@ def queue_health_tick(
     backlog = counts["jobs"] + counts["jobs_in_flight"]
     busy_since = (state.get("busy_since") or now) if backlog else None
     age, source = _oldest_age(job_queue, busy_since, now)
-    problems = assess(counts, age, limit, job_queue.dead_letter_queue_name)
+    with database.connection() as conn:
+        alerts = alert_counts(conn)
+    problems = assess(counts, age, limit, job_queue.dead_letter_queue_name, alerts["failed"])
     status = "warn" if problems else "ok"
     metadata: dict[str, Any] = dict(counts) | {
+        "alerts_pending": alerts["pending"],
+        "alerts_failed": alerts["failed"],
         "oldest_age_s": round(age, 1),
         "oldest_age_source": source,
         "max_age_s": limit,
@@ -107,9 +126,9 @@ def queue_health_tick(
         if changed and webhook:
             title = f"[DeepSentinel] video jobs queue unhealthy: {'; '.join(problems)}"
             try:
-                post_webhook(webhook, {"title": title, "text": title, **metadata})
+                post_webhook(webhook, {"title": title, "text": chat_text(title), **metadata})
             except requests.RequestException as err:
-                context.log.warning(f"queue health webhook failed: {err}")
+                context.log.warning(f"queue health webhook failed: {redact(err, [webhook])}")
     cursor = {
         "busy_since": busy_since,
         "status": status,

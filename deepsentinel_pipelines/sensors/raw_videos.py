@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from botocore.exceptions import ClientError
 from dagster import (
     DefaultSensorStatus,
     RunRequest,
@@ -11,6 +12,7 @@ from dagster import (
     sensor,
 )
 
+from deepsentinel_pipelines.ingest.cameras import InvalidCameraName, metadata_camera
 from deepsentinel_pipelines.ingest.cursor import (
     ListingCursor,
     baseline_cursor,
@@ -110,6 +112,17 @@ def build_raw_videos_sensor(settings: Settings) -> SensorDefinition:
     return raw_videos_sensor
 
 
+def _camera_problem(object_store: ObjectStoreResource, bucket: str, key: str) -> str | None:
+    """Why the object's camera metadata rules it out, or None (a HEAD per new object)."""
+    try:
+        metadata_camera(object_store.head(bucket, key))
+    except InvalidCameraName as err:
+        return err.reason
+    except ClientError as err:
+        return f"could not read its metadata ({err.response.get('Error', {}).get('Code')})"
+    return None
+
+
 def raw_videos_tick(
     context: SensorEvaluationContext, object_store: ObjectStoreResource, limits: SensorLimits
 ) -> SensorResult:
@@ -141,6 +154,10 @@ def raw_videos_tick(
             continue
         if video_id_from_key(obj["Key"]) in known:
             skipped.append((obj["Key"], "registered before the cursor was migrated"))
+            continue
+        problem = _camera_problem(object_store, bucket, obj["Key"])
+        if problem is not None:
+            skipped.append((obj["Key"], problem))
             continue
         requests.append(video_run_request(bucket, obj["Key"], obj.get("ETag", ""), "s3"))
     if skipped:

@@ -13,7 +13,8 @@ from dagster import (
 from deepsentinel_pipelines.db.incident_rows import Incident, record_incident, set_notified
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.settings import AlertConfig, Settings
-from deepsentinel_pipelines.upkeep.incidents import LogLine, log_excerpt, notify
+from deepsentinel_pipelines.text.redaction import redact
+from deepsentinel_pipelines.upkeep.incidents import LogLine, log_excerpt, notify, secrets
 
 PARTITION_TAG = "dagster/partition"
 
@@ -33,8 +34,15 @@ def _error_text(error: Any) -> str:
     return f"{root.message.strip()}\n\n{error.to_string()}"
 
 
-def incident_from_context(context: RunFailureSensorContext) -> Incident:
-    """Run id, partition, failed step, error and log excerpt of the failed run."""
+def incident_from_context(
+    context: RunFailureSensorContext, hidden: list[str | None] | None = None
+) -> Incident:
+    """Run id, partition, failed step, error and log excerpt of the failed run, redacted.
+
+    ``hidden``: values (the configured webhook URL and token) redacted wherever they occur, on
+    top of what :func:`~deepsentinel_pipelines.text.redaction.redact` finds by itself: the
+    incident is stored, and posted to the webhook and GitHub.
+    """
     run = context.dagster_run
     step_failures = context.get_step_failure_events()
     failed_step = step_failures[0].step_key if step_failures else None
@@ -47,7 +55,12 @@ def incident_from_context(context: RunFailureSensorContext) -> Incident:
         run_error = getattr(context.failure_event.event_specific_data, "error", None)
         errors = [_error_text(run_error) if run_error else context.failure_event.message or ""]
     lines = [
-        LogLine(entry.timestamp, _level(entry.level), entry.step_key, entry.message)
+        LogLine(
+            entry.timestamp,
+            _level(entry.level),
+            entry.step_key,
+            redact(entry.message, hidden or ()),
+        )
         for entry in context.instance.all_logs(run.run_id)
     ]
     return Incident(
@@ -55,7 +68,8 @@ def incident_from_context(context: RunFailureSensorContext) -> Incident:
         job_name=run.job_name,
         partition_key=run.tags.get(PARTITION_TAG),
         failed_step=failed_step,
-        error="\n\n".join(errors).strip() or "run failed without an error message",
+        error=redact("\n\n".join(errors).strip(), hidden or ())
+        or "run failed without an error message",
         log_excerpt=log_excerpt(lines, failed_step),
     )
 
@@ -83,7 +97,7 @@ def report_failure(
     context: RunFailureSensorContext, database: PostgresResource, config: AlertConfig
 ) -> None:
     """One evaluation of `run_failure_alert_sensor`."""
-    incident = incident_from_context(context)
+    incident = incident_from_context(context, secrets(config))
     with database.connection() as conn:
         incident_id = record_incident(conn, incident)
     if incident_id is None:

@@ -18,7 +18,13 @@ from dagster import (
     sensor,
 )
 
-from deepsentinel_pipelines.ingest.keys import RECORDED_AT_TAG, normalize_etag, run_key
+from deepsentinel_pipelines.ingest.cameras import InvalidCameraName, metadata_camera
+from deepsentinel_pipelines.ingest.keys import (
+    CAMERA_TAG,
+    RECORDED_AT_TAG,
+    normalize_etag,
+    run_key,
+)
 from deepsentinel_pipelines.ingest.messages import (
     InvalidJobMessage,
     JobRequest,
@@ -35,6 +41,7 @@ from deepsentinel_pipelines.sensors.raw_videos import (
     video_sensor_result,
 )
 from deepsentinel_pipelines.settings import SensorLimits, Settings
+from deepsentinel_pipelines.text.redaction import redact
 
 MISSING_CODES = {"404", "NoSuchKey", "NotFound"}
 
@@ -52,7 +59,7 @@ def _delete(
         return True
     except ClientError as err:
         # Received again since (a newer receipt handle exists): a later tick settles it.
-        context.log.warning(f"could not delete {what}: {err}")
+        context.log.warning(f"could not delete {what}: {redact(err)}")
         return False
 
 
@@ -91,6 +98,11 @@ def _resolve(object_store: ObjectStoreResource, job: JobRequest) -> tuple[str, s
         if err.response.get("Error", {}).get("Code") in MISSING_CODES:
             raise InvalidJobMessage(f"object s3://{job.bucket}/{job.key} does not exist") from err
         raise
+    if job.camera is None:
+        try:
+            metadata_camera(head)
+        except InvalidCameraName as err:
+            raise InvalidJobMessage(f"s3://{job.bucket}/{job.key}: {err.reason}") from err
     etag = normalize_etag(head.get("ETag"))
     return run_key(job.bucket, job.key, etag), etag
 
@@ -156,7 +168,8 @@ def video_jobs_tick(
             continue
         except ClientError as err:
             context.log.warning(
-                f"message {message['MessageId']} left in the queue, S3 did not answer: {err}"
+                f"message {message['MessageId']} left in the queue, S3 did not answer: "
+                f"{redact(err)}"
             )
             continue
         if rejected and not resolved and not parsed.ignored:
@@ -190,6 +203,7 @@ def video_jobs_tick(
             "sqs",
             {"deepsentinel/message_id": message_id}
             | ({"deepsentinel/seed_video_id": job.video_id} if job.video_id else {})
+            | ({CAMERA_TAG: job.camera} if job.camera else {})
             | ({RECORDED_AT_TAG: job.recorded_at} if job.recorded_at else {}),
             attempt=history[key].failed if key in history else 0,
         )

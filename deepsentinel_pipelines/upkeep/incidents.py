@@ -14,6 +14,8 @@ import requests
 
 from deepsentinel_pipelines.db.incident_rows import Incident
 from deepsentinel_pipelines.settings import AlertConfig
+from deepsentinel_pipelines.text.escaping import chat_text, code_block, code_span, markdown_link
+from deepsentinel_pipelines.text.redaction import redact
 
 #: GitHub rejects issue bodies over 65536 characters; stay well below.
 MAX_BODY_CHARS = 60_000
@@ -67,18 +69,24 @@ def run_url(config: AlertConfig, run_id: str) -> str | None:
 
 
 def incident_body(incident: Incident, config: AlertConfig) -> str:
-    """Markdown: run, partition, step, error and the log excerpt."""
+    """Markdown: run, partition, step, error and the log excerpt.
+
+    Names and texts from the run are code spans and fenced blocks whose fences outlast any
+    backtick run inside, so a partition key or an error cannot end them and write Markdown.
+    """
     url = run_url(config, incident.run_id)
     rows = [
-        f"- **Run:** `{incident.run_id}`" + (f" ([open in Dagster]({url}))" if url else ""),
-        f"- **Job:** `{incident.job_name}`",
-        f"- **Partition:** `{incident.partition_key or '-'}`",
-        f"- **Failed step:** `{incident.failed_step or '-'}`",
+        f"- **Run:** {code_span(incident.run_id)}"
+        + (f" ({markdown_link('open in Dagster', url)})" if url else ""),
+        f"- **Job:** {code_span(incident.job_name)}",
+        f"- **Partition:** {code_span(incident.partition_key or '-')}",
+        f"- **Failed step:** {code_span(incident.failed_step or '-')}",
     ]
     error = truncate(incident.error, MAX_ERROR_CHARS, keep_end=False)
-    body = "\n".join(rows) + f"\n\n### Error\n```\n{error}\n```\n"
-    room = MAX_BODY_CHARS - len(body) - 40
-    body += f"\n### Log excerpt\n```\n{truncate(incident.log_excerpt, max(room, 500))}\n```\n"
+    body = "\n".join(rows) + f"\n\n### Error\n{code_block(error)}\n"
+    room = MAX_BODY_CHARS - len(body) - 60
+    excerpt = truncate(incident.log_excerpt, max(room, 500))
+    body += f"\n### Log excerpt\n{code_block(excerpt)}\n"
     return body
 
 
@@ -87,7 +95,7 @@ def webhook_payload(incident: Incident, config: AlertConfig) -> dict[str, Any]:
     title = incident_title(incident)
     return asdict(incident) | {
         "title": title,
-        "text": f"{title}\n{truncate(incident.error, 1500, keep_end=False)}",
+        "text": chat_text(f"{title}\n{truncate(incident.error, 1500, keep_end=False)}"),
         "run_url": run_url(config, incident.run_id),
     }
 
@@ -117,6 +125,11 @@ def create_github_issue(
     return str(response.json().get("html_url", ""))
 
 
+def secrets(config: AlertConfig) -> list[str | None]:
+    """The configured values that must never appear in an incident, a log line or a message."""
+    return [config.webhook_url, config.github_token]
+
+
 def notify(incident: Incident, config: AlertConfig) -> dict[str, Any]:
     """Send the configured notifications; report each outcome (a failure never raises)."""
     outcome: dict[str, Any] = {}
@@ -127,7 +140,7 @@ def notify(incident: Incident, config: AlertConfig) -> dict[str, Any]:
             )
             outcome["webhook"] = {"status": status}
         except requests.RequestException as err:
-            outcome["webhook"] = {"error": str(err)[:500]}
+            outcome["webhook"] = {"error": redact(err, secrets(config))[:500]}
     if config.github_enabled:
         try:
             url = create_github_issue(
@@ -140,6 +153,5 @@ def notify(incident: Incident, config: AlertConfig) -> dict[str, Any]:
             )
             outcome["github"] = {"issue_url": url}
         except requests.RequestException as err:
-            # The message names the URL, never the token (it travels in a header).
-            outcome["github"] = {"error": str(err)[:500]}
+            outcome["github"] = {"error": redact(err, secrets(config))[:500]}
     return outcome

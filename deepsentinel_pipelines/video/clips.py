@@ -7,11 +7,13 @@ detections of exactly those frames.
 
 from __future__ import annotations
 
+import math
 import os
+import queue
 import tempfile
 import threading
 from collections import deque
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from fractions import Fraction
@@ -147,13 +149,15 @@ class _Mp4Writer:
 
 
 class _ClipEncoders:
-    """One MP4 writer per clip; frames are drawn and encoded on worker threads, in order per clip.
+    """One MP4 writer per open clip; frames are drawn and encoded on worker threads, in order.
 
     libx264 runs with the interpreter lock released, so clips encode side by side: on two
     cores two single-threaded encoders did 1.45x the frames of one (one encoder with two
     threads: 1.2x). A clip's frames wait in its own queue and each task takes the oldest under
-    the clip's lock, so every clip gets its frames in the order they were added. Used as a
-    context manager, which stops the workers however the block ends.
+    the clip's lock, so every clip gets its frames in the order they were added; a clip closed
+    with :meth:`close` is finished after its last frame and handed out by :meth:`finished`.
+    At most :data:`MAX_PENDING_FRAMES` tasks wait at once, so decoding cannot run ahead of
+    encoding. Used as a context manager, which stops the workers however the block ends.
 
     Args:
         folder: Where the MP4 files are written before they are read back.
@@ -162,103 +166,183 @@ class _ClipEncoders:
 
     def __init__(self, folder: str, workers: int) -> None:
         self.folder = folder
-        self.writers: dict[int, _Mp4Writer] = {}
-        self._queues: dict[int, deque[Callable[[], np.ndarray]]] = {}
+        self._writers: dict[int, _Mp4Writer] = {}
+        self._queues: dict[int, deque[Callable[[], np.ndarray] | None]] = {}
         self._locks: dict[int, threading.Lock] = {}
         self._slots = threading.BoundedSemaphore(MAX_PENDING_FRAMES)
         self._errors: list[BaseException] = []
+        self._done: queue.SimpleQueue[tuple[int, _Mp4Writer, bytes]] = queue.SimpleQueue()
+        self._open = 0
         self._pool = ThreadPoolExecutor(workers, thread_name_prefix="clip-encoder")
 
     def __enter__(self) -> _ClipEncoders:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._pool.shutdown(wait=True)
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
     def add(
         self, clip: int, draw: Callable[[], np.ndarray], fps: float, shape: tuple[int, ...]
     ) -> None:
         """Queue the frame ``draw()`` makes (of ``shape``) as the next frame of ``clip``."""
-        if clip not in self.writers:
+        if clip not in self._writers:
             height, width = shape[:2]
-            self.writers[clip] = _Mp4Writer(self.folder, f"{clip}.mp4", fps, width, height)
+            self._writers[clip] = _Mp4Writer(self.folder, f"{clip}.mp4", fps, width, height)
             self._queues[clip], self._locks[clip] = deque(), threading.Lock()
-        self._slots.acquire()
-        self._queues[clip].append(draw)
-        self._pool.submit(self._encode_next, clip)
+            self._open += 1
+        self._submit(clip, draw)
 
-    def _encode_next(self, clip: int) -> None:
+    def close(self, clip: int) -> None:
+        """Finish ``clip`` once its queued frames are encoded (a clip without frames is skipped)."""
+        if clip in self._writers:
+            self._submit(clip, None)
+
+    def _submit(self, clip: int, task: Callable[[], np.ndarray] | None) -> None:
+        self._raise_error()
+        self._slots.acquire()
+        self._queues[clip].append(task)
+        self._pool.submit(self._run_next, clip)
+
+    def _run_next(self, clip: int) -> None:
         try:
             with self._locks[clip]:
-                draw = self._queues[clip].popleft()
-                if not self._errors:  # after an error the rest is dropped
-                    self.writers[clip].add(draw())
-        except BaseException as err:  # re-raised by finish() in the caller's thread
+                task = self._queues[clip].popleft()
+                if self._errors:  # after an error the rest is dropped
+                    return
+                writer = self._writers[clip]
+                if task is None:
+                    self._done.put((clip, writer, writer.finish()))
+                else:
+                    writer.add(task())
+        except BaseException as err:  # re-raised in the caller's thread
             self._errors.append(err)
         finally:
             self._slots.release()
 
-    def finish(self) -> dict[int, bytes]:
-        """Wait for every queued frame; each clip's MP4 bytes by clip number."""
-        self._pool.shutdown(wait=True)
+    def _raise_error(self) -> None:
         if self._errors:
             raise self._errors[0]
-        return {clip: writer.finish() for clip, writer in self.writers.items()}
+
+    def finished(self, wait: bool = False) -> Iterator[tuple[int, _Mp4Writer, bytes]]:
+        """Clips finished so far as ``(clip, writer, mp4 bytes)``; ``wait``: all closed ones."""
+        while self._open:
+            self._raise_error()
+            try:
+                clip, writer, data = (
+                    self._done.get(timeout=0.1) if wait else self._done.get_nowait()
+                )
+            except queue.Empty:
+                if wait:
+                    continue
+                return
+            del self._writers[clip], self._queues[clip], self._locks[clip]
+            self._open -= 1
+            yield clip, writer, data
+        self._raise_error()
+
+
+#: Reads the detections of frames ``first..last`` as ``(frame_idx, detections)`` in frame order.
+DetectionSource = Callable[[int, int], Iterable[tuple[int, Sequence[Detection]]]]
 
 
 def render_clips(
     path: str | os.PathLike[str],
     requests: Sequence[ClipRequest],
-    detections_by_frame: Mapping[int, Sequence[Detection]],
+    detections_of: DetectionSource,
     fps: float,
     rotation: int | None = None,
     workers: int | None = None,
-) -> list[EncodedClip]:
+) -> Iterator[EncodedClip]:
     """Cut every requested clip in one decoding pass, drawing each frame's detections.
 
     Overlapping and nearby windows are merged into spans; each span is decoded once (a seek
     between spans), so every frame of the video is decoded at most once however many clips
-    show it. Clips are drawn and encoded on ``workers`` threads while decoding goes on.
+    show it. Clips are drawn and encoded on ``workers`` threads while decoding goes on, and
+    each is handed out as soon as it is finished, so memory holds the clips open at one moment,
+    not the video's.
 
     Args:
         path: The video file.
         requests: The clips wanted.
-        detections_by_frame: Detections keyed by source frame number (as the detector stored).
+        detections_of: The detections of a span's frames, numbered by source frame (as the
+            detector stored them), read in step with decoding.
         fps: Frame rate of the clips: the analysis rate, so each frame has its detections.
         rotation: Clockwise rotation of the video, as recorded by the probe.
         workers: Encoding threads; ``None`` is one per core this process may use.
 
-    Returns:
-        The clips that got at least one frame, in the order requested.
+    Yields:
+        Each clip that got at least one frame, once it is finished (about in order of end).
     """
     spans = merge_spans([(r.start_s, r.end_s) for r in requests])
+    by_start = sorted(range(len(requests)), key=lambda i: (requests[i].start_s, i))
     with (
         tempfile.TemporaryDirectory(prefix="clips-") as folder,
         _ClipEncoders(folder, workers or cpu_threads()) as encoders,
     ):
+        waiting = 0  # next request (by start) not yet open
+        open_clips: list[int] = []
         for span_start, span_end in spans:
             batches = iter_frame_batches(
                 path, fps, batch_size=4, start_s=span_start, end_s=span_end, rotation=rotation
             )
+            first = max(0, math.floor(span_start * batches.source_fps) - 1)
+            last = math.ceil(span_end * batches.source_fps) + 1
+            shown = _in_step(detections_of(first, last))
             for indices, times, frames in batches:
                 for idx, t, frame in zip(indices, times, frames, strict=True):
-                    shown = detections_by_frame.get(idx, ())
-                    for i, request in enumerate(requests):
-                        if request.start_s <= t < request.end_s:
-                            draw = partial(draw_highlight, frame, shown, request.event)
-                            encoders.add(i, draw, batches.fps_analysed, frame.shape)
-        encoded = encoders.finish()
-        return [
-            EncodedClip(
-                request.event_id,
-                request.key,
-                encoded[i],
-                encoders.writers[i].frames,
-                encoders.writers[i].width,
-                encoders.writers[i].height,
-                request.start_s,
-                request.end_s,
-            )
-            for i, request in enumerate(requests)
-            if i in encoded
-        ]
+                    while waiting < len(by_start) and requests[by_start[waiting]].start_s <= t:
+                        open_clips.append(by_start[waiting])
+                        waiting += 1
+                    drawn = shown(idx)
+                    still_open = []
+                    for i in open_clips:
+                        if t >= requests[i].end_s:
+                            encoders.close(i)
+                            continue
+                        still_open.append(i)
+                        draw = partial(draw_highlight, frame, drawn, requests[i].event)
+                        encoders.add(i, draw, batches.fps_analysed, frame.shape)
+                    open_clips = still_open
+                    yield from _encoded(requests, encoders.finished())
+            # Past the span's end: every clip that started in it is complete.
+            for i in open_clips:
+                encoders.close(i)
+            open_clips = []
+            # Clips of the span that started after its last frame never got one.
+            while waiting < len(by_start) and requests[by_start[waiting]].start_s < span_end:
+                waiting += 1
+            yield from _encoded(requests, encoders.finished())
+        yield from _encoded(requests, encoders.finished(wait=True))
+
+
+def _in_step(
+    rows: Iterable[tuple[int, Sequence[Detection]]],
+) -> Callable[[int], Sequence[Detection]]:
+    """Look up frames' detections in increasing frame order, reading ``rows`` only that far."""
+    it = iter(rows)
+    current = next(it, None)
+
+    def at(idx: int) -> Sequence[Detection]:
+        nonlocal current
+        while current is not None and current[0] < idx:
+            current = next(it, None)
+        return current[1] if current is not None and current[0] == idx else ()
+
+    return at
+
+
+def _encoded(
+    requests: Sequence[ClipRequest], finished: Iterable[tuple[int, _Mp4Writer, bytes]]
+) -> Iterator[EncodedClip]:
+    for i, writer, data in finished:
+        request = requests[i]
+        yield EncodedClip(
+            request.event_id,
+            request.key,
+            data,
+            writer.frames,
+            writer.width,
+            writer.height,
+            request.start_s,
+            request.end_s,
+        )

@@ -137,6 +137,7 @@ class FrameBatches:
         batch_size: int = DEFAULT_BATCH_SIZE,
         *,
         start_s: float = 0.0,
+        start_frame: int = 0,
         end_s: float | None = None,
         rotation: int | None = None,
         threads: int = 0,
@@ -159,6 +160,8 @@ class FrameBatches:
                 duration = container.duration / av.time_base
             else:
                 duration = (stream.frames or 0) / self.source_fps
+        if start_frame > 0:
+            self.start_s = max(self.start_s, start_frame / self.source_fps)
         self.stride = analysis_stride(self.source_fps, fps_analysed)
         self.fps_analysed = self.source_fps / self.stride
         stop = duration if end_s is None else min(duration, end_s)
@@ -278,6 +281,7 @@ def iter_frame_batches(
     batch_size: int = DEFAULT_BATCH_SIZE,
     *,
     start_s: float = 0.0,
+    start_frame: int = 0,
     end_s: float | None = None,
     rotation: int | None = None,
     threads: int = 0,
@@ -294,6 +298,7 @@ def iter_frame_batches(
         fps_analysed: Wanted analysis rate; ``None`` keeps every frame.
         batch_size: Frames per batch.
         start_s: Skip frames before this time (seeks, so a late start is cheap).
+        start_frame: Skip source frames numbered below this (a resumed analysis's next frame).
         end_s: Stop before this time; ``None`` reads to the end.
         rotation: Clockwise rotation to apply; ``None`` reads it from the display matrix.
         threads: Decoder threads; 0 lets FFmpeg use every core.
@@ -303,7 +308,13 @@ def iter_frame_batches(
         A re-iterable :class:`FrameBatches` that also reports ``fps_analysed``, ``stride`` and
         ``frames_total_estimate``.
     """
-    options = {"start_s": start_s, "end_s": end_s, "rotation": rotation, "threads": threads}
+    options = {
+        "start_s": start_s,
+        "start_frame": start_frame,
+        "end_s": end_s,
+        "rotation": rotation,
+        "threads": threads,
+    }
     if workers > 1:
         return ParallelFrameBatches(path, fps_analysed, batch_size, workers=workers, **options)
     return FrameBatches(path, fps_analysed, batch_size, **options)
@@ -347,20 +358,34 @@ def read_frames_at(
 ) -> dict[int, np.ndarray]:
     """Return upright BGR frames by source frame number, as numbered by :func:`iter_frame_batches`.
 
+    Holds every frame asked for: for many frames of a long video, use :func:`iter_frames_at`.
+
+    Returns:
+        ``{frame_idx: frame}`` for every wanted frame that decoded; missing ones are absent.
+    """
+    return dict(iter_frames_at(path, frame_indices))
+
+
+def iter_frames_at(
+    path: str | os.PathLike[str], frame_indices: Iterable[int]
+) -> Iterator[tuple[int, np.ndarray]]:
+    """Yield ``(frame_idx, frame)`` for the wanted source frame numbers, in frame order.
+
     Frames are read in order in one pass, seeking forward only across gaps longer than
-    :data:`SEEK_GAP_S`, so a few highlights in a long video cost a few GOP decodes.
+    :data:`SEEK_GAP_S`, so a few highlights in a long video cost a few GOP decodes. One frame
+    is held at a time, however many are wanted.
 
     Args:
         path: The video file.
         frame_indices: Source frame numbers (``round(t * source_fps)``), in any order.
 
-    Returns:
-        ``{frame_idx: frame}`` for every wanted frame that decoded; missing ones are absent.
+    Yields:
+        Every wanted frame that decoded, as an upright BGR ``uint8`` array; missing ones
+        (dropped, or past the end) are left out.
     """
     wanted = sorted({int(i) for i in frame_indices if i >= 0})
-    found: dict[int, np.ndarray] = {}
     if not wanted:
-        return found
+        return
     container, stream = _open(path)
     with container:
         tb = stream.time_base
@@ -378,14 +403,13 @@ def read_frames_at(
                 if pos >= len(wanted):
                     break
                 if idx == wanted[pos]:
-                    found[idx] = rotate_frame(frame.to_ndarray(format="bgr24"), _rotation_of(frame))
+                    yield idx, rotate_frame(frame.to_ndarray(format="bgr24"), _rotation_of(frame))
                     pos += 1
                     if pos < len(wanted) and (wanted[pos] - idx) / fps > SEEK_GAP_S:
                         resumed = True
                         break
             if not resumed:
                 break
-    return found
 
 
 def _detail_score(frame: np.ndarray) -> float:

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import cv2
 import numpy as np
@@ -26,6 +26,11 @@ from deepsentinel_pipelines.video.openvino_model import (
     ModelProvider,
     OpenVinoRunner,
     resolve_backend,
+)
+from deepsentinel_pipelines.video.tracker_state import (
+    TrackingState,
+    dump_tracking_state,
+    load_tracking_state,
 )
 from deepsentinel_pipelines.video.types import Detection
 
@@ -69,6 +74,14 @@ ProgressCallback = Callable[[int, int, float], None]
 FrameOutput = tuple[np.ndarray, np.ndarray | None]
 
 
+class TrackedBatch(NamedTuple):
+    """One input batch after tracking: its frames' numbers, times and detections."""
+
+    frame_indices: list[int]
+    timestamps_s: list[float]
+    detections: list[list[Detection]]
+
+
 def configure_ultralytics_offline(config_dir: Path | None = None) -> None:
     """Set the offline environment for ultralytics unless the caller already set it.
 
@@ -84,6 +97,23 @@ def configure_ultralytics_offline(config_dir: Path | None = None) -> None:
         os.environ.setdefault(key, value)
     default = config_dir or Path(tempfile.gettempdir()) / "deepsentinel-ultralytics"
     os.environ.setdefault("YOLO_CONFIG_DIR", str(default))
+
+
+def byte_tracker(fps_analysed: float) -> BYTETracker:
+    """A fresh ByteTrack with this project's settings, its lost-track buffer in seconds."""
+    configure_ultralytics_offline()
+    from ultralytics.trackers.byte_tracker import BYTETracker
+
+    args = SimpleNamespace(
+        tracker_type="bytetrack",
+        track_high_thresh=TRACK_HIGH_THRESH,
+        track_low_thresh=TRACK_LOW_THRESH,
+        new_track_thresh=NEW_TRACK_THRESH,
+        track_buffer=max(1, round(TRACK_BUFFER_S * fps_analysed)),
+        match_thresh=MATCH_THRESH,
+        fuse_score=True,
+    )
+    return BYTETracker(args)
 
 
 def resolve_device(device: str | None = None) -> str:
@@ -452,22 +482,24 @@ class PoseTracker:
         Args:
             fps_analysed: Rate of the frames that will be fed, to size the track buffer.
         """
-        configure_ultralytics_offline()
-        from ultralytics.trackers.byte_tracker import BYTETracker
-
-        args = SimpleNamespace(
-            tracker_type="bytetrack",
-            track_high_thresh=TRACK_HIGH_THRESH,
-            track_low_thresh=TRACK_LOW_THRESH,
-            new_track_thresh=NEW_TRACK_THRESH,
-            track_buffer=max(1, round(TRACK_BUFFER_S * fps_analysed)),
-            match_thresh=MATCH_THRESH,
-            fuse_score=True,
-        )
-        self._tracker = BYTETracker(args)
+        self._tracker = byte_tracker(fps_analysed)
         self.frames_detected = self.frames_skipped = 0
         if self.motion_gate is not None:
             self.motion_gate.reset()
+
+    def tracking_state(self) -> bytes:
+        """The tracker and motion gate after the last frame fed, for :meth:`resume_tracking`."""
+        return dump_tracking_state(TrackingState(self._tracker, self.motion_gate))
+
+    def resume_tracking(self, state: bytes) -> None:
+        """Continue from a :meth:`tracking_state`: the same tracks, ids and motion reference.
+
+        Raises:
+            TrackerStateError: The bytes are not a state this version can resume.
+        """
+        restored = load_tracking_state(state)
+        self._tracker = restored.tracker
+        self.motion_gate = restored.motion_gate
 
     def track_batches(
         self,
@@ -488,11 +520,29 @@ class PoseTracker:
             fps_analysed: Rate of the fed frames, for the track buffer; read from ``batches``
                 when it has the attribute, else 10 fps.
             reset: Start a fresh tracker (a new video). ``False`` continues the previous call's
-                tracks, for feeding one video in several calls.
+                tracks (or a :meth:`resume_tracking` state), for feeding one video in parts.
 
         Yields:
             One list per input frame, in input order: detections scoring at least ``conf``
             (``track_id=None`` while unconfirmed) plus weaker ones a confirmed track matched.
+        """
+        for batch in self.tracked_batches(
+            batches, progress_callback, fps_analysed=fps_analysed, reset=reset
+        ):
+            yield from batch.detections
+
+    def tracked_batches(
+        self,
+        batches: Iterable[tuple[Sequence[int], Sequence[float], Sequence[np.ndarray]]],
+        progress_callback: ProgressCallback | None = None,
+        *,
+        fps_analysed: float | None = None,
+        reset: bool = True,
+    ) -> Iterator[TrackedBatch]:
+        """:meth:`track_batches` one input batch at a time.
+
+        When a batch is yielded the tracker has seen exactly the frames up to its last one, so
+        :meth:`tracking_state` then is the state to resume after that batch.
         """
         rate = fps_analysed or getattr(batches, "fps_analysed", None) or 10.0
         if reset or self._tracker is None:
@@ -505,7 +555,7 @@ class PoseTracker:
             done += len(per_frame)
             if progress_callback is not None:
                 progress_callback(done, max(total, done), time.perf_counter() - started)
-            yield from per_frame
+            yield TrackedBatch(list(frame_indices), list(timestamps_s), per_frame)
 
     def _tracks_alive(self) -> bool:
         """The tracker follows someone, or may still re-find a lost track."""

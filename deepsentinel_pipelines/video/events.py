@@ -9,7 +9,7 @@ frames are tracker noise and produce no events.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -99,10 +99,40 @@ def track_summaries(detections: Sequence[Detection]) -> list[TrackSummary]:
 def derive_events(
     detections: Sequence[Detection], config: CameraConfig, fps_analysed: float
 ) -> list[Event]:
-    """Apply every rule to a video's detections.
+    """Apply every rule to a video's detections, all held in memory.
 
     Args:
         detections: All detections of one video, any order.
+        config: The camera's zones, lines and thresholds.
+        fps_analysed: Frames per second that were actually analysed (after frame skipping).
+
+    Returns:
+        What :func:`derive_events_by_track` returns for the same detections.
+    """
+    by_track: dict[int, list[Detection]] = defaultdict(list)
+    for d in detections:
+        if d.track_id is not None:
+            by_track[d.track_id].append(d)
+    frame_t = {d.frame_idx: d.t_s for d in detections}
+    return derive_events_by_track(
+        (by_track[i] for i in sorted(by_track)), sorted(frame_t.items()), config, fps_analysed
+    )
+
+
+def derive_events_by_track(
+    tracks: Iterable[Sequence[Detection]],
+    frame_times: Sequence[tuple[int, float]],
+    config: CameraConfig,
+    fps_analysed: float,
+) -> list[Event]:
+    """Apply every rule to a video's tracks, one track in memory at a time.
+
+    Args:
+        tracks: Each confirmed track's detections, one track per item, in track id order
+            (as read from the database); within a track any order.
+        frame_times: ``(frame_idx, t_s)`` of every analysed frame with any detection, tracked
+            or not, in frame order: a frame with too few people ends a crowd, a frame without
+            detections is a time gap.
         config: The camera's zones, lines and thresholds.
         fps_analysed: Frames per second that were actually analysed (after frame skipping).
 
@@ -114,7 +144,6 @@ def derive_events(
         raise ValueError(f"fps_analysed must be positive, got {fps_analysed}")
     frame_s = 1.0 / fps_analysed
     ctx = _Ctx(cfg=config, frame_s=frame_s, max_gap_s=max(MAX_GAP_S, 2.5 * frame_s))
-    tracks = [tr for tr in _group_tracks(detections) if len(tr.dets) >= MIN_TRACK_FRAMES]
     # Imported on use: supervision (and scipy behind it) adds ~2 s to every process start.
     import supervision as sv
 
@@ -123,18 +152,23 @@ def derive_events(
         for z in config.zones
         if not z.whole_frame
     }
+    crowds = _CrowdCounter(frame_times, config, polygons)
     events: list[Event] = []
-    for tr in tracks:
-        events += _frame_enter_exit(tr, ctx)
-        for zone in config.zones:
-            events += _zone_events(tr, zone, _inside(zone, tr.boxes, polygons), ctx)
-        for line in config.lines:
-            events += _line_events(tr, line)
-        if tr.class_name == PERSON:
-            events += _fall_events(tr, ctx)
-            events += _activity_events(tr, ctx)
-            events += _orientation_events(tr, ctx)
-    events += _crowding_events(detections, tracks, polygons, ctx)
+    for detections in tracks:
+        for tr in _group_tracks(detections):
+            if len(tr.dets) < MIN_TRACK_FRAMES:
+                continue
+            events += _frame_enter_exit(tr, ctx)
+            for zone in config.zones:
+                events += _zone_events(tr, zone, _inside(zone, tr.boxes, polygons), ctx)
+            for line in config.lines:
+                events += _line_events(tr, line)
+            if tr.class_name == PERSON:
+                events += _fall_events(tr, ctx)
+                events += _activity_events(tr, ctx)
+                events += _orientation_events(tr, ctx)
+                crowds.add(tr)
+    events += crowds.events(ctx)
     order = {name: i for i, name in enumerate(EVENT_TYPES)}
     return sorted(
         events,
@@ -592,41 +626,85 @@ def _orientation_events(tr: _Track, ctx: _Ctx) -> list[Event]:
 # ---------------------------------------------------------------- crowding
 
 
-def _crowding_events(
-    detections: Sequence[Detection],
-    tracks: Sequence[_Track],
-    polygons: dict[str, sv.PolygonZone],
-    ctx: _Ctx,
-) -> list[Event]:
-    """One event per contiguous period with at least N people in the frame or in a zone."""
-    # Every analysed frame with any detection takes part, so a frame with too few people ends
-    # a crowd; frames with no detection at all show up as time gaps.
-    frame_t = {d.frame_idx: d.t_s for d in detections}
-    frames = sorted(frame_t)
-    if not frames:
-        return []
-    t = np.array([frame_t[f] for f in frames], dtype=float)
-    row = {f: k for k, f in enumerate(frames)}
-    people = [(tr, i) for tr in tracks if tr.class_name == PERSON for i in range(len(tr.t))]
-    boxes = np.array([tr.boxes[i] for tr, i in people], dtype=float).reshape(-1, 4)
-    areas: list[tuple[str | None, int, np.ndarray]] = [
-        (None, ctx.cfg.crowding_min_people, np.ones(len(people), dtype=bool))
-    ]
-    for zone in ctx.cfg.zones:
-        if not zone.whole_frame:
-            min_people = zone.crowding_min_people or ctx.cfg.crowding_min_people
-            areas.append((zone.name, min_people, _inside(zone, boxes, polygons)))
-    events = []
-    for zone_name, min_people, mask in areas:
-        members: list[list[tuple[int, float]]] = [[] for _ in frames]
-        for (tr, i), keep in zip(people, mask, strict=True):
-            if keep:
-                members[row[tr.frame(i)]].append((tr.track_id, float(tr.scores[i])))
-        labels = ["crowd" if len(m) >= min_people else "calm" for m in members]
-        for label, idx in _segments(t, labels, CROWD_MIN_S, ctx.max_gap_s):
-            if label == "crowd":
-                events.append(_crowd_event(zone_name, min_people, t, idx, members, frames, labels))
-    return events
+class _CrowdCounter:
+    """People per frame in the frame and each zone, gathered track by track for crowding events.
+
+    Keeps 4 numbers per person detection (frame, track, score, zones as bits), not the
+    detections, so a long video's tracks can be read one at a time.
+    """
+
+    def __init__(
+        self,
+        frame_times: Sequence[tuple[int, float]],
+        config: CameraConfig,
+        polygons: dict[str, sv.PolygonZone],
+    ) -> None:
+        self.frames = [f for f, _ in frame_times]
+        self.t = np.array([t for _, t in frame_times], dtype=float)
+        self._row = {f: k for k, f in enumerate(self.frames)}
+        # The whole frame, then each zone with its own threshold.
+        self.areas: list[tuple[Zone | None, int]] = [(None, config.crowding_min_people)]
+        for zone in config.zones:
+            if not zone.whole_frame:
+                self.areas.append((zone, zone.crowding_min_people or config.crowding_min_people))
+        self._polygons = polygons
+        self._parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+
+    def add(self, tr: _Track) -> None:
+        """Count a person track's detections."""
+        rows = np.array([self._row[tr.frame(i)] for i in range(len(tr.t))], dtype=np.int64)
+        bits = np.zeros(len(rows), dtype=np.int64)
+        for k, (zone, _) in enumerate(self.areas):
+            inside = True if zone is None else _inside(zone, tr.boxes, self._polygons)
+            bits |= np.where(inside, 1 << k, 0)
+        ids = np.full(len(rows), tr.track_id, dtype=np.int64)
+        self._parts.append((rows, ids, tr.scores.astype(float), bits))
+
+    def events(self, ctx: _Ctx) -> list[Event]:
+        """One event per contiguous period with at least N people in the frame or in a zone."""
+        if not self.frames:
+            return []
+        if self._parts:
+            rows, ids, scores, bits = (np.concatenate(p) for p in zip(*self._parts, strict=True))
+        else:
+            rows = ids = bits = np.zeros(0, dtype=np.int64)
+            scores = np.zeros(0, dtype=float)
+        # Members of a frame in track order, as a frame's people are listed.
+        order = np.lexsort((ids, rows))
+        rows, ids, scores, bits = rows[order], ids[order], scores[order], bits[order]
+        found = []
+        for k, (zone, min_people) in enumerate(self.areas):
+            member = (bits & (1 << k)) != 0
+            area = _Members(rows[member], ids[member], scores[member], len(self.frames))
+            labels = ["crowd" if n >= min_people else "calm" for n in area.counts]
+            for label, idx in _segments(self.t, labels, CROWD_MIN_S, ctx.max_gap_s):
+                if label == "crowd":
+                    name = None if zone is None else zone.name
+                    found.append(
+                        _crowd_event(name, min_people, self.t, idx, area, self.frames, labels)
+                    )
+        return found
+
+
+@dataclass(frozen=True)
+class _Members:
+    """The people of one area, sorted by frame row then track id."""
+
+    rows: np.ndarray
+    ids: np.ndarray
+    scores: np.ndarray
+    n_frames: int
+
+    @property
+    def counts(self) -> np.ndarray:
+        return np.bincount(self.rows, minlength=self.n_frames)
+
+    def of(self, idx: list[int]) -> slice:
+        """The members in frame rows ``idx[0]..idx[-1]``."""
+        return slice(
+            int(np.searchsorted(self.rows, idx[0], side="left")),
+            int(np.searchsorted(self.rows, idx[-1], side="right")),
+        )
 
 
 def _crowd_event(
@@ -634,18 +712,28 @@ def _crowd_event(
     min_people: int,
     t: np.ndarray,
     idx: list[int],
-    members: list[list[tuple[int, float]]],
+    members: _Members,
     frames: list[int],
     labels: list[str],
 ) -> Event:
     t0, t1 = float(t[idx[0]]), float(t[idx[-1]])
-    counts = [len(members[k]) for k in idx]
+    span = members.of(idx)
+    keep = np.isin(members.rows[span], idx)
+    rows, ids, scores = (
+        members.rows[span][keep],
+        members.ids[span][keep],
+        members.scores[span][keep],
+    )
+    counts = [
+        int(n)
+        for n in np.bincount(rows - idx[0], minlength=idx[-1] - idx[0] + 1)[
+            np.asarray(idx) - idx[0]
+        ]
+    ]
     peak = idx[int(np.argmax(counts))]
-    ids = sorted({tid for k in idx for tid, _ in members[k]})
-    scores = [s for k in idx for _, s in members[k]]
-    where = "in the frame" if zone_name is None else f"in zone '{zone_name}'"
+    text_where = "in the frame" if zone_name is None else f"in zone '{zone_name}'"
     text = (
-        f"Crowd of up to {max(counts)} people {where} "
+        f"Crowd of up to {max(counts)} people {text_where} "
         f"from {format_timestamp(t0)} to {format_timestamp(t1)}"
     )
     return _event(
@@ -656,5 +744,9 @@ def _crowd_event(
         float(np.mean(scores)) * _agreement(labels, idx, "crowd"),
         zone=zone_name,
         key_frame_idx=frames[peak],
-        attributes={"count": max(counts), "min_people": min_people, "track_ids": ids},
+        attributes={
+            "count": max(counts),
+            "min_people": min_people,
+            "track_ids": sorted({int(i) for i in ids}),
+        },
     )

@@ -51,6 +51,95 @@ def foot_point(box: tuple[float, float, float, float]) -> tuple[float, float]:
     return ((x1 + x2) / 2.0, y2)
 
 
+class OccupancyCounter:
+    """People per second in the frame and each zone, counted one analysed frame at a time.
+
+    Holds one number per zone and second (and the heat map's grid), not the detections, so a
+    long video's frames can be read one at a time.
+
+    Args:
+        zones: The camera's zones (whole-frame zones are skipped).
+        analysis_fps: Rate at which frames were analysed (frames without detections count too).
+        duration_s: The video's duration.
+        heatmap_size: ``(width, height)`` of the frame the heat map counts foot points on.
+        cell_px: Heat-map cell size in pixels.
+
+    Raises:
+        ValueError: A non-positive analysis rate.
+    """
+
+    def __init__(
+        self,
+        zones: Sequence[Zone],
+        analysis_fps: float,
+        duration_s: float,
+        heatmap_size: tuple[int, int] = (0, 0),
+        cell_px: int = HEATMAP_CELL_PX,
+    ) -> None:
+        if analysis_fps <= 0:
+            raise ValueError(f"analysis_fps must be positive, got {analysis_fps}")
+        self.seconds = max(1, math.ceil(duration_s - 1e-9))
+        # Analysed frames per second: frame k is at k / analysis_fps.
+        self.per_second = np.zeros(self.seconds, dtype=int)
+        for k in range(math.ceil(duration_s * analysis_fps - 1e-9)):
+            self.per_second[min(int(k / analysis_fps), self.seconds - 1)] += 1
+        areas = [z for z in zones if not z.whole_frame]
+        # Imported on use: supervision (and scipy behind it) adds ~2 s to every process start.
+        import supervision as sv
+
+        self._sv = sv
+        self.polygons = {
+            z.name: sv.PolygonZone(polygon=np.asarray(z.polygon, dtype=float)) for z in areas
+        }
+        self.names = [FRAME_ZONE, *(z.name for z in areas)]
+        self.peak = {name: np.zeros(self.seconds, dtype=int) for name in self.names}
+        self.total = {name: np.zeros(self.seconds, dtype=float) for name in self.names}
+        width, height = heatmap_size
+        self.cell_px = cell_px
+        self.grid = np.zeros(
+            (math.ceil(height / cell_px), math.ceil(width / cell_px)), dtype=np.int64
+        )
+
+    def add_frame(self, detections: Sequence[Detection]) -> None:
+        """Count one analysed frame's detections (untracked and non-person ones are ignored)."""
+        frame = people_in_frame(detections)
+        if not frame:
+            return
+        second = min(int(frame[0].t_s), self.seconds - 1)
+        counts = {FRAME_ZONE: len(frame)}
+        boxes = self._sv.Detections(xyxy=np.array([d.box for d in frame], dtype=float))
+        for name, polygon in self.polygons.items():
+            counts[name] = int(np.count_nonzero(polygon.trigger(boxes)))
+        for name, n in counts.items():
+            self.peak[name][second] = max(self.peak[name][second], n)
+            self.total[name][second] += n
+        self.count_feet(frame)
+
+    def count_feet(self, detections: Sequence[Detection]) -> None:
+        """Add tracked people's foot points to the heat map (clipped to the frame's edge)."""
+        if not self.grid.size:
+            return
+        rows, cols = self.grid.shape
+        for d in people_in_frame(detections):
+            x, y = foot_point(d.box)
+            col = min(max(int(x // self.cell_px), 0), cols - 1)
+            row = min(max(int(y // self.cell_px), 0), rows - 1)
+            self.grid[row, col] += 1
+
+    def rows(self) -> list[OccupancyRow]:
+        """One row per zone (``frame`` first, then zones in order) and second of the video."""
+        return [
+            OccupancyRow(
+                name,
+                s,
+                int(self.peak[name][s]),
+                round(float(self.total[name][s]) / max(1, self.per_second[s]), 3),
+            )
+            for name in self.names
+            for s in range(self.seconds)
+        ]
+
+
 def occupancy_per_second(
     detections: Sequence[Detection],
     zones: Sequence[Zone],
@@ -72,40 +161,13 @@ def occupancy_per_second(
     Raises:
         ValueError: A non-positive analysis rate.
     """
-    if analysis_fps <= 0:
-        raise ValueError(f"analysis_fps must be positive, got {analysis_fps}")
-    seconds = max(1, math.ceil(duration_s - 1e-9))
-    # Analysed frames per second: frame k is at k / analysis_fps.
-    per_second = np.zeros(seconds, dtype=int)
-    for k in range(math.ceil(duration_s * analysis_fps - 1e-9)):
-        per_second[min(int(k / analysis_fps), seconds - 1)] += 1
+    counter = OccupancyCounter(zones, analysis_fps, duration_s)
     by_frame: dict[int, list[Detection]] = defaultdict(list)
-    for d in people_in_frame(detections):
+    for d in detections:
         by_frame[d.frame_idx].append(d)
-    areas = [z for z in zones if not z.whole_frame]
-    # Imported on use: supervision (and scipy behind it) adds ~2 s to every process start.
-    import supervision as sv
-
-    polygons = {z.name: sv.PolygonZone(polygon=np.asarray(z.polygon, dtype=float)) for z in areas}
-    names = [FRAME_ZONE, *(z.name for z in areas)]
-    peak = {name: np.zeros(seconds, dtype=int) for name in names}
-    total = {name: np.zeros(seconds, dtype=float) for name in names}
     for frame in by_frame.values():
-        second = min(int(frame[0].t_s), seconds - 1)
-        counts = {FRAME_ZONE: len(frame)}
-        boxes = sv.Detections(xyxy=np.array([d.box for d in frame], dtype=float))
-        for name, polygon in polygons.items():
-            counts[name] = int(np.count_nonzero(polygon.trigger(boxes)))
-        for name, n in counts.items():
-            peak[name][second] = max(peak[name][second], n)
-            total[name][second] += n
-    return [
-        OccupancyRow(
-            name, s, int(peak[name][s]), round(float(total[name][s]) / max(1, per_second[s]), 3)
-        )
-        for name in names
-        for s in range(seconds)
-    ]
+        counter.add_frame(frame)
+    return counter.rows()
 
 
 def busiest(rows: Sequence[OccupancyRow], zone: str = FRAME_ZONE) -> OccupancyRow | None:
@@ -126,11 +188,6 @@ def foot_heatmap(
         ``rows x cols`` counts, ``rows = ceil(height / cell_px)``; points outside the frame
         are clipped to its edge.
     """
-    rows, cols = math.ceil(height / cell_px), math.ceil(width / cell_px)
-    grid = np.zeros((rows, cols), dtype=np.int64)
-    for d in people_in_frame(detections):
-        x, y = foot_point(d.box)
-        col = min(max(int(x // cell_px), 0), cols - 1)
-        row = min(max(int(y // cell_px), 0), rows - 1)
-        grid[row, col] += 1
-    return grid
+    counter = OccupancyCounter([], 1.0, 1.0, (width, height), cell_px)
+    counter.count_feet(detections)
+    return counter.grid

@@ -58,7 +58,7 @@ def occupancy_plot_png(rows: Sequence[OccupancyRow], title: str = "") -> bytes:
     if zones:
         axes.legend(loc="upper right", fontsize="small")
     if title:
-        axes.set_title(title, fontsize="medium")
+        axes.set_title(title, fontsize="medium", parse_math=False)  # a key may hold "$"
     return _png(figure)
 
 
@@ -79,7 +79,7 @@ def heatmap_png(thumbnail_bgr: np.ndarray, grid: np.ndarray, title: str = "") ->
     figure.colorbar(image, ax=axes, shrink=0.7, label="relative time spent")
     axes.set_axis_off()
     if title:
-        axes.set_title(title, fontsize="medium")
+        axes.set_title(title, fontsize="medium", parse_math=False)  # a key may hold "$"
     return _png(figure)
 
 

@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 
 from deepsentinel_pipelines.timefmt import format_timestamp
 
+#: The most notable events a summary names (the first ones in time).
+NOTABLE_IN_SUMMARY = 20
+
 
 @dataclass(frozen=True)
 class NotableEvent:

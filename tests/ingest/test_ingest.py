@@ -112,7 +112,7 @@ def test_parse_job_message_rejects(body: str, reason: str) -> None:
 
 
 def test_a_job_message_carries_its_recording_time_as_sent() -> None:
-    body = seed_message("v1", "cam/a.mp4", "2026-12-01T14:00:00")
+    body = seed_message("v1", "cam/a.mp4", recorded_at="2026-12-01T14:00:00")
     (job,) = parse_job_message(body, RAW).jobs
     assert job.recorded_at == "2026-12-01T14:00:00"  # naive: read later in the camera's zone
     assert json.loads(seed_message("v1", "cam/a.mp4")) == {"video_id": "v1", "s3_key": "cam/a.mp4"}

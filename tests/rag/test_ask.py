@@ -19,6 +19,7 @@ from deepsentinel_pipelines.rag.sql_builder import build_event_sql
 from deepsentinel_pipelines.resources import build_resources
 from deepsentinel_pipelines.resources.llm import LocalLanguageModel
 from deepsentinel_pipelines.settings import REPO_ROOT, load_settings
+from deepsentinel_pipelines.text.escaping import markdown_text
 from tests.rag.corpus import QUESTIONS, Corpus, CorpusQuestion
 
 ANSWERABLE = [q for q in QUESTIONS if q.known_limit is None]
@@ -228,7 +229,7 @@ def test_rag_query_job_runs_with_the_real_resources(corpus: Corpus) -> None:
     assert "between 01:00 and 02:00" in output["answer"]
     [materialization] = [e for e in result.all_events if e.event_type_value == "STEP_OUTPUT"]
     metadata = materialization.step_output_data.metadata
-    assert metadata["answer"].value == output["answer"]
+    assert metadata["answer"].value == markdown_text(output["answer"])  # shown as text
     assert f"#{corpus.event_ids['plaza.fall5']}" in metadata["cited_events"].value
     assert "qa.events" in metadata["sql"].value
     assert metadata["session_id"].value == output["session_id"]
@@ -315,3 +316,18 @@ def test_the_definitions_hold_the_job_and_its_resources() -> None:
     assert {"database", "object_store", "embedder", "llm", "reranker"} <= set(
         job.required_resource_keys
     )
+
+
+def test_rag_query_job_refuses_a_reversed_window(corpus: Corpus) -> None:
+    from deepsentinel_pipelines.definitions import defs
+
+    result = defs.resolve_job_def("rag_query_job").execute_in_process(
+        run_config={
+            "ops": {"rag_query": {"config": {"question": "falls?", "start_s": 9.0, "end_s": 1.0}}}
+        },
+        resources=build_resources(load_settings()),
+        raise_on_error=False,
+    )
+    assert not result.success
+    [failure] = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+    assert "the window starts after it ends (9 s > 1 s)" in str(failure.step_failure_data.error)

@@ -1,5 +1,8 @@
 """The hostile SQL corpus, on the real database: refused by the guard, harmless on the reader.
 
+(The families that pass the guard's language rules and must be bounded after it run on the
+path model SQL takes in ``test_hostile_cost.py``.)
+
 Each statement is checked twice. The guard must refuse it (the first layer). Then it is run
 *unvalidated* on the reader login, as if the guard had a hole: it must fail or return nothing
 it should not (no vector, no row outside the views), within the capped ``statement_timeout``,
@@ -8,7 +11,6 @@ without changing a row, and the database must answer the next statement.
 
 from __future__ import annotations
 
-import re
 import time
 
 import psycopg
@@ -18,11 +20,11 @@ from psycopg import errors
 from deepsentinel_pipelines.rag.retrieval import MAX_TIMEOUT_MS, run_readonly
 from deepsentinel_pipelines.rag.sql_guard import UnsafeSQLError, validate_sql
 from deepsentinel_pipelines.settings import Settings
+from tests.rag.bulk import looks_forbidden
 from tests.rag.conftest import table_counts
 from tests.rag.corpus import Corpus
 from tests.rag.hostile_sql import ALIAS_COLUMN_LISTS, CARTESIAN, HOSTILE_SQL
 
-_TSVECTOR = re.compile(r"'[a-z0-9]+':[0-9]")
 WATCHED = ("videos", "events", "tracks", "qa_sessions", "qa_interactions")
 
 
@@ -39,10 +41,7 @@ def test_the_guard_refuses(sql: str) -> None:
 
 def _harmless(rows: list[tuple]) -> bool:
     """No value looks like a stored vector or a tsvector (what the column grants keep out)."""
-    texts = [str(value) for row in rows for value in row]
-    return not any(
-        (t.startswith("[") and t.count(",") >= 100) or _TSVECTOR.search(t) for t in texts
-    )
+    return not any(looks_forbidden(value) for row in rows for value in row)
 
 
 def test_unvalidated_on_the_reader_it_fails_or_stays_harmless(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from deepsentinel_pipelines.db.clip_rows import replace_event_clips
+from deepsentinel_pipelines.db.clip_rows import drop_event_clips, save_event_clip
 from deepsentinel_pipelines.db.occupancy_rows import replace_occupancy
 from deepsentinel_pipelines.ops.rag_query import answer_metadata
 from deepsentinel_pipelines.rag.question import (
@@ -74,12 +74,12 @@ def test_answers_cite_the_clip_beside_the_frame(ask_local, settings, corpus: Cor
     [fall] = corpus.ids(["plaza.fall5"])
     clip = EncodedClip(fall, f"clips/{plaza}/fall.mp4", b"", 30, 768, 576, 1.0, 4.0)
     with psycopg.connect(settings.database_url) as conn:
-        replace_event_clips(conn, plaza, [clip], analysis_id=None)
+        save_event_clip(conn, plaza, clip, analysis_id=None)
     try:
         result = ask_local("did anyone fall?", video_ids=[plaza])
     finally:
         with psycopg.connect(settings.database_url) as conn:
-            replace_event_clips(conn, plaza, [], analysis_id=None)
+            drop_event_clips(conn, plaza, [fall], analysis_id=None)
     [cited] = [e for e in result.events if e.event_id == fall]
     assert cited.clip_url == f"https://highlights.example/clips/{plaza}/fall.mp4"
     assert cited.highlight_url is not None

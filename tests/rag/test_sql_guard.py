@@ -109,7 +109,9 @@ from deepsentinel_pipelines.rag.sql_guard import (
         ("SELECT e.event_id FROM qa.events AS e, LATERAL (SELECT e.zone) AS z", "Unsupported"),
         # resource abuse and literals the server could read differently
         ("SELECT 1 FROM " + ", ".join(f"qa.events e{i}" for i in range(9)), "at most 4"),
-        ("SELECT " + "(" * 3000 + "1" + ")" * 3000, "nested too deeply"),
+        ("SELECT " + "(" * 3000 + "1" + ")" * 3000, "words and symbols"),
+        ("SELECT " + "(" * 17 + "1" + ")" * 17, "nests parentheses 17 deep"),
+        ("SELECT " + " + ".join(["start_s"] * 30) + " FROM qa.events", "more than 24 deep"),
         ("SELECT 'a\\', '; DROP TABLE x; --'", "Backslashes"),
         ("SELECT $$a\\$$, $$; DROP TABLE x; --$$", "Backslashes"),
         # garbage
@@ -258,6 +260,7 @@ def test_every_allowed_function_is_accepted(name: str) -> None:
         "upper": "upper(zone)",
         "length": "length(zone)",
         "trim": "trim(zone)",
+        "left": "left(zone, 3)",
     }
     out = validate_sql(f"SELECT {calls.get(name, f'{name}(start_s)')} FROM qa.events")
     # Accepted as asked: the call is still the one selected column, on the view, row-capped.
@@ -265,7 +268,9 @@ def test_every_allowed_function_is_accepted(name: str) -> None:
         " AS _col_0 FROM qa.events AS events LIMIT 200"
     )
     (column,) = sqlglot.parse_one(out, read="postgres").expressions
-    assert isinstance(column.this, exp.Func | exp.Window | exp.CurrentTimestamp | exp.CurrentDate)
+    # array_agg comes back cut to its first items: (array_agg(...))[1:200].
+    called = column.this.this.this if isinstance(column.this, exp.Bracket) else column.this
+    assert isinstance(called, exp.Func | exp.Window | exp.CurrentTimestamp | exp.CurrentDate)
 
 
 @pytest.mark.parametrize(
@@ -330,3 +335,63 @@ def test_limit_must_be_positive_int(limit: object) -> None:
 
 def test_unsafe_sql_error_is_a_value_error() -> None:
     assert issubclass(UnsafeSQLError, ValueError)
+
+
+@pytest.mark.parametrize(
+    ("sql", "reason"),
+    [
+        # the guard's own work: refused before the parser or the qualifier run
+        ("SELECT " + "+".join(["fps"] * 4990)[:19_950] + " FROM qa.videos", "words and symbols"),
+        ("SELECT " + ", ".join(["event_id"] * 201) + " FROM qa.events", "words and symbols"),
+        (
+            "SELECT " + ", ".join(f"e.start_s + {i}" for i in range(60)) + " FROM qa.events e",
+            "more than 300 syntax elements",
+        ),
+        ("SELECT " + "upper(lower(" * 4 + "zone" + "))" * 4 + " FROM qa.events", "nested 8 deep"),
+        # what one row can cost
+        ("SELECT trim(LEADING '" + "x" * 300 + "' FROM zone) FROM qa.events", "256 characters"),
+        ("SELECT 1 FROM qa.events WHERE description LIKE '" + "%a" * 9 + "'", "8 wildcards"),
+        ("SELECT 1 FROM qa.events e WHERE e.description LIKE e.zone", "must be a string literal"),
+        ("SELECT " + " || ".join(["description"] * 9) + " FROM qa.events", "joins 9 values"),
+        # aggregates that grow with the rows they read
+        ("SELECT upper(string_agg(description, ',')) FROM qa.events", "output column"),
+        ("SELECT trim(string_agg(description, ',')) FROM qa.events", "output column"),
+        ("SELECT string_agg(description, ',') OVER () FROM qa.events", "output column"),
+        (
+            "SELECT t.s FROM (SELECT string_agg(description, ',') AS s FROM qa.events) AS t",
+            "output column",
+        ),
+        (
+            "WITH a AS (SELECT array_agg(event_id) AS ids FROM qa.events) SELECT a.ids FROM a",
+            "output column",
+        ),
+        (
+            "SELECT zone FROM qa.events GROUP BY zone HAVING length(string_agg(description, ''))"
+            " > 5",
+            "output column",
+        ),
+        ("SELECT left(string_agg(description, ','), 100000) FROM qa.events", "output column"),
+        ("SELECT (array_agg(event_id))[1:100000] FROM qa.events", "output column"),
+    ],
+)
+def test_costly_statements_are_refused_with_the_reason(sql: str, reason: str) -> None:
+    with pytest.raises(UnsafeSQLError) as info:
+        validate_sql(sql)
+    assert reason in info.value.reason
+
+
+def test_growing_aggregates_come_back_capped_and_named() -> None:
+    out = validate_sql(
+        "SELECT zone, string_agg(description, ', ' ORDER BY start_s) AS texts, "
+        "array_agg(event_id) FROM qa.events GROUP BY zone"
+    )
+    assert (
+        "LEFT(STRING_AGG(events.description, ', ' ORDER BY events.start_s), 4000) AS texts" in out
+    )
+    assert "(ARRAY_AGG(events.event_id))[1:200] AS _col_2" in out
+    assert validate_sql(out) == out
+    union = validate_sql(
+        "SELECT string_agg(zone, ',') FROM qa.events UNION ALL "
+        "SELECT string_agg(camera, ',') FROM qa.videos"
+    )
+    assert union.count("LEFT(STRING_AGG(") == 2

@@ -9,7 +9,9 @@ from datetime import UTC, datetime
 import pytest
 from dagster import SensorResult, build_sensor_context
 
+from deepsentinel_pipelines.db.video_rows import upsert_video
 from deepsentinel_pipelines.resources import job_queue as job_queue_module
+from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.job_queue import JobQueueResource
 from deepsentinel_pipelines.sensors.queue_health import (
     QUEUE_ASSET_KEY,
@@ -17,13 +19,15 @@ from deepsentinel_pipelines.sensors.queue_health import (
     build_queue_health_sensor,
 )
 from deepsentinel_pipelines.settings import load_settings
+from deepsentinel_pipelines.video.types import VideoInfo
 
 
 def tick(instance, job_queue, cursor: str | None) -> SensorResult:
-    context = build_sensor_context(
-        instance=instance, cursor=cursor, resources={"job_queue": job_queue}
-    )
-    result = build_queue_health_sensor(load_settings())(context)
+    database = PostgresResource(url=load_settings().database_url)
+    with build_sensor_context(
+        instance=instance, cursor=cursor, resources={"job_queue": job_queue, "database": database}
+    ) as context:
+        result = build_queue_health_sensor(load_settings())(context)
     assert isinstance(result, SensorResult)
     return result
 
@@ -85,6 +89,27 @@ def test_old_backlog_warns(instance, job_queue) -> None:
 )
 def test_assess(counts: dict, age: float, problems: int) -> None:
     assert len(assess(counts, age, 300, "dlq")) == problems
+
+
+def test_parked_alerts_make_the_check_warn(instance, job_queue, settings, db, unique_id) -> None:
+    video_id = f"tests/{unique_id}/parked.mp4"
+    info = VideoInfo("mp4", "h264", 10.0, 10, 1.0, 64, 48, 0, 1, "0" * 64)
+    upsert_video(db, video_id, "b", video_id, "c", info)
+    db.execute(
+        "INSERT INTO event_alerts (alert_key, video_id, rule, payload, attempts, failed_at)"
+        " VALUES (%s, %s, 'fall', '{}', 8, now())",
+        (f"{video_id}|fall", video_id),
+    )
+    db.commit()
+    try:
+        result = tick(instance, job_queue, None)
+    finally:
+        db.execute("DELETE FROM videos WHERE video_id = %s", (video_id,))
+        db.commit()
+    [observation] = result.asset_events
+    assert observation.metadata["alerts_failed"].value == 1
+    assert "1 alert(s) on events parked as failed" in observation.metadata["problems"].value
+    assert result.skip_reason.skip_message.startswith("warn:")
 
 
 def test_cloudwatch_oldest_age_takes_the_latest_point(monkeypatch: pytest.MonkeyPatch) -> None:

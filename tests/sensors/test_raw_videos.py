@@ -120,3 +120,16 @@ def test_prefix_limits_the_listing(instance, object_store, s3, monkeypatch) -> N
     put(s3, object_store.raw_videos_bucket, "elsewhere/out.mp4")
     result = tick(instance, object_store, cursor)
     assert [r.partition_key for r in result.run_requests] == ["watched/in.mp4"]
+
+
+def test_an_object_whose_camera_name_is_bad_is_skipped_with_the_reason(
+    instance, object_store, s3, capfd
+) -> None:
+    bucket = object_store.raw_videos_bucket
+    cursor = tick(instance, object_store, None).cursor
+    s3.put_object(Bucket=bucket, Key="cam7/bad.mp4", Body=b"v", Metadata={"camera": "a b;c"})
+    s3.put_object(Bucket=bucket, Key="cam7/good.mp4", Body=b"v", Metadata={"camera": "cam-7"})
+    result = tick(instance, object_store, cursor)
+    assert [r.partition_key for r in result.run_requests] == ["cam7/good.mp4"]
+    logged = capfd.readouterr().err  # the sensor's log, as the daemon would keep it
+    assert "cam7/bad.mp4" in logged and "object metadata 'camera'" in logged

@@ -40,10 +40,14 @@ def failing_video_job() -> None:
     detect_people(probe_clip())
 
 
-def failed_run_context(instance: DagsterInstance, database: PostgresResource, partition: str):
-    result = failing_video_job.execute_in_process(
-        instance=instance, raise_on_error=False, tags={"dagster/partition": partition}
-    )
+def failed_run_context(
+    instance: DagsterInstance, database: PostgresResource, partition: str, result=None
+):
+    """The run-failure sensor's context for ``result`` (default: a run of failing_video_job)."""
+    if result is None:
+        result = failing_video_job.execute_in_process(
+            instance=instance, raise_on_error=False, tags={"dagster/partition": partition}
+        )
     assert not result.success
     return build_run_status_sensor_context(
         sensor_name="run_failure_alert_sensor",

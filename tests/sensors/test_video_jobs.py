@@ -249,3 +249,24 @@ def test_a_reserved_version_is_not_run_by_a_job(harness, s3) -> None:
     reserve_run_key(harness.instance, run_key(bucket, "cam8/cli.mp4", etag))
     harness.queue.send({"video_id": "c", "s3_key": "cam8/cli.mp4"})
     assert harness.tick().run_requests == []
+
+
+def test_a_bad_camera_name_sends_the_job_to_the_dlq_with_the_reason(harness, s3) -> None:
+    bucket = harness.store.raw_videos_bucket
+    s3.put_object(Bucket=bucket, Key="cam5/meta.mp4", Body=b"v", Metadata={"camera": "lobby/../x"})
+    put(s3, bucket, "cam5/plain.mp4")
+    bad_field = {"s3_key": "cam5/plain.mp4", "camera": "<!channel>"}
+    harness.queue.send({"s3_key": "cam5/meta.mp4"})
+    harness.queue.send(bad_field)
+    good = {"s3_key": "cam5/plain.mp4", "camera": "gate-2"}
+    harness.queue.send(good)
+    result = harness.tick()
+    [request] = result.run_requests
+    assert request.partition_key == "cam5/plain.mp4"
+    assert request.tags["deepsentinel/camera"] == "gate-2"
+    reasons = sorted(
+        d["MessageAttributes"]["reason"]["StringValue"] for d in harness.dead_letters()
+    )
+    assert len(reasons) == 2
+    assert "field 'camera'" in reasons[0] and "'!'" in reasons[0]
+    assert "s3://" in reasons[1] and "object metadata 'camera'" in reasons[1]

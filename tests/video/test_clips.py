@@ -46,6 +46,19 @@ def _person(frame_idx: int, t_s: float, track_id: int) -> Detection:
     return Detection(frame_idx, t_s, track_id, 0, "person", 0.9, box)
 
 
+def source(by_frame: dict[int, list]) -> clips.DetectionSource:
+    """A detection source over a dict, read in frame order like the database's."""
+
+    def rows(first: int, last: int):
+        return [(i, by_frame[i]) for i in sorted(by_frame) if first <= i <= last]
+
+    return rows
+
+
+def _by_event(made) -> list[clips.EncodedClip]:
+    return sorted(made, key=lambda c: c.event_id)
+
+
 def _decoded(data: bytes, tmp_path) -> tuple[str, int, int, int, float, np.ndarray]:
     path = tmp_path / "back.mp4"
     path.write_bytes(data)
@@ -67,8 +80,8 @@ def test_clips_decode_back_with_their_length_size_and_drawn_box(four_seconds, tm
         ClipRequest(1, "a.mp4", event, 0.0, 2.0),
         ClipRequest(2, "b.mp4", other, 1.0, 4.0),  # overlaps the first: one decode pass
     ]
-    made = render_clips(four_seconds, requests, by_frame, fps)
-    assert [c.key for c in made] == ["a.mp4", "b.mp4"]
+    made = list(render_clips(four_seconds, requests, source(by_frame), fps))
+    assert [c.key for c in made] == ["a.mp4", "b.mp4"]  # each as soon as it ends
     for clip, seconds in zip(made, (2.0, 3.0), strict=True):
         assert clip.data[4:8] == b"ftyp" and clip.data.find(b"moov") < clip.data.find(b"mdat")
         codec, frames, width, height, duration, first = _decoded(clip.data, tmp_path)
@@ -89,8 +102,8 @@ def test_clips_are_the_same_bytes_whatever_the_encoder_threads(four_seconds):
     event = Event("walking", 0.5, 3.5, 3, None, 1.0, "person 3 walked")
     requests = [ClipRequest(k, f"{k}.mp4", event, k * 0.3, 2.0 + k * 0.3) for k in range(6)]
 
-    one = render_clips(four_seconds, requests, by_frame, 10.0, workers=1)
-    three = render_clips(four_seconds, requests, by_frame, 10.0, workers=3)
+    one = _by_event(render_clips(four_seconds, requests, source(by_frame), 10.0, workers=1))
+    three = _by_event(render_clips(four_seconds, requests, source(by_frame), 10.0, workers=3))
 
     assert [c.frames for c in one] == [20] * 6
     assert [c.data for c in three] == [c.data for c in one]
@@ -100,14 +113,40 @@ def test_a_drawing_error_reaches_the_caller(four_seconds):
     event = Event("fall", 1.0, 1.5, 3, None, 1.0, "x")
     broken = {0: ["not a detection"]}
     with pytest.raises(AttributeError):
-        render_clips(four_seconds, [ClipRequest(1, "a.mp4", event, 0.0, 2.0)], broken, 10.0)
+        list(
+            render_clips(
+                four_seconds, [ClipRequest(1, "a.mp4", event, 0.0, 2.0)], source(broken), 10.0
+            )
+        )
 
 
 def test_a_clip_past_the_end_is_left_out(four_seconds):
     event = Event("fall", 9.0, 9.5, 3, None, 1.0, "x")
-    made = render_clips(four_seconds, [ClipRequest(1, "z.mp4", event, 9.0, 10.0)], {}, 5.0)
-    assert made == []
+    made = render_clips(four_seconds, [ClipRequest(1, "z.mp4", event, 9.0, 10.0)], source({}), 5.0)
+    assert list(made) == []
 
 
 def test_clip_codec_is_h264():
     assert av.codec.Codec(clips.CODEC, "w").name == "libx264"
+
+
+def test_each_clip_is_handed_out_while_the_rest_is_still_being_cut(tmp_path):
+    # Ten one-second clips two seconds apart make one span of 20 s: decoded in one pass, but
+    # each clip leaves (to be uploaded, its memory freed) long before the pass ends.
+    video = cut_sample(tmp_path / "twenty.mp4", 20.0, 20.0)
+    event = Event("enter", 0.0, 1.0, 3, "entrance", 1.0, "person 3 entered")
+    requests = [ClipRequest(k, f"{k}.mp4", event, 2.0 * k, 2.0 * k + 1.0) for k in range(10)]
+    pulled: list[int] = []
+
+    def rows(first: int, last: int):
+        for i in range(first, last + 1):
+            pulled.append(i)
+            yield i, [_person(i, i / 10, 3)]
+
+    made = render_clips(video, requests, rows, 10.0)
+    first = next(made)
+    assert first.key == "0.mp4" and first.frames == 10
+    assert max(pulled) < 100  # half the video not even read yet
+    rest = _by_event(made)
+    assert [c.key for c in rest] == [f"{k}.mp4" for k in range(1, 10)]
+    assert all(c.frames == 10 for c in rest)

@@ -15,17 +15,14 @@ from deepsentinel_pipelines.video.camera_config import (
     Zone,
     load_camera_config,
 )
-from deepsentinel_pipelines.video.events import (
-    TrackSummary,
-    derive_events,
-    track_summaries,
-)
+from deepsentinel_pipelines.video.events import derive_events, track_summaries
 from deepsentinel_pipelines.video.types import (
     EVENT_TYPES,
     KEYPOINT_NAMES,
     ORIENTATIONS,
     Detection,
     Event,
+    TrackSummary,
     is_notable,
 )
 
@@ -515,9 +512,6 @@ def test_busy_scene_events_are_sorted_and_well_formed() -> None:
 def test_fps_must_be_positive() -> None:
     with pytest.raises(ValueError, match="fps_analysed"):
         derive_events([], whole_frame(), 0.0)
-
-
-# ---------------------------------------------------------------- summaries and formatting
 
 
 def test_track_summaries() -> None:
