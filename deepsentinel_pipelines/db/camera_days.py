@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import psycopg
 
@@ -101,15 +101,3 @@ def recording_span(conn: psycopg.Connection, video_id: str) -> tuple[str, dateti
     if row is None or row[1] is None:
         return None
     return str(row[0]), row[1], float(row[2])
-
-
-def cameras_with_footage(conn: psycopg.Connection, first: date, last: date) -> list[str]:
-    """Cameras with a video whose recording time is known, roughly within ``first..last``."""
-    rows = conn.execute(
-        """SELECT DISTINCT camera FROM qa.videos
-           WHERE recorded_at IS NOT NULL
-             AND recorded_at < %s::date + 2 AND recorded_at > %s::date - 2
-           ORDER BY camera""",
-        (last, first),
-    )
-    return [r[0] for r in rows]
