@@ -10,8 +10,10 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from deepsentinel_pipelines.rag.clock_window import local_time
 from deepsentinel_pipelines.rag.question import OccupancyQuestion, ParsedQuestion, Window
 from deepsentinel_pipelines.timefmt import format_timestamp
 
@@ -52,8 +54,11 @@ class EventRow:
         description: The rule's one-line description.
         highlight_key: S3 key of the highlight frame, if any.
         confidence: Rule confidence, if selected.
+        started_at: When it started (aware), None when the video's recording time is unknown.
+        camera: The camera of its video.
         highlight_url: A presigned URL for the highlight, filled in by the caller.
         clip_url: A presigned URL for the event's clip, filled in by the caller.
+        timezone: The camera's zone, in which times are told; filled in by the caller.
     """
 
     event_id: int
@@ -66,8 +71,47 @@ class EventRow:
     description: str = ""
     highlight_key: str | None = None
     confidence: float | None = None
+    started_at: datetime | None = None
+    camera: str | None = None
     highlight_url: str | None = None
     clip_url: str | None = None
+    timezone: str | None = None
+
+    @property
+    def ended_at(self) -> datetime | None:
+        """When it ended (aware), None when the recording time is unknown."""
+        if self.started_at is None:
+            return None
+        return self.started_at + timedelta(seconds=max(self.end_s, self.start_s) - self.start_s)
+
+
+def event_time(row: EventRow) -> str:
+    """When an event happened: the camera's clock time with the offset in the video beside it.
+
+    ``2026-12-01 14:00:15 CET (00:15 in the video)``; only the offset (``00:15``) when the
+    video's recording time is unknown.
+    """
+    start, end = format_timestamp(row.start_s), format_timestamp(max(row.end_s, row.start_s))
+    offset = start if start == end else f"{start}–{end}"
+    if row.started_at is None or row.ended_at is None:
+        return offset
+    zone = row.timezone or "UTC"
+    clock = local_time(row.started_at, zone)
+    finish = local_time(row.ended_at, zone)
+    if finish != clock:
+        clock = f"{clock.rsplit(' ', 1)[0]}–{finish.split(' ')[1]} {clock.rsplit(' ', 1)[1]}"
+    return f"{clock} ({offset} in the video)"
+
+
+def unknown_time_sentence(rows: Sequence[EventRow]) -> str:
+    """Says which cited videos have no known recording time (their times are offsets)."""
+    videos = list(dict.fromkeys(r.video_id for r in rows if r.started_at is None))
+    if not videos:
+        return ""
+    return (
+        f" When {' and '.join(videos)} {'was' if len(videos) == 1 else 'were'} recorded is "
+        "unknown: times there are offsets from the start of the video."
+    )
 
 
 @dataclass(frozen=True)
@@ -94,6 +138,7 @@ def compose_answer(
     video_ids: Sequence[str] = (),
     max_cited: int = MAX_CITED,
     tracked: int | None = None,
+    clock: str | None = None,
 ) -> Answer:
     """Write the answer to ``parsed`` from the rows the database returned.
 
@@ -109,11 +154,12 @@ def compose_answer(
         tracked: People the pipeline tracked in the videos searched, for people counts: a
             question with no event type or zone is answered with it, others state it beside
             the filtered count.
+        clock: The window of real time searched, in words (a camera's time window), or None.
 
     Returns:
         The answer text and the ids of the events it cites.
     """
-    scope = _scope(parsed, window, video_ids)
+    scope = _scope(parsed, window, video_ids) + (f" {clock}" if clock else "")
     qualifier = f" ({_label(parsed.orientation)})" if parsed.orientation else ""
     total = len(events) if count is None else count
     unfiltered = not (parsed.event_types or parsed.zones or parsed.has_window or window)
@@ -162,9 +208,7 @@ def compose_answer(
 
 def describe_event(row: EventRow, with_type: bool = False) -> str:
     """One cited event: id, video, time, type (optional), zone and description."""
-    start, end = format_timestamp(row.start_s), format_timestamp(max(row.end_s, row.start_s))
-    when = start if start == end else f"{start}–{end}"
-    text = f"event #{row.event_id} in {row.video_id} at {when}"
+    text = f"event #{row.event_id} in {row.video_id} at {event_time(row)}"
     if with_type:
         text += f", {_label(row.event_type)}"
     if row.zone:
@@ -274,8 +318,7 @@ def evidence_text(
     lines.append("Events (id | video | start-end | type | zone | description | highlight):")
     for row in cited:
         lines.append(
-            f"#{row.event_id} | {_cut(row.video_id)} | {format_timestamp(row.start_s)}-"
-            f"{format_timestamp(max(row.end_s, row.start_s))} | {row.event_type} | "
+            f"#{row.event_id} | {_cut(row.video_id)} | {event_time(row)} | {row.event_type} | "
             f"{_cut(row.zone or '-')} | {_cut(row.description)} | {row.highlight_url or '-'}"
         )
     if not cited:
@@ -311,6 +354,15 @@ class OccupancyRow:
     zone: str
     second: int
     people: int
+    at: datetime | None = None  # the second's clock time; None when the time is unknown
+    timezone: str | None = None
+
+    def when(self) -> str:
+        """The second as the camera's clock shows it, the offset beside it (or alone)."""
+        offset = format_timestamp(self.second)
+        if self.at is None:
+            return offset
+        return f"{local_time(self.at, self.timezone or 'UTC')} ({offset} in the video)"
 
 
 def compose_occupancy_answer(question: OccupancyQuestion, rows: Sequence[OccupancyRow]) -> Answer:
@@ -329,7 +381,7 @@ def compose_occupancy_answer(question: OccupancyQuestion, rows: Sequence[Occupan
         peak = [r for r in rows if rows and r.people == rows[0].people and r.people > 0]
         if not peak:
             return Answer(text=f"Nobody was seen {where} in the occupancy records searched.")
-        moments = ", ".join(f"{format_timestamp(r.second)} in {r.video_id}" for r in peak[:3])
+        moments = ", ".join(f"{r.when()} in {r.video_id}" for r in peak[:3])
         more = f" (and {len(peak) - 3} more seconds)" if len(peak) > 3 else ""
         noun = "person" if peak[0].people == 1 else "people"
         return Answer(

@@ -16,7 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from deepsentinel_pipelines.rag.answer import Answer, EventRow, describe_event
+from deepsentinel_pipelines.rag.answer import Answer, EventRow, describe_event, event_time
+from deepsentinel_pipelines.rag.clock_window import ClockWindow
 from deepsentinel_pipelines.rag.question import ParsedQuestion
 from deepsentinel_pipelines.rag.sql_builder import EVENT_COLUMNS
 from deepsentinel_pipelines.timefmt import format_timestamp
@@ -164,11 +165,25 @@ def crowding_sql(video_ids: Sequence[str]) -> tuple[str, dict[str, Any]]:
     return sql, params
 
 
-def tracked_people_sql(video_ids: Sequence[str]) -> tuple[str, dict[str, Any]]:
-    """People tracked in the videos: the pipeline's ``people_count``, summed (``n``)."""
+def tracked_people_sql(
+    video_ids: Sequence[str], clock: ClockWindow | None = None
+) -> tuple[str, dict[str, Any]]:
+    """People tracked in the videos: the pipeline's ``people_count``, summed (``n``).
+
+    Within a window of real time (``clock``), the person tracks in view during it.
+    """
     params: dict[str, Any] = {}
-    where = _where(_videos_condition("v", video_ids, params))
-    return f"SELECT sum(v.people_count) AS n FROM qa.videos AS v{where}", params
+    if clock is None:
+        where = _where(_videos_condition("v", video_ids, params))
+        return f"SELECT sum(v.people_count) AS n FROM qa.videos AS v{where}", params
+    conditions = ["t.class_name = 'person'", *_videos_condition("t", video_ids, params)]
+    if clock.start is not None:
+        conditions.append("t.ended_at >= %(from_at)s")
+        params["from_at"] = clock.start
+    if clock.end is not None:
+        conditions.append(f"t.started_at {'<=' if clock.end_included else '<'} %(to_at)s")
+        params["to_at"] = clock.end
+    return f"SELECT count(*) AS n FROM qa.tracks AS t{_where(conditions)}", params
 
 
 # --- answers ------------------------------------------------------------------------------------
@@ -203,8 +218,7 @@ def track_answer(track_id: int, events: Sequence[EventRow], video_ids: Sequence[
     noun = "event" if len(events) == 1 else "events"
     text = (
         f"{who} has {len(events)} {noun} in {' and '.join(videos)}, "
-        f"from {format_timestamp(first.start_s)} to "
-        f"{format_timestamp(max(last.end_s, last.start_s))}."
+        f"from {event_time(first)} to {event_time(last)}."
     )
     if len(videos) > 1:
         text += " Track numbers restart in every video, so these may be different people."

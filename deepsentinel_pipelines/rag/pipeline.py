@@ -29,7 +29,9 @@ import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import psycopg
@@ -44,10 +46,13 @@ from deepsentinel_pipelines.rag.answer import (
     compose_answer,
     compose_occupancy_answer,
     compose_semantic_answer,
+    event_time,
     evidence_text,
+    unknown_time_sentence,
     videos_sentence,
 )
 from deepsentinel_pipelines.rag.clips import with_clip_urls
+from deepsentinel_pipelines.rag.clock_window import CameraZones, ClockWindow
 from deepsentinel_pipelines.rag.fusion import reciprocal_rank_fusion
 from deepsentinel_pipelines.rag.intents import (
     PEAK_TRACKS_LIMIT,
@@ -107,6 +112,7 @@ from deepsentinel_pipelines.rag.sql_builder import (
     build_occupancy_sql,
 )
 from deepsentinel_pipelines.rag.sql_guard import ALLOWED_COLUMNS, UnsafeSQLError
+from deepsentinel_pipelines.rag.time_scope import TimeScope, scope_in_time
 from deepsentinel_pipelines.text.redaction import redact
 from deepsentinel_pipelines.video.types import EVENT_TYPES, ORIENTATIONS
 
@@ -154,6 +160,7 @@ class AskResult:
         retrieved_ids: The fused candidates handed to the reranker.
         notes: What the operator should know about how the answer was reached (for example a
             rejected model query).
+        time_window: The window of real time searched, in words (with the camera), or None.
     """
 
     question: str
@@ -167,6 +174,7 @@ class AskResult:
     count: int | None = None
     retrieved_ids: list[int] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    time_window: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         """The object ``deepsentinel ask --json`` prints."""
@@ -179,17 +187,29 @@ class AskResult:
                     "type": e.event_type,
                     "start_s": e.start_s,
                     "end_s": e.end_s,
+                    "camera": e.camera,
+                    # ISO 8601 in the camera's zone; null when the recording time is unknown
+                    "started_at": _iso(e.started_at, e.timezone),
+                    "ended_at": _iso(e.ended_at, e.timezone),
+                    "timezone": e.timezone,
+                    "time": event_time(e),
                     "highlight": e.highlight_url,
                     "clip": e.clip_url,
                 }
                 for e in self.events
             ],
+            "time_window": self.time_window,
+            "notes": self.notes,
             "sql": self.sql,
             "session_id": self.session_id,
             "timings_ms": self.timings_ms,
             "refused": self.refused,
             "count": self.count,
         }
+
+
+def _iso(at: datetime | None, zone: str | None) -> str | None:
+    return None if at is None else at.astimezone(ZoneInfo(zone or "UTC")).isoformat()
 
 
 class _Stopwatch:
@@ -229,6 +249,7 @@ def ask(
     candidates: int = DEFAULT_CANDIDATES,
     top_k: int = DEFAULT_TOP_K,
     min_similarity: float = DEFAULT_MIN_SIMILARITY,
+    time_scope: TimeScope | None = None,
 ) -> AskResult:
     """Answer ``question`` from the events and save the interaction.
 
@@ -252,13 +273,16 @@ def ask(
         candidates: Candidates per retriever and into the reranker.
         top_k: Events cited.
         min_similarity: Relevance floor for questions without a recognised filter.
+        time_scope: Cameras, a window of real time (``--from``/``--to``), the cameras' zones
+            and the clock; clock times and dates in the question are read with it.
 
     Returns:
         The answer, the cited events and the saved interaction's ids and timings.
 
     Raises:
-        ValueError: If ``session_id`` is not a UUID, or ``window`` is not a finite,
-            non-negative window whose start is not after its end.
+        ValueError: If ``session_id`` is not a UUID, ``window`` is not a finite,
+            non-negative window whose start is not after its end, or the time scope's window
+            is malformed.
     """
     watch = _Stopwatch()
     session = str(uuid.UUID(session_id)) if session_id else str(uuid.uuid4())
@@ -293,6 +317,7 @@ def ask(
                 candidates,
                 top_k,
                 min_similarity,
+                time_scope or TimeScope(),
             )
             result.session_id = session
         result.timings_ms = watch.total()
@@ -317,24 +342,43 @@ def _answer(
     candidates: int,
     top_k: int,
     min_similarity: float,
+    time_scope: TimeScope,
 ) -> AskResult:
     notes: list[str] = []
     statements: list[str] = []
 
     with watch("parse"):
         known_videos, zones = vocabulary(reader, timeout_ms=timeout_ms)
-        parsed = parse_question(question, mentioned_videos(question, known_videos), zones)
-        filters = EventFilters.from_question(parsed, video_ids, window)
-        occupancy = parse_occupancy_question(question, parsed)
-        intent = detect_intent(question, parsed)
+        scoped = scope_in_time(reader, question, time_scope, video_ids, timeout_ms)
+        clock = scoped.clock
+        # The clock's words are read once: "14:05" is then no offset of 14 minutes.
+        asked = clock.blank(question) if clock is not None else question
+        parsed = parse_question(asked, mentioned_videos(asked, known_videos), zones)
+        parsed = replace(parsed, text=question)
+        if scoped.video_ids is not None:
+            named = set(parsed.video_ids)
+            video_ids = [v for v in scoped.video_ids if not named or v in named]
+        filters = EventFilters.from_question(parsed, video_ids, window, clock)
+        occupancy = parse_occupancy_question(asked, parsed)
+        intent = detect_intent(asked, parsed)
+    notes.extend(scoped.notes)
+    if scoped.nothing is not None or (scoped.video_ids is not None and not video_ids):
+        text = scoped.nothing or f"No video {scoped.phrase} matches the videos named."
+        return AskResult(
+            question=question, answer=text, notes=notes, time_window=scoped.phrase or None
+        )
+    zoned = functools.partial(_in_zone, time_scope.zones)
     if occupancy is not None:
         scope = list(video_ids) or list(parsed.video_ids)
-        answered = _answer_occupancy(reader, question, occupancy, llm, scope, watch, timeout_ms)
+        answered = _answer_occupancy(
+            reader, question, occupancy, llm, scope, watch, timeout_ms, clock, time_scope.zones
+        )
         # Videos analysed before occupancy rows existed fall back to the tracks sweep below.
         if answered is not None:
+            answered.notes, answered.time_window = notes, scoped.phrase or None
             return answered
     if intent is not None:
-        return _answer_intent(
+        answered = _answer_intent(
             reader,
             question,
             intent,
@@ -343,12 +387,16 @@ def _answer(
             presign,
             watch,
             timeout_ms,
+            zoned,
         )
+        answered.notes, answered.time_window = notes, scoped.phrase or None
+        return answered
     # The caller's scope (videos, window) narrows the search but says nothing about what is
     # asked; only the question's own filters make its matches an exact set worth counting.
     structured = (
         parsed.is_count
         or not EventFilters.from_question(parsed).is_empty
+        or clock is not None
         or _OPEN_QUESTION.search(question) is not None
     )
 
@@ -365,13 +413,15 @@ def _answer(
             notes.append(note)
         facts = _BuiltIn()
         if structured:
-            facts = _run_built_in_sql(reader, parsed, question, video_ids, window, timeout_ms)
+            facts = _run_built_in_sql(
+                reader, parsed, question, video_ids, window, timeout_ms, clock
+            )
             statements.extend(facts.statements)
     count, listing_ids, per_video = facts.count, facts.listing_ids, facts.per_video
     tracked = None
     if parsed.is_count and parsed.counts_people:
         with watch("sql"):
-            sql, params = tracked_people_sql(list(video_ids) or list(parsed.video_ids))
+            sql, params = tracked_people_sql(list(video_ids) or list(parsed.video_ids), clock)
             text, rows = run_validated(reader, sql, params, timeout_ms)
             statements.append(_inline(reader, text, params))
             tracked = None if rows.rows[0][0] is None else int(rows.rows[0][0])
@@ -420,7 +470,7 @@ def _answer(
         ranked = reranker.rerank(
             question, documents, top_k, query_vector=query_vector, embedder=embedder
         )
-        cited = [found[event_id][0] for event_id, _ in ranked]
+        cited = [zoned(found[event_id][0]) for event_id, _ in ranked]
 
     with watch("answer"):
         cited = [
@@ -432,7 +482,14 @@ def _answer(
             # Chosen by relevance, told in time order: an operator reads a timeline.
             cited.sort(key=lambda row: (row.video_id, row.start_s, row.event_id))
             draft = compose_answer(
-                parsed, cited, count=count, window=window, video_ids=video_ids, tracked=tracked
+                parsed,
+                cited,
+                count=count,
+                window=window,
+                # A camera or time scope is named by its phrase, not by its many files.
+                video_ids=() if scoped.video_ids is not None else video_ids,
+                tracked=tracked,
+                clock=scoped.phrase or None,
             )
             text = draft.text + videos_sentence(per_video)
         else:
@@ -440,6 +497,7 @@ def _answer(
             text = draft.text
         # Only what the text cites is returned as evidence (a count of 0 cites nothing).
         cited = [row for row in cited if row.event_id in draft.cited_event_ids]
+        text += unknown_time_sentence(cited)
         evidence = evidence_text(count, cited, model_rows, statements, text)
         answer = llm.answer(question, evidence, text)
 
@@ -451,6 +509,7 @@ def _answer(
         count=count,
         retrieved_ids=retrieved,
         notes=notes,
+        time_window=scoped.phrase or None,
     )
 
 
@@ -463,6 +522,7 @@ def _answer_intent(
     presign: PresignFn,
     watch: _Stopwatch,
     timeout_ms: int,
+    zoned: Callable[[EventRow], EventRow],
 ) -> AskResult:
     """Answer a summary, track, direction or busiest-time question from its own rows."""
     statements: list[str] = []
@@ -479,12 +539,12 @@ def _answer_intent(
             draft = summary_answer([(str(v), s) for v, s in rows], video_ids)
             found: list[EventRow] = []
         elif intent.kind == "track":
-            found = [event_row(r) for r in run(*track_sql(intent.track_id or 0, video_ids))]
+            found = [zoned(event_row(r)) for r in run(*track_sql(intent.track_id or 0, video_ids))]
             draft = track_answer(intent.track_id or 0, found, video_ids)
         elif intent.kind == "direction":
             rows = run(*direction_sql(video_ids))
             directions = [
-                DirectionRow(event_row(r[:width]), r[width], r[width + 1], r[width + 2])
+                DirectionRow(zoned(event_row(r[:width])), r[width], r[width + 1], r[width + 2])
                 for r in rows
             ]
             found = [d.event for d in directions]
@@ -492,7 +552,8 @@ def _answer_intent(
         else:
             spans = [(str(v), float(a), float(b)) for v, a, b in run(*tracks_sql(video_ids))]
             crowds = [
-                (event_row(r[:width]), _as_int(r[width])) for r in run(*crowding_sql(video_ids))
+                (zoned(event_row(r[:width])), _as_int(r[width]))
+                for r in run(*crowding_sql(video_ids))
             ]
             found = [row for row, _ in crowds]
             draft = busiest_answer(peak_occupancy(spans), crowds, video_ids)
@@ -514,6 +575,11 @@ def _answer_intent(
     )
 
 
+def _in_zone(zones: CameraZones, row: EventRow) -> EventRow:
+    """The row with its camera's zone, in which its clock time is told."""
+    return replace(row, timezone=zones.name(row.camera))
+
+
 def _as_int(value: Any) -> int | None:
     try:
         return int(float(value))
@@ -529,19 +595,24 @@ def _answer_occupancy(
     video_ids: list[str],
     watch: _Stopwatch,
     timeout_ms: int,
+    clock: ClockWindow | None,
+    zones: CameraZones,
 ) -> AskResult | None:
     """Answer from the people-per-second rows (``qa.occupancy``); None when there are none."""
     with watch("sql"):
-        sql, params = build_occupancy_sql(occupancy, video_ids)
+        sql, params = build_occupancy_sql(occupancy, video_ids, clock=clock)
         text, rows = run_validated(conn, sql, params, timeout_ms)
-        found = [OccupancyRow(str(v), str(z), int(s), int(n)) for v, z, s, n in rows.rows]
+        found = [
+            OccupancyRow(str(v), str(z), int(s), int(n), at, zones.name(camera))
+            for v, z, s, n, at, camera in rows.rows
+        ]
     if not found and occupancy.busiest:
         return None
     with watch("answer"):
         draft = compose_occupancy_answer(occupancy, found)
         evidence = "\n".join(
-            ["Occupancy rows (video | zone | second | most people in one frame):"]
-            + [f"{r.video_id} | {r.zone} | {r.second} | {r.people}" for r in found]
+            ["Occupancy rows (video | zone | time | most people in one frame):"]
+            + [f"{r.video_id} | {r.zone} | {r.when()} | {r.people}" for r in found]
             + [f"Draft answer (built only from these rows): {draft.text}"]
         )
         answer = llm.answer(question, evidence, draft.text)
@@ -610,16 +681,19 @@ def _run_built_in_sql(
     video_ids: Sequence[str],
     window: Window | None,
     timeout_ms: int,
+    clock: ClockWindow | None = None,
 ) -> _BuiltIn:
     """The database's count, the matching rows (by time) and, for "which videos", per video."""
     facts = _BuiltIn()
-    count_sql, count_params = build_event_sql(parsed, video_ids, window, count=True)
+    count_sql, count_params = build_event_sql(parsed, video_ids, window, count=True, clock=clock)
     text, rows = run_validated(conn, count_sql, count_params, timeout_ms)
     facts.statements.append(_inline(conn, text, count_params))
     facts.count = int(rows.rows[0][0])
     if facts.count == 0:
         return facts
-    sql, params = build_event_sql(parsed, video_ids, window, count=False, limit=LISTING_LIMIT)
+    sql, params = build_event_sql(
+        parsed, video_ids, window, count=False, limit=LISTING_LIMIT, clock=clock
+    )
     text, rows = run_validated(conn, sql, params, timeout_ms)
     facts.statements.append(_inline(conn, text, params))
     facts.listing_ids = [event_row(r).event_id for r in rows.rows]
@@ -639,7 +713,9 @@ def schema_description() -> str:
     ]
     lines.append(
         "Times (start_s, end_s, first_s, last_s, duration_s) are seconds from the "
-        "start of the video."
+        "start of the video; started_at, ended_at (events, tracks), recorded_at (videos) and "
+        "at (occupancy) are the same moments as timestamptz, NULL when the recording time of "
+        "the video is unknown."
     )
     lines.append(f"event_type is one of: {', '.join(EVENT_TYPES)}.")
     lines.append(
@@ -728,6 +804,7 @@ def ask_with_resources(
     session_id: str | None = None,
     source: str = "cli",
     timeout_ms: int = DEFAULT_TIMEOUT_MS,
+    time_scope: TimeScope | None = None,
 ) -> AskResult:
     """Run :func:`ask` with initialised resources, the path the op and the CLI share.
 
@@ -743,6 +820,7 @@ def ask_with_resources(
         session_id: A session to add to, or None for a new one.
         source: Stored with a new session.
         timeout_ms: ``statement_timeout`` of each read-only statement.
+        time_scope: Cameras, ``--from``/``--to``, zones and the clock (see :func:`ask`).
 
     Returns:
         The :class:`AskResult`.
@@ -760,4 +838,5 @@ def ask_with_resources(
         session_id=session_id,
         source=source,
         timeout_ms=timeout_ms,
+        time_scope=time_scope,
     )

@@ -506,6 +506,8 @@ def event_row(values: Sequence[Any]) -> EventRow:
         description=record["description"] or "",
         highlight_key=record["highlight_key"],
         confidence=None if record["confidence"] is None else float(record["confidence"]),
+        started_at=record["started_at"],
+        camera=record["camera"],
     )
 
 

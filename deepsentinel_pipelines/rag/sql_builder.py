@@ -15,8 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from deepsentinel_pipelines.rag.clock_window import ClockWindow
 from deepsentinel_pipelines.rag.question import OccupancyQuestion, ParsedQuestion, Window
 
 #: Columns of the listing query, in :class:`deepsentinel_pipelines.rag.answer.EventRow` order.
@@ -31,6 +33,8 @@ EVENT_COLUMNS: tuple[str, ...] = (
     "description",
     "highlight_key",
     "confidence",
+    "started_at",
+    "camera",
 )
 
 #: Default number of rows the listing query returns.
@@ -49,6 +53,9 @@ class EventFilters:
         start_s: Events ending at or after this time (overlap), or None.
         end_s: Events starting at or before this time (overlap), or None.
         relative_to_end: ``start_s``/``end_s`` are offsets from each video's end.
+        from_at: Events ending at or after this instant (aware), or None.
+        to_at: Events starting before this instant (at or before it with ``to_included``).
+        to_included: Whether ``to_at`` itself is in the window.
     """
 
     video_ids: tuple[str, ...] = ()
@@ -58,10 +65,17 @@ class EventFilters:
     start_s: float | None = None
     end_s: float | None = None
     relative_to_end: bool = False
+    from_at: datetime | None = None
+    to_at: datetime | None = None
+    to_included: bool = True
 
     @classmethod
     def from_question(
-        cls, parsed: ParsedQuestion, video_ids: Sequence[str] = (), window: Window | None = None
+        cls,
+        parsed: ParsedQuestion,
+        video_ids: Sequence[str] = (),
+        window: Window | None = None,
+        clock: ClockWindow | None = None,
     ) -> EventFilters:
         """The filters that answer ``parsed`` (see :func:`build_event_sql` for the arguments)."""
         if window is None and parsed.relative_to_end:
@@ -77,6 +91,9 @@ class EventFilters:
             start_s=start,
             end_s=end,
             relative_to_end=relative,
+            from_at=clock.start if clock else None,
+            to_at=clock.end if clock else None,
+            to_included=clock.end_included if clock else True,
         )
 
     @property
@@ -89,6 +106,8 @@ class EventFilters:
             or self.orientation is not None
             or self.start_s is not None
             or self.end_s is not None
+            or self.from_at is not None
+            or self.to_at is not None
         )
 
     def sql(self) -> tuple[str, list[str], dict[str, Any]]:
@@ -124,6 +143,13 @@ class EventFilters:
         if self.end_s is not None:
             conditions.append(f"e.start_s <= {end_expr}")
             params[f"{prefix}end_s"] = float(self.end_s)
+        # Clock windows overlap the same way; a video of unknown time has NULL times: outside.
+        if self.from_at is not None:
+            conditions.append("e.ended_at >= %(from_at)s")
+            params["from_at"] = self.from_at
+        if self.to_at is not None:
+            conditions.append(f"e.started_at {'<=' if self.to_included else '<'} %(to_at)s")
+            params["to_at"] = self.to_at
         return join, conditions, params
 
 
@@ -134,6 +160,7 @@ def build_event_sql(
     *,
     count: bool | None = None,
     limit: int = DEFAULT_LIMIT,
+    clock: ClockWindow | None = None,
 ) -> tuple[str, dict[str, Any]]:
     """Build the SELECT that answers ``parsed``.
 
@@ -148,6 +175,7 @@ def build_event_sql(
         count: True for the counting query, False for the listing; None follows
             ``parsed.is_count``.
         limit: Most rows the listing query returns.
+        clock: A window of real time (``qa.events.started_at``/``ended_at``), or None.
 
     Returns:
         ``(sql, params)`` for ``cursor.execute``. The listing selects :data:`EVENT_COLUMNS`
@@ -159,7 +187,7 @@ def build_event_sql(
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
         raise ValueError(f"limit must be a positive integer, got {limit!r}")
     counting = parsed.is_count if count is None else count
-    join, where, params = EventFilters.from_question(parsed, video_ids, window).sql()
+    join, where, params = EventFilters.from_question(parsed, video_ids, window, clock).sql()
     from_where = f"FROM qa.events AS e{join}"
     if where:
         from_where += " WHERE " + " AND ".join(where)
@@ -180,25 +208,35 @@ def build_event_sql(
 
 #: Columns of the occupancy queries, in :class:`deepsentinel_pipelines.rag.answer.OccupancyRow`
 #: order.
-OCCUPANCY_COLUMNS: tuple[str, ...] = ("video_id", "zone", "second", "people")
+OCCUPANCY_COLUMNS: tuple[str, ...] = ("video_id", "zone", "second", "people", "at", "camera")
 #: Zone name of the whole-frame occupancy rows.
 WHOLE_FRAME = "frame"
 
 
 def build_occupancy_sql(
-    question: OccupancyQuestion, video_ids: Sequence[str] = (), limit: int = 10
+    question: OccupancyQuestion,
+    video_ids: Sequence[str] = (),
+    limit: int = 10,
+    clock: ClockWindow | None = None,
 ) -> tuple[str, dict[str, Any]]:
     """The SELECT over ``qa.occupancy`` that answers an occupancy question.
 
-    The busiest question lists the seconds with the most people, most first; the question
-    about one moment lists that second of every video searched.
+    The busiest question lists the seconds with the most people, most first (within ``clock``,
+    a window of real time, when given); the question about one moment lists that second of
+    every video searched.
     """
-    columns = ", ".join(f"o.{c}" for c in OCCUPANCY_COLUMNS)
+    columns = ", ".join(f"{'v' if c == 'camera' else 'o'}.{c}" for c in OCCUPANCY_COLUMNS)
     where = ["lower(o.zone) = %(zone)s"]
     params: dict[str, Any] = {"zone": (question.zone or WHOLE_FRAME).lower()}
     if video_ids:
         where.append("o.video_id = ANY(%(video_ids)s)")
         params["video_ids"] = list(video_ids)
+    if clock is not None and clock.start is not None:
+        where.append("o.at >= %(from_at)s")
+        params["from_at"] = clock.start
+    if clock is not None and clock.end is not None:
+        where.append(f"o.at {'<=' if clock.end_included else '<'} %(to_at)s")
+        params["to_at"] = clock.end
     if question.busiest:
         order = "o.people DESC, o.video_id, o.second"
     else:
@@ -206,7 +244,8 @@ def build_occupancy_sql(
         params["second"] = int(question.at_s or 0)
         order = "o.video_id"
     sql = (
-        f"SELECT {columns} FROM qa.occupancy AS o WHERE {' AND '.join(where)} "
+        f"SELECT {columns} FROM qa.occupancy AS o JOIN qa.videos AS v ON v.video_id = o.video_id "
+        f"WHERE {' AND '.join(where)} "
         f"ORDER BY {order} LIMIT {int(limit)}"
     )
     return sql, params

@@ -61,6 +61,8 @@ class VideoInfo:
     rotation: int
     size_bytes: int
     sha256: str
+    #: The container's (or the stream's) ``creation_time`` tag as written, if any.
+    creation_time: str | None = None
 
 
 @dataclass(frozen=True)
