@@ -6,9 +6,10 @@ Settings are read once, here; resources and sensors are built from them.
 from dagster import (
     Definitions,
     ExecutorDefinition,
+    Field,
     in_process_executor,
     load_assets_from_modules,
-    multiprocess_executor,
+    multi_or_in_process_executor,
 )
 
 from deepsentinel_pipelines.assets import (
@@ -39,11 +40,28 @@ from deepsentinel_pipelines.settings import load_settings
 from deepsentinel_pipelines.step_pods import STEP_K8S_CONFIG
 
 
+def _local_execution(config: dict) -> dict:
+    return {"in_process": {}} if config["in_process"] else {"multiprocess": {"max_concurrent": 2}}
+
+
+#: One process per step, two at a time; run config ``execution: {config: {in_process: true}}``
+#: runs every step in the run worker instead (`deepsentinel process` does).
+LOCAL_EXECUTOR = multi_or_in_process_executor.configured(
+    _local_execution,
+    config_schema={
+        "in_process": Field(
+            bool, default_value=False, description="Every step in the run worker's process."
+        )
+    },
+)
+
+
 def build_executor(name: str) -> ExecutorDefinition:
     """The executor named by DEEPSENTINEL_EXECUTOR.
 
-    Locally one process per step; ``k8s``: one Kubernetes Job per step (the Helm values);
-    ``in_process``: every step in the run worker (many small videos on a small machine).
+    Locally one process per step (or, per run, all in the run worker: :data:`LOCAL_EXECUTOR`);
+    ``k8s``: one Kubernetes Job per step (the Helm values); ``in_process``: every step in the
+    run worker (many small videos on a small machine).
     """
     if name == "k8s":
         # Imported only here: the Kubernetes client adds about a second to every process that
@@ -53,7 +71,7 @@ def build_executor(name: str) -> ExecutorDefinition:
         return k8s_job_executor.configured({"step_k8s_config": STEP_K8S_CONFIG})
     if name == "in_process":
         return in_process_executor
-    return multiprocess_executor.configured({"max_concurrent": 2})
+    return LOCAL_EXECUTOR
 
 
 settings = load_settings()

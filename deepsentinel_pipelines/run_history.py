@@ -19,6 +19,15 @@ from deepsentinel_pipelines.ingest.keys import RUN_KEY_TAG
 
 #: Runs that ended without a result: a later request for the same version runs it again.
 ENDED_WITHOUT_RESULT = frozenset({DagsterRunStatus.FAILURE, DagsterRunStatus.CANCELED})
+#: Runs still to finish: a second request for the same version waits for them.
+LIVE_STATUSES = frozenset(
+    {
+        DagsterRunStatus.NOT_STARTED,
+        DagsterRunStatus.QUEUED,
+        DagsterRunStatus.STARTING,
+        DagsterRunStatus.STARTED,
+    }
+)
 #: A reservation by `deepsentinel process` lapses if its run never appears (the CLI died).
 RESERVATION_TTL_S = 3600
 _RESERVED = "deepsentinel/reserved/"
@@ -67,6 +76,17 @@ def version_history(instance: Any, keys: Iterable[str]) -> dict[str, VersionHist
                 live.add(key)
         live |= _reserved(instance, chunk)
     return {k: VersionHistory(k in live, failed.get(k, 0)) for k in live | set(failed)}
+
+
+def live_run(instance: Any, key: str) -> Any | None:
+    """The newest run of the version ``key`` that is queued or going, else None.
+
+    Reservations are not runs: `deepsentinel process` reserves the key it then runs itself.
+    """
+    runs = instance.get_runs(
+        filters=RunsFilter(tags={RUN_KEY_TAG: key}, statuses=list(LIVE_STATUSES)), limit=1
+    )
+    return runs[0] if runs else None
 
 
 def existing_run_keys(instance: Any, keys: Iterable[str]) -> set[str]:

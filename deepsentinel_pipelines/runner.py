@@ -1,7 +1,8 @@
 """Run the video analysis job for one local file through Dagster, with progress and a report.
 
-Used by `deepsentinel demo` and `deepsentinel process`: the same definitions the UI loads,
-executed in this process against the instance in DAGSTER_HOME, so the run shows in the UI.
+Used by `deepsentinel demo` and `deepsentinel process`: a run of the code location's job on the
+instance in DAGSTER_HOME (:mod:`~deepsentinel_pipelines.local_runs`), so the UI lists it with
+the sensors' runs, executed in this process, which draws its progress.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ import hashlib
 import re
 import threading
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,18 +18,24 @@ from pathlib import Path
 from typing import Any
 
 from botocore.exceptions import ClientError
-from dagster import DagsterEventType, DagsterInstance
+from dagster import DagsterEventType, DagsterInstance, DagsterRunStatus
 
 from deepsentinel_pipelines.assets.occupancy import occupancy_image_keys
 from deepsentinel_pipelines.db.clip_rows import current_clip_keys
 from deepsentinel_pipelines.db.video_report import video_results
 from deepsentinel_pipelines.ingest.keys import ETAG_TAG, RUN_KEY_TAG, run_key
 from deepsentinel_pipelines.jobs import video_analysis_job
+from deepsentinel_pipelines.local_runs import (
+    create_partition_run,
+    execute_here,
+    in_process_config,
+)
 from deepsentinel_pipelines.partitions import video_id_from_key, videos
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
 from deepsentinel_pipelines.resources.standalone import standalone_resources
 from deepsentinel_pipelines.run_history import (
     fail_runs_of_dead_processes,
+    live_run,
     process_tags,
     reserve_run_key,
 )
@@ -175,14 +181,46 @@ def _failure_message(error: Any) -> str:
     return f"{message}; last error: {root.message.strip()}"
 
 
+def _run_error(instance: DagsterInstance, run_id: str) -> str:
+    """The steps' errors of a run that did not succeed, in one line (or the run's own)."""
+    failures = instance.all_logs(run_id, of_type=DagsterEventType.STEP_FAILURE)
+    steps = [
+        f"{e.step_key}: {_failure_message(data.error)}"
+        if (data := e.dagster_event.step_failure_data) and data.error
+        else f"{e.step_key} failed"
+        for e in failures
+        if e.dagster_event is not None
+    ]
+    if steps:
+        return "; ".join(steps)
+    ended = [
+        e.dagster_event.message
+        for e in instance.all_logs(run_id, of_type=DagsterEventType.RUN_FAILURE)
+        if e.dagster_event is not None and e.dagster_event.message
+    ]
+    return ended[-1] if ended else "the run failed"
+
+
+def _wait_for(instance: DagsterInstance, run_id: str) -> DagsterRunStatus:
+    """Until the run (started by another process) has finished; its status."""
+    while True:
+        run = instance.get_run_by_id(run_id)
+        if run is None or run.is_finished:
+            return run.status if run is not None else DagsterRunStatus.FAILURE
+        time.sleep(1.0)
+
+
 def run_video_analysis(
     video_id: str, show: ProgressFn, object_version: str | None = None, verbose: bool = False
 ) -> tuple[str, bool, str | None, float]:
     """Register the partition and materialize every asset for it; (run id, ok, error, secs).
 
-    ``object_version`` (the run key of the uploaded object) tags the run, so the S3 sensor of
-    a running daemon does not start a second run for the same upload, and pins the version.
-    Step logs reach the terminal only when ``verbose`` (the failure is in the result anyway).
+    The run is a run of the code location's job (listed in the UI like the sensors' runs),
+    executed in this process. ``object_version`` (the run key of the uploaded object) tags the
+    run, so the S3 sensor of a running daemon does not start a second run for the same upload,
+    and pins the version; a run of that version already queued or going (a sensor's, another
+    command's) is followed instead of starting a second one. Step logs reach the terminal only
+    when ``verbose`` (the failure is in the result anyway).
     """
     # Imported when a run starts, not with this module: loading the definitions reads the
     # environment, which `bring_up` exports only after the command has parsed its arguments.
@@ -194,43 +232,36 @@ def run_video_analysis(
     if not instance.has_dynamic_partition(videos.name, video_id):
         instance.add_dynamic_partitions(videos.name, [video_id])
     job = defs.resolve_job_def(video_analysis_job.name)
-    # Chosen here, not by Dagster, so the watcher can follow the run's logs while it runs.
-    run_id = str(uuid.uuid4())
-    done = threading.Event()
-    watcher = threading.Thread(target=_watch, args=(instance, run_id, done, show), daemon=True)
-    watcher.start()
     started = time.perf_counter()
-    try:
-        result = job.execute_in_process(
-            instance=instance,
-            partition_key=video_id,
-            run_id=run_id,
-            raise_on_error=False,
-            run_config={
-                "loggers": {
-                    "console": {"config": {"log_level": "WARNING" if verbose else "CRITICAL"}}
-                }
-            },
+    live = live_run(instance, object_version) if object_version else None
+    if live is not None:
+        state = live.status.value.lower()
+        show(f"run {live.run_id} of this upload is already {state}: following it")
+        run_id = live.run_id
+    else:
+        level = "WARNING" if verbose else "CRITICAL"
+        run = create_partition_run(
+            instance,
+            job,
+            video_id,
             tags={"deepsentinel/source": "cli"}
             | process_tags()
             | (_version_tags(object_version) if object_version else {}),
+            run_config={"loggers": {"console": {"config": {"log_level": level}}}}
+            | in_process_config(job),
         )
+        run_id = run.run_id
+    done = threading.Event()
+    watcher = threading.Thread(target=_watch, args=(instance, run_id, done, show), daemon=True)
+    watcher.start()
+    try:
+        status = _wait_for(instance, run_id) if live is not None else execute_here(instance, run)
     finally:
         done.set()
         watcher.join()
-    error = None
-    if not result.success:
-        failures = [e for e in result.all_events if e.event_type == DagsterEventType.STEP_FAILURE]
-        error = (
-            "; ".join(
-                f"{e.step_key}: {_failure_message(e.step_failure_data.error)}"
-                if e.step_failure_data and e.step_failure_data.error
-                else f"{e.step_key} failed"
-                for e in failures
-            )
-            or "the run failed"
-        )
-    return run_id, result.success, error, time.perf_counter() - started
+    success = status == DagsterRunStatus.SUCCESS
+    error = None if success else _run_error(instance, run_id)
+    return run_id, success, error, time.perf_counter() - started
 
 
 def _stored(store: ObjectStoreResource, bucket: str, key: str) -> bool:
