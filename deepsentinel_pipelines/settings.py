@@ -49,6 +49,9 @@ EMBEDDING_DIMS = {"local": 384, "bedrock": 1024}
 DEFAULT_BEDROCK_LLM_MODEL = "anthropic.claude-3-5-sonnet-20240620-v1:0"
 DEFAULT_BEDROCK_RERANK_MODEL = "cohere.rerank-v3-5:0"
 DEFAULT_GITHUB_API = "https://api.github.com"
+#: Where `deepsentinel review` and `deepsentinel dev` serve by default (pages and links).
+DEFAULT_REVIEW_PORT = 3001
+DEFAULT_DAGSTER_UI_PORT = 3000
 
 
 @dataclass(frozen=True)
@@ -127,6 +130,13 @@ class Settings:
     event_alert_retry_interval_s: int
     event_webhook_url: str | None = field(repr=False)  # None: events go to the alert webhook
     alerts: AlertConfig
+    #: The operator's review page (`deepsentinel review`): Dagster metadata links to it.
+    review_url: str = f"http://127.0.0.1:{DEFAULT_REVIEW_PORT}"
+
+    @property
+    def dagster_ui_url(self) -> str:
+        """The Dagster UI the review page links to (the alerts' link, or the local default)."""
+        return self.alerts.dagster_ui_url or f"http://127.0.0.1:{DEFAULT_DAGSTER_UI_PORT}"
 
     @property
     def embedded_postgres(self) -> bool:
@@ -216,7 +226,7 @@ def _alert_config(env: dict[str, str]) -> AlertConfig:
         github_repo=env.get("DEEPSENTINEL_GITHUB_REPO") or None,
         github_token=env.get("DEEPSENTINEL_GITHUB_TOKEN") or None,
         github_api_url=env.get("DEEPSENTINEL_GITHUB_API_URL") or DEFAULT_GITHUB_API,
-        dagster_ui_url=env.get("DEEPSENTINEL_DAGSTER_UI_URL") or None,
+        dagster_ui_url=(env.get("DEEPSENTINEL_DAGSTER_UI_URL") or "").rstrip("/") or None,
     )
 
 
@@ -272,4 +282,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         event_alert_retry_interval_s=int(env.get("DEEPSENTINEL_EVENT_ALERT_RETRY_INTERVAL_S", 300)),
         event_webhook_url=env.get("DEEPSENTINEL_EVENT_WEBHOOK_URL") or None,
         alerts=_alert_config(env),
+        review_url=(
+            env.get("DEEPSENTINEL_REVIEW_URL") or f"http://127.0.0.1:{DEFAULT_REVIEW_PORT}"
+        ).rstrip("/"),
     )

@@ -11,6 +11,7 @@ import cv2
 import numpy as np
 from dagster import MetadataValue, TableColumn, TableRecord, TableSchema
 
+from deepsentinel_pipelines.review.links import video_page
 from deepsentinel_pipelines.settings import load_settings
 from deepsentinel_pipelines.text.escaping import markdown_link, markdown_text
 from deepsentinel_pipelines.timefmt import format_timestamp
@@ -110,3 +111,8 @@ class VideoClock:
         if self.recorded_at is None:
             return f"{offset} in the video (recording time unknown)"
         return f"{self.at(offset_s)} ({offset} in the video)"
+
+
+def review_link(video_id: str) -> MetadataValue:
+    """A link to the video's review page (`deepsentinel review`, DEEPSENTINEL_REVIEW_URL)."""
+    return MetadataValue.url(video_page(load_settings().review_url, video_id))

@@ -13,10 +13,11 @@ from deepsentinel_pipelines.assets.rederive import RULES_CHANGED
 from deepsentinel_pipelines.assets.step_usage import StepProgress, reports_peak_memory
 from deepsentinel_pipelines.db.detection_reads import iter_frames
 from deepsentinel_pipelines.db.occupancy_rows import replace_occupancy
+from deepsentinel_pipelines.db.video_rows import load_person_spans
 from deepsentinel_pipelines.partitions import videos
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
-from deepsentinel_pipelines.timefmt import format_timestamp
+from deepsentinel_pipelines.video.busiest import MINUTE_NAME, PEAK_NAME, busiest_of
 from deepsentinel_pipelines.video.camera_config import load_camera_config
 from deepsentinel_pipelines.video.occupancy import FRAME_ZONE, OccupancyCounter, busiest
 
@@ -73,6 +74,7 @@ def occupancy(
     rows = counter.rows()
     with database.connection() as conn:
         written = replace_occupancy(conn, video_id, rows, analysis_id=analysis_id)
+        spans = load_person_spans(conn, video_id, analysis_id=analysis_id)
     images = {
         "timeline": occupancy_plot_png(rows, f"People per second in {video_id}"),
         "heatmap": heatmap_png(thumb, counter.grid, f"Where people stood in {video_id}"),
@@ -90,8 +92,10 @@ def occupancy(
             object_store.object_url(object_store.thumbnails_bucket, keys[name])
         )
     peak = busiest(rows, FRAME_ZONE)
-    metadata["busiest"] = (
-        f"{peak.people} people at {format_timestamp(peak.second)}" if peak else "nobody seen"
+    figures = busiest_of(
+        (peak.people, float(peak.second)) if peak else None, spans, video["duration_s"]
     )
+    metadata[PEAK_NAME] = figures.peak_words()
+    metadata[MINUTE_NAME] = figures.minute_words()
     metadata["zones"] = MetadataValue.json(sorted({r.zone for r in rows}))
     return MaterializeResult(metadata=metadata)

@@ -8,7 +8,7 @@ from deepsentinel_pipelines.assets.camera_days import footage_reports
 from deepsentinel_pipelines.assets.event_clips import clip_prefix, event_clips
 from deepsentinel_pipelines.assets.events import highlight_prefix
 from deepsentinel_pipelines.assets.ingest import GROUP, thumbnail
-from deepsentinel_pipelines.assets.metadata import OWNERS
+from deepsentinel_pipelines.assets.metadata import OWNERS, review_link
 from deepsentinel_pipelines.assets.occupancy import occupancy
 from deepsentinel_pipelines.assets.rederive import INPUTS_REDERIVED
 from deepsentinel_pipelines.assets.search import video_summary
@@ -37,7 +37,13 @@ def current_analysis(
     video_id = context.partition_key
     video = run_video(context, database)
     if video["analysis_id"] is None or video["analysis_id"] == video["current_analysis_id"]:
-        return MaterializeResult(metadata={"analysis_id": video["analysis_id"], "switched": False})
+        return MaterializeResult(
+            metadata={
+                "analysis_id": video["analysis_id"],
+                "switched": False,
+                "review": review_link(video_id),
+            }
+        )
     with database.connection() as conn:
         before = recording_span(conn, video_id)
         published = publish_analysis(conn, video_id, video["analysis_id"])
@@ -61,5 +67,6 @@ def current_analysis(
             "switched": True,
             "replaced": MetadataValue.json(list(published.replaced)),
             "stale_objects_deleted": len(stale),
+            "review": review_link(video_id),
         }
     )

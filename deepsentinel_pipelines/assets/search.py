@@ -9,9 +9,11 @@ from deepsentinel_pipelines.assets.analysis import run_video
 from deepsentinel_pipelines.assets.checks import EVENTS_EMBEDDED, check_result
 from deepsentinel_pipelines.assets.events import RULES_CODE_VERSION, events, highlights
 from deepsentinel_pipelines.assets.ingest import GROUP
-from deepsentinel_pipelines.assets.metadata import OWNERS
+from deepsentinel_pipelines.assets.metadata import OWNERS, review_link
+from deepsentinel_pipelines.assets.occupancy import occupancy
 from deepsentinel_pipelines.assets.rederive import INPUTS_REDERIVED
 from deepsentinel_pipelines.assets.step_usage import StepProgress, reports_peak_memory
+from deepsentinel_pipelines.db.occupancy_rows import frame_peak
 from deepsentinel_pipelines.db.quality import embedding_counts
 from deepsentinel_pipelines.db.video_rows import (
     embeddings_writer,
@@ -28,13 +30,8 @@ from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.embedder import Embedder
 from deepsentinel_pipelines.resources.llm import LanguageModel
 from deepsentinel_pipelines.text.escaping import markdown_text
-from deepsentinel_pipelines.timefmt import format_timestamp
-from deepsentinel_pipelines.video.summary import (
-    NOTABLE_IN_SUMMARY,
-    NotableEvent,
-    VideoFacts,
-    busiest_minute,
-)
+from deepsentinel_pipelines.video.busiest import MINUTE_NAME, PEAK_NAME, busiest_of
+from deepsentinel_pipelines.video.summary import NOTABLE_IN_SUMMARY, NotableEvent, VideoFacts
 
 #: Event descriptions embedded at a time.
 EMBED_BATCH = 256
@@ -103,7 +100,8 @@ def embeddings(
     partitions_def=videos,
     group_name=GROUP,
     kinds={"python", "postgres"},
-    deps=[embeddings, highlights],
+    # occupancy: the peak people in view, the summary's first figure of how busy it was.
+    deps=[embeddings, highlights, occupancy],
     code_version=RULES_CODE_VERSION,
     automation_condition=INPUTS_REDERIVED,
     owners=OWNERS,
@@ -112,7 +110,7 @@ def embeddings(
 def video_summary(
     context: AssetExecutionContext, database: PostgresResource, llm: LanguageModel
 ) -> MaterializeResult:
-    """A short summary: people count, busiest minute, notable events with mm:ss."""
+    """A short summary: people, how busy it was (peak in view, busiest minute), notable events."""
     video_id = context.partition_key
     video = run_video(context, database)
     with database.connection() as conn:
@@ -121,13 +119,13 @@ def video_summary(
             conn, video_id, analysis_id=video["analysis_id"], limit=NOTABLE_IN_SUMMARY
         )
         spans = load_person_spans(conn, video_id, analysis_id=video["analysis_id"])
-    start, busiest_people = busiest_minute(spans)
+        peak = frame_peak(conn, video_id, analysis_id=video["analysis_id"])
+    busiest = busiest_of(peak, spans, video["duration_s"])
     facts = VideoFacts(
         video_id=video_id,
         duration_s=video["duration_s"],
         people_count=len(spans),
-        busiest_minute_start_s=start,
-        busiest_minute_people=busiest_people,
+        busiest=busiest,
         event_counts=counts,
         notable=tuple(NotableEvent(e.event_type, e.start_s, e.description) for e in notable),
     )
@@ -138,7 +136,9 @@ def video_summary(
         metadata={
             "summary": MetadataValue.md(markdown_text(summary)),
             "people": facts.people_count,
-            "busiest_minute": format_timestamp(start) if start is not None else "none",
+            PEAK_NAME: busiest.peak_words(),
+            MINUTE_NAME: busiest.minute_words(),
             "events": MetadataValue.json(facts.event_counts),
+            "review": review_link(video_id),
         }
     )

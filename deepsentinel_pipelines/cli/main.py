@@ -19,6 +19,7 @@ from deepsentinel_pipelines.cli.errors import (
 from deepsentinel_pipelines.cli.ingest import add_ingest_commands
 from deepsentinel_pipelines.cli.process import add_process_commands
 from deepsentinel_pipelines.cli.record import add_record_command
+from deepsentinel_pipelines.cli.review import add_review_command
 from deepsentinel_pipelines.cli.services import add_dev_commands, add_services_command
 from deepsentinel_pipelines.local_stack.errors import ServiceError
 
@@ -35,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_ask_command(sub)
     add_clip_command(sub)
     add_record_command(sub)
+    add_review_command(sub)
     return parser
 
 

@@ -94,11 +94,14 @@ def ask_question(
     cameras: Sequence[str] = (),
     start: str | None = None,
     end: str | None = None,
+    source: str = "cli",
+    embedder: Embedder | None = None,
 ) -> AskResult:
-    """Answer ``question`` (saved as a ``cli`` session), starting the services only if needed.
+    """Answer ``question`` (saved in a ``source`` session), starting the services only if needed.
 
     ``cameras``, ``start`` and ``end`` (``--camera``, ``--from``, ``--to``) scope it in real
-    time, read in the cameras' zones of the cameras file.
+    time, read in the cameras' zones of the cameras file. ``embedder`` is a loaded local
+    encoder to reuse (the review app keeps one); without it one loads beside the question.
     """
     time_scope = TimeScope(tuple(cameras), start, end, camera_zones(settings.cameras_config))
     if settings.model_backend != "local":
@@ -117,13 +120,13 @@ def ask_question(
                 video_ids=video_ids,
                 window=window,
                 session_id=session_id,
-                source="cli",
+                source=source,
                 time_scope=time_scope,
             )
     # Started once the answering code is imported: a thread importing OpenVINO beside those
     # imports only slowed both (they share one interpreter lock); the compile still overlaps
     # the services check, the parse and the counting.
-    encoder = BackgroundEncoder()
+    encoder = embedder or BackgroundEncoder()
     urls = running_database_urls(settings)
     if urls is None:
         settings = bring_up(settings)
@@ -134,7 +137,7 @@ def ask_question(
         video_ids=video_ids,
         window=window,
         session_id=session_id,
-        source="cli",
+        source=source,
         time_scope=time_scope,
     )
 

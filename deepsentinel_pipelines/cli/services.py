@@ -6,11 +6,18 @@ import argparse
 import json
 import os
 import signal
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
-from deepsentinel_pipelines.settings import WORKSPACE_YAML, Settings, load_settings
+from deepsentinel_pipelines.settings import (
+    DEFAULT_DAGSTER_UI_PORT,
+    DEFAULT_REVIEW_PORT,
+    WORKSPACE_YAML,
+    Settings,
+    load_settings,
+)
 
 
 def bring_up(settings: Settings) -> Settings:
@@ -65,10 +72,22 @@ def _cmd_env(args: argparse.Namespace) -> int:
 
 
 def _cmd_dev(args: argparse.Namespace) -> int:
+    # Each side links to the other: the UI's metadata to the review pages and back.
+    os.environ.setdefault("DEEPSENTINEL_DAGSTER_UI_URL", f"http://127.0.0.1:{args.port}")
+    os.environ.setdefault("DEEPSENTINEL_REVIEW_URL", f"http://127.0.0.1:{args.review_port}")
     bring_up(load_settings())
     # dagster dev started in the background ignores SIGINT/SIGTERM unless these are default.
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if args.review_port:
+        # The review pages, in a process of their own that ends when this one (dagster dev,
+        # by exec, with the same pid) ends; in its process group, so Ctrl-C reaches both.
+        subprocess.Popen(
+            [
+                sys.executable, "-m", "deepsentinel_pipelines.cli", "review",
+                "--port", str(args.review_port), "--parent-pid", str(os.getpid()),
+            ]
+        )  # fmt: skip
     dagster = str(Path(sys.executable).parent / "dagster")
     os.chdir(WORKSPACE_YAML.parent)
     os.execv(
@@ -87,8 +106,16 @@ def add_services_command(sub: Any) -> None:
 
 def add_dev_commands(sub: Any) -> None:
     """Add `dev` and `env` to the `deepsentinel` sub-commands."""
-    dev = sub.add_parser("dev", help="start the Dagster UI on 127.0.0.1")
-    dev.add_argument("--port", type=int, default=3000)
+    dev = sub.add_parser(
+        "dev", help="start the Dagster UI and the review pages (`review`) on 127.0.0.1"
+    )
+    dev.add_argument("--port", type=int, default=DEFAULT_DAGSTER_UI_PORT, help="Dagster UI port")
+    dev.add_argument(
+        "--review-port",
+        type=int,
+        default=DEFAULT_REVIEW_PORT,
+        help="port of the review pages (0: do not start them)",
+    )
     dev.set_defaults(func=_cmd_dev)
 
     env = sub.add_parser("env", help="print the environment variables of the running services")

@@ -38,3 +38,17 @@ def load_occupancy(conn: psycopg.Connection, video_id: str) -> list[OccupancyRow
         (video_id,),
     )
     return [OccupancyRow(z, s, p, m) for z, s, p, m in rows]
+
+
+def frame_peak(
+    conn: psycopg.Connection, video_id: str, *, analysis_id: int | None
+) -> tuple[int, float] | None:
+    """(most people in one frame, the earliest second reaching it) of an analysis, or None."""
+    row = conn.execute(
+        """SELECT people, second FROM occupancy
+           WHERE video_id = %s AND analysis_id IS NOT DISTINCT FROM %s AND zone = 'frame'
+             AND people > 0
+           ORDER BY people DESC, second LIMIT 1""",
+        (video_id, analysis_id),
+    ).fetchone()
+    return None if row is None else (int(row[0]), float(row[1]))

@@ -45,3 +45,17 @@ def reader_options() -> str:
 def connect_reader(url: str, **kwargs: Any) -> psycopg.Connection:
     """A connection logged in as the reader, with its limits set by the connection itself."""
     return psycopg.connect(url, options=reader_options(), **kwargs)
+
+
+def reader_pool(url: str, max_size: int = 4) -> Any:
+    """A pool of reader connections, each with the limits set (a long-running reader's)."""
+    from psycopg_pool import ConnectionPool
+
+    return ConnectionPool(
+        url,
+        kwargs={"options": reader_options(), "autocommit": True},
+        min_size=1,
+        max_size=max_size,
+        open=True,
+        name="deepsentinel-reader",
+    )

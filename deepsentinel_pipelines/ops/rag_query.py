@@ -18,6 +18,7 @@ from deepsentinel_pipelines.resources.embedder import Embedder
 from deepsentinel_pipelines.resources.llm import LanguageModel
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
 from deepsentinel_pipelines.resources.reranker import Reranker
+from deepsentinel_pipelines.review.links import ask_page
 from deepsentinel_pipelines.settings import load_settings
 from deepsentinel_pipelines.text.escaping import code_block, markdown_link, markdown_text
 
@@ -76,7 +77,7 @@ def rag_query(
         result = _ask(config, window, database, object_store, embedder, llm, reranker)
     except ClockScopeError as err:
         raise Failure(f"rag_query config from_time/to_time: {err}", allow_retries=False) from err
-    context.add_output_metadata(answer_metadata(result))
+    context.add_output_metadata(answer_metadata(result, answer_page(config)))
     return result.as_json()
 
 
@@ -110,9 +111,15 @@ def _ask(
     )
 
 
-def answer_metadata(result: AskResult) -> dict[str, Any]:
-    """What the run page shows: the answer, the cited events, the SQL, the session, timings.
+def answer_page(config: RagQueryConfig) -> str:
+    """The review app's ask page for the run's question (it answers it again, fresh links)."""
+    return ask_page(load_settings().review_url, config.question, config.video_ids)
 
+
+def answer_metadata(result: AskResult, page: str | None = None) -> dict[str, Any]:
+    """What the run page shows: the answer (first, as plain text), its page, the evidence.
+
+    Then the answer's page in the review app, the cited events, the SQL, the session, timings.
     Everything from outside (video ids, zones, the model's SQL and answer) is escaped for
     Markdown: a key or a statement must not add links, images or fences to the run page.
     """
@@ -126,8 +133,11 @@ def answer_metadata(result: AskResult) -> dict[str, Any]:
         when = event_time(e)
         cells = [markdown_text(v, inline=True) for v in (e.video_id, e.event_type, e.zone or "-")]
         rows.append(f"| #{e.event_id} | {cells[0]} | {when} | {cells[1]} | {cells[2]} | {link} |")
-    metadata: dict[str, Any] = {
-        "answer": MetadataValue.md(markdown_text(result.answer)),
+    # The first entry is what the run page shows without a click: the answer, as text.
+    metadata: dict[str, Any] = {"answer": MetadataValue.text(result.answer)}
+    if page is not None:
+        metadata["answer_page"] = MetadataValue.url(page)
+    metadata |= {
         "cited_events": MetadataValue.md("\n".join(rows)),
         "events": MetadataValue.json(result.as_json()["events"]),
         "sql": MetadataValue.md(code_block(result.sql, "sql") if result.sql else "(none)"),

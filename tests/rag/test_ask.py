@@ -18,8 +18,8 @@ from deepsentinel_pipelines.rag.question import parse_question
 from deepsentinel_pipelines.rag.sql_builder import build_event_sql
 from deepsentinel_pipelines.resources import build_resources
 from deepsentinel_pipelines.resources.llm import LocalLanguageModel
+from deepsentinel_pipelines.review.links import ask_page
 from deepsentinel_pipelines.settings import REPO_ROOT, load_settings
-from deepsentinel_pipelines.text.escaping import markdown_text
 from tests.rag.corpus import QUESTIONS, Corpus, CorpusQuestion
 
 ANSWERABLE = [q for q in QUESTIONS if q.known_limit is None]
@@ -229,7 +229,12 @@ def test_rag_query_job_runs_with_the_real_resources(corpus: Corpus) -> None:
     assert "between 01:00 and 02:00" in output["answer"]
     [materialization] = [e for e in result.all_events if e.event_type_value == "STEP_OUTPUT"]
     metadata = materialization.step_output_data.metadata
-    assert metadata["answer"].value == markdown_text(output["answer"])  # shown as text
+    # The answer first, as plain text, then its page in the review app.
+    assert list(metadata)[:2] == ["answer", "answer_page"]
+    assert metadata["answer"].value == output["answer"]
+    assert metadata["answer_page"].value == ask_page(
+        load_settings().review_url, "did anyone fall?", corpus.videos()
+    )
     assert f"#{corpus.event_ids['plaza.fall5']}" in metadata["cited_events"].value
     assert "qa.events" in metadata["sql"].value
     assert metadata["session_id"].value == output["session_id"]

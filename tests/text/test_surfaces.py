@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 import numpy as np
+from dagster import TextMetadataValue
 from markdown_it import MarkdownIt
 
 from deepsentinel_pipelines.assets.metadata import image_preview
@@ -44,8 +45,12 @@ def test_the_run_page_of_a_question_shows_hostile_text_as_text() -> None:
         sql=HOSTILE_SQL,
         notes=[f"model said <script>alert(1)</script> [x](http://evil.example) {HOSTILE_KEY}"],
     )
-    metadata = answer_metadata(result)
-    for name in ("answer", "cited_events", "sql", "notes"):
+    metadata = answer_metadata(result, "http://127.0.0.1:3001/ask?q=q")
+    # The answer comes first, as plain text: the run page shows it as it is, never as Markdown.
+    assert list(metadata)[:2] == ["answer", "answer_page"]
+    assert isinstance(metadata["answer"], TextMetadataValue)
+    assert metadata["answer"].value == result.answer
+    for name in ("cited_events", "sql", "notes"):
         html = _html(metadata[name].value)
         assert "<b>" not in html and "<i>" not in html and "<script>" not in html, name
         assert "evil.example" not in "".join(_links_and_images(html)), name

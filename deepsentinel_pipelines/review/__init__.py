@@ -1,0 +1,1 @@
+"""The operator's review and ask pages (`deepsentinel review`): videos, timelines, answers."""
