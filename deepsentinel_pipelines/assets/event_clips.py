@@ -31,7 +31,8 @@ from deepsentinel_pipelines.quality import objects_verdict
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
 from deepsentinel_pipelines.video import clips
-from deepsentinel_pipelines.video.types import Event
+from deepsentinel_pipelines.video.camera_config import load_camera_config
+from deepsentinel_pipelines.video.drawing import SceneOverlay
 
 #: Clips live under their own prefix, beside the highlight frames' ``<video_id>/a<id>/``.
 CLIPS_PREFIX = "clips"
@@ -90,8 +91,7 @@ def event_clips(
             e.start_s, e.end_s, video["duration_s"], config.before_s, config.after_s,
             config.max_clip_s,
         )  # fmt: skip
-        event = Event(e.event_type, e.start_s, e.end_s, e.track_id, e.zone, 1.0, e.description)
-        requests.append(clips.ClipRequest(e.event_id, keys[e.event_id], event, start, end))
+        requests.append(clips.ClipRequest(e.event_id, keys[e.event_id], e.as_event(), start, end))
     prefix = clip_prefix(video_id, analysis_id)
     # only this video's clips: another video's id may extend this one ("a" and "a/b")
     stored = {
@@ -127,8 +127,18 @@ def event_clips(
                     reader, video_id, analysis_id, first_frame=first, last_frame=last
                 )
 
+            overlay = SceneOverlay.of(
+                load_camera_config(
+                    cameras_config_path(), video["camera"], video["width"], video["height"]
+                )
+            )
             for c in clips.render_clips(
-                path, to_cut, detections_of, video["analysis_fps"], rotation=video["rotation"]
+                path,
+                to_cut,
+                detections_of,
+                video["analysis_fps"],
+                rotation=video["rotation"],
+                overlay=overlay,
             ):
                 object_store.put_bytes(bucket, c.key, c.data, "video/mp4")
                 with writer.transaction():

@@ -39,9 +39,9 @@ from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
 from deepsentinel_pipelines.settings import load_settings
 from deepsentinel_pipelines.video.camera_config import load_camera_config
 from deepsentinel_pipelines.video.decode import iter_frames_at
-from deepsentinel_pipelines.video.drawing import draw_highlight, encode_jpeg
+from deepsentinel_pipelines.video.drawing import SceneOverlay, draw_highlight, encode_jpeg
 from deepsentinel_pipelines.video.events import derive_events_by_track
-from deepsentinel_pipelines.video.types import Event, is_notable
+from deepsentinel_pipelines.video.types import is_notable
 
 
 def cameras_config_path() -> str:
@@ -166,6 +166,9 @@ def highlights(
         ],
     )
     path = pinned_video(object_store, video)
+    overlay = SceneOverlay.of(
+        load_camera_config(cameras_config_path(), video["camera"], video["width"], video["height"])
+    )
     planned = unique_event_keys(
         notable, lambda e: highlight_key(video_id, analysis_id, e.start_s, e.event_type)
     )
@@ -185,11 +188,7 @@ def highlights(
             shown = detections_at(conn, video_id, analysis_id, batch)
         for frame_idx, frame in iter_frames_at(path, batch):
             for e in by_frame[frame_idx]:
-                drawn = draw_highlight(
-                    frame,
-                    shown[frame_idx],
-                    Event(e.event_type, e.start_s, e.end_s, e.track_id, e.zone, 1.0, e.description),
-                )
+                drawn = draw_highlight(frame, shown[frame_idx], e.as_event(), overlay)
                 key = planned[e.event_id]
                 object_store.put_bytes(
                     object_store.highlights_bucket, key, encode_jpeg(drawn), "image/jpeg"

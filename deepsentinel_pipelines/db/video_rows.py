@@ -32,6 +32,16 @@ class StoredEvent:
     zone: str | None
     description: str
     key_frame_idx: int | None
+    #: The counting line a line crossing crossed (drawn thicker on its frame and clip).
+    line: str | None = None
+
+    def as_event(self) -> Event:
+        """The event as the drawing code takes it."""
+        attributes = {"line": self.line} if self.line else {}
+        return Event(
+            self.event_type, self.start_s, self.end_s, self.track_id, self.zone, 1.0,
+            self.description, attributes,
+        )  # fmt: skip
 
 
 def video_columns(
@@ -105,7 +115,7 @@ def upsert_video(
 _OF_ANALYSIS = "video_id = %s AND analysis_id IS NOT DISTINCT FROM %s"
 #: The columns of a :class:`StoredEvent`.
 _EVENT_COLUMNS = """event_id, event_type, start_s, end_s, track_id, zone, description,
-                   (attributes->>'key_frame_idx')::int"""
+                   (attributes->>'key_frame_idx')::int, attributes->>'line'"""
 
 
 def get_video(conn: psycopg.Connection, video_id: str) -> dict | None:
@@ -225,6 +235,7 @@ def replace_events(
             e.zone,
             e.description,
             e.key_frame_idx,
+            e.attributes.get("line"),
         )
         for event_id, e in zip(ids, events, strict=True)
     ]

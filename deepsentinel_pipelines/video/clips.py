@@ -25,7 +25,7 @@ import numpy as np
 
 from deepsentinel_pipelines.video.decode import iter_frame_batches
 from deepsentinel_pipelines.video.detector import cpu_threads
-from deepsentinel_pipelines.video.drawing import draw_highlight
+from deepsentinel_pipelines.video.drawing import SceneOverlay, draw_highlight
 from deepsentinel_pipelines.video.types import Detection, Event
 
 #: Seconds of video before an event's start and after its end.
@@ -252,6 +252,7 @@ def render_clips(
     fps: float,
     rotation: int | None = None,
     workers: int | None = None,
+    overlay: SceneOverlay | None = None,
 ) -> Iterator[EncodedClip]:
     """Cut every requested clip in one decoding pass, drawing each frame's detections.
 
@@ -269,6 +270,7 @@ def render_clips(
         fps: Frame rate of the clips: the analysis rate, so each frame has its detections.
         rotation: Clockwise rotation of the video, as recorded by the probe.
         workers: Encoding threads; ``None`` is one per core this process may use.
+        overlay: The camera's zones and counting lines, drawn on every frame (None: not).
 
     Yields:
         Each clip that got at least one frame, once it is finished (about in order of end).
@@ -300,7 +302,7 @@ def render_clips(
                             encoders.close(i)
                             continue
                         still_open.append(i)
-                        draw = partial(draw_highlight, frame, drawn, requests[i].event)
+                        draw = partial(draw_highlight, frame, drawn, requests[i].event, overlay)
                         encoders.add(i, draw, batches.fps_analysed, frame.shape)
                     open_clips = still_open
                     yield from _encoded(requests, encoders.finished())

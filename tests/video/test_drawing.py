@@ -6,8 +6,12 @@ import cv2
 import numpy as np
 import pytest
 
+from deepsentinel_pipelines.video.camera_config import load_camera_config
 from deepsentinel_pipelines.video.drawing import (
     KEYPOINT_MIN_CONF,
+    LINE_BGR,
+    ZONE_BGR,
+    SceneOverlay,
     draw_highlight,
     draw_skeletons,
     encode_jpeg,
@@ -125,3 +129,42 @@ def test_skeletons_have_the_pixels_supervision_draws(frame: np.ndarray) -> None:
     sv.VertexAnnotator(color=sv.Color(255, 0, 0), radius=3).annotate(theirs, points)
     assert (ours != frame).any()
     assert np.array_equal(ours, theirs)
+
+
+#: A zone on the left half and a vertical counting line drawn downwards at x = 360: its "in"
+#: side (the left-hand side of start -> end as seen on screen) is the right, as in cameras.yaml.
+OVERLAY = SceneOverlay(
+    zones=(("door", ((20.0, 40.0), (160.0, 40.0), (160.0, 320.0), (20.0, 320.0))),),
+    lines=(("path", (360.0, 60.0), (360.0, 300.0)),),
+)
+
+
+def _coloured(out: np.ndarray, bgr: tuple[int, int, int], tol: int = 40) -> np.ndarray:
+    return (np.abs(out.astype(int) - np.array(bgr)).sum(axis=2) < tol).astype(np.uint8)
+
+
+def test_zones_and_lines_are_drawn_with_the_side_called_in(frame: np.ndarray) -> None:
+    out = draw_highlight(frame, [], _event("line_crossing", None), OVERLAY)
+    zone = _coloured(out, ZONE_BGR)
+    line = _coloured(out, LINE_BGR)
+    # The zone's outline: its left edge (x = 20) and its bottom edge (y = 320), not its inside.
+    assert zone[100:300, 18:23].sum() > 150 and zone[318:323, 40:140].sum() > 80
+    assert zone[100:300, 60:120].sum() == 0
+    # The line along x = 360, and the arrow from its middle towards the right (the "in" side).
+    assert line[80:280, 358:363].sum() > 150
+    assert line[175:185, 370:380].sum() > 0 and line[175:185, 335:350].sum() == 0
+
+
+def test_the_events_own_zone_and_line_are_drawn_thicker(frame: np.ndarray) -> None:
+    plain = draw_highlight(frame, [], _event("enter", None), OVERLAY)
+    entering = Event("enter", 65.0, 66.0, None, "door", 0.9, "entered door")
+    crossing = Event("line_crossing", 65.0, 65.0, 4, None, 0.9, "crossed", {"line": "path"})
+    in_zone = draw_highlight(frame, [], entering, OVERLAY)
+    on_line = draw_highlight(frame, [], crossing, OVERLAY)
+    assert _coloured(in_zone, ZONE_BGR).sum() > 2 * _coloured(plain, ZONE_BGR).sum()
+    assert _coloured(on_line, LINE_BGR).sum() > 1.3 * _coloured(plain, LINE_BGR).sum()
+
+
+def test_the_implicit_whole_frame_zone_is_not_drawn() -> None:
+    config = load_camera_config(None, "anywhere", W, H)
+    assert SceneOverlay.of(config) == SceneOverlay()
