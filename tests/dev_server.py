@@ -21,13 +21,25 @@ QUERY = """
 
 @contextlib.contextmanager
 def dagster_dev(
-    port: int, log_path: Path, env: dict[str, str] | None = None, timeout_s: float = 240
+    port: int,
+    log_path: Path,
+    env: dict[str, str] | None = None,
+    timeout_s: float = 240,
+    review_port: int = 0,
 ) -> Iterator[list[dict]]:
     """Start the UI on 127.0.0.1:``port`` (in ``env``, by default this process's); yield its
-    asset nodes once it serves them."""
+    asset nodes once it serves them. The review pages start beside it on ``review_port``
+    (0: not started)."""
     log = log_path.open("w")
     proc = subprocess.Popen(
-        [str(REPO_ROOT / ".venv" / "bin" / "deepsentinel"), "dev", "--port", str(port)],
+        [
+            str(REPO_ROOT / ".venv" / "bin" / "deepsentinel"),
+            "dev",
+            "--port",
+            str(port),
+            "--review-port",
+            str(review_port),
+        ],
         cwd=REPO_ROOT,
         env=os.environ.copy() if env is None else env,
         stdout=log,

@@ -45,12 +45,18 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def video_id(stack: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> str:
+def report(stack: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> dict:
     """Two seconds of the sample, analysed by the whole graph with `deepsentinel process`."""
     clip = cut_sample(tmp_path_factory.mktemp("ui") / "ui.mp4", 20.0, 2.0)
     key = f"tests/{uuid.uuid4().hex[:10]}/ui.mp4"
     report = deepsentinel(stack, "process", str(clip), "--key", key, "--camera", "plaza")
     assert report["success"], report["error"]
+    return report
+
+
+@pytest.fixture(scope="module")
+def video_id(report: dict) -> str:
+    """The analysed video's partition key."""
     return report["video_id"]
 
 
@@ -141,6 +147,17 @@ def test_lineage_lists_every_asset_with_its_checks_passed(
         text = browser.wait_for_text(lambda t: t.count("Succeeded") >= 2, WAIT_S)
         assert "Failed" not in text
         browser.screenshot(SCREENSHOTS / "checks_detections.png")
+
+
+def test_the_process_commands_run_is_in_the_jobs_runs_tab(
+    browser: Browser, nodes: list[dict], report: dict
+) -> None:
+    with saved_on_failure(browser, "runs"):
+        browser.goto(f"{BASE}/locations/{LOCATION}/jobs/video_analysis_job/runs")
+        # The UI shows a run by the first 8 characters of its id.
+        text = browser.wait_for_text(lambda t: report["run_id"][:8] in t, WAIT_S)
+        assert "Success" in text
+        browser.screenshot(SCREENSHOTS / "job_runs.png")
 
 
 def test_the_thumbnail_preview_loads(browser: Browser, nodes: list[dict], video_id: str) -> None:
