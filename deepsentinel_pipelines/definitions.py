@@ -13,7 +13,6 @@ from dagster import (
 )
 
 from deepsentinel_pipelines.assets import (
-    attributes,
     camera_days,
     detections,
     event_alerts,
@@ -24,6 +23,7 @@ from deepsentinel_pipelines.assets import (
     publication,
     search,
 )
+from deepsentinel_pipelines.assets.attributes import attribute_stage
 from deepsentinel_pipelines.assets.camera_days import camera_day_footage
 from deepsentinel_pipelines.assets.sources import raw_videos_bucket, video_jobs_queue
 from deepsentinel_pipelines.jobs import (
@@ -81,11 +81,12 @@ defs = Definitions(
         video_jobs_queue,
         # An AssetSpec: load_assets_from_modules leaves specs out.
         camera_day_footage,
+        # The attribute stage runs only with a model; without one it is shown as off.
+        attribute_stage(settings.attributes_model is not None),
         *load_assets_from_modules(
             [
                 ingest,
                 detections,
-                attributes,
                 events,
                 event_clips,
                 event_alerts,

@@ -123,3 +123,14 @@ def test_loading_the_definitions_leaves_heavy_libraries_for_the_steps_that_use_t
         [sys.executable, "-c", probe], cwd=REPO_ROOT, capture_output=True, text=True, check=True
     )
     assert json.loads(done.stdout.strip().splitlines()[-1]) == []
+
+
+def test_the_attribute_stage_without_a_model_is_shown_off_and_never_run(repository):
+    # The tests configure no attribute model (DEEPSENTINEL_ATTRIBUTES_MODEL unset).
+    node = repository.asset_graph.get(AssetKey("person_attributes"))
+    assert not node.is_materializable  # so no partition of it reads as materialized
+    assert node.tags["stage"] == "off" and node.description.startswith("Off. Person attributes")
+    assert node.parent_keys == {AssetKey("detections")}
+    job = repository.get_job("video_analysis_job")
+    assert "person_attributes" not in {n.name for n in job.graph.nodes}
+    assert "current_analysis" in {n.name for n in job.graph.nodes}

@@ -8,7 +8,7 @@ import subprocess
 import av
 import psycopg
 import pytest
-from dagster import AssetKey, DagsterInstance
+from dagster import AssetKey, AssetRecordsFilter, DagsterInstance
 
 from deepsentinel_pipelines.aws_clients import make_client
 from deepsentinel_pipelines.partitions import video_id_from_key
@@ -53,6 +53,16 @@ def test_every_asset_materializes_and_reruns_never_duplicate(
     assert report.people_tracked >= 2
     assert report.events, "people walk through the plaza: some events must be found"
     assert report.summary and f"{report.people_tracked} people" in report.summary
+    # Without an attribute model the stage is off: not run, and observed as off for the video.
+    assert "person_attributes" not in report.timings_s
+    [observed] = (
+        DagsterInstance.get()
+        .fetch_observations(
+            AssetRecordsFilter(AssetKey("person_attributes"), asset_partitions=[video_id]), 1
+        )
+        .records
+    )
+    assert observed.asset_observation.metadata["stage"].value == "off"
     assert set(report.timings_s) >= {
         "raw_video",
         "thumbnail",

@@ -3,7 +3,15 @@
 from collections import defaultdict
 
 import numpy as np
-from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+from dagster import (
+    AssetExecutionContext,
+    AssetObservation,
+    AssetsDefinition,
+    AssetSpec,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+)
 
 from deepsentinel_pipelines.assets.analysis import pinned_video, run_video
 from deepsentinel_pipelines.assets.detections import detections
@@ -75,4 +83,33 @@ def person_attributes(
             "tracks": len(found),
             "sample": MetadataValue.json({t: found[t] for t in sorted(found)[:5]}),
         }
+    )
+
+
+#: The stage without a model: shown in the graph as off (its description, a ``stage: off`` tag),
+#: never run, so no partition of it reads as materialized; each video's analysis records one
+#: observation of it saying so (:func:`off_observation`).
+person_attributes_off = AssetSpec(
+    key=person_attributes.key,
+    description=f"Off. {DISABLED_REASON[0].upper()}{DISABLED_REASON[1:]}.",
+    group_name=GROUP,
+    partitions_def=videos,
+    deps=[detections],
+    kinds={"pytorch", "postgres"},
+    owners=OWNERS,
+    tags={**PII, "stage": "off"},
+)
+
+
+def attribute_stage(enabled: bool) -> AssetsDefinition | AssetSpec:
+    """The asset when an attribute model is configured, else the stage shown as off."""
+    return person_attributes if enabled else person_attributes_off
+
+
+def off_observation(video_id: str) -> AssetObservation:
+    """What a video's analysis records of the stage while it is off."""
+    return AssetObservation(
+        asset_key=person_attributes.key,
+        partition=video_id,
+        metadata={"stage": "off", "reason": DISABLED_REASON},
     )

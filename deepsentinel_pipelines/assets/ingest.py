@@ -114,9 +114,10 @@ def raw_video(
             "recorded_at_source": recorded.source if recorded else "none",
             "container": info.container,
             "codec": info.codec,
-            "fps": info.fps,
+            # Rates and lengths as a person reads them (29.97, not 29.970029970029973).
+            "fps": round(info.fps, 3),
             "frame_count": info.frame_count,
-            "duration_s": info.duration_s,
+            "duration_s": round(info.duration_s, 3),
             "size": f"{info.width}x{info.height}",
             "rotation": info.rotation,
             "size_bytes": info.size_bytes,

@@ -2,8 +2,10 @@
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
+# The module, not the asset: load_assets_from_modules would collect an imported asset here, and
+# the attribute stage is in the definitions only when it is on (definitions.py).
+from deepsentinel_pipelines.assets import attributes
 from deepsentinel_pipelines.assets.analysis import run_video
-from deepsentinel_pipelines.assets.attributes import person_attributes
 from deepsentinel_pipelines.assets.camera_days import footage_reports
 from deepsentinel_pipelines.assets.event_clips import clip_prefix, event_clips
 from deepsentinel_pipelines.assets.events import highlight_prefix
@@ -18,13 +20,14 @@ from deepsentinel_pipelines.db.camera_days import recording_span
 from deepsentinel_pipelines.partitions import videos
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
+from deepsentinel_pipelines.settings import load_settings
 
 
 @asset(
     partitions_def=videos,
     group_name=GROUP,
     kinds={"postgres", "s3"},
-    deps=[video_summary, thumbnail, person_attributes, event_clips, occupancy],
+    deps=[video_summary, thumbnail, attributes.person_attributes.key, event_clips, occupancy],
     # A re-derivation run publishes its new analysis too (jobs.py rules_rederivation_sensor).
     automation_condition=INPUTS_REDERIVED,
     owners=OWNERS,
@@ -35,6 +38,9 @@ def current_analysis(
 ) -> MaterializeResult:
     """This run's analysis switched in as the video's current one; its camera's days reported."""
     video_id = context.partition_key
+    if load_settings().attributes_model is None:
+        # Without a model the attribute stage never runs: this analysis says it was off.
+        context.log_event(attributes.off_observation(video_id))
     video = run_video(context, database)
     if video["analysis_id"] is None or video["analysis_id"] == video["current_analysis_id"]:
         return MaterializeResult(

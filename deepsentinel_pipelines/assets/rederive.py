@@ -7,10 +7,13 @@ embeddings and the summary follow in the same run; ``detections`` (the GPU step)
 condition and is never re-run by it.
 """
 
-from dagster import AutomationCondition
+from dagster import AssetSelection, AutomationCondition
+
+#: The attribute stage is never materialized while it is off (no model): it holds nothing up.
+_OPTIONAL = AssetSelection.assets("person_attributes")
 
 _READY = (
-    ~AutomationCondition.any_deps_missing()
+    ~AutomationCondition.any_deps_missing().ignore(_OPTIONAL)
     & ~AutomationCondition.any_deps_in_progress()
     & ~AutomationCondition.in_progress()
 )
