@@ -19,15 +19,10 @@ from deepsentinel_pipelines.ingest.keys import RUN_KEY_TAG
 
 #: Runs that ended without a result: a later request for the same version runs it again.
 ENDED_WITHOUT_RESULT = frozenset({DagsterRunStatus.FAILURE, DagsterRunStatus.CANCELED})
-#: Runs still to finish: a second request for the same version waits for them.
-LIVE_STATUSES = frozenset(
-    {
-        DagsterRunStatus.NOT_STARTED,
-        DagsterRunStatus.QUEUED,
-        DagsterRunStatus.STARTING,
-        DagsterRunStatus.STARTED,
-    }
-)
+#: Runs under way: a second request for the same version follows them.
+GOING = (DagsterRunStatus.STARTING, DagsterRunStatus.STARTED)
+#: Runs waiting for the daemon, which may not be running.
+WAITING = (DagsterRunStatus.NOT_STARTED, DagsterRunStatus.QUEUED)
 #: A reservation by `deepsentinel process` lapses if its run never appears (the CLI died).
 RESERVATION_TTL_S = 3600
 _RESERVED = "deepsentinel/reserved/"
@@ -78,15 +73,18 @@ def version_history(instance: Any, keys: Iterable[str]) -> dict[str, VersionHist
     return {k: VersionHistory(k in live, failed.get(k, 0)) for k in live | set(failed)}
 
 
-def live_run(instance: Any, key: str) -> Any | None:
-    """The newest run of the version ``key`` that is queued or going, else None.
+def going_run(instance: Any, key: str) -> Any | None:
+    """The newest run of the version ``key`` under way (starting or started), else None.
 
     Reservations are not runs: `deepsentinel process` reserves the key it then runs itself.
     """
-    runs = instance.get_runs(
-        filters=RunsFilter(tags={RUN_KEY_TAG: key}, statuses=list(LIVE_STATUSES)), limit=1
-    )
+    runs = instance.get_runs(filters=RunsFilter(tags={RUN_KEY_TAG: key}, statuses=GOING), limit=1)
     return runs[0] if runs else None
+
+
+def waiting_runs(instance: Any, key: str) -> list[Any]:
+    """Runs of the version ``key`` queued for the daemon and not started."""
+    return list(instance.get_runs(filters=RunsFilter(tags={RUN_KEY_TAG: key}, statuses=WAITING)))
 
 
 def existing_run_keys(instance: Any, keys: Iterable[str]) -> set[str]:

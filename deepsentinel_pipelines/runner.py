@@ -35,14 +35,17 @@ from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
 from deepsentinel_pipelines.resources.standalone import standalone_resources
 from deepsentinel_pipelines.run_history import (
     fail_runs_of_dead_processes,
-    live_run,
+    going_run,
     process_tags,
     reserve_run_key,
+    waiting_runs,
 )
 from deepsentinel_pipelines.settings import load_settings
 from deepsentinel_pipelines.video.camera_config import load_camera_clock
 
 ProgressFn = Callable[[str], None]
+#: How often a command following another's run checks that the other's process is alive.
+DEAD_CHECK_S = 10.0
 #: A step's progress line (assets/step_usage.py).
 _PROGRESS = re.compile(r"progress: (\w+) (\d+)/(\d+) (\w+) \((\d+)%\), ([\d.]+) \w+/s, ETA (\S+) s")
 
@@ -202,11 +205,18 @@ def _run_error(instance: DagsterInstance, run_id: str) -> str:
 
 
 def _wait_for(instance: DagsterInstance, run_id: str) -> DagsterRunStatus:
-    """Until the run (started by another process) has finished; its status."""
+    """Until the run (started by another process) has finished; its status.
+
+    A command's run whose process dies meanwhile is marked failed, so this never waits on it.
+    """
+    checked = time.monotonic()
     while True:
         run = instance.get_run_by_id(run_id)
         if run is None or run.is_finished:
             return run.status if run is not None else DagsterRunStatus.FAILURE
+        if time.monotonic() - checked > DEAD_CHECK_S:
+            fail_runs_of_dead_processes(instance)
+            checked = time.monotonic()
         time.sleep(1.0)
 
 
@@ -218,9 +228,9 @@ def run_video_analysis(
     The run is a run of the code location's job (listed in the UI like the sensors' runs),
     executed in this process. ``object_version`` (the run key of the uploaded object) tags the
     run, so the S3 sensor of a running daemon does not start a second run for the same upload,
-    and pins the version; a run of that version already queued or going (a sensor's, another
-    command's) is followed instead of starting a second one. Step logs reach the terminal only
-    when ``verbose`` (the failure is in the result anyway).
+    and pins the version; a run of that version already under way (a sensor's, another
+    command's) is followed instead of starting a second one, and one only queued is canceled.
+    Step logs reach the terminal only when ``verbose`` (the failure is in the result anyway).
     """
     # Imported when a run starts, not with this module: loading the definitions reads the
     # environment, which `bring_up` exports only after the command has parsed its arguments.
@@ -233,12 +243,15 @@ def run_video_analysis(
         instance.add_dynamic_partitions(videos.name, [video_id])
     job = defs.resolve_job_def(video_analysis_job.name)
     started = time.perf_counter()
-    live = live_run(instance, object_version) if object_version else None
+    live = going_run(instance, object_version) if object_version else None
     if live is not None:
-        state = live.status.value.lower()
-        show(f"run {live.run_id} of this upload is already {state}: following it")
+        show(f"run {live.run_id} of this upload is already under way: following it")
         run_id = live.run_id
     else:
+        # A run only queued for the daemon (which may not be running) gives way to this one.
+        for queued in waiting_runs(instance, object_version) if object_version else []:
+            instance.report_run_canceled(queued, "analysed by `deepsentinel process` instead")
+            show(f"queued run {queued.run_id} of this upload is canceled: analysing it here")
         level = "WARNING" if verbose else "CRITICAL"
         run = create_partition_run(
             instance,
