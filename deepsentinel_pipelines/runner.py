@@ -44,6 +44,9 @@ from deepsentinel_pipelines.settings import load_settings
 from deepsentinel_pipelines.video.camera_config import load_camera_clock
 
 ProgressFn = Callable[[str], None]
+#: The daemon never retries a command's run (killed or interrupted, it is the operator's to run
+#: again; `process` of the same file resumes its detections).
+MAX_RETRIES_TAG = "dagster/max_retries"
 #: How often a command following another's run checks that the other's process is alive.
 DEAD_CHECK_S = 10.0
 #: A step's progress line (assets/step_usage.py).
@@ -257,7 +260,7 @@ def run_video_analysis(
             instance,
             job,
             video_id,
-            tags={"deepsentinel/source": "cli"}
+            tags={"deepsentinel/source": "cli", MAX_RETRIES_TAG: "0"}
             | process_tags()
             | (_version_tags(object_version) if object_version else {}),
             run_config={"loggers": {"console": {"config": {"log_level": level}}}}
