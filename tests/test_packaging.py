@@ -114,6 +114,18 @@ def test_installed_package_loads_its_definitions_and_starts_the_stack(
     assert sorted(p.name for p in (package / "db" / "migrations").glob("*.sql"))[0] == (
         "0001_core_tables.sql"
     )
+    # The review pages' templates, stylesheet and script travel with the package.
+    assert {p.name for p in (package / "review" / "templates").glob("*.html")} >= {
+        "base.html",
+        "index.html",
+        "video.html",
+        "camera_day.html",
+        "ask.html",
+    }
+    assert {p.name for p in (package / "review" / "static").iterdir()} == {
+        "review.css",
+        "review.js",
+    }
 
     try:
         status = json.loads(_run([cli, "services", "up", "--json"], outside, env))

@@ -208,15 +208,20 @@ def highlights(
     stored = [o["Key"] for o in object_store.list_objects(bucket, prefix)]
     clock = VideoClock(video)
     starts = {e.event_id: e.start_s for e in notable}
+    # In time order (as text, "10.7s" came before "2.2s").
+    in_order = [keys[i] for i in sorted(keys, key=lambda i: (starts[i], i))]
     metadata = {
         "highlights": len(keys),
-        "keys": MetadataValue.json(sorted(keys.values())),
+        "keys": MetadataValue.json(in_order),
         # When each frame was taken: the camera's clock time, the offset beside it.
         "times": MetadataValue.json(
-            {key.rsplit("/", 1)[-1]: clock.label(starts[i]) for i, key in sorted(keys.items())}
+            {
+                key.rsplit("/", 1)[-1]: clock.label(starts[i])
+                for i, key in sorted(keys.items(), key=lambda item: (starts[item[0]], item[0]))
+            }
         ),
     }
-    for key in sorted(keys.values())[:MAX_LINKS]:
+    for key in in_order[:MAX_LINKS]:
         # Named by the key's file name (time and type): stable across re-derivations.
         metadata[key.rsplit("/", 1)[-1]] = MetadataValue.url(object_store.object_url(bucket, key))
     if preview is not None:
