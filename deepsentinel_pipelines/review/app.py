@@ -23,7 +23,12 @@ from deepsentinel_pipelines.review.ask_pages import api_ask, ask_view
 from deepsentinel_pipelines.review.asking import Asker
 from deepsentinel_pipelines.review.clock import load_clocks
 from deepsentinel_pipelines.review.media import MediaSigner
-from deepsentinel_pipelines.review.pages import camera_day_page_view, index, media, video_page
+from deepsentinel_pipelines.review.pages import (
+    camera_day_view,
+    index_view,
+    media_view,
+    video_view,
+)
 from deepsentinel_pipelines.review.sources import STATIC, Sources, template_environment
 from deepsentinel_pipelines.settings import Settings
 
@@ -96,12 +101,12 @@ def build_app(settings: Settings, reader_url: str, asker: Asker | None = None) -
 
     return Starlette(
         routes=[
-            Route("/", index),
-            Route("/videos/{video_id:path}", video_page),
-            Route("/cameras/{camera}/{day}", camera_day_page_view),
+            Route("/", index_view),
+            Route("/videos/{video_id:path}", video_view),
+            Route("/cameras/{camera}/{day}", camera_day_view),
             Route("/ask", ask_view),
             Route("/api/ask", api_ask),
-            Route("/media/{kind:str}/{ref:path}", media),
+            Route("/media/{kind:str}/{ref:path}", media_view),
             Route("/healthz", health),
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
         ],

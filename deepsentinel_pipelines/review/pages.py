@@ -21,6 +21,7 @@ from deepsentinel_pipelines.review.runs import ANALYSIS_JOB, latest_runs
 from deepsentinel_pipelines.review.sources import Sources
 from deepsentinel_pipelines.review.timeline import Curve, lanes_for
 from deepsentinel_pipelines.review.views import (
+    analysed_words,
     event_items,
     event_types,
     timeline_of,
@@ -40,7 +41,7 @@ def _clock(sources: Sources, row: queries.VideoRow) -> VideoClock:
     return VideoClock(row.recorded_at, sources.clocks.zone(row.camera))
 
 
-def index(request: Request) -> Response:
+def index_view(request: Request) -> Response:
     """Cameras and their videos: thumbnail, clock time, duration, people, notable events."""
     sources = _sources(request)
     with sources.reader() as conn:
@@ -71,7 +72,7 @@ def index(request: Request) -> Response:
     )
 
 
-def video_page(request: Request) -> Response:
+def video_view(request: Request) -> Response:
     """One video: its timeline of events over people in view, its events, its summary."""
     sources = _sources(request)
     video_id = request.path_params["video_id"]
@@ -99,6 +100,7 @@ def video_page(request: Request) -> Response:
         {
             "title": video_id,
             "card": card,
+            "analysed": analysed_words(row.frames_analyzed, row.analysis_fps),
             "summary": row.summary,
             "figures": [
                 (PEAK_NAME, figures.peak_words(clock.label)),
@@ -117,7 +119,7 @@ def video_page(request: Request) -> Response:
     )
 
 
-def camera_day_page_view(request: Request) -> Response:
+def camera_day_view(request: Request) -> Response:
     """A camera's day: every video recorded that day on one timeline of clock time."""
     sources = _sources(request)
     camera = request.path_params["camera"]
@@ -182,7 +184,7 @@ def _filters(items: list) -> dict[str, Any]:
     }
 
 
-def media(request: Request) -> Response:
+def media_view(request: Request) -> Response:
     """A thumbnail, highlight frame or clip: a redirect to a link signed now."""
     sources = _sources(request)
     kind = request.path_params["kind"]

@@ -7,10 +7,15 @@ database knows (published or not).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
+
+from deepsentinel_pipelines.text.redaction import redact
+
+logger = logging.getLogger(__name__)
 
 #: The job every video's analysis runs as.
 ANALYSIS_JOB = "video_analysis_job"
@@ -55,7 +60,8 @@ def latest_runs(video_ids: Sequence[str]) -> dict[str, RunState]:
             filters=RunsFilter(job_name=ANALYSIS_JOB, tags={"dagster/partition": list(video_ids)}),
             limit=20 * len(video_ids),
         )
-    except Exception:  # noqa: BLE001 - no instance, storage down: the page shows the database
+    except Exception as err:  # no instance, or its storage down: the page shows the database
+        logger.warning("no run status from the Dagster instance: %s", redact(err))
         return {}
     latest: dict[str, RunState] = {}
     for run in runs:  # newest first

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from urllib.parse import quote
 
 from deepsentinel_pipelines.review.clock import VideoClock
@@ -50,6 +49,13 @@ class EventItem:
     description: str
     highlight: str | None
     clip: str | None
+
+
+def analysed_words(frames: int | None, fps: float | None) -> str | None:
+    """``795 frames at 9.99 fps``: rates rounded as a person reads them, or None."""
+    if not frames or not fps:
+        return None
+    return f"{frames} frames analysed at {round(fps, 2):g} fps"
 
 
 def video_href(video_id: str) -> str:
@@ -123,8 +129,3 @@ def timeline_of(
     """The timeline of the listed events over the people-in-view curves."""
     events = [(i.event_id, i.event_type, i.at_s) for i in items]
     return build_timeline(span_s, curves, events, label, lanes, segments)
-
-
-def day_offset(recorded_at: datetime, day_start: datetime) -> float:
-    """Seconds from a timeline's start to a video's start."""
-    return (recorded_at - day_start).total_seconds()
