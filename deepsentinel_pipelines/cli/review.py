@@ -35,14 +35,21 @@ def _end_with(parent_pid: int) -> None:
 def _cmd_review(args: argparse.Namespace) -> int:
     if not 0 < args.port < 65536:
         raise UserError(f"--port {args.port}: not a TCP port")
-    with chatter_to_stderr():
-        settings = bring_up(load_settings())
-    # Imported here: the web stack is only this command's.
+    # Imported here: the web stack and the database checks are only this command's.
     import uvicorn
 
+    from deepsentinel_pipelines.cli.question_answering import running_database_urls
     from deepsentinel_pipelines.review.app import build_app
 
-    app = build_app(settings, settings.reader_database_url or "")
+    settings = load_settings()
+    # A database already up with the current schema (a deployment's) is used as it is; only
+    # the embedded stack is started, as `ask` does.
+    urls = running_database_urls(settings)
+    if urls is None:
+        with chatter_to_stderr():
+            settings = bring_up(settings)
+        urls = (settings.database_url or "", settings.reader_database_url or "")
+    app = build_app(settings, urls[1])
     if args.parent_pid:
         _end_with(args.parent_pid)
     print(f"review pages on http://{args.host}:{args.port}", flush=True)
