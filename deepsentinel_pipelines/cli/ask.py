@@ -17,13 +17,15 @@ from deepsentinel_pipelines.text.escaping import terminal_text
 from deepsentinel_pipelines.timefmt import format_timestamp
 
 if TYPE_CHECKING:
-    from deepsentinel_pipelines.rag.pipeline import AskResult
+    from deepsentinel_pipelines.rag.result import AskResult
 
 
 def format_result(result: AskResult) -> str:
     """The human-readable report of one answer (names from outside shown, not obeyed)."""
     answer = "\n         ".join(terminal_text(line) for line in result.answer.splitlines())
     lines = [f"answer   {answer}"]
+    if result.plan is not None:
+        lines.append(f"asked    {terminal_text(result.plan.describe())}")
     for event in result.events:
         end = max(event.end_s, event.start_s)
         when = f"{format_timestamp(event.start_s)}–{format_timestamp(end)}"

@@ -22,9 +22,11 @@ from deepsentinel_pipelines.db.reader_login import connect_reader
 from deepsentinel_pipelines.local_stack.postgres import database_urls, running_info
 from deepsentinel_pipelines.rag.background_encoder import BackgroundEncoder
 from deepsentinel_pipelines.rag.local_models import CosineReranker, DraftAnswers
-from deepsentinel_pipelines.rag.pipeline import AskResult, ask, ask_with_resources
+from deepsentinel_pipelines.rag.pipeline import ask, ask_with_resources
 from deepsentinel_pipelines.rag.ports import Embedder
 from deepsentinel_pipelines.rag.question import Window
+from deepsentinel_pipelines.rag.result import AskResult
+from deepsentinel_pipelines.rag.site import LineBook
 from deepsentinel_pipelines.settings import Settings
 
 #: The resources question answering needs (the detector and the job queue are left out).
@@ -109,6 +111,7 @@ def ask_question(
                 window=window,
                 session_id=session_id,
                 source="cli",
+                lines=LineBook.from_file(settings.cameras_config),
             )
     # Started once the answering code is imported: a thread importing OpenVINO beside those
     # imports only slowed both (they share one interpreter lock); the compile still overlaps
@@ -125,6 +128,7 @@ def ask_question(
         window=window,
         session_id=session_id,
         source="cli",
+        lines=LineBook.from_file(settings.cameras_config),
     )
 
 

@@ -5,15 +5,18 @@ from typing import Any
 from dagster import Config, Failure, MetadataValue, OpExecutionContext, Out, op
 from pydantic import Field
 
-from deepsentinel_pipelines.rag.pipeline import AskResult, ask_with_resources
+from deepsentinel_pipelines.rag.pipeline import ask_with_resources
 from deepsentinel_pipelines.rag.question import checked_window
+from deepsentinel_pipelines.rag.result import AskResult
 from deepsentinel_pipelines.rag.retrieval import DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS
+from deepsentinel_pipelines.rag.site import LineBook
 from deepsentinel_pipelines.resources import RESULT_IO_MANAGER
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.embedder import Embedder
 from deepsentinel_pipelines.resources.llm import LanguageModel
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
 from deepsentinel_pipelines.resources.reranker import Reranker
+from deepsentinel_pipelines.settings import load_settings
 from deepsentinel_pipelines.text.escaping import code_block, markdown_link, markdown_text
 from deepsentinel_pipelines.timefmt import format_timestamp
 
@@ -69,6 +72,7 @@ def rag_query(
         session_id=config.session_id,
         source="dagster",
         timeout_ms=config.statement_timeout_ms,
+        lines=LineBook.from_file(load_settings().cameras_config),
     )
     context.add_output_metadata(answer_metadata(result))
     return result.as_json()
@@ -92,6 +96,10 @@ def answer_metadata(result: AskResult) -> dict[str, Any]:
         rows.append(f"| #{e.event_id} | {cells[0]} | {when} | {cells[1]} | {cells[2]} | {link} |")
     metadata: dict[str, Any] = {
         "answer": MetadataValue.md(markdown_text(result.answer)),
+        "understood_as": MetadataValue.md(
+            markdown_text(result.plan.describe() if result.plan else "(refused)")
+        ),
+        "plan": MetadataValue.json(result.plan.as_json() if result.plan else {}),
         "cited_events": MetadataValue.md("\n".join(rows)),
         "events": MetadataValue.json(result.as_json()["events"]),
         "sql": MetadataValue.md(code_block(result.sql, "sql") if result.sql else "(none)"),

@@ -1,71 +1,38 @@
-"""Answer an operator's question from the events, citing the rows the answer rests on.
+"""Answer an operator's question from the events: a thin router over the question kinds.
 
 One code path for the ``rag_query`` op and ``deepsentinel ask``:
 
-1. screen the question (:func:`screen_question`): hostile text is refused before anything runs;
-2. parse it (:func:`parse_question`) against the known videos and zones;
-3. the model may write SQL (Bedrock); it is validated and run read-only, and when it is rejected
-   or fails the reason is recorded and the built-in query stands alone;
-4. the built-in, parameterised SQL (:func:`build_event_sql`) gives the database's count and the
-   matching rows, validated and run read-only like any other SQL;
-5. pgvector search (HNSW, iterative scan, same filters) and full-text search rank candidates,
-   fused with reciprocal rank fusion, reranked from 30 to 5;
-6. the answer is composed from those rows only (:func:`compose_answer`), then handed to the
-   language model with the evidence (the local model returns it unchanged);
-7. the session and the interaction are saved (question, SQL, retrieved and cited ids, answer,
-   latencies), with the application's normal role, outside the read-only transactions.
-
-A question with no recognised filter (no event type, zone, video, time or count) has no exact
-match set; then retrieval alone decides, and only candidates whose embedding is close enough to
-the question (``min_similarity``) are cited, so an unrelated question gets "nothing matches".
+1. screen the question (``rag/refusal.py``): hostile text is refused before anything runs;
+2. parse it (``rag/question.py``) against the names the database and the cameras file know;
+3. the first kind (``rag/kinds/``) that recognises it makes the :class:`QueryPlan`; when none
+   does, the kind of the nearest example question (MiniLM) does, or retrieval alone answers;
+4. the compiler's statements run through the guard on the reader login (``rag/execution.py``),
+   or, for retrieval, pgvector and full-text search, fused and reranked (``rag/semantic.py``);
+   a language model's own SQL (Bedrock) is validated and run beside them, as evidence;
+5. the composer (``rag/composer.py``) writes the answer, the cited events get presigned
+   highlight and clip URLs, and the language model may reword it (the local one does not);
+6. the session and the interaction are saved, with the application's own login.
 """
 
 from __future__ import annotations
 
 import functools
-import re
 import time
 import uuid
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 import numpy as np
 import psycopg
-import sqlglot
 from psycopg import pq
-from sqlglot import exp
 
-from deepsentinel_pipelines.rag.answer import (
-    MAX_CITED,
-    EventRow,
-    OccupancyRow,
-    compose_answer,
-    compose_occupancy_answer,
-    compose_semantic_answer,
-    evidence_text,
-    videos_sentence,
-)
-from deepsentinel_pipelines.rag.clips import with_clip_urls
-from deepsentinel_pipelines.rag.fusion import reciprocal_rank_fusion
-from deepsentinel_pipelines.rag.intents import (
-    PEAK_TRACKS_LIMIT,
-    DirectionRow,
-    Intent,
-    busiest_answer,
-    crowding_sql,
-    detect_intent,
-    direction_answer,
-    direction_sql,
-    peak_occupancy,
-    summary_answer,
-    summary_sql,
-    track_answer,
-    track_sql,
-    tracked_people_sql,
-    tracks_sql,
-)
+from deepsentinel_pipelines.rag import composer
+from deepsentinel_pipelines.rag.execution import run_plan
+from deepsentinel_pipelines.rag.kinds import KINDS
+from deepsentinel_pipelines.rag.model_sql import event_ids, run_model_statement, schema_description
+from deepsentinel_pipelines.rag.nearest_kind import nearest_kind
+from deepsentinel_pipelines.rag.plan import Filters, Operation, QueryPlan
 from deepsentinel_pipelines.rag.ports import (
     Database,
     Embedder,
@@ -74,122 +41,31 @@ from deepsentinel_pipelines.rag.ports import (
     Reranker,
 )
 from deepsentinel_pipelines.rag.question import (
-    OccupancyQuestion,
     ParsedQuestion,
     Window,
     checked_window,
     clean_question,
-    parse_occupancy_question,
     parse_question,
 )
 from deepsentinel_pipelines.rag.refusal import screen_question
+from deepsentinel_pipelines.rag.result import AskResult
 from deepsentinel_pipelines.rag.retrieval import (
     DEFAULT_CANDIDATES,
     DEFAULT_TIMEOUT_MS,
-    MAX_RESULT_BYTES,
-    EventFilters,
-    QueryResult,
-    RerankDocument,
-    document_text,
-    event_row,
-    fetch_events,
-    fulltext_search,
     mentioned_videos,
-    run_model_sql,
-    run_validated,
-    vector_search,
+    run_readonly,
     vocabulary,
 )
+from deepsentinel_pipelines.rag.rows import EventRow, Findings
+from deepsentinel_pipelines.rag.semantic import DEFAULT_MIN_SIMILARITY, closest_events
 from deepsentinel_pipelines.rag.sessions import save_interaction
-from deepsentinel_pipelines.rag.sql_builder import (
-    EVENT_COLUMNS,
-    build_event_sql,
-    build_occupancy_sql,
-)
-from deepsentinel_pipelines.rag.sql_guard import ALLOWED_COLUMNS, UnsafeSQLError
-from deepsentinel_pipelines.text.redaction import redact
-from deepsentinel_pipelines.video.types import EVENT_TYPES, ORIENTATIONS
+from deepsentinel_pipelines.rag.site import LineBook
 
-#: Events cited in an answer (the reranker's output size).
-DEFAULT_TOP_K = MAX_CITED
-#: Without a recognised filter, a candidate is relevant from this cosine similarity to the
-#: question on (tuned on the MiniLM fixture corpus; Titan vectors may want another value) ...
-DEFAULT_MIN_SIMILARITY = 0.35
-#: ... and only within this margin of the best candidate, so one clear match is not padded with
-#: whatever else is barely above the floor.
-RELATIVE_SIMILARITY_MARGIN = 0.1
-#: Rows of the listing query (the exact match set the retrievers are fused with).
-LISTING_LIMIT = 50
-
-# "What happened?", "list all events": every event in scope is the answer, not the closest ones.
-_OPEN_QUESTION = re.compile(
-    r"\b(?:what|anything|something)\s+(?:else\s+)?(?:has\s+|had\s+)?"
-    r"(?:happen(?:ed|s|ing)?|occur(?:red|s)?|went\s+on|going\s+on)\b"
-    r"|\b(?:all|every|list\s+(?:the\s+)?|show\s+(?:me\s+)?(?:the\s+)?)\s*events?\b"
-    r"|\beverything\b",
-    re.IGNORECASE,
-)
-_WHICH_VIDEOS = re.compile(
-    r"\b(?:which|what)\s+(?:videos?|clips?|cameras?|recordings?|footage)\b", re.IGNORECASE
-)
+#: Events cited in an answer.
+DEFAULT_TOP_K = composer.MAX_CITED
 
 ConnectFn = Callable[[], AbstractContextManager[psycopg.Connection]]
 PresignFn = Callable[[str], str]
-
-
-@dataclass
-class AskResult:
-    """The answer to one question and what it rests on.
-
-    Attributes:
-        question: The question as asked.
-        answer: The text for the operator.
-        events: The cited events, with presigned highlight URLs.
-        sql: The SQL that ran (validated text, parameters inlined for reading), or None.
-        session_id: The QA session (a UUID string).
-        interaction_id: The saved ``qa_interactions`` row, or None before saving.
-        timings_ms: Milliseconds per stage, and ``total``.
-        refused: The question was refused before anything ran.
-        count: The database's count of matching events (or people, for "how many people").
-        retrieved_ids: The fused candidates handed to the reranker.
-        notes: What the operator should know about how the answer was reached (for example a
-            rejected model query).
-    """
-
-    question: str
-    answer: str
-    events: list[EventRow] = field(default_factory=list)
-    sql: str | None = None
-    session_id: str = ""
-    interaction_id: int | None = None
-    timings_ms: dict[str, float] = field(default_factory=dict)
-    refused: bool = False
-    count: int | None = None
-    retrieved_ids: list[int] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-    def as_json(self) -> dict[str, Any]:
-        """The object ``deepsentinel ask --json`` prints."""
-        return {
-            "answer": self.answer,
-            "events": [
-                {
-                    "event_id": e.event_id,
-                    "video_id": e.video_id,
-                    "type": e.event_type,
-                    "start_s": e.start_s,
-                    "end_s": e.end_s,
-                    "highlight": e.highlight_url,
-                    "clip": e.clip_url,
-                }
-                for e in self.events
-            ],
-            "sql": self.sql,
-            "session_id": self.session_id,
-            "timings_ms": self.timings_ms,
-            "refused": self.refused,
-            "count": self.count,
-        }
 
 
 class _Stopwatch:
@@ -212,6 +88,29 @@ class _Stopwatch:
         return {**self.ms, "total": round((time.perf_counter() - self.started) * 1000, 2)}
 
 
+@dataclass
+class _Request:
+    """One question on its way through the router."""
+
+    question: str
+    conn: psycopg.Connection
+    reader: psycopg.Connection
+    embedder: Embedder
+    llm: LanguageModel
+    reranker: Reranker
+    presign: PresignFn
+    video_ids: list[str]
+    window: Window | None
+    watch: _Stopwatch
+    timeout_ms: int
+    candidates: int
+    top_k: int
+    min_similarity: float
+    lines: LineBook
+    notes: list[str] = field(default_factory=list)
+    statements: list[str] = field(default_factory=list)
+
+
 def ask(
     question: str,
     *,
@@ -229,20 +128,21 @@ def ask(
     candidates: int = DEFAULT_CANDIDATES,
     top_k: int = DEFAULT_TOP_K,
     min_similarity: float = DEFAULT_MIN_SIMILARITY,
+    lines: LineBook | None = None,
 ) -> AskResult:
     """Answer ``question`` from the events and save the interaction.
 
     Args:
         question: The operator's question.
         connect: Opens the application's psycopg connection (a context manager), e.g.
-            ``PostgresResource.connection``, for the built-in vector and full-text legs and
-            for saving the interaction; it is left outside any transaction.
+            ``PostgresResource.connection``, for the vector and full-text legs and for saving
+            the interaction; it is left outside any transaction.
         connect_reader: Opens a connection logged in as the reader
             (``PostgresResource.reader_connection``); every guarded statement runs there.
-        embedder: Embeds the question (and documents the reranker finds without a vector).
+        embedder: Embeds the question (retrieval, and the nearest-example fallback).
         llm: Writes the model's SQL (or None) and the final answer.
-        reranker: Picks the ``top_k`` cited events from the fused candidates.
-        presign: Turns a highlight key into a URL.
+        reranker: Picks the cited events among retrieved candidates.
+        presign: Turns a highlight or clip key into a URL.
         video_ids: Videos to search; empty means those the question names, or all.
         window: ``(start_s, end_s)`` in seconds (None for an open side); overrides the
             question's own window.
@@ -251,10 +151,11 @@ def ask(
         timeout_ms: ``statement_timeout`` of each read-only statement.
         candidates: Candidates per retriever and into the reranker.
         top_k: Events cited.
-        min_similarity: Relevance floor for questions without a recognised filter.
+        min_similarity: Relevance floor of retrieval-only answers.
+        lines: The cameras file's counting lines (direction names, screen directions).
 
     Returns:
-        The answer, the cited events and the saved interaction's ids and timings.
+        The answer, its plan, the cited events and the saved interaction's ids and timings.
 
     Raises:
         ValueError: If ``session_id`` is not a UUID, or ``window`` is not a finite,
@@ -271,30 +172,14 @@ def ask(
         with watch("screen"):
             reason = screen_question(question)
         if reason is not None:
-            result = AskResult(
-                question=question,
-                answer=f"I did not run this question. {reason}",
-                session_id=session,
-                refused=True,
-            )
+            result = AskResult(question, f"I did not run this question. {reason}", refused=True)
         else:
-            result = _answer(
-                conn,
-                reader,
-                question,
-                embedder,
-                llm,
-                reranker,
-                presign,
-                list(video_ids),
-                window,
-                watch,
-                timeout_ms,
-                candidates,
-                top_k,
-                min_similarity,
-            )
-            result.session_id = session
+            request = _Request(
+                question, conn, reader, embedder, llm, reranker, presign, list(video_ids),
+                window, watch, timeout_ms, candidates, top_k, min_similarity, lines or LineBook(),
+            )  # fmt: skip
+            result = _answer(request)
+        result.session_id = session
         result.timings_ms = watch.total()
         with watch("save"):
             result.interaction_id = save_interaction(conn, result, source)
@@ -302,409 +187,168 @@ def ask(
     return result
 
 
-def _answer(
-    conn: psycopg.Connection,
-    reader: psycopg.Connection,
-    question: str,
-    embedder: Embedder,
-    llm: LanguageModel,
-    reranker: Reranker,
-    presign: PresignFn,
-    video_ids: list[str],
-    window: Window | None,
-    watch: _Stopwatch,
-    timeout_ms: int,
-    candidates: int,
-    top_k: int,
-    min_similarity: float,
-) -> AskResult:
-    notes: list[str] = []
-    statements: list[str] = []
-
-    with watch("parse"):
-        known_videos, zones = vocabulary(reader, timeout_ms=timeout_ms)
-        parsed = parse_question(question, mentioned_videos(question, known_videos), zones)
-        filters = EventFilters.from_question(parsed, video_ids, window)
-        occupancy = parse_occupancy_question(question, parsed)
-        intent = detect_intent(question, parsed)
-    if occupancy is not None:
-        scope = list(video_ids) or list(parsed.video_ids)
-        answered = _answer_occupancy(reader, question, occupancy, llm, scope, watch, timeout_ms)
-        # Videos analysed before occupancy rows existed fall back to the tracks sweep below.
-        if answered is not None:
-            return answered
-    if intent is not None:
-        return _answer_intent(
-            reader,
-            question,
-            intent,
-            list(video_ids) or list(parsed.video_ids),
-            llm,
-            presign,
-            watch,
-            timeout_ms,
+def _answer(r: _Request) -> AskResult:
+    with r.watch("parse"):
+        known = vocabulary(r.reader, timeout_ms=r.timeout_ms)
+        site = r.lines.site(known.video_ids, known.zones, known.lines, known.cameras)
+        parsed = parse_question(
+            r.question,
+            mentioned_videos(r.question, known.video_ids),
+            known.zones,
+            lines=site.lines,
+            cameras=known.cameras,
         )
-    # The caller's scope (videos, window) narrows the search but says nothing about what is
-    # asked; only the question's own filters make its matches an exact set worth counting.
-    structured = (
-        parsed.is_count
-        or not EventFilters.from_question(parsed).is_empty
-        or _OPEN_QUESTION.search(question) is not None
-    )
+        plan = _first_plan(parsed)
+    query_vector: np.ndarray | None = None
+    if plan is None:
+        with r.watch("embed"):
+            query_vector = np.asarray(r.embedder.embed([r.question])[0], dtype=np.float32)
+        with r.watch("plan"):
+            plan = _fallback_plan(parsed, query_vector, r.embedder)
+    plan = _scoped(plan, r.video_ids, r.window)
 
     model_ids: list[int] = []
-    with watch("model_sql"):
-        model_text = llm.write_sql(question, schema_description())
-    with watch("sql"):
-        model_sql, model_rows, note = _run_model_sql(reader, model_text, timeout_ms, conn)
-        if model_sql is not None:
-            statements.append(model_sql)
+    model_rows = None
+    if plan.operation is not Operation.CANNOT_TELL:
+        with r.watch("model_sql"):
+            model_text = r.llm.write_sql(r.question, schema_description())
+        with r.watch("sql"):
+            validated, model_rows, note = run_model_statement(
+                r.reader, model_text, r.timeout_ms, r.conn
+            )
+        if validated is not None:
+            r.statements.append(validated)
         if model_rows is not None:
-            model_ids = _event_ids(model_rows)
+            model_ids = event_ids(model_rows)
         if note is not None:
-            notes.append(note)
-        facts = _BuiltIn()
-        if structured:
-            facts = _run_built_in_sql(reader, parsed, question, video_ids, window, timeout_ms)
-            statements.extend(facts.statements)
-    count, listing_ids, per_video = facts.count, facts.listing_ids, facts.per_video
-    tracked = None
-    if parsed.is_count and parsed.counts_people:
-        with watch("sql"):
-            sql, params = tracked_people_sql(list(video_ids) or list(parsed.video_ids))
-            text, rows = run_validated(reader, sql, params, timeout_ms)
-            statements.append(_inline(reader, text, params))
-            tracked = None if rows.rows[0][0] is None else int(rows.rows[0][0])
-        if tracked is not None and EventFilters.from_question(parsed).is_empty and not window:
-            count = tracked  # "how many people?" is answered by the people tracked
+            r.notes.append(note)
 
-    vector_hits: list[tuple[int, float]] = []
-    text_hits: list[tuple[int, float]] = []
-    query_vector: np.ndarray | None = None
-    if not structured or (count or 0) > 0 or model_ids:
-        with watch("embed"):
-            query_vector = np.asarray(embedder.embed([question])[0], dtype=np.float32)
-        with watch("vector"):
-            vector_hits = vector_search(
-                conn, query_vector, filters, limit=candidates, timeout_ms=timeout_ms
-            )
-        with watch("fts"):
-            text_hits = fulltext_search(
-                conn, question, filters, limit=candidates, timeout_ms=timeout_ms
-            )
+    retrieved: list[int] = []
+    if plan.operation is Operation.SEARCH:
+        if query_vector is None:
+            with r.watch("embed"):
+                query_vector = np.asarray(r.embedder.embed([r.question])[0], dtype=np.float32)
+        with r.watch("retrieve"):
+            events, retrieved = closest_events(
+                r.conn, r.question, query_vector, plan.filters, embedder=r.embedder,
+                reranker=r.reranker, model_ids=model_ids, candidates=r.candidates,
+                top_k=r.top_k, timeout_ms=r.timeout_ms, min_similarity=r.min_similarity,
+            )  # fmt: skip
+        found = Findings(events=events, total=len(events))
+    else:
+        with r.watch("sql"):
+            executed = run_plan(r.reader, plan, r.timeout_ms)
+        found = executed.findings
+        r.statements.extend(executed.statements)
+        retrieved = [row.event_id for row in found.events]
 
-    if structured:
-        # Cite only rows that meet the question's filters, so the text and the rows agree; the
-        # model's other rows still reach the answering model as evidence.
-        matching = {*listing_ids, *(i for i, _ in vector_hits), *(i for i, _ in text_hits)}
-        model_ids = [i for i in model_ids if i in matching]
-    with watch("fuse"):
-        fused = reciprocal_rank_fusion(
-            [[i for i, _ in vector_hits], [i for i, _ in text_hits], model_ids, listing_ids]
-        )
-        retrieved = [event_id for event_id, _ in fused[:candidates]]
-        found = fetch_events(conn, retrieved, timeout_ms=timeout_ms)
-        retrieved = [i for i in retrieved if i in found]
-        if not structured and query_vector is not None:
-            # Rows the model selected, and word matches that have no vector to judge, stay.
-            unembedded = {i for i, _ in text_hits if i in found and found[i][1] is None}
-            retrieved = _relevant(
-                retrieved, found, query_vector, min_similarity, always={*model_ids, *unembedded}
-            )
-
-    with watch("rerank"):
-        documents = [
-            RerankDocument(id=i, text=document_text(found[i][0]), vector=found[i][1])
-            for i in retrieved
-        ]
-        ranked = reranker.rerank(
-            question, documents, top_k, query_vector=query_vector, embedder=embedder
-        )
-        cited = [found[event_id][0] for event_id, _ in ranked]
-
-    with watch("answer"):
-        cited = [
-            replace(row, highlight_url=presign(row.highlight_key)) if row.highlight_key else row
-            for row in cited
-        ]
-        cited = with_clip_urls(conn, cited, presign, timeout_ms)
-        if structured:
-            # Chosen by relevance, told in time order: an operator reads a timeline.
-            cited.sort(key=lambda row: (row.video_id, row.start_s, row.event_id))
-            draft = compose_answer(
-                parsed, cited, count=count, window=window, video_ids=video_ids, tracked=tracked
-            )
-            text = draft.text + videos_sentence(per_video)
-        else:
-            draft = compose_semantic_answer(cited)
-            text = draft.text
-        # Only what the text cites is returned as evidence (a count of 0 cites nothing).
-        cited = [row for row in cited if row.event_id in draft.cited_event_ids]
-        evidence = evidence_text(count, cited, model_rows, statements, text)
-        answer = llm.answer(question, evidence, text)
-
+    with r.watch("answer"):
+        draft = composer.compose(plan, found, site)
+        by_id = {row.event_id: row for row in found.events}
+        cited = _with_links(r, [by_id[i] for i in draft.cited_event_ids if i in by_id])
+        count = _stated_number(plan, found)
+        evidence = composer.evidence_text(count, cited, model_rows, r.statements, draft.text)
+        answer = r.llm.answer(r.question, evidence, draft.text)
     return AskResult(
-        question=question,
+        question=r.question,
         answer=answer,
         events=cited,
-        sql=";\n".join(statements) if statements else None,
+        sql=";\n".join(r.statements) if r.statements else None,
         count=count,
         retrieved_ids=retrieved,
-        notes=notes,
+        notes=r.notes,
+        plan=plan,
     )
 
 
-def _answer_intent(
-    reader: psycopg.Connection,
-    question: str,
-    intent: Intent,
-    video_ids: list[str],
-    llm: LanguageModel,
-    presign: PresignFn,
-    watch: _Stopwatch,
-    timeout_ms: int,
-) -> AskResult:
-    """Answer a summary, track, direction or busiest-time question from its own rows."""
-    statements: list[str] = []
+def _first_plan(parsed: ParsedQuestion) -> QueryPlan | None:
+    for kind in KINDS:
+        plan = kind.plan(parsed)
+        if plan is not None:
+            return plan
+    return None
 
-    def run(sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
-        text, result = run_validated(reader, sql, params, timeout_ms, limit=PEAK_TRACKS_LIMIT)
-        statements.append(_inline(reader, text, params))
-        return result.rows
 
-    width = len(EVENT_COLUMNS)
-    with watch("sql"):
-        if intent.kind == "summary":
-            rows = run(*summary_sql(video_ids))
-            draft = summary_answer([(str(v), s) for v, s in rows], video_ids)
-            found: list[EventRow] = []
-        elif intent.kind == "track":
-            found = [event_row(r) for r in run(*track_sql(intent.track_id or 0, video_ids))]
-            draft = track_answer(intent.track_id or 0, found, video_ids)
-        elif intent.kind == "direction":
-            rows = run(*direction_sql(video_ids))
-            directions = [
-                DirectionRow(event_row(r[:width]), r[width], r[width + 1], r[width + 2])
-                for r in rows
-            ]
-            found = [d.event for d in directions]
-            draft = direction_answer(directions, video_ids)
-        else:
-            spans = [(str(v), float(a), float(b)) for v, a, b in run(*tracks_sql(video_ids))]
-            crowds = [
-                (event_row(r[:width]), _as_int(r[width])) for r in run(*crowding_sql(video_ids))
-            ]
-            found = [row for row, _ in crowds]
-            draft = busiest_answer(peak_occupancy(spans), crowds, video_ids)
-    with watch("answer"):
-        by_id = {row.event_id: row for row in found}
-        cited = [by_id[i] for i in draft.cited_event_ids]
-        cited = [
-            replace(row, highlight_url=presign(row.highlight_key)) if row.highlight_key else row
-            for row in cited
-        ]
-        evidence = evidence_text(None, cited, None, statements, draft.text)
-        answer = llm.answer(question, evidence, draft.text)
-    return AskResult(
-        question=question,
-        answer=answer,
-        events=cited,
-        sql=";\n".join(statements) if statements else None,
-        retrieved_ids=[row.event_id for row in found],
+def _fallback_plan(
+    parsed: ParsedQuestion, query_vector: np.ndarray, embedder: Embedder
+) -> QueryPlan:
+    """The nearest example's kind, forced; or retrieval alone when no example is near."""
+    nearest = nearest_kind(query_vector, embedder, KINDS)
+    if nearest is not None:
+        kind, similarity = nearest
+        plan = kind.plan(parsed, forced=True)
+        if plan is not None:
+            reading = (
+                f"read as a {kind.NAME.replace('_', ' ')} question "
+                f"(nearest example, similarity {similarity:.2f})"
+            )
+            return plan.but(readings=(*plan.readings, reading))
+    filters = Filters(
+        event_types=parsed.event_types,
+        zones=parsed.zones,
+        video_ids=parsed.video_ids,
+        cameras=parsed.cameras,
+        start_s=parsed.start_s,
+        end_s=parsed.end_s,
+        relative_to_end=parsed.relative_to_end,
+    )
+    return QueryPlan("retrieval", Operation.SEARCH, filters=filters)
+
+
+def _scoped(plan: QueryPlan, video_ids: Sequence[str], window: Window | None) -> QueryPlan:
+    """The caller's videos and window laid over the plan's (and each compared side's)."""
+    if not video_ids and window is None:
+        return plan
+
+    def narrowed(f: Filters) -> Filters:
+        if video_ids:
+            named = [v for v in f.video_ids if v in video_ids]
+            f = f.but(video_ids=tuple(named or video_ids))
+        if window is not None:
+            f = f.but(start_s=window[0], end_s=window[1], relative_to_end=False, fraction=None)
+        return f
+
+    return plan.but(
+        filters=narrowed(plan.filters),
+        versus=tuple((label, narrowed(side)) for label, side in plan.versus),
     )
 
 
-def _as_int(value: Any) -> int | None:
-    try:
-        return int(float(value))
-    except (TypeError, ValueError):
-        return None
+def _stated_number(plan: QueryPlan, found: Findings) -> int | None:
+    op = plan.operation
+    if op in (
+        Operation.COUNT_PEOPLE,
+        Operation.COUNT_EVENTS,
+        Operation.EXISTS,
+        Operation.LIST,
+    ):
+        return found.total
+    if op is Operation.LARGEST and found.events and found.events[0].value is not None:
+        return int(found.events[0].value)
+    if op in (Operation.BUSIEST, Operation.PEOPLE_AT) and found.value is not None:
+        return int(found.value)
+    return None
 
 
-def _answer_occupancy(
-    conn: psycopg.Connection,
-    question: str,
-    occupancy: OccupancyQuestion,
-    llm: LanguageModel,
-    video_ids: list[str],
-    watch: _Stopwatch,
-    timeout_ms: int,
-) -> AskResult | None:
-    """Answer from the people-per-second rows (``qa.occupancy``); None when there are none."""
-    with watch("sql"):
-        sql, params = build_occupancy_sql(occupancy, video_ids)
-        text, rows = run_validated(conn, sql, params, timeout_ms)
-        found = [OccupancyRow(str(v), str(z), int(s), int(n)) for v, z, s, n in rows.rows]
-    if not found and occupancy.busiest:
-        return None
-    with watch("answer"):
-        draft = compose_occupancy_answer(occupancy, found)
-        evidence = "\n".join(
-            ["Occupancy rows (video | zone | second | most people in one frame):"]
-            + [f"{r.video_id} | {r.zone} | {r.second} | {r.people}" for r in found]
-            + [f"Draft answer (built only from these rows): {draft.text}"]
-        )
-        answer = llm.answer(question, evidence, draft.text)
-    return AskResult(question=question, answer=answer, sql=_inline(conn, text, params))
-
-
-# --- helpers ------------------------------------------------------------------------------------
-
-
-@dataclass
-class _BuiltIn:
-    """What the parser's parameterised SQL found."""
-
-    count: int | None = None
-    listing_ids: list[int] = field(default_factory=list)
-    per_video: list[tuple[str, int]] = field(default_factory=list)
-    statements: list[str] = field(default_factory=list)
-
-
-def _run_model_sql(
-    conn: psycopg.Connection,
-    model_text: str | None,
-    timeout_ms: int,
-    planner: psycopg.Connection,
-) -> tuple[str | None, QueryResult | None, str | None]:
-    """Validate, explain and run the model's SQL: ``(validated text, rows, note)``.
-
-    ``conn`` is the reader's connection, ``planner`` the application's (it only plans; see
-    :func:`~deepsentinel_pipelines.rag.retrieval.run_model_sql`). The note says why the
-    statement did not run (refused by the guard or for its plan, or failed in the database), or
-    that its rows were cut at the byte cap.
-    """
-    if not model_text:
-        return None, None, None
-    try:
-        validated, rows = run_model_sql(conn, model_text, timeout_ms, planner=planner)
-    except UnsafeSQLError as err:
-        return (
-            None,
-            None,
-            (f"The model's SQL was rejected ({err.reason}); the built-in query was used instead."),
-        )
-    except psycopg.Error as err:
-        return (
-            None,
-            None,
-            (
-                f"The model's SQL failed in the database ({_first_line(err)}); "
-                "the built-in query was used instead."
-            ),
-        )
-    if rows.truncated:
-        return (
-            validated,
-            rows,
-            f"The model's SQL returned more than {MAX_RESULT_BYTES:,} bytes; only its first "
-            f"{len(rows.rows)} row(s) were used.",
-        )
-    return validated, rows, None
-
-
-def _run_built_in_sql(
-    conn: psycopg.Connection,
-    parsed: ParsedQuestion,
-    question: str,
-    video_ids: Sequence[str],
-    window: Window | None,
-    timeout_ms: int,
-) -> _BuiltIn:
-    """The database's count, the matching rows (by time) and, for "which videos", per video."""
-    facts = _BuiltIn()
-    count_sql, count_params = build_event_sql(parsed, video_ids, window, count=True)
-    text, rows = run_validated(conn, count_sql, count_params, timeout_ms)
-    facts.statements.append(_inline(conn, text, count_params))
-    facts.count = int(rows.rows[0][0])
-    if facts.count == 0:
-        return facts
-    sql, params = build_event_sql(parsed, video_ids, window, count=False, limit=LISTING_LIMIT)
-    text, rows = run_validated(conn, sql, params, timeout_ms)
-    facts.statements.append(_inline(conn, text, params))
-    facts.listing_ids = [event_row(r).event_id for r in rows.rows]
-    if _WHICH_VIDEOS.search(question):
-        sql = per_video_sql(count_sql)
-        text, rows = run_validated(conn, sql, count_params, timeout_ms)
-        facts.statements.append(_inline(conn, text, count_params))
-        facts.per_video = [(str(v), int(n)) for v, n in rows.rows]
-    return facts
-
-
-def schema_description() -> str:
-    """The views, columns and vocabulary a model may write SQL against."""
-    lines = [
-        f"qa.{view}({', '.join(f'{name} {kind}' for name, kind in columns.items())})"
-        for view, columns in ALLOWED_COLUMNS.items()
-    ]
-    lines.append(
-        "Times (start_s, end_s, first_s, last_s, duration_s) are seconds from the "
-        "start of the video."
-    )
-    lines.append(f"event_type is one of: {', '.join(EVENT_TYPES)}.")
-    lines.append(
-        f"For orientation events, attributes->>'orientation' is one of: {', '.join(ORIENTATIONS)}."
-    )
-    lines.append("People are distinct (video_id, track_id) pairs.")
-    return "\n".join(lines)
-
-
-def per_video_sql(count_sql: str) -> str:
-    """Turn the builder's counting query into one count per video (same filters)."""
-    tree = sqlglot.parse_one(count_sql, read="postgres")
-    source = tree.args.get("from_") or tree.args.get("from")
-    if not isinstance(tree, exp.Select) or source is None:
-        raise ValueError("expected the builder's counting SELECT")
-    alias = source.this.alias_or_name
-    column = exp.column("video_id", table=alias)
-    tree = tree.select(column, exp.alias_(exp.Count(this=exp.Star()), "n"), append=False)
-    tree = tree.group_by(column.copy()).order_by(exp.column("video_id", table=alias))
-    return tree.sql(dialect="postgres")
-
-
-def _inline(conn: psycopg.Connection, sql: str, params: Mapping[str, Any] | None) -> str:
-    """The statement with its parameters as literals, for reading (it is not executed)."""
-    if not params:
-        return sql
-    return psycopg.ClientCursor(conn).mogrify(sql, params)
-
-
-def _event_ids(result: QueryResult) -> list[int]:
-    if "event_id" not in result.columns:
+def _with_links(r: _Request, rows: list[EventRow]) -> list[EventRow]:
+    """The cited rows with presigned highlight and clip URLs (clips read as the reader)."""
+    if not rows:
         return []
-    index = result.columns.index("event_id")
-    ids = []
-    for row in result.rows:
-        value = row[index]
-        if isinstance(value, int) and not isinstance(value, bool):
-            ids.append(value)
-    return list(dict.fromkeys(ids))
-
-
-def _relevant(
-    ids: Sequence[int],
-    found: Mapping[int, tuple[EventRow, np.ndarray | None]],
-    query_vector: np.ndarray,
-    min_similarity: float,
-    always: set[int],
-) -> list[int]:
-    """Candidates close enough to the question: above the floor and near the best one."""
-    similarity = {
-        i: _cosine(vector, query_vector) for i in ids if (vector := found[i][1]) is not None
-    }
-    best = max(similarity.values(), default=0.0)
-    floor = max(min_similarity, best - RELATIVE_SIMILARITY_MARGIN)
-    return [i for i in ids if i in always or similarity.get(i, -1.0) >= floor]
-
-
-def _cosine(a: np.ndarray, b: np.ndarray) -> float:
-    denominator = float(np.linalg.norm(a) * np.linalg.norm(b))
-    return float(np.dot(a, b)) / denominator if denominator else 0.0
-
-
-def _first_line(err: Exception) -> str:
-    text = redact(err).strip().splitlines()
-    return text[0][:200] if text else type(err).__name__
+    result = run_readonly(
+        r.reader,
+        "SELECT c.event_id, c.clip_key FROM qa.event_clips AS c WHERE c.event_id = ANY(%(ids)s)",
+        {"ids": [row.event_id for row in rows]},
+        r.timeout_ms,
+    )
+    clips = {int(event_id): str(key) for event_id, key in result.rows}
+    return [
+        replace(
+            row,
+            highlight_url=r.presign(row.highlight_key) if row.highlight_key else None,
+            clip_url=r.presign(clips[row.event_id]) if row.event_id in clips else None,
+        )
+        for row in rows
+    ]
 
 
 # --- the resources' side, shared by the op and the CLI ------------------------------------------
@@ -728,21 +372,23 @@ def ask_with_resources(
     session_id: str | None = None,
     source: str = "cli",
     timeout_ms: int = DEFAULT_TIMEOUT_MS,
+    lines: LineBook | None = None,
 ) -> AskResult:
     """Run :func:`ask` with initialised resources, the path the op and the CLI share.
 
     Args:
         question: The operator's question.
         database: Opens the application's and the reader's connections.
-        object_store: Presigns the cited highlights.
+        object_store: Presigns the cited highlights and clips.
         embedder: Embeds the question.
         llm: Writes the model's SQL and the final answer.
-        reranker: Picks the cited events.
+        reranker: Picks the cited events of retrieval-only answers.
         video_ids: Videos to search (empty: those the question names, or all).
         window: ``(start_s, end_s)`` overriding the question's window.
         session_id: A session to add to, or None for a new one.
         source: Stored with a new session.
         timeout_ms: ``statement_timeout`` of each read-only statement.
+        lines: The cameras file's counting lines.
 
     Returns:
         The :class:`AskResult`.
@@ -760,4 +406,5 @@ def ask_with_resources(
         session_id=session_id,
         source=source,
         timeout_ms=timeout_ms,
+        lines=lines,
     )

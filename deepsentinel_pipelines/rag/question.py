@@ -17,7 +17,10 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from deepsentinel_pipelines.video.types import EVENT_TYPES, ORIENTATIONS
+from deepsentinel_pipelines.rag.names import find_names
+from deepsentinel_pipelines.rag.site import LineNames
+from deepsentinel_pipelines.rag.words import regular_words
+from deepsentinel_pipelines.video.types import ORIENTATIONS
 
 #: Half-width of the window for "around 2:15".
 AROUND_TOLERANCE_S = 15.0
@@ -78,6 +81,16 @@ class ParsedQuestion:
         video_ids: Known video ids mentioned, spelled as in ``known_video_ids``.
         orientation: One of ``ORIENTATIONS`` when the question is about body orientation.
         is_yes_no: The question expects a yes/no answer ("did anyone fall ...?").
+        norm: The question in regular words (``rag/words.py``): what kinds match on.
+        rest: ``norm`` with the names and the time window blanked out.
+        fraction: A part of each video by its duration ("the second half": ``(0.5, 1.0)``).
+        window_words: The words the time window came from, as the question wrote them.
+        cameras: Known cameras mentioned.
+        lines: Counting lines mentioned (by name, or "the line" when there is one).
+        direction: A line crossing's direction asked about (``in``/``out``).
+        direction_words: The words that named it ("left to right", "towards the side road").
+        track_id: The person (track) asked about.
+        readings: How the parser read ambiguous words, for the answer to say.
     """
 
     text: str
@@ -91,11 +104,21 @@ class ParsedQuestion:
     video_ids: tuple[str, ...] = ()
     orientation: str | None = None
     is_yes_no: bool = False
+    norm: str = ""
+    rest: str = ""
+    fraction: tuple[float, float] | None = None
+    window_words: str = ""
+    cameras: tuple[str, ...] = ()
+    lines: tuple[str, ...] = ()
+    direction: str | None = None
+    direction_words: str = ""
+    track_id: int | None = None
+    readings: tuple[str, ...] = ()
 
     @property
     def has_window(self) -> bool:
         """Whether the question limits the time range."""
-        return self.start_s is not None or self.end_s is not None
+        return self.start_s is not None or self.end_s is not None or self.fraction is not None
 
     def resolve_window(self, duration_s: float | None = None) -> Window | None:
         """Return the window in seconds from the start of the video.
@@ -123,6 +146,8 @@ def parse_question(
     known_video_ids: Sequence[str] = (),
     zones: Sequence[str] = (),
     *,
+    lines: Sequence[LineNames] = (),
+    cameras: Sequence[str] = (),
     around_tolerance_s: float = AROUND_TOLERANCE_S,
     at_tolerance_s: float = AT_TOLERANCE_S,
 ) -> ParsedQuestion:
@@ -131,34 +156,59 @@ def parse_question(
     Args:
         text: The question.
         known_video_ids: Video ids that exist; matched case-insensitively, with or without
-            the file extension, with spaces, ``_`` and ``-`` interchangeable.
+            the file extension or folder, with spaces, ``_`` and ``-`` interchangeable, or by a
+            word only that video's name has (misspelt within a typo or two).
         zones: Zone vocabulary (zone names configured for the cameras); matched the same way.
             Quoted names are taken as zones even when they are not in the vocabulary.
+        lines: Counting lines, with what their directions are called.
+        cameras: Camera names.
         around_tolerance_s: Half-width of the window for "around <time>".
         at_tolerance_s: Half-width of the window for "at <time>".
 
     Returns:
         The parsed question; fields the question does not mention are empty or None.
     """
-    norm = _normalize(text)
+    names = find_names(
+        _normalize(text),
+        known_video_ids,
+        zones,
+        [ln.name for ln in lines],
+        cameras,
+        event_words=_EVENT_WORD_RE,
+    )
+    readings = [f'read "{written}" as {meant}' for written, meant in names.fuzzy]
+    norm = regular_words(names.text)
     blank = norm  # spans already explained are blanked so later steps do not reuse them
 
-    video_ids, zone_names, blank = _match_names(norm, blank, known_video_ids, zones)
-
+    fraction, blank = _find_fraction(blank)
     window, span = _find_window(blank, around_tolerance_s, at_tolerance_s)
     start_s, end_s, relative = (None, None, False) if window is None else window
+    window_words = ""
     if span is not None:
+        window_words = blank[span[0] : span[1]].strip()
         blank = _blank(blank, *span)
+    elif (edge := _EDGE_MOMENT_RE.search(blank)) is not None:
+        start_s, end_s, relative = _edge_window(edge)
+        window_words = edge.group(0).strip()
+        readings.append(f'read "{window_words}" as the {_edge_reading(edge)}')
+        blank = _blank(blank, *edge.span())
+    if fraction is not None:
+        window_words = _FRACTION_WORDS[fraction]
+
+    track_id, blank = _find_track(blank)
+    line_names, direction, direction_words, blank = _find_direction(blank, lines, names.lines)
     # Counting words are looked for outside names, so a video called "count_test" is no count.
     rest = blank
-
     orientation, blank = _find_orientation(blank)
     event_types, blank = _find_event_types(blank)
     if orientation is not None and "orientation" not in event_types:
         event_types = (*event_types, "orientation")
+    if line_names or direction:
+        # "walked in through the path line": a crossing in that direction, not an entry.
+        event_types = ("line_crossing",)
 
     is_count = bool(_COUNT_RE.search(rest))
-    counts_people = is_count and bool(_PEOPLE_RE.search(rest)) and not _EVENT_NOUN_RE.search(rest)
+    counts_people = is_count and _counts_people(rest)
     return ParsedQuestion(
         text=text,
         start_s=start_s,
@@ -167,10 +217,20 @@ def parse_question(
         event_types=event_types,
         is_count=is_count,
         counts_people=counts_people,
-        zones=zone_names,
-        video_ids=video_ids,
+        zones=names.zones,
+        video_ids=names.videos,
         orientation=orientation,
         is_yes_no=bool(_YES_NO_RE.match(norm)),
+        norm=norm,
+        rest=re.sub(r"\s+", " ", rest).strip(),
+        fraction=fraction,
+        window_words=window_words,
+        cameras=names.cameras,
+        lines=line_names,
+        direction=direction,
+        direction_words=direction_words,
+        track_id=track_id,
+        readings=tuple(readings),
     )
 
 
@@ -190,86 +250,139 @@ def _blank(text: str, start: int, end: int) -> str:
     return text[:start] + " " * (end - start) + text[end:]
 
 
-def _name_pattern(name: str, plural: bool = False) -> str:
-    """Regex for a name with spaces, ``_`` and ``-`` interchangeable, as a whole word."""
-    parts = [re.escape(p) for p in re.split(r"[\s_\-]+", name.strip().lower()) if p]
-    return r"(?<![\w])" + r"[\s_\-]+".join(parts) + ("s?" if plural else "") + r"(?![\w])"
+# --- people, lines and directions ---------------------------------------------------------------
 
-
-def nameable(name: str) -> bool:
-    """Whether a video or zone name can scope a question: it has two letters or digits.
-
-    A video called ``-.mp4`` or ``___.mp4`` would otherwise give an empty name pattern that
-    every question "mentions", scoping every question to it.
-    """
-    return sum(ch.isalnum() for ch in name) >= 2
-
-
-def _stem(video_id: str) -> str:
-    stem, dot, ext = video_id.rpartition(".")
-    return stem if dot and stem and re.fullmatch(r"[A-Za-z0-9]{1,5}", ext) else video_id
-
-
-# --- videos and zones ---------------------------------------------------------------------------
-
-_PLACE_PREFIX = (
-    r"\b(?:near|at|by|in|inside|outside|through|from|into|beside|around|towards?|next\s+to|"
-    r"close\s+to)\s+(?:the\s+)?"
+_TRACK_RE = re.compile(
+    r"\b(?:person|track|id|individual|subject|visitor|pedestrian|guy|man|woman|number)"
+    r"\s*(?:#|no\.?|number|n°|id)?\s*(?P<n>\d{1,6})\b(?!\s*(?:people|persons|s\b|seconds|minutes))"
+    r"|(?<![\w:])#\s*(?P<h>\d{1,6})\b|\btrack[_-]?id\s*=?\s*(?P<t>\d{1,6})\b"
 )
-_QUOTED_RE = re.compile(r"\"([^\"]{1,80})\"|(?<![\w])'([^']{1,80})'(?![\w])")
+_SCREEN_PHRASES: tuple[tuple[str, str], ...] = (
+    (r"\bleft\s+to\s+(?:the\s+)?right\b|\bfrom\s+the\s+left\b|\brightwards?\b"
+     r"|\b(?:to|towards)\s+the\s+right\b|\bgoing\s+right\b|\beastwards?\b|\beastbound\b",
+     "left to right"),
+    (r"\bright\s+to\s+(?:the\s+)?left\b|\bfrom\s+the\s+right\b|\bleftwards?\b"
+     r"|\b(?:to|towards)\s+the\s+left\b|\bgoing\s+left\b|\bwestwards?\b|\bwestbound\b",
+     "right to left"),
+    (r"\btop\s+to\s+(?:the\s+)?bottom\b|\bdownwards?\b|\bdown\s+the\s+(?:screen|frame|image)\b"
+     r"|\bfrom\s+the\s+top\b", "top to bottom"),
+    (r"\bbottom\s+to\s+(?:the\s+)?top\b|\bupwards?\b|\bup\s+the\s+(?:screen|frame|image)\b"
+     r"|\bfrom\s+the\s+bottom\b", "bottom to top"),
+)  # fmt: skip
+_LINE_WORD_RE = re.compile(r"\b(?:(?:counting|tripwire|trip)\s+)?(?:line|tripwire)s?\b")
+_IN_OUT_RE = re.compile(
+    r"\b(?P<in>in|inwards?|inbound|incoming|into|entering)\b"
+    r"|\b(?P<out>out|outwards?|outbound|outgoing|leaving|exiting)\b"
+)
 
 
-def _match_names(
-    norm: str, blank: str, known_video_ids: Sequence[str], zones: Sequence[str]
-) -> tuple[tuple[str, ...], tuple[str, ...], str]:
-    """Find video ids and zones; return them in order of mention with their spans blanked."""
-    videos: list[tuple[int, str]] = []
-    found_zones: list[tuple[int, str]] = []
+def _phrase_pattern(phrase: str) -> str:
+    words = [re.escape(w) for w in re.findall(r"[a-z0-9']+", regular_words(phrase))]
+    return r"\b" + r"\s+".join(words) + r"\b" if words else r"(?!x)x"
 
-    def lookup(name: str, vocabulary: Sequence[str]) -> str | None:
-        key = re.sub(r"[\s_\-]+", " ", name.strip().lower())
-        for item in vocabulary:
-            for candidate in (item, _stem(item)):
-                if re.sub(r"[\s_\-]+", " ", candidate.strip().lower()) == key:
-                    return item
-        return None
 
-    for match in _QUOTED_RE.finditer(norm):
-        quoted = (match.group(1) or match.group(2)).strip()
-        if not nameable(quoted) or re.fullmatch(_TIME, quoted):
+def _find_track(text: str) -> tuple[int | None, str]:
+    match = _TRACK_RE.search(text)
+    if match is None:
+        return None, text
+    number = match.group("n") or match.group("h") or match.group("t")
+    return int(number), _blank(text, *match.span())
+
+
+def _find_direction(
+    text: str, lines: Sequence[LineNames], named: Sequence[str]
+) -> tuple[tuple[str, ...], str | None, str, str]:
+    """Lines and a crossing direction: configured names, screen directions, in/out by a line.
+
+    Returns:
+        ``(lines, direction, the words that named the direction, text with them blanked)``.
+    """
+    found_lines = list(named)
+    for line in lines:
+        for direction, phrase in (("in", line.in_name), ("out", line.out_name)):
+            if not phrase:
+                continue
+            match = re.search(_phrase_pattern(phrase), text)
+            if match is not None:
+                return (line.name,), direction, phrase, _blank(text, *match.span())
+    for pattern, screen in _SCREEN_PHRASES:
+        match = re.search(pattern, text)
+        if match is None:
             continue
-        video = lookup(quoted, known_video_ids)
-        if video is not None:
-            videos.append((match.start(), video))
-        elif quoted.replace(" ", "_") not in EVENT_TYPES:
-            found_zones.append((match.start(), lookup(quoted, zones) or quoted))
-        else:
-            continue
-        blank = _blank(blank, *match.span())
+        candidates = [ln for ln in lines if not found_lines or ln.name in found_lines]
+        for line in candidates:
+            if screen in (line.in_screen, line.out_screen):
+                direction = "in" if screen == line.in_screen else "out"
+                return (line.name,), direction, screen, _blank(text, *match.span())
+    line_word = _LINE_WORD_RE.search(text)
+    if line_word is not None and not found_lines and len(lines) == 1:
+        found_lines = [lines[0].name]
+    if line_word is not None:
+        text = _blank(text, *line_word.span())
+    if not found_lines:
+        return (), None, "", text
+    in_out = _IN_OUT_RE.search(text)
+    if in_out is None:
+        return tuple(found_lines), None, "", text
+    direction = "in" if in_out.group("in") else "out"
+    return tuple(found_lines), direction, direction, _blank(text, *in_out.span())
 
-    # Longest names first, so "plaza_north.mp4" wins over a video called "plaza".
-    for video in sorted(known_video_ids, key=len, reverse=True):
-        if not nameable(_stem(video)):
-            continue
-        for candidate in dict.fromkeys((video, _stem(video))):
-            for match in re.finditer(_name_pattern(candidate), blank):
-                videos.append((match.start(), video))
-                blank = _blank(blank, *match.span())
-    for zone in sorted(zones, key=len, reverse=True):
-        if not nameable(zone):
-            continue
-        pattern = _name_pattern(zone, plural=True)
-        if _find_event_types(zone.lower().replace("_", " "))[0]:
-            # A zone called "exit" is only the zone in "near the exit", not in "count the exits".
-            pattern = _PLACE_PREFIX + pattern
-        for match in re.finditer(pattern, blank):
-            found_zones.append((match.start(), zone))
-            blank = _blank(blank, *match.span())
 
-    def ordered(items: list[tuple[int, str]]) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(name for _, name in sorted(items, key=lambda i: i[0])))
+def _counts_people(rest: str) -> bool:
+    """Whether a counting question counts people ("how many crossed") or events ("how often")."""
+    if _EVENT_NOUN_RE.search(rest):
+        return False
+    if _PEOPLE_RE.search(rest):
+        return True
+    # "how many crossed the line?", "how many walked in?": a verb right after "how many".
+    return bool(
+        re.search(r"\bhow\s+many\s+(?:of\s+them\s+)?(?:\w+ed|ran|sat|fell|went|came|left)\b", rest)
+    )
 
-    return ordered(videos), ordered(found_zones), blank
+
+# --- fractions and edges of the video -----------------------------------------------------------
+
+_FRACTION_RE = re.compile(
+    r"\b(?:in|during|over|within|for)?\s*(?:the\s+)?(?P<which>first|1st|second|2nd|last|latter"
+    r"|former|final)\s+half\b(?:\s+of\s+(?:the\s+)?(?:video|clip|footage|recording))?"
+    r"|\b(?:in|during)?\s*the\s+(?P<mid>middle)\b(?:\s+of\s+(?:the\s+)?(?:video|clip|footage))?"
+)
+_FRACTION_WORDS = {
+    (0.0, 0.5): "the first half",
+    (0.5, 1.0): "the second half",
+    (1 / 3, 2 / 3): "the middle third",
+}
+_EDGE_MOMENT_RE = re.compile(
+    r"\b(?:at|near|towards?|around|by|in)\s+the\s+(?:very\s+)?(?P<edge>end|start|beginning)\b"
+    r"(?:\s+of\s+(?:the\s+)?(?:video|clip|footage|recording))?"
+    r"|\b(?P<early>early\s+on|right\s+away|straight\s+away)\b|\b(?P<late>late\s+on)\b"
+)
+#: "at the end" / "at the start": this many seconds of the video's end or start.
+EDGE_SECONDS = 10.0
+
+
+def _find_fraction(text: str) -> tuple[tuple[float, float] | None, str]:
+    match = _FRACTION_RE.search(text)
+    if match is None:
+        return None, text
+    if match.group("mid"):
+        fraction = (1 / 3, 2 / 3)
+    elif match.group("which") in ("first", "1st", "former"):
+        fraction = (0.0, 0.5)
+    else:
+        fraction = (0.5, 1.0)
+    return fraction, _blank(text, *match.span())
+
+
+def _edge_window(match: re.Match[str]) -> _ParsedWindow:
+    if match.group("edge") == "end" or match.group("late"):
+        return (-EDGE_SECONDS, 0.0, True)
+    return (0.0, EDGE_SECONDS, False)
+
+
+def _edge_reading(match: re.Match[str]) -> str:
+    end = match.group("edge") == "end" or match.group("late")
+    return f"{'last' if end else 'first'} {EDGE_SECONDS:g} seconds of the video"
 
 
 # --- time windows -------------------------------------------------------------------------------
@@ -492,24 +605,30 @@ _ORIENTATION_RULES: tuple[tuple[str, str], ...] = (
 
 _EVENT_RULES: tuple[tuple[str, str], ...] = (
     # multi-word phrases first; their spans are blanked before single words are tried
-    ("loitering", r"\b(?:hanging|hung|hangs?)\s+around\b|\bhanging\s+about\b"),
-    ("line_crossing", r"\bline[\s_]crossings?\b|\bwent\s+over\s+the\s+line\b"),
+    ("loitering", r"\b(?:hanging|hung|hangs?)\s+(?:around|about)\b"),
+    ("dwell", r"\b(?:stay(?:ed|s|ing)?|wait(?:ed|s|ing)?|linger\w*|idl\w+|hung\s+out|hang\s+out"
+     r"|spent\s+(?:the\s+)?(?:most|longest|time)|stop(?:ped|s)?\s+(?:there|in|at)|dwell\w*|dwelt)\b"),
+    ("line_crossing", r"\bline[\s_]crossings?\b|\bwent\s+over\s+the\s+line\b"
+     r"|\bwent\s+(?:past|across)\b|\bpass(?:ed|es|ing)?\s+(?:the|through|over|across)\b"),
     (
         "enter",
         r"\b(?:came|come|comes|coming|walk|walked|walks|walking|step|stepped|steps|went|go|goes|"
-        r"got|gets)\s+(?:in|into|inside)\b",
+        r"got|gets|showed|show|shows|turned|turn)\s+(?:in|into|inside|up)\b"
+        r"|\b(?:appear\w*|arriv\w*|show(?:ed)?\s+up)\b",
     ),
-    ("exit", r"\b(?:went|go|goes|walked|walks|stepped|got)\s+out\b"),
+    ("exit", r"\b(?:went|go|goes|walked|walks|stepped|got|came)\s+(?:out|away|off)\b"
+     r"|\b(?:disappear\w*|vanish\w*|walked\s+off)\b"),
     # spatial "near the exit" / "at the entrance" names a place, not an event
     (
         "",
         r"\b(?:near|by|at|next\s+to|beside|outside|close\s+to|through|towards?)\s+"
         r"(?:the\s+|an?\s+)?(?:exit|entry|entrance|door|gate)s?\b",
     ),  # fmt: skip
-    ("fall", r"\b(?:fell|falls?|fallen|falling|collaps\w*|tripped|slipped)\b"),
-    ("loitering", r"\b(?:loiter\w*|linger\w*)\b"),
-    ("crowding", r"\b(?:crowd\w*|groups?|gathering|gathered|gathers?)\b"),
-    ("enter", r"\b(?:enter|enters|entered|entering|entry|entries|arriv\w*)\b"),
+    ("fall", r"\b(?:fell|falls?|fallen|falling|collaps\w*|tripped|slipped|went\s+down"
+     r"|on\s+the\s+ground)\b"),
+    ("loitering", r"\b(?:loiter\w*)\b"),
+    ("crowding", r"\b(?:crowd\w*|groups?|gathering|gathered|gathers?|cluster\w*|bunch\w*)\b"),
+    ("enter", r"\b(?:enter|enters|entered|entering|entry|entries|entrances?)\b"),
     (
         "exit",
         r"\b(?:exit|exits|exited|exiting|leave|leaves|leaving|departed|departing|departures?)\b"
@@ -519,21 +638,22 @@ _EVENT_RULES: tuple[tuple[str, str], ...] = (
     ("line_crossing", r"\b(?:cross|crosses|crossed|crossing|crossings)\b"),
     ("sitting", r"\b(?:sat|sit|sits|sitting|seated)\b"),
     ("standing", r"\b(?:stood|stand|stands|standing)\b"),
-    ("walking", r"\b(?:walk|walks|walked|walking)\b"),
-    ("running", r"\b(?:ran|run|runs|running|runners?|sprint\w*|jogg\w*)\b"),
-    ("dwell", r"\b(?:dwell\w*|dwelt|stayed|staying)\b"),
+    ("walking", r"\b(?:walk|walks|walked|walking|strolling|strolled)\b"),
+    ("running", r"\b(?:ran|run|runs|running|runners?|sprint\w*|jogg\w*|rush\w*|hurr\w*)\b"),
     ("orientation", r"\b(?:orientations?|facing)\b"),
-)
+)  # fmt: skip
+_EVENT_WORD_RE = re.compile("|".join(f"(?:{p})" for t, p in _EVENT_RULES if t))
 
 _COUNT_RE = re.compile(
     r"\bhow\s+many\b|\bhow\s+often\b|\bnumber\s+of\b|\bcount(?:s|ed)?\b|\btotal\s+of\b"
 )
 _PEOPLE_RE = re.compile(
     r"\b(?:people|persons?|individuals?|visitors?|pedestrians?|men|women|children|kids|"
-    r"customers?|humans?|staff)\b"
+    r"customers?|humans?|staff|anyone|different|distinct|unique|who)\b"
 )
 _EVENT_NOUN_RE = re.compile(
-    r"\b(?:times|events?|occurrences?|incidents?|instances?|cases?)\b|\bhow\s+often\b"
+    r"\b(?:times|events?|occurrences?|incidents?|instances?|cases?|crossings|entries|exits"
+    r"|falls|crowds|groups|gatherings|stays|visits|arrivals|departures)\b|\bhow\s+often\b"
 )
 _YES_NO_RE = re.compile(
     r"^(?:did|does|do|was|were|is|are|has|have|had|can|could|will|would|any|anyone|anybody|"
@@ -562,47 +682,6 @@ def _find_event_types(text: str) -> tuple[tuple[str, ...], str]:
     return tuple(dict.fromkeys(t for _, t in found)), text
 
 
-# --- occupancy: "when was it busiest?", "how many people were in the entrance at 1:20?" --------
-
-
-@dataclass(frozen=True)
-class OccupancyQuestion:
-    """A question answered from the people-per-second rows rather than from events.
-
-    Attributes:
-        busiest: True for "when was it busiest?"; False for "how many people at <time>?".
-        zone: The zone asked about (vocabulary spelling), or None for the whole frame.
-        at_s: For a question about one moment, the second asked about.
-    """
-
-    busiest: bool
-    zone: str | None = None
-    at_s: float | None = None
-
-
-_BUSIEST_RE = re.compile(
-    r"\bbusiest\b|\bmost\s+(?:crowded|busy|people|occupied)\b|\bpeak\s+(?:time|occupancy|moment)"
-    r"|\b(?:highest|maximum|max)\s+(?:occupancy|number\s+of\s+people)\b"
-)
-_AT_MOMENT_RE = re.compile(rf"(?:\bat|@)\s*(?:the\s+)?(?P<t>{_CLOCK}|{_DURATION}){_MARK}")
-
-
-def parse_occupancy_question(text: str, parsed: ParsedQuestion) -> OccupancyQuestion | None:
-    """The occupancy question ``text`` asks, or None when it is a question about events.
-
-    A question about events ("how many people fell at 1:20?") names an event type; one about
-    occupancy names none: "when was it busiest?" or "how many people were there at 1:20?".
-    """
-    norm = _normalize(text)
-    zone = parsed.zones[0] if parsed.zones else None
-    # "most crowded" reads as the crowding event type too; it still asks when it was busiest.
-    if _BUSIEST_RE.search(norm) and set(parsed.event_types) <= {"crowding"}:
-        return OccupancyQuestion(busiest=True, zone=zone)
-    if parsed.event_types:
-        return None
-    moment = _AT_MOMENT_RE.search(norm)
-    if parsed.counts_people and moment is not None:
-        at_s = _time_seconds(moment.group("t"))
-        if at_s is not None:
-            return OccupancyQuestion(busiest=False, zone=zone, at_s=at_s)
-    return None
+def event_types_in(text: str) -> tuple[str, ...]:
+    """The event types ``text`` mentions, in order of mention."""
+    return _find_event_types(text)[0]

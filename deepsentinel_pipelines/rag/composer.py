@@ -1,0 +1,730 @@
+"""One composer: the rows a plan found -> the answer, without a language model.
+
+The direct answer comes first, in one sentence (the number, the time, the person); at most two
+sentences of context follow (how an ambiguous question was read, the total it is part of);
+then the events that support *that* answer: for "first" the first event, for "longest" that
+stay. The composer only restates what it is given; when nothing matched it says so.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from deepsentinel_pipelines.rag.plan import Filters, Operation, QueryPlan, Subject
+from deepsentinel_pipelines.rag.rows import Answer, EventRow, Findings, QueryResult
+from deepsentinel_pipelines.rag.site import Site
+from deepsentinel_pipelines.timefmt import format_timestamp
+
+#: Events cited in one answer; more are summarised by the count.
+MAX_CITED = 5
+#: What the footage records, said whenever it cannot tell something.
+RECORDS = "it records people's positions, movements, postures and zone/line events"
+#: What reaches a language model's prompt as evidence is cut: each text value of a row, each
+#: row of the model's own SQL, each statement, the number of model rows, and the whole.
+MAX_EVIDENCE_VALUE_CHARS = 300
+MAX_EVIDENCE_ROW_CHARS = 600
+MAX_EVIDENCE_ROWS = 50
+MAX_EVIDENCE_STATEMENT_CHARS = 2_000
+MAX_EVIDENCE_CHARS = 20_000
+
+_NOUNS: dict[str, tuple[str, str]] = {
+    "enter": ("entry", "entries"),
+    "exit": ("exit", "exits"),
+    "line_crossing": ("line crossing", "line crossings"),
+    "fall": ("fall", "falls"),
+    "dwell": ("stay", "stays"),
+    "loitering": ("loitering event", "loitering events"),
+    "crowding": ("crowd", "crowds"),
+    "sitting": ("sitting event", "sitting events"),
+    "standing": ("standing event", "standing events"),
+    "walking": ("walking event", "walking events"),
+    "running": ("running event", "running events"),
+    "orientation": ("orientation event", "orientation events"),
+}
+_VERBS: dict[str, str] = {
+    "enter": "entered",
+    "exit": "left",
+    "line_crossing": "crossed",
+    "fall": "fell",
+    "dwell": "stayed",
+    "loitering": "loitered",
+    "crowding": "were in a crowd",
+    "sitting": "sat",
+    "standing": "stood",
+    "walking": "walked",
+    "running": "ran",
+    "orientation": "were seen facing a way",
+}
+
+
+def compose(plan: QueryPlan, found: Findings, site: Site) -> Answer:
+    """The answer to ``plan`` from what its statements found.
+
+    Args:
+        plan: The plan.
+        found: Its rows.
+        site: Names (a line's directions) for the wording.
+
+    Returns:
+        The text and the ids of the events it cites.
+    """
+    op = plan.operation
+    if op is Operation.CANNOT_TELL:
+        return Answer(
+            f"This footage cannot tell {plan.cannot_tell}; {RECORDS}, not what people look "
+            "like, what they carry, sounds or vehicles."
+        )
+    handler = _HANDLERS.get(op, _count)
+    head, context, cited = handler(plan, found, site)
+    readings = [f"I {r}." if r.startswith("read ") else f"Read: {r}." for r in plan.readings]
+    sentences = [head, *context[:1], *readings[:1]][:3]
+    text = " ".join(s for s in sentences if s)
+    if cited:
+        items = "; ".join(describe_event(row, with_type=True) for row in cited[:MAX_CITED])
+        text += f" Events: {items}."
+    return Answer(text, tuple(row.event_id for row in cited[:MAX_CITED]))
+
+
+# --- wording helpers ----------------------------------------------------------------------------
+
+
+def describe_event(row: EventRow, with_type: bool = False) -> str:
+    """One cited event: id, video, time, type (optional), zone and description."""
+    start, end = format_timestamp(row.start_s), format_timestamp(max(row.end_s, row.start_s))
+    when = start if start == end else f"{start}–{end}"
+    text = f"event #{row.event_id} in {row.video_id} at {when}"
+    if with_type:
+        text += f", {label(row.event_type)}"
+    if row.zone:
+        text += f", zone {row.zone}"
+    description = " ".join(row.description.split())
+    if description:
+        text += f" ({description.rstrip('.')})"
+    return text
+
+
+def label(event_type: str) -> str:
+    """An event type in words."""
+    return event_type.replace("_", " ")
+
+
+def _plural(n: float, singular: str, plural: str | None = None) -> str:
+    count = int(n) if float(n).is_integer() else n
+    return f"{count} {singular if count == 1 else (plural or singular + 's')}"
+
+
+def _noun(types: Sequence[str], n: float) -> str:
+    if len(types) == 1 and types[0] in _NOUNS:
+        singular, plural = _NOUNS[types[0]]
+        return _plural(n, singular, plural)
+    words = " or ".join(label(t) for t in types) + " event" if types else "event"
+    return _plural(n, words)
+
+
+def _seconds(value: float) -> str:
+    whole = round(value)
+    if whole < 60:
+        return f"{value:.0f} s" if whole >= 10 else f"{value:.1f} s"
+    return f"{whole // 60} min {whole % 60} s"
+
+
+def _direction_words(f: Filters, site: Site) -> str:
+    if f.direction is None:
+        return ""
+    line = site.line(f.lines[0]) if f.lines else None
+    if line is None:
+        return f" going {f.direction}"
+    return f" {line.direction_words(f.direction)} (direction {f.direction})"
+
+
+def _where(f: Filters, site: Site, *, with_line: bool = True) -> str:
+    parts: list[str] = []
+    if f.lines and with_line:
+        parts.append(f"line {' or '.join(f.lines)}" + _direction_words(f, site))
+    elif f.direction and with_line:
+        parts.append(f"going {f.direction}")
+    if f.zones:
+        parts.append(f"zone {' or '.join(f.zones)}")
+    return " ".join(parts)
+
+
+def scope_words(f: Filters) -> str:
+    """Where and when the rows were searched: " in VIDEO at camera C between 00:10 and 00:40"."""
+    parts: list[str] = []
+    if f.video_ids:
+        parts.append("in " + " or ".join(f.video_ids))
+    if f.cameras:
+        parts.append("at camera " + " or ".join(f.cameras))
+    if f.track_id is not None and False:
+        parts.append(f"by person {f.track_id}")
+    window = window_words(f)
+    if window:
+        parts.append(window)
+    return "".join(f" {p}" for p in parts)
+
+
+def window_words(f: Filters) -> str:
+    """The time window in words."""
+    if f.fraction is not None:
+        return {
+            (0.0, 0.5): "in the first half of the video",
+            (0.5, 1.0): "in the second half of the video",
+        }.get(f.fraction, "in the middle third of the video")
+    if f.relative_to_end:
+        if f.start_s is None:
+            return ""
+        return f"in the last {_seconds(-f.start_s)} of the video"
+    if f.start_s is not None and f.end_s is not None:
+        return f"between {format_timestamp(f.start_s)} and {format_timestamp(f.end_s)}"
+    if f.start_s is not None:
+        return f"after {format_timestamp(f.start_s)}"
+    if f.end_s is not None:
+        return f"before {format_timestamp(f.end_s)}"
+    return ""
+
+
+def _people_phrase(f: Filters, site: Site) -> str:
+    """What the people did: "crossed line path towards the side road (direction in)"."""
+    verbs = [_VERBS.get(t, label(t)) for t in f.event_types] or ["were seen"]
+    verb = " or ".join(dict.fromkeys(verbs))
+    if f.lines:
+        return f"crossed line {' or '.join(f.lines)}{_direction_words(f, site)}"
+    if f.zones:
+        if set(f.event_types) <= {"enter"} and f.event_types:
+            return f"entered zone {' or '.join(f.zones)}"
+        if set(f.event_types) <= {"exit"} and f.event_types:
+            return f"left zone {' or '.join(f.zones)}"
+        return f"{verb} in zone {' or '.join(f.zones)}"
+    if f.frame_only and set(f.event_types) <= {"enter"}:
+        return "came into view"
+    if f.frame_only and set(f.event_types) <= {"exit"}:
+        return "left the view"
+    if f.orientation:
+        return f"faced {f.orientation.replace('facing_', '').replace('_', ' ')}"
+    return verb
+
+
+def _events_phrase(f: Filters, n: float, site: Site) -> str:
+    noun = _noun(f.event_types, n)
+    if f.frame_only and set(f.event_types) <= {"enter", "exit"}:
+        noun += (
+            " into or out of the view"
+            if len(f.event_types) > 1
+            else (" into the view" if "enter" in f.event_types else " out of the view")
+        )
+    where = _where(f, site)
+    if where:
+        noun += f" at {where}" if f.lines else f" in {where}"
+    if f.orientation:
+        noun += f" ({f.orientation.replace('_', ' ')})"
+    if f.track_id is not None:
+        noun += f" by person {f.track_id}"
+    if f.min_duration_s is not None:
+        noun += f" lasting {f.min_duration_s:g} s or more"
+    return noun
+
+
+def _total_context(found: Findings, plan: QueryPlan) -> list[str]:
+    if found.tracked is None or plan.subject is not Subject.PEOPLE:
+        return []
+    return [f"{_plural(found.tracked, 'person was', 'people were')} tracked in the same scope."]
+
+
+# --- one handler per operation: (direct answer, context sentences, cited events) ---------------
+
+_Handled = tuple[str, list[str], list[EventRow]]
+
+
+def _count(plan: QueryPlan, found: Findings, site: Site) -> _Handled:
+    f, n = plan.filters, found.total or 0
+    scope = scope_words(f)
+    if plan.subject is Subject.TRACKS:
+        head = f"{_plural(n, 'person was', 'people were')} tracked{scope}."
+        return head, _groups_context(found), []
+    if plan.subject is Subject.PEOPLE:
+        who = "person" if n == 1 else "people"
+        head = f"{n} {who} {_people_phrase(f, site)}{_by_person(f)}{scope}."
+    else:
+        head = f"{_events_phrase(f, n, site)}{scope}."
+        head = head[0].upper() + head[1:] if not head[0].isdigit() else head
+    context = _groups_context(found) or _total_context(found, plan)
+    if plan.group_by is None and n > len(found.events[:MAX_CITED]) and found.events:
+        context.append(f"The first {min(len(found.events), MAX_CITED)} are cited.")
+    return head, context[:2], found.events if n else []
+
+
+def _by_person(f: Filters) -> str:
+    return f" (person {f.track_id})" if f.track_id is not None else ""
+
+
+def _groups_context(found: Findings) -> list[str]:
+    if not found.groups:
+        return []
+    parts = ", ".join(f"{label_} {int(n)}" for label_, n in found.groups[:6])
+    return [f"By group: {parts}."]
+
+
+def _exists(plan: QueryPlan, found: Findings, site: Site) -> _Handled:
+    f, n = plan.filters, found.total or 0
+    scope = scope_words(f)
+    if plan.subject is Subject.TRACKS:
+        if n:
+            return f"Yes: {_plural(n, 'person was', 'people were')} in view{scope}.", [], []
+        return f"No: nobody was in view{scope}.", [], []
+    if n:
+        if plan.subject is Subject.PEOPLE:
+            people = _plural(n, "person", "people")
+            head = f"Yes: {people} {_people_phrase(f, site)}{_by_person(f)}{scope}."
+        else:
+            head = f"Yes: {_events_phrase(f, n, site)}{scope}."
+        return head, [], found.events
+    what = _events_phrase(f, 2, site)
+    return f"No: no {what.split(' ', 1)[1]} were recorded{scope}.", [], []
+
+
+def _ordered(plan: QueryPlan, found: Findings, site: Site) -> _Handled:
+    f, op = plan.filters, plan.operation
+    which = {Operation.FIRST: "first", Operation.LAST: "last", Operation.WHEN: "first"}.get(
+        op, _ordinal(plan.nth or 1)
+    )
+    scope = scope_words(f)
+    if plan.subject is Subject.TRACKS:
+        if not found.tracks:
+            return f"Nobody was tracked{scope}.", [], []
+        t = found.tracks[0]
+        seen = "last seen" if op is Operation.LAST else "first seen"
+        at = t.last_s if op is Operation.LAST else t.first_s
+        head = (
+            f"The {which} person {seen} was person {t.track_id} in {t.video_id}, at "
+            f"{format_timestamp(at)} (in view {format_timestamp(t.first_s)}–"
+            f"{format_timestamp(t.last_s)})."
+        )
+        return head, [], found.events[:1]
+    if not found.events:
+        if op is Operation.NTH and (found.total or 0) > 0:
+            return (
+                f"There were only {_events_phrase(f, found.total or 0, site)}{scope}, "
+                f"so there is no {which}.",
+                [],
+                [],
+            )
+        return f"No {_events_phrase(f, 2, site).split(' ', 1)[1]} were recorded{scope}.", [], []
+    row = found.events[0]
+    what = _noun(f.event_types, 1).split(" ", 1)[1] if f.event_types else "event"
+    who = f"person {row.track_id}" if row.track_id is not None else "no tracked person"
+    where = f" in zone {row.zone}" if row.zone else ""
+    if op is Operation.WHEN and (found.total or 0) > 1:
+        times = ", ".join(format_timestamp(r.start_s) for r in found.events[:MAX_CITED])
+        head = (
+            f"{_events_phrase(f, found.total or 0, site)}{scope} happened, the first at "
+            f"{format_timestamp(row.start_s)} ({who}{where}, {row.video_id})."
+        )
+        head = head[0].upper() + head[1:] if not head[0].isdigit() else head
+        return head, [f"Times: {times}."], found.events
+    verb = "was" if op is not Operation.WHEN else "was"
+    head = (
+        f"The {which} {what}{' ' + _where(f, site) if f.lines else ''}{scope} {verb} at "
+        f"{format_timestamp(row.start_s)}, by {who}{where} in {row.video_id}."
+    )
+    if op is Operation.WHEN and (found.total or 0) == 1:
+        head = (
+            f"It happened once{scope}: at {format_timestamp(row.start_s)}, {who}{where} "
+            f"in {row.video_id}."
+        )
+    context = [f"{_events_phrase(f, found.total, site)} matched in all."] if found.total else []
+    context[0:1] = [context[0][0].upper() + context[0][1:]] if context else []
+    return head, context, [row]
+
+
+def _ordinal(n: int) -> str:
+    words = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", 6: "sixth"}
+    return words.get(n, f"{n}th")
+
+
+def _extreme(plan: QueryPlan, found: Findings, site: Site) -> _Handled:
+    f, longest = plan.filters, plan.operation is Operation.LONGEST
+    word = "longest" if longest else "shortest"
+    scope = scope_words(f)
+    if plan.subject is Subject.TRACKS:
+        if not found.tracks:
+            return f"Nobody was tracked{scope}.", [], []
+        t = found.tracks[0]
+        head = (
+            f"Person {t.track_id} in {t.video_id} was in view the {word}: "
+            f"{_seconds(t.duration_s)}, from {format_timestamp(t.first_s)} to "
+            f"{format_timestamp(t.last_s)}."
+        )
+        return head, [], []
+    if not found.events:
+        return f"No {_events_phrase(f, 2, site).split(' ', 1)[1]} were recorded{scope}.", [], []
+    row = found.events[0]
+    what = _noun(f.event_types, 1).split(" ", 1)[1] if f.event_types else "event"
+    where = f" in zone {row.zone}" if row.zone else ""
+    who = f"person {row.track_id}'s" if row.track_id is not None else "one"
+    head = (
+        f"The {word} {what}{where}{scope} was {who}: {_seconds(row.duration_s)}, from "
+        f"{format_timestamp(row.start_s)} to {format_timestamp(row.end_s)} in {row.video_id}."
+    )
+    context = []
+    if found.total and found.total > 1:
+        context.append(f"It is one of {_events_phrase(f, found.total, site)}{scope}.")
+    return head, context, [row]
+
+
+def _largest(plan: QueryPlan, found: Findings, site: Site) -> _Handled:
+    f = plan.filters
+    scope = scope_words(f)
+    if plan.group_by == "track":
+        if not found.groups:
+            return f"No {_events_phrase(f, 2, site).split(' ', 1)[1]} were recorded{scope}.", [], []
+        top, n = found.groups[0]
+        video, _, track = top.rpartition(" #")
+        cited = [r for r in found.events if str(r.track_id) == track and r.video_id == video]
+        head = (
+            f"Person {track} in {video} had the most: "
+            f"{_events_phrase(f.but(track_id=None), n, site)}"
+            f"{scope}."
+        )
+        return head, _groups_context(found)[:1], cited
+    if not found.events:
+        return f"No crowds were recorded{scope}.", [], []
+    row = found.events[0]
+    size = int(row.value) if row.value is not None else None
+    where = f" in zone {row.zone}" if row.zone else ""
+    people = f"{size} people" if size is not None else "an unrecorded number of people"
+    head = (
+        f"The largest crowd had {people}, at {format_timestamp(row.start_s)}"
+        f"{where} in {row.video_id}."
+    )
+    context = []
+    if found.total and found.total > 1:
+        context.append(f"There were {_plural(found.total, 'crowd')}{scope}.")
+    return head, context, [row]
+
+
+def _how_long(plan: QueryPlan, found: Findings, site: Site) -> _Handled:
+    f = plan.filters
+    scope = scope_words(f)
+    if plan.subject is Subject.TRACKS:
+        if not found.tracks:
+            who = f"Person {f.track_id}" if f.track_id is not None else "Nobody"
+            return f"{who} was not tracked{scope}.", [], []
+        if len(found.tracks) == 1 or f.track_id is not None:
+            t = found.tracks[0]
+            head = (
+                f"Person {t.track_id} was in view for {_seconds(t.duration_s)}, from "
+                f"{format_timestamp(t.first_s)} to {format_timestamp(t.last_s)} in {t.video_id}."
+            )
+            context = []
+            if len(found.tracks) > 1:
+                others = ", ".join(
+                    f"{t.video_id} {_seconds(t.duration_s)}" for t in found.tracks[1:3]
+                )
+                context.append(f"Track numbers restart in every video; also: {others}.")
+            return head, context, found.events[:MAX_CITED]
+        mean = sum(t.duration_s for t in found.tracks) / len(found.tracks)
+        return f"People were in view for {_seconds(mean)} on average{scope}.", [], []
+    if not found.events:
+        return f"No {_events_phrase(f, 2, site).split(' ', 1)[1]} were recorded{scope}.", [], []
+    if "average" in " ".join(plan.readings):
+        mean = found.extra.get("mean", 0.0)
+        what = _noun(f.event_types, 2).split(" ", 1)[1]
+        head = f"The {what}{scope} lasted {_seconds(mean)} on average."
+        return head, [f"{_events_phrase(f, found.total or 0, site)}."], found.events
+    if (found.total or 0) == 1:
+        row = found.events[0]
+        what = _noun(f.event_types, 1).split(" ", 1)[1] if f.event_types else "event"
+        head = (
+            f"The {what} lasted {_seconds(row.duration_s)}, from {format_timestamp(row.start_s)} "
+            f"to {format_timestamp(row.end_s)} in {row.video_id}."
+        )
+        return head, [], [row]
+    longest = max(found.events, key=lambda r: (r.duration_s, -r.start_s))
+    total = found.extra.get("total", sum(r.duration_s for r in found.events))
+    head = (
+        f"{_events_phrase(f, found.total or 0, site)}{scope} lasted {_seconds(total)} in all; "
+        f"the longest {_seconds(longest.duration_s)} (from {format_timestamp(longest.start_s)})."
+    )
+    return head[0].upper() + head[1:], [], [longest, *[r for r in found.events if r is not longest]]
+
+
+def _compare(plan: QueryPlan, found: Findings, site: Site) -> _Handled:
+    f = plan.filters
+    what = _compared(plan, site)
+    if plan.group_by is not None:
+        if not found.groups:
+            return f"No {what} were recorded{scope_words(f)}.", [], []
+        top, n = found.groups[0]
+        tie = len(found.groups) > 1 and found.groups[1][1] == n
+        parts = ", ".join(f"{g} {int(v)}" for g, v in found.groups[:6])
+        if tie:
+            return f"No {plan.group_by} had more {what}: {parts}.", [], []
+        return f"{top} had the most {what}: {int(n)} ({parts}).", [], []
+    (a, av), (b, bv) = found.groups[:2]
+    if av == bv:
+        head = f"Neither: {a} and {b} had the same number of {what} ({int(av)} each)."
+    else:
+        more, less = ((a, av), (b, bv)) if av > bv else ((b, bv), (a, av))
+        yes = ""
+        asked_first = plan.versus[0][0]
+        if plan.filters.fraction is not None or "first half" in asked_first:
+            yes = "Yes: " if more[0] == asked_first else "No: "
+        head = (
+            f"{yes}{more[0]} had more {what}: {int(more[1])} against {int(less[1])} in {less[0]}."
+        )
+    return head, [], []
+
+
+def _compared(plan: QueryPlan, site: Site) -> str:
+    f = plan.filters
+    if plan.subject is Subject.TRACKS:
+        return "people"
+    types = {t for _, side in plan.versus for t in side.event_types} or set(f.event_types)
+    if plan.versus and len(types) > 1:
+        return "events (" + " vs ".join(label(t) for t in sorted(types)) + ")"
+    noun = _noun(tuple(types), 2).split(" ", 1)[1] if types else "events"
+    if plan.subject is Subject.PEOPLE:
+        return f"people ({noun})"
+    return noun
+
+
+def _person(plan: QueryPlan, found: Findings, site: Site) -> _Handled:
+    f = plan.filters
+    scope = scope_words(f)
+    if not found.events and not found.tracks:
+        return f"Person {f.track_id} was not tracked{scope}.", [], []
+    context = []
+    if found.tracks:
+        t = found.tracks[0]
+        head = (
+            f"Person {f.track_id} was in view from {format_timestamp(t.first_s)} to "
+            f"{format_timestamp(t.last_s)} in {t.video_id}"
+        )
+    else:
+        head = f"Person {f.track_id}"
+    if found.events:
+        kinds = ", ".join(dict.fromkeys(label(r.event_type) for r in found.events))
+        head += f"; {_plural(found.total or len(found.events), 'event')}: {kinds}."
+    else:
+        head += "; no events."
+    videos = {t.video_id for t in found.tracks}
+    if len(videos) > 1:
+        context.append("Track numbers restart in every video, so these may be different people.")
+    notable = [
+        r for r in found.events if r.event_type not in ("walking", "standing", "orientation")
+    ]
+    return head, context, (notable or found.events)[:MAX_CITED]
+
+
+def _summary(plan: QueryPlan, found: Findings, site: Site) -> _Handled:
+    rows = found.summaries
+    if not rows:
+        return f"No analysed video was found{scope_words(plan.filters)}.", [], []
+    done = [
+        summary if summary.startswith(video) else f"{video}: {summary}"
+        for video, summary in rows
+        if summary
+    ]
+    missing = [video for video, summary in rows if not summary]
+    text = " ".join(done) if done else ""
+    if missing:
+        text += f" Not summarised yet: {', '.join(missing)}."
+    return text.strip(), [], []
+
+
+def _busiest(plan: QueryPlan, found: Findings, site: Site) -> _Handled:
+    f = plan.filters
+    where = f"in zone {f.zones[0]}" if f.zones else "in view"
+    if found.occupancy:
+        peak = [r for r in found.occupancy if r.people == found.occupancy[0].people]
+        if peak[0].people <= 0:
+            return f"Nobody was seen {where}{scope_words(f)}.", [], []
+        first = peak[0]
+        head = (
+            f"It was busiest at {format_timestamp(first.second)} in {first.video_id}, with "
+            f"{_plural(first.people, 'person', 'people')} {where} at once."
+        )
+        context = []
+        if len(peak) > 1:
+            others = ", ".join(f"{format_timestamp(r.second)} in {r.video_id}" for r in peak[1:3])
+            context.append(f"The same peak was also reached at {others}.")
+        return head, context, found.events
+    if found.value:
+        head = f"At most {_plural(found.value, 'person was', 'people were')} in view at once."
+        return head, [], found.events
+    return f"Nobody was seen {where}{scope_words(f)}.", [], []
+
+
+def _people_at(plan: QueryPlan, found: Findings, site: Site) -> _Handled:
+    f = plan.filters
+    where = f"in zone {f.zones[0]}" if f.zones else "in view"
+    second = int(((f.start_s or 0) + (f.end_s if f.end_s is not None else (f.start_s or 0))) / 2)
+    when = format_timestamp(second)
+    if not found.occupancy:
+        return f"No occupancy was recorded at {when} (is the video that long?).", [], []
+    if len(found.occupancy) == 1:
+        r = found.occupancy[0]
+        return (
+            f"{_plural(r.people, 'person was', 'people were')} {where} at {when} in {r.video_id}.",
+            [],
+            [],
+        )
+    parts = "; ".join(
+        f"{_plural(r.people, 'person', 'people')} in {r.video_id}" for r in found.occupancy
+    )
+    return f"At {when}, {where}: {parts}.", [], []
+
+
+def _directions(plan: QueryPlan, found: Findings, site: Site) -> _Handled:
+    crossings = [
+        (line, way, n) for kind, line, way, n in _direction_rows(found) if kind == "line_crossing"
+    ]
+    facings = [(way, n) for kind, _, way, n in _direction_rows(found) if kind == "orientation"]
+    scope = scope_words(plan.filters)
+    if not crossings and not facings:
+        return (
+            f"No line crossings or orientation events were recorded{scope}, so no direction "
+            "can be told.",
+            [],
+            [],
+        )
+    if crossings:
+        total: dict[tuple[str, str], float] = {}
+        for line, way, n in crossings:
+            total[(line, way)] = total.get((line, way), 0) + n
+        ranked = sorted(total.items(), key=lambda kv: -kv[1])
+        (line, way), n = ranked[0]
+        names = site.line(line)
+        words = names.direction_words(way) if names else way
+        parts = ", ".join(
+            f"{int(v)} {(site.line(ln).direction_words(w) if site.line(ln) else w)} ({w})"
+            for (ln, w), v in ranked
+        )
+        tie = len(ranked) > 1 and ranked[1][1] == n
+        head = (
+            f"Most crossings of line {line} went {words} (direction {way}): {parts}."
+            if not tie
+            else f"Crossings of line {line} were even: {parts}."
+        )
+        head = head + f"{'' if not scope else ''}"
+        context = []
+        if facings:
+            top, m = max(facings, key=lambda x: x[1])
+            context.append(f"Most orientation events faced {_facing(top)} ({int(m)}).")
+        return head, context, found.events
+    top, m = max(facings, key=lambda x: x[1])
+    parts = ", ".join(f"{int(v)} {w.replace('_', ' ')}" for w, v in facings)
+    return (
+        f"Most people faced {top.replace('facing_', '').replace('_', ' ')}: {parts}.",
+        [],
+        found.events,
+    )
+
+
+def _facing(orientation: str) -> str:
+    return orientation.replace("facing_", "").replace("_", " ")
+
+
+def _direction_rows(found: Findings) -> list[tuple[str, str, str, float]]:
+    rows = []
+    for label_, n in found.groups:
+        kind, line, way = label_.split("|", 2)
+        rows.append((kind, line, way, n))
+    return rows
+
+
+def _search(plan: QueryPlan, found: Findings, site: Site) -> _Handled:
+    if not found.events:
+        return (
+            "Nothing in the recorded events matches this question: no event type, zone, line, "
+            "person, video or time in it was recognised, and no event description is close to it.",
+            [],
+            [],
+        )
+    return (
+        "No event type, zone, line, person, video or time was recognised in the question; "
+        "these are the events whose descriptions are closest to it.",
+        [],
+        found.events,
+    )
+
+
+def _list(plan: QueryPlan, found: Findings, site: Site) -> _Handled:
+    f, n = plan.filters, found.total or 0
+    scope = scope_words(f)
+    if not n:
+        return f"No {_events_phrase(f, 2, site).split(' ', 1)[1]} were recorded{scope}.", [], []
+    head = f"{_events_phrase(f, n, site)}{scope}."
+    head = head[0].upper() + head[1:] if not head[0].isdigit() else head
+    return head, ([f"The first {MAX_CITED} are cited."] if n > MAX_CITED else []), found.events
+
+
+_HANDLERS = {
+    Operation.COUNT_PEOPLE: _count,
+    Operation.COUNT_EVENTS: _count,
+    Operation.EXISTS: _exists,
+    Operation.LIST: _list,
+    Operation.FIRST: _ordered,
+    Operation.LAST: _ordered,
+    Operation.NTH: _ordered,
+    Operation.WHEN: _ordered,
+    Operation.LONGEST: _extreme,
+    Operation.SHORTEST: _extreme,
+    Operation.LARGEST: _largest,
+    Operation.HOW_LONG: _how_long,
+    Operation.COMPARE: _compare,
+    Operation.DESCRIBE_PERSON: _person,
+    Operation.SUMMARY: _summary,
+    Operation.BUSIEST: _busiest,
+    Operation.PEOPLE_AT: _people_at,
+    Operation.DIRECTIONS: _directions,
+    Operation.SEARCH: _search,
+}
+
+
+def evidence_text(
+    count: int | None,
+    cited: Sequence[EventRow],
+    model_rows: QueryResult | None,
+    statements: Sequence[str],
+    draft: str,
+) -> str:
+    """What a language model may use: the count, the cited rows, the model's rows, the draft.
+
+    Bounded whatever the rows hold: values, rows, statements and the whole text are cut (see
+    :data:`MAX_EVIDENCE_CHARS`), the draft answer always kept at the end.
+    """
+    lines: list[str] = []
+    if count is not None:
+        lines.append(f"Database count of matching rows: {count}")
+    lines.append("Events (id | video | start-end | type | zone | description | highlight):")
+    for row in cited:
+        lines.append(
+            f"#{row.event_id} | {_cut(row.video_id)} | {format_timestamp(row.start_s)}-"
+            f"{format_timestamp(max(row.end_s, row.start_s))} | {row.event_type} | "
+            f"{_cut(row.zone or '-')} | {_cut(row.description)} | {row.highlight_url or '-'}"
+        )
+    if not cited:
+        lines.append("(none)")
+    if model_rows is not None:
+        lines.append(f"Rows of your SQL ({_cut(', '.join(model_rows.columns))}):")
+        lines.extend(
+            _cut(
+                json.dumps([_cut(v) if isinstance(v, str) else v for v in r], default=str),
+                MAX_EVIDENCE_ROW_CHARS,
+            )
+            for r in model_rows.rows[:MAX_EVIDENCE_ROWS]
+        )
+        if len(model_rows.rows) > MAX_EVIDENCE_ROWS:
+            lines.append(f"(and {len(model_rows.rows) - MAX_EVIDENCE_ROWS} more rows)")
+    lines.append("SQL that ran:")
+    lines.extend(_cut(s, MAX_EVIDENCE_STATEMENT_CHARS) for s in statements or ["(none)"])
+    tail = f"Draft answer (built only from these rows): {_cut(draft, 4 * MAX_EVIDENCE_ROW_CHARS)}"
+    text = _cut("\n".join(lines), MAX_EVIDENCE_CHARS - len(tail) - 1)
+    return f"{text}\n{tail}"
+
+
+def _cut(text: str, limit: int = MAX_EVIDENCE_VALUE_CHARS) -> str:
+    """``text`` cut to ``limit`` characters, saying so."""
+    return text if len(text) <= limit else text[: max(0, limit - 14)] + " [...cut]"

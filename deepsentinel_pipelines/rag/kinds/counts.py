@@ -1,0 +1,38 @@
+"""How many: people among the matching events, the events themselves, or everyone tracked."""
+
+from __future__ import annotations
+
+from deepsentinel_pipelines.rag.kinds.base import filters_of, has, subject_of
+from deepsentinel_pipelines.rag.plan import Operation, QueryPlan, Subject
+from deepsentinel_pipelines.rag.question import ParsedQuestion
+
+NAME = "counts"
+EXAMPLES = (
+    "how many people walked in through the path line?",
+    "how many entries were there into the entrance?",
+    "how often did person 12 cross?",
+    "how many ppl were there in total?",
+    "number of falls",
+    "how many people crossed left to right in the first 30 seconds?",
+)
+
+
+def plan(q: ParsedQuestion, forced: bool = False) -> QueryPlan | None:
+    """A count plan for a "how many" question (or any question, when forced)."""
+    if not (q.is_count or forced or has(r"\b(?:tally|total|headcount|count)\b", q.norm)):
+        return None
+    filters, readings = filters_of(q)
+    subject = subject_of(q, filters)
+    if q.track_id is not None and subject is Subject.PEOPLE:
+        subject = Subject.EVENTS  # "how often did person 12 cross?": that person's crossings
+    op = Operation.COUNT_EVENTS if subject is Subject.EVENTS else Operation.COUNT_PEOPLE
+    group = None
+    if has(r"\b(?:each|per|every|by)\s+(?:video|clip|recording)\b|\bin\s+each\b", q.norm):
+        group = "video"
+    elif has(r"\b(?:each|per|every|by)\s+camera\b", q.norm):
+        group = "camera"
+    elif has(r"\b(?:each|per|every|by)\s+(?:zone|area)\b", q.norm):
+        group = "zone"
+    elif has(r"\b(?:each|per|every|by)\s+(?:half)\b", q.norm):
+        group = "half"
+    return QueryPlan(NAME, op, subject, filters, group_by=group, readings=tuple(readings))

@@ -1,0 +1,30 @@
+"""One person (track): what they did, in time order."""
+
+from __future__ import annotations
+
+from deepsentinel_pipelines.rag.kinds.base import filters_of
+from deepsentinel_pipelines.rag.plan import Operation, QueryPlan, Subject
+from deepsentinel_pipelines.rag.question import ParsedQuestion
+
+NAME = "per_person"
+EXAMPLES = (
+    "what did person 12 do?",
+    "tell me about track 3",
+    "where did person 5 go?",
+    "show me person 7",
+)
+
+
+def plan(q: ParsedQuestion, forced: bool = False) -> QueryPlan | None:
+    """That person's events and time in view."""
+    if q.track_id is None:
+        return None
+    filters, readings = filters_of(q)
+    return QueryPlan(
+        NAME,
+        Operation.DESCRIBE_PERSON,
+        Subject.EVENTS,
+        filters,
+        order="time",
+        readings=tuple(readings),
+    )
