@@ -77,6 +77,8 @@ def compose(plan: QueryPlan, found: Findings, site: Site) -> Answer:
         )
     handler = _HANDLERS.get(op, _count)
     head, context, cited = handler(plan, found, site)
+    if plan.yes_no and op in _YES_NO_PREFIXED and not head.startswith(("Yes", "No")):
+        head = ("Yes: " if (found.value or 0) > 0 else "No: ") + head[0].lower() + head[1:]
     readings = [f"I {r}." if r.startswith("read ") else f"Read: {r}." for r in plan.readings]
     sentences = [head, *context[:1], *readings[:1]][:3]
     text = " ".join(s for s in sentences if s)
@@ -149,15 +151,17 @@ def _where(f: Filters, site: Site, *, with_line: bool = True) -> str:
     return " ".join(parts)
 
 
-def scope_words(f: Filters) -> str:
-    """Where and when the rows were searched: " in VIDEO at camera C between 00:10 and 00:40"."""
+def scope_words(f: Filters, plan: QueryPlan) -> str:
+    """Where and when the rows were searched: " in VIDEO at camera C between 00:10 and 00:40".
+
+    Videos the caller scoped the question to are not repeated unless the question named them.
+    """
     parts: list[str] = []
-    if f.video_ids:
-        parts.append("in " + " or ".join(f.video_ids))
+    videos = [v for v in f.video_ids if v not in plan.unnamed_videos]
+    if videos:
+        parts.append("in " + " or ".join(videos))
     if f.cameras:
         parts.append("at camera " + " or ".join(f.cameras))
-    if f.track_id is not None and False:
-        parts.append(f"by person {f.track_id}")
     window = window_words(f)
     if window:
         parts.append(window)
@@ -238,7 +242,7 @@ _Handled = tuple[str, list[str], list[EventRow]]
 
 def _count(plan: QueryPlan, found: Findings, site: Site) -> _Handled:
     f, n = plan.filters, found.total or 0
-    scope = scope_words(f)
+    scope = scope_words(f, plan)
     if plan.subject is Subject.TRACKS:
         head = f"{_plural(n, 'person was', 'people were')} tracked{scope}."
         return head, _groups_context(found), []
@@ -267,7 +271,7 @@ def _groups_context(found: Findings) -> list[str]:
 
 def _exists(plan: QueryPlan, found: Findings, site: Site) -> _Handled:
     f, n = plan.filters, found.total or 0
-    scope = scope_words(f)
+    scope = scope_words(f, plan)
     if plan.subject is Subject.TRACKS:
         if n:
             return f"Yes: {_plural(n, 'person was', 'people were')} in view{scope}.", [], []
@@ -288,7 +292,7 @@ def _ordered(plan: QueryPlan, found: Findings, site: Site) -> _Handled:
     which = {Operation.FIRST: "first", Operation.LAST: "last", Operation.WHEN: "first"}.get(
         op, _ordinal(plan.nth or 1)
     )
-    scope = scope_words(f)
+    scope = scope_words(f, plan)
     if plan.subject is Subject.TRACKS:
         if not found.tracks:
             return f"Nobody was tracked{scope}.", [], []
@@ -345,7 +349,7 @@ def _ordinal(n: int) -> str:
 def _extreme(plan: QueryPlan, found: Findings, site: Site) -> _Handled:
     f, longest = plan.filters, plan.operation is Operation.LONGEST
     word = "longest" if longest else "shortest"
-    scope = scope_words(f)
+    scope = scope_words(f, plan)
     if plan.subject is Subject.TRACKS:
         if not found.tracks:
             return f"Nobody was tracked{scope}.", [], []
@@ -374,7 +378,7 @@ def _extreme(plan: QueryPlan, found: Findings, site: Site) -> _Handled:
 
 def _largest(plan: QueryPlan, found: Findings, site: Site) -> _Handled:
     f = plan.filters
-    scope = scope_words(f)
+    scope = scope_words(f, plan)
     if plan.group_by == "track":
         if not found.groups:
             return f"No {_events_phrase(f, 2, site).split(' ', 1)[1]} were recorded{scope}.", [], []
@@ -405,7 +409,7 @@ def _largest(plan: QueryPlan, found: Findings, site: Site) -> _Handled:
 
 def _how_long(plan: QueryPlan, found: Findings, site: Site) -> _Handled:
     f = plan.filters
-    scope = scope_words(f)
+    scope = scope_words(f, plan)
     if plan.subject is Subject.TRACKS:
         if not found.tracks:
             who = f"Person {f.track_id}" if f.track_id is not None else "Nobody"
@@ -454,26 +458,34 @@ def _compare(plan: QueryPlan, found: Findings, site: Site) -> _Handled:
     what = _compared(plan, site)
     if plan.group_by is not None:
         if not found.groups:
-            return f"No {what} were recorded{scope_words(f)}.", [], []
+            return f"No {what} were recorded{scope_words(f, plan)}.", [], []
         top, n = found.groups[0]
         tie = len(found.groups) > 1 and found.groups[1][1] == n
         parts = ", ".join(f"{g} {int(v)}" for g, v in found.groups[:6])
         if tie:
             return f"No {plan.group_by} had more {what}: {parts}.", [], []
         return f"{top} had the most {what}: {int(n)} ({parts}).", [], []
-    (a, av), (b, bv) = found.groups[:2]
+    (a, av), (b, bv) = [(_side_label(name, plan, site), n) for name, n in found.groups[:2]]
     if av == bv:
-        head = f"Neither: {a} and {b} had the same number of {what} ({int(av)} each)."
+        yes = "No: " if plan.yes_no else ""
+        head = f"{yes}{a} and {b} had the same number of {what} ({int(av)} each)."
     else:
         more, less = ((a, av), (b, bv)) if av > bv else ((b, bv), (a, av))
-        yes = ""
-        asked_first = plan.versus[0][0]
-        if plan.filters.fraction is not None or "first half" in asked_first:
-            yes = "Yes: " if more[0] == asked_first else "No: "
+        yes = ("Yes: " if more[0] == a else "No: ") if plan.yes_no else ""
         head = (
-            f"{yes}{more[0]} had more {what}: {int(more[1])} against {int(less[1])} in {less[0]}."
+            f"{yes}{more[0]} had more {what}: {int(more[1])} against {int(less[1])} for {less[0]}."
         )
-    return head, [], []
+    return head[0].upper() + head[1:], [], []
+
+
+def _side_label(name: str, plan: QueryPlan, site: Site) -> str:
+    """A compared side in words: a direction by its names ("towards the side road (in)")."""
+    if name not in ("in", "out"):
+        return name
+    line = site.line(plan.filters.lines[0]) if plan.filters.lines else None
+    if line is None and len(site.lines) == 1:
+        line = site.lines[0]
+    return f"{line.direction_words(name)} ({name})" if line else f"going {name}"
 
 
 def _compared(plan: QueryPlan, site: Site) -> str:
@@ -491,7 +503,7 @@ def _compared(plan: QueryPlan, site: Site) -> str:
 
 def _person(plan: QueryPlan, found: Findings, site: Site) -> _Handled:
     f = plan.filters
-    scope = scope_words(f)
+    scope = scope_words(f, plan)
     if not found.events and not found.tracks:
         return f"Person {f.track_id} was not tracked{scope}.", [], []
     context = []
@@ -520,7 +532,7 @@ def _person(plan: QueryPlan, found: Findings, site: Site) -> _Handled:
 def _summary(plan: QueryPlan, found: Findings, site: Site) -> _Handled:
     rows = found.summaries
     if not rows:
-        return f"No analysed video was found{scope_words(plan.filters)}.", [], []
+        return f"No analysed video was found{scope_words(plan.filters, plan)}.", [], []
     done = [
         summary if summary.startswith(video) else f"{video}: {summary}"
         for video, summary in rows
@@ -539,7 +551,7 @@ def _busiest(plan: QueryPlan, found: Findings, site: Site) -> _Handled:
     if found.occupancy:
         peak = [r for r in found.occupancy if r.people == found.occupancy[0].people]
         if peak[0].people <= 0:
-            return f"Nobody was seen {where}{scope_words(f)}.", [], []
+            return f"Nobody was seen {where}{scope_words(f, plan)}.", [], []
         first = peak[0]
         head = (
             f"It was busiest at {format_timestamp(first.second)} in {first.video_id}, with "
@@ -553,7 +565,7 @@ def _busiest(plan: QueryPlan, found: Findings, site: Site) -> _Handled:
     if found.value:
         head = f"At most {_plural(found.value, 'person was', 'people were')} in view at once."
         return head, [], found.events
-    return f"Nobody was seen {where}{scope_words(f)}.", [], []
+    return f"Nobody was seen {where}{scope_words(f, plan)}.", [], []
 
 
 def _people_at(plan: QueryPlan, found: Findings, site: Site) -> _Handled:
@@ -581,7 +593,7 @@ def _directions(plan: QueryPlan, found: Findings, site: Site) -> _Handled:
         (line, way, n) for kind, line, way, n in _direction_rows(found) if kind == "line_crossing"
     ]
     facings = [(way, n) for kind, _, way, n in _direction_rows(found) if kind == "orientation"]
-    scope = scope_words(plan.filters)
+    scope = scope_words(plan.filters, plan)
     if not crossings and not facings:
         return (
             f"No line crossings or orientation events were recorded{scope}, so no direction "
@@ -652,13 +664,16 @@ def _search(plan: QueryPlan, found: Findings, site: Site) -> _Handled:
 
 def _list(plan: QueryPlan, found: Findings, site: Site) -> _Handled:
     f, n = plan.filters, found.total or 0
-    scope = scope_words(f)
+    scope = scope_words(f, plan)
     if not n:
         return f"No {_events_phrase(f, 2, site).split(' ', 1)[1]} were recorded{scope}.", [], []
     head = f"{_events_phrase(f, n, site)}{scope}."
     head = head[0].upper() + head[1:] if not head[0].isdigit() else head
     return head, ([f"The first {MAX_CITED} are cited."] if n > MAX_CITED else []), found.events
 
+
+#: Operations whose answer to a yes-or-no question starts with yes or no (by its number).
+_YES_NO_PREFIXED = (Operation.PEOPLE_AT, Operation.COUNT_PEOPLE, Operation.COUNT_EVENTS)
 
 _HANDLERS = {
     Operation.COUNT_PEOPLE: _count,

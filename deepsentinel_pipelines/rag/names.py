@@ -41,7 +41,7 @@ class NamesFound:
         cameras: Camera names.
         zones: Zone names (quoted unknown names included).
         lines: Line names.
-        text: The question with those names blanked.
+        text: The question with each name replaced by :data:`PLACEHOLDER` characters.
         fuzzy: ``(written, meant)`` for names recognised despite a typo or as a prefix.
     """
 
@@ -80,8 +80,13 @@ def _pattern(name: str, plural: bool = False, prefix: str = "") -> str:
     )
 
 
+#: What a found name is replaced with: no word, so the words around it do not join up ("in
+#: the <video> start" must not read as "in the start").
+PLACEHOLDER = "\u00a4"
+
+
 def _blank(text: str, start: int, end: int) -> str:
-    return text[:start] + " " * (end - start) + text[end:]
+    return text[:start] + PLACEHOLDER * (end - start) + text[end:]
 
 
 #: A zone whose name is also an event word is that zone only after a place word.

@@ -193,7 +193,8 @@ def _answer(r: _Request) -> AskResult:
         site = r.lines.site(known.video_ids, known.zones, known.lines, known.cameras)
         parsed = parse_question(
             r.question,
-            mentioned_videos(r.question, known.video_ids),
+            # Within the caller's videos, a question names one of those.
+            mentioned_videos(r.question, r.video_ids or known.video_ids),
             known.zones,
             lines=site.lines,
             cameras=known.cameras,
@@ -205,7 +206,7 @@ def _answer(r: _Request) -> AskResult:
             query_vector = np.asarray(r.embedder.embed([r.question])[0], dtype=np.float32)
         with r.watch("plan"):
             plan = _fallback_plan(parsed, query_vector, r.embedder)
-    plan = _scoped(plan, r.video_ids, r.window)
+    plan = _scoped(plan.but(yes_no=parsed.is_yes_no), r.video_ids, r.window)
 
     model_ids: list[int] = []
     model_rows = None
@@ -308,9 +309,11 @@ def _scoped(plan: QueryPlan, video_ids: Sequence[str], window: Window | None) ->
             f = f.but(start_s=window[0], end_s=window[1], relative_to_end=False, fraction=None)
         return f
 
+    unnamed = tuple(v for v in video_ids if v not in plan.filters.video_ids)
     return plan.but(
         filters=narrowed(plan.filters),
         versus=tuple((label, narrowed(side)) for label, side in plan.versus),
+        unnamed_videos=unnamed,
     )
 
 

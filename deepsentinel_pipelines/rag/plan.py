@@ -149,6 +149,9 @@ class QueryPlan:
         cannot_tell: For ``cannot tell``: what the footage cannot tell.
         readings: How an ambiguous question was read, said in the answer.
         words: The phrases that decided the plan, for the operator.
+        yes_no: The question expects yes or no ("were there more ...?").
+        unnamed_videos: Videos the caller scoped the question to without the question naming
+            them; the answer does not repeat them.
     """
 
     kind: str
@@ -163,6 +166,8 @@ class QueryPlan:
     cannot_tell: str | None = None
     readings: tuple[str, ...] = ()
     words: tuple[str, ...] = ()
+    yes_no: bool = False
+    unnamed_videos: tuple[str, ...] = ()
 
     def but(self, **changes: Any) -> QueryPlan:
         """A copy with ``changes``."""

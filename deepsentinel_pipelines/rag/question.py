@@ -222,7 +222,7 @@ def parse_question(
         orientation=orientation,
         is_yes_no=bool(_YES_NO_RE.match(norm)),
         norm=norm,
-        rest=re.sub(r"\s+", " ", rest).strip(),
+        rest=re.sub(r"\s+", " ", rest.replace("\u00a4", " ")).strip(),
         fraction=fraction,
         window_words=window_words,
         cameras=names.cameras,
@@ -269,9 +269,11 @@ _SCREEN_PHRASES: tuple[tuple[str, str], ...] = (
     (r"\bbottom\s+to\s+(?:the\s+)?top\b|\bupwards?\b|\bup\s+the\s+(?:screen|frame|image)\b"
      r"|\bfrom\s+the\s+bottom\b", "bottom to top"),
 )  # fmt: skip
+_CROSSING_RE = re.compile(r"\bcross(?:es|ed|ing|ings)?\b|\bline[\s_]crossings?\b")
 _LINE_WORD_RE = re.compile(r"\b(?:(?:counting|tripwire|trip)\s+)?(?:line|tripwire)s?\b")
 _IN_OUT_RE = re.compile(
-    r"\b(?P<in>in|inwards?|inbound|incoming|into|entering)\b"
+    r"\b(?P<in>in(?!\s+(?:(?:the|a|an|this|that|each|both|all|total|view|frame|zone)\b|\u00a4))"
+    r"|inwards?|inbound|incoming|entering)\b"
     r"|\b(?P<out>out|outwards?|outbound|outgoing|leaving|exiting)\b"
 )
 
@@ -279,6 +281,16 @@ _IN_OUT_RE = re.compile(
 def _phrase_pattern(phrase: str) -> str:
     words = [re.escape(w) for w in re.findall(r"[a-z0-9']+", regular_words(phrase))]
     return r"\b" + r"\s+".join(words) + r"\b" if words else r"(?!x)x"
+
+
+def _destination(in_name: str | None) -> str | None:
+    """The place an ``in`` name goes to, as a pattern ("towards the side road" -> side road)."""
+    if not in_name:
+        return None
+    match = re.match(r"(?:towards?|into|in\s+to|to)\s+(?:the\s+)?(.+)", regular_words(in_name))
+    if match is None:
+        return None
+    return r"\s+".join(re.escape(w) for w in match.group(1).split())
 
 
 def _find_track(text: str) -> tuple[int | None, str]:
@@ -305,6 +317,21 @@ def _find_direction(
             match = re.search(_phrase_pattern(phrase), text)
             if match is not None:
                 return (line.name,), direction, phrase, _blank(text, *match.span())
+    for line in lines:
+        # "to the side road" / "from the side road": the place the configured names go to.
+        place = _destination(line.in_name)
+        if place is None:
+            continue
+        towards = re.search(
+            rf"\b(?:to|towards?|into|in\s+the\s+direction\s+of|heading\s+for|for)\s+(?:the\s+)?"
+            rf"{place}\b",
+            text,
+        )
+        away = re.search(rf"\b(?:away\s+from|from|leaving|out\s+of)\s+(?:the\s+)?{place}\b", text)
+        for direction, match in (("out", away), ("in", towards)):
+            if match is not None:
+                words = line.in_name if direction == "in" else (line.out_name or "out")
+                return (line.name,), direction, words, _blank(text, *match.span())
     for pattern, screen in _SCREEN_PHRASES:
         match = re.search(pattern, text)
         if match is None:
@@ -315,7 +342,8 @@ def _find_direction(
                 direction = "in" if screen == line.in_screen else "out"
                 return (line.name,), direction, screen, _blank(text, *match.span())
     line_word = _LINE_WORD_RE.search(text)
-    if line_word is not None and not found_lines and len(lines) == 1:
+    crossing = _CROSSING_RE.search(text) is not None
+    if (line_word is not None or crossing) and not found_lines and len(lines) == 1:
         found_lines = [lines[0].name]
     if line_word is not None:
         text = _blank(text, *line_word.span())
@@ -588,12 +616,13 @@ def _find_window(
 
 _ORIENTATION_RULES: tuple[tuple[str, str], ...] = (
     (
-        r"\b(?:facing|looking|turned|turning|faces|looks)\s+away\b(?:\s+from\s+the\s+camera)?"
+        r"\b(?:facing|looking|turned|turning|faces|faced|face|looks|looked)\s+away\b"
+        r"(?:\s+from\s+the\s+camera)?"
         r"|\bbacks?\s+(?:turned\s+)?(?:to|towards?)\s+the\s+camera\b",
         "facing_away",
     ),
     (
-        r"\b(?:facing|looking|turned|turning|faces|looks|looked)\s+"
+        r"\b(?:facing|looking|turned|turning|faces|faced|face|looks|looked)\s+"
         r"(?:at\s+|towards?\s+|into\s+)?(?:the\s+)?camera\b",
         "facing_camera",
     ),
@@ -605,15 +634,16 @@ _ORIENTATION_RULES: tuple[tuple[str, str], ...] = (
 
 _EVENT_RULES: tuple[tuple[str, str], ...] = (
     # multi-word phrases first; their spans are blanked before single words are tried
-    ("loitering", r"\b(?:hanging|hung|hangs?)\s+(?:around|about)\b"),
-    ("dwell", r"\b(?:stay(?:ed|s|ing)?|wait(?:ed|s|ing)?|linger\w*|idl\w+|hung\s+out|hang\s+out"
+    ("dwell", r"\b(?:hanging|hung|hangs?|hang)\s+(?:around|about|round|out)\b"
+     r"|\b(?:stay(?:ed|s|ing)?|wait(?:ed|s|ing)?|linger\w*|idl\w+|hung\s+out|hang\s+out"
      r"|spent\s+(?:the\s+)?(?:most|longest|time)|stop(?:ped|s)?\s+(?:there|in|at)|dwell\w*|dwelt)\b"),
     ("line_crossing", r"\bline[\s_]crossings?\b|\bwent\s+over\s+the\s+line\b"
      r"|\bwent\s+(?:past|across)\b|\bpass(?:ed|es|ing)?\s+(?:the|through|over|across)\b"),
     (
         "enter",
         r"\b(?:came|come|comes|coming|walk|walked|walks|walking|step|stepped|steps|went|go|goes|"
-        r"got|gets|showed|show|shows|turned|turn)\s+(?:in|into|inside|up)\b"
+        r"got|gets|showed|show|shows|turned|turn)\s+(?:in(?!\s+(?:the|a|an|this|that|both|each)\b)"
+        r"|into|inside|up)\b"
         r"|\b(?:appear\w*|arriv\w*|show(?:ed)?\s+up)\b",
     ),
     ("exit", r"\b(?:went|go|goes|walked|walks|stepped|got|came)\s+(?:out|away|off)\b"
@@ -628,7 +658,7 @@ _EVENT_RULES: tuple[tuple[str, str], ...] = (
      r"|on\s+the\s+ground)\b"),
     ("loitering", r"\b(?:loiter\w*)\b"),
     ("crowding", r"\b(?:crowd\w*|groups?|gathering|gathered|gathers?|cluster\w*|bunch\w*)\b"),
-    ("enter", r"\b(?:enter|enters|entered|entering|entry|entries|entrances?)\b"),
+    ("enter", r"\b(?:enter|enters|entered|entering|entry|entries)\b"),
     (
         "exit",
         r"\b(?:exit|exits|exited|exiting|leave|leaves|leaving|departed|departing|departures?)\b"
@@ -685,3 +715,13 @@ def _find_event_types(text: str) -> tuple[tuple[str, ...], str]:
 def event_types_in(text: str) -> tuple[str, ...]:
     """The event types ``text`` mentions, in order of mention."""
     return _find_event_types(text)[0]
+
+
+def orientations_in(text: str) -> tuple[str, ...]:
+    """Every orientation ``text`` mentions, in order of mention."""
+    found: list[tuple[int, str]] = []
+    for pattern, value in _ORIENTATION_RULES:
+        for match in re.finditer(pattern, text):
+            found.append((match.start(), value or match.group(0).strip()))
+            text = _blank(text, *match.span())
+    return tuple(dict.fromkeys(v for _, v in sorted(found) if v in ORIENTATIONS))

@@ -527,6 +527,10 @@ def vocabulary(conn: psycopg.Connection, *, timeout_ms: int = DEFAULT_TIMEOUT_MS
     return known
 
 
+#: Up to this many videos, every name is tried on every question (typos included).
+ALL_VIDEOS_NAMEABLE = 200
+
+
 def mentioned_videos(question: str, video_ids: Sequence[str]) -> list[str]:
     """The video ids the question could name, a superset of what the parser will find.
 
@@ -535,9 +539,17 @@ def mentioned_videos(question: str, video_ids: Sequence[str]) -> list[str]:
     interchangeable, with or without the extension) is also a substring of the question once
     both are reduced to lowercase words, which is cheap to test.
     """
+    if len(video_ids) <= ALL_VIDEOS_NAMEABLE:
+        return list(video_ids)  # few enough to try every name, misspelt ones included
     text = " " + _words(question) + " "
+    words = set(text.split())
     found = []
     for video_id in video_ids:
+        # One word of the file name ("the sample" for sample_plaza.mp4) names it too.
+        tokens = {t for t in _words(video_id.rsplit("/", 1)[-1]).split() if len(t) >= 4}
+        if tokens & words:
+            found.append(video_id)
+            continue
         stem, dot, ext = video_id.rpartition(".")
         names = {_words(video_id)}
         if dot and stem:

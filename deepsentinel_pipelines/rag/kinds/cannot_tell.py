@@ -29,9 +29,11 @@ _UNMEASURED: tuple[tuple[str, str], ...] = (
      r"|wearing|wore|dressed|clothes|clothing|jackets?|shirts?|t-shirts?|coats?|hats?|caps?"
      r"|hoodies?|trousers|jeans|dress|skirts?|shoes|uniforms?|outfits?)\b",
      "colours or clothing"),
-    (r"\bfaces?\b(?!\s*(?:the\s+)?(?:camera|away|left|right))|\bfacial\b|\brecogni[sz]\w*\b"
-     r"|\bidentif\w*\b|\bidentity\b|\bwho\s+(?:is|was)\s+(?:he|she|that|it|this)\b"
-     r"|\bnames?\s+of\b|\bwhat\s+(?:is|was)\s+(?:his|her|their)\s+name\b", "faces or identities"),
+    (r"\b(?:his|her|their|the|a|any|your|its)\s+faces?\b(?!\s+(?:the\s+)?(?:camera|away|left|right))"
+     r"|\bfaces\b(?!\s+(?:the\s+)?(?:camera|away|left|right))|\bfacial\b|\brecogni[sz]\w*\b"
+     r"|\bidentif\w*\b|\bidentity\b|\bwho\s+(?:is|was)\s+(?:he|she|that|it|this|person|track)\b"
+     r"|\bnames?\s+of\b|\bwhat(?:\s+is|\s+was|'s|s)\s+(?:his|her|their|its)\s+name\b"
+     r"|\b(?:his|her|their)\s+names?\b", "faces or identities"),
     (r"\bhow\s+old\b|\bages?\b|\baged\b|\belderly\b|\bteen\w*\b|\bchild(?:ren)?\b|\bkids?\b"
      r"|\bboys?\b|\bgirls?\b|\badults?\b|\bgender\b|\bmales?\b|\bfemales?\b"
      r"|\b(?:how\s+many|were\s+there\s+(?:any\s+)?|any)\s*(?:men|women|ladies)\b"

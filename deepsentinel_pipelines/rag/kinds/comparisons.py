@@ -6,7 +6,7 @@ import re
 
 from deepsentinel_pipelines.rag.kinds.base import filters_of, has, subject_of
 from deepsentinel_pipelines.rag.plan import Filters, Operation, QueryPlan, Subject
-from deepsentinel_pipelines.rag.question import ParsedQuestion, event_types_in
+from deepsentinel_pipelines.rag.question import ParsedQuestion, event_types_in, orientations_in
 
 NAME = "comparisons"
 EXAMPLES = (
@@ -34,10 +34,11 @@ def plan(q: ParsedQuestion, forced: bool = False) -> QueryPlan | None:
     subject = subject_of(q, filters)
     if subject is Subject.EVENTS and has(r"\bpeople\b|\bpersons\b|\bfolks\b", q.norm):
         subject = Subject.PEOPLE
-    sides = _sides(q, filters)
+    grouped = has(r"\b(?:which|what)\s+(?:video|camera|recording|clip|footage)", q.norm)
+    sides = None if grouped else _sides(q, filters)
     if sides is None:
         group = "camera" if has(r"\bcameras?\b", q.norm) else "video"
-        if not has(r"\bwhich\s+(?:video|camera|recording|clip)", q.norm) and not forced:
+        if not grouped and not forced:
             return None
         return QueryPlan(
             NAME, Operation.COMPARE, subject, filters, group_by=group, readings=tuple(readings)
@@ -53,17 +54,30 @@ def _sides(q: ParsedQuestion, f: Filters) -> tuple[tuple[str, Filters], ...] | N
     if len(f.cameras) >= 2:
         return tuple((f"camera {c}", f.but(cameras=(c,))) for c in f.cameras[:2])
     if len(f.cameras) == 1 and len(f.video_ids) == 1:
-        return (
+        sides = (
             (f"camera {f.cameras[0]}", f.but(cameras=f.cameras, video_ids=())),
             (f.video_ids[0], f.but(video_ids=f.video_ids, cameras=())),
+        )
+        return (
+            sides
+            if _mentioned_at(q, f.cameras[0]) < _mentioned_at(q, f.video_ids[0])
+            else sides[::-1]
         )
     if len(f.zones) >= 2:
         return tuple((f"zone {z}", f.but(zones=(z,))) for z in f.zones[:2])
     if f.fraction is not None or has(_HALVES, q.norm):
         whole = f.but(fraction=None)
-        return (
+        halves = (
             ("the first half", whole.but(fraction=(0.0, 0.5))),
             ("the second half", whole.but(fraction=(0.5, 1.0))),
+        )
+        # "more ... in the second half?": the half asked about is the first side.
+        return halves[::-1] if f.fraction == (0.5, 1.0) else halves
+    facings = orientations_in(q.norm)
+    if len(facings) >= 2:
+        base = f.but(event_types=("orientation",))
+        return tuple(
+            (facing.replace("_", " "), base.but(orientation=facing)) for facing in facings[:2]
         )
     types = event_types_in(q.rest)
     if len(types) >= 2:
@@ -81,3 +95,11 @@ def _sides(q: ParsedQuestion, f: Filters) -> tuple[tuple[str, Filters], ...] | N
             ("the second half", whole.but(fraction=(0.5, 1.0))),
         )
     return None
+
+
+def _mentioned_at(q: ParsedQuestion, name: str) -> int:
+    """Where the question first names ``name`` (a video by any word of its file name)."""
+    text = q.text.lower()
+    words = [w for w in re.split(r"[\W_]+", name.rsplit("/", 1)[-1].lower()) if len(w) >= 4]
+    found = [text.find(w) for w in [name.lower(), *words] if text.find(w) >= 0]
+    return min(found, default=len(text))

@@ -20,6 +20,9 @@ def plan(q: ParsedQuestion, forced: bool = False) -> QueryPlan | None:
     if q.track_id is None:
         return None
     filters, readings = filters_of(q)
+    # "where did person 37 go?": everything they did, whatever verb the question used.
+    filters = filters.but(event_types=(), frame_only=False, lines=(), direction=None)
+    readings = [r for r in readings if "entries and exits" not in r]
     return QueryPlan(
         NAME,
         Operation.DESCRIBE_PERSON,

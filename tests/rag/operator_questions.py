@@ -1,0 +1,564 @@
+"""Questions as guards, shop managers and investigators ask them, with truths from the base tables.
+
+Each question is about the two processed videos of ``tests/rag/eval_videos.py``: the sample
+(camera ``plaza``: the ``entrance`` zone and the ``path`` line, whose ``in`` direction is
+"towards the side road", left to right on screen) and ``walkway_cam2.mp4`` (camera ``walkway``,
+no zones or lines). Its truth is one SELECT over ``public.events``, ``public.tracks``,
+``public.occupancy`` and ``public.videos`` written by hand for that question (never the code
+under test); ``%(plaza)s``, ``%(walkway)s`` and ``%(videos)s`` are the loaded video ids.
+A rule says how an answer is graded against the truth (:func:`grade`).
+
+Rules:
+    number   the first number of the answer's first sentence (times, ids, names left out) is the
+             truth.
+    yes      the answer starts with "Yes" when the truth is above 0, with "No" when it is 0.
+    time     the first sentence holds the truth (seconds into the video) as mm:ss, within 1 s.
+    seconds  the first sentence holds a duration ("16 s", "1 min 5 s") within 1 s of the truth.
+    person   the first sentence names "person <truth>".
+    winner   the first sentence names the truth before the other side (``other``), if at all.
+    mentions the answer contains the truth (a string).
+    cannot   the answer says the footage cannot tell.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+#: Conditions on ``public.events`` (alias-free) for one video or both.
+P = "video_id = %(plaza)s"
+W = "video_id = %(walkway)s"
+B = "video_id = ANY(%(videos)s)"
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question, its category, its truth's SQL and how it is graded."""
+
+    category: str
+    text: str
+    truth: str
+    rule: str
+    other: str = ""  # for ``winner``: the side that lost
+    fast: bool = False  # in the subset `make test` runs
+
+
+def _people(where: str) -> str:
+    return f"SELECT count(*) FROM (SELECT DISTINCT video_id, track_id FROM events WHERE {where} AND track_id IS NOT NULL) d"
+
+
+def _events(where: str) -> str:
+    return f"SELECT count(*) FROM events WHERE {where}"
+
+
+def _cross(where: str) -> str:
+    return f"event_type = 'line_crossing' AND attributes->>'line' = 'path' AND {where}"
+
+
+CANNOT = "SELECT 1"
+
+QUESTIONS: tuple[Question, ...] = (
+    # --- counts ---------------------------------------------------------------------------------
+    Question("counts", "How many people did the cameras pick up in total?",
+             f"SELECT count(*) FROM tracks WHERE {B}", "number", fast=True),
+    Question("counts", "how many ppl were in the sample video?",
+             f"SELECT count(*) FROM tracks WHERE {P}", "number"),
+    Question("counts", "How many folks showed up on the walkway cam?",
+             f"SELECT count(*) FROM tracks WHERE {W}", "number"),
+    Question("counts", "How many people walked in through the path line?",
+             _people(_cross(f"{P} AND attributes->>'direction' = 'in'")), "number", fast=True),
+    Question("counts", "how many crossed the path line going out?",
+             _people(_cross(f"{P} AND attributes->>'direction' = 'out'")), "number"),
+    Question("counts", "How many times was the path line crossed?",
+             _events(_cross(P)), "number", fast=True),
+    Question("counts", "how many crossings of the line were there in the first 30 seconds?",
+             _events(_cross(f"{P} AND start_s <= 30")), "number"),
+    Question("counts", "how many entries were there into the entrance?",
+             _events(f"{P} AND event_type = 'enter' AND zone = 'entrance'"), "number", fast=True),
+    Question("counts", "how many different people went into the entrance zone?",
+             _people(f"{P} AND event_type = 'enter' AND zone = 'entrance'"), "number"),
+    Question("counts", "How many people came into view in the walkway video?",
+             _people(f"{W} AND event_type = 'enter' AND zone IS NULL"), "number"),
+    Question("counts", "How often did person 23 cross the line?",
+             _events(_cross(f"{P} AND track_id = 23")), "number", fast=True),
+    Question("counts", "how many times did person 9 cross?",
+             _events(_cross(f"{P} AND track_id = 9")), "number"),
+    Question("counts", "number of people who walked out of the entrance",
+             _people(f"{P} AND event_type = 'exit' AND zone = 'entrance'"), "number"),
+    Question("counts", "How many people were standing around in the sample?",
+             _people(f"{P} AND event_type = 'standing'"), "number"),
+    Question("counts", "count the people walking in the walkway video",
+             _people(f"{W} AND event_type = 'walking'"), "number"),
+    Question("counts", "How many people entered the entrance after 0:30?",
+             _people(f"{P} AND event_type = 'enter' AND zone = 'entrance' AND end_s >= 30"),
+             "number"),
+    Question("counts", "How many people crossed the path line between 1:00 and 1:20?",
+             _people(_cross(f"{P} AND end_s >= 60 AND start_s <= 80")), "number"),
+    Question("counts", "how many crossings in the second half of the sample?",
+             _events(_cross(f"{P} AND start_s >= 79.5 / 2")), "number"),
+    Question("counts", "how many people left the frame in the last 10 seconds of the walkway video?",
+             _people(f"{W} AND event_type = 'exit' AND zone IS NULL AND end_s >= 40.1 - 10"),
+             "number"),
+    Question("counts", "How many people went in through the line in the first minute?",
+             _people(_cross(f"{P} AND attributes->>'direction' = 'in' AND start_s <= 60")),
+             "number"),
+    Question("counts", "How many people crossed the path line before 1 min 10?",
+             _people(_cross(f"{P} AND start_s <= 70")), "number"),
+    Question("counts", "how many orientation events in the walkway clip?",
+             _events(f"{W} AND event_type = 'orientation'"), "number"),
+    Question("counts", "How many people faced the camera in the sample?",
+             _people(f"{P} AND event_type = 'orientation' "
+                     "AND attributes->>'orientation' = 'facing_camera'"), "number"),
+    Question("counts", "how many people had their back to the camera on the walkway?",
+             _people(f"{W} AND event_type = 'orientation' "
+                     "AND attributes->>'orientation' = 'facing_away'"), "number"),
+    Question("counts", "how many people stayed in the entrance for 10 seconds or more?",
+             _people(f"{P} AND event_type = 'dwell' AND zone = 'entrance'"), "number"),
+    Question("counts", "How many people loitered on the walkway camera?",
+             _people(f"{W} AND event_type = 'loitering'"), "number", fast=True),
+    Question("counts", "how many people did the plaza camera track in the first 20 s?",
+             f"SELECT count(*) FROM tracks WHERE {P} AND first_s <= 20", "number"),
+    Question("counts", "how many ppl crossed the pth line?",
+             _people(_cross(P)), "number"),
+    Question("counts", "How many ppl went through the entrnce?",
+             _people(f"{P} AND event_type = 'enter' AND zone = 'entrance'"), "number"),
+    Question("counts", "how many people stood still across both videos?",
+             _people(f"{B} AND event_type = 'standing'"), "number"),
+    Question("counts", "In the first two minutes how many people walked through the sample?",
+             _people(f"{P} AND event_type = 'walking' AND start_s <= 120"), "number"),
+    Question("counts", "how many people came in from the left in the sample?",
+             _people(_cross(f"{P} AND attributes->>'direction' = 'in'")), "number"),
+    # --- existence ------------------------------------------------------------------------------
+    Question("existence", "Was there any loitering on the walkway cam?",
+             _events(f"{W} AND event_type = 'loitering'"), "yes", fast=True),
+    Question("existence", "Did anyone cross the path line in the last 5 seconds?",
+             _events(_cross(f"{P} AND end_s >= 79.5 - 5")), "yes"),
+    Question("existence", "any crowds in the walkway video?",
+             _events(f"{W} AND event_type = 'crowding'"), "yes"),
+    Question("existence", "Did person 23 ever cross the line?",
+             _events(_cross(f"{P} AND track_id = 23")), "yes"),
+    Question("existence", "did person 4 cross the path line?",
+             _events(_cross(f"{P} AND track_id = 4")), "yes"),
+    Question("existence", "did anyone hang around at the entrance?",
+             _events(f"{P} AND event_type IN ('dwell', 'loitering') AND zone = 'entrance'"),
+             "yes", fast=True),
+    Question("existence", "did anyone linger near the entrance?",
+             _events(f"{P} AND event_type IN ('dwell', 'loitering') AND zone = 'entrance'"),
+             "yes"),
+    Question("existence", "Was there a crowd at the entrance?",
+             _events(f"{P} AND event_type = 'crowding' AND zone = 'entrance'"), "yes"),
+    Question("existence", "were there any people in view at 1:15 in the sample?",
+             f"SELECT people FROM occupancy WHERE {P} AND zone = 'frame' AND second = 75", "yes"),
+    Question("existence", "did anybody go through the line towards the side road after 1:00?",
+             _events(_cross(f"{P} AND attributes->>'direction' = 'in' AND end_s >= 60")), "yes"),
+    Question("existence", "Did someone stand still in the walkway video?",
+             _events(f"{W} AND event_type = 'standing'"), "yes"),
+    Question("existence", "Did anyone leave through the entrance?",
+             _events(f"{P} AND event_type = 'exit' AND zone = 'entrance'"), "yes"),
+    Question("existence", "Has anyone waited at the entrance for a while?",
+             _events(f"{P} AND event_type IN ('dwell', 'loitering') AND zone = 'entrance'"),
+             "yes"),
+    Question("existence", "Did anyone walk right to left across the path?",
+             _events(_cross(f"{P} AND attributes->>'direction' = 'out'")), "yes"),
+    # --- nothing there --------------------------------------------------------------------------
+    Question("none", "did anyone fall?", _events(f"{B} AND event_type = 'fall'"), "yes",
+             fast=True),
+    Question("none", "Did anybody loiter in the sample video?",
+             _events(f"{P} AND event_type = 'loitering'"), "yes"),
+    Question("none", "was anyone running?", _events(f"{B} AND event_type = 'running'"), "yes"),
+    Question("none", "Was anybody sitting down?", _events(f"{B} AND event_type = 'sitting'"),
+             "yes"),
+    Question("none", "How many falls were there?", _events(f"{B} AND event_type = 'fall'"),
+             "number", fast=True),
+    Question("none", "How many people ran in the walkway video?",
+             _people(f"{W} AND event_type = 'running'"), "number"),
+    Question("none", "How many people loitered in the sample?",
+             _people(f"{P} AND event_type = 'loitering'"), "number"),
+    Question("none", "Did anyone cross the line in the walkway video?",
+             _events(f"{W} AND event_type = 'line_crossing'"), "yes"),
+    Question("none", "how many people were sitting?", _people(f"{B} AND event_type = 'sitting'"),
+             "number"),
+    Question("none", "Were there any falls in the first half?",
+             _events(f"{B} AND event_type = 'fall'"), "yes"),
+    Question("none", "anyone collapse near the entrance?",
+             _events(f"{P} AND event_type = 'fall'"), "yes"),
+    Question("none", "any stays at the entrance after 1:00?",
+             _events(f"{P} AND event_type = 'dwell' AND zone = 'entrance' AND end_s >= 60"),
+             "yes"),
+    # --- what the footage cannot tell -----------------------------------------------------------
+    Question("cannot", "What colour was the jacket of person 23?", CANNOT, "cannot", fast=True),
+    Question("cannot", "Can you describe the face of the man who crossed first?", CANNOT,
+             "cannot"),
+    Question("cannot", "How old was the person who stayed longest at the entrance?", CANNOT,
+             "cannot"),
+    Question("cannot", "How many cars drove past?", CANNOT, "cannot", fast=True),
+    Question("cannot", "did a bike go through the plaza?", CANNOT, "cannot"),
+    Question("cannot", "Was anyone shouting?", CANNOT, "cannot"),
+    Question("cannot", "What's the number plate of the van?", CANNOT, "cannot"),
+    Question("cannot", "how many women walked by?", CANNOT, "cannot"),
+    Question("cannot", "Were there any kids in the walkway video?", CANNOT, "cannot"),
+    Question("cannot", "Was anybody carrying a bag?", CANNOT, "cannot"),
+    Question("cannot", "what was person 9 wearing?", CANNOT, "cannot"),
+    Question("cannot", "did you hear an alarm go off?", CANNOT, "cannot"),
+    Question("cannot", "Who is person 25? what's their name?", CANNOT, "cannot"),
+    Question("cannot", "was it raining?", CANNOT, "cannot"),
+    # --- when -----------------------------------------------------------------------------------
+    Question("when", "When did the first person cross the path line?",
+             f"SELECT min(start_s) FROM events WHERE {_cross(P)}", "time", fast=True),
+    Question("when", "who crossed the line first?",
+             f"SELECT track_id FROM events WHERE {_cross(P)} ORDER BY start_s LIMIT 1", "person"),
+    Question("when", "When was the last crossing?",
+             f"SELECT max(start_s) FROM events WHERE {_cross(P)}", "time"),
+    Question("when", "Who was the last to cross the line?",
+             f"SELECT track_id FROM events WHERE {_cross(P)} ORDER BY start_s DESC LIMIT 1",
+             "person"),
+    Question("when", "when did someone first enter the entrance zone?",
+             f"SELECT min(start_s) FROM events WHERE {P} AND event_type = 'enter' "
+             "AND zone = 'entrance'", "time", fast=True),
+    Question("when", "Who came in first on the walkway camera?",
+             f"SELECT track_id FROM events WHERE {W} AND event_type = 'enter' AND zone IS NULL "
+             "AND attributes->>'from_start' = 'false' ORDER BY start_s LIMIT 1", "person"),
+    Question("when", "At what time did person 9 leave the entrance?",
+             f"SELECT start_s FROM events WHERE {P} AND event_type = 'exit' "
+             "AND zone = 'entrance' AND track_id = 9", "time"),
+    Question("when", "When did person 25 show up?",
+             f"SELECT start_s FROM events WHERE {P} AND event_type = 'enter' AND zone IS NULL "
+             "AND track_id = 25", "time"),
+    Question("when", "when did the crowd at the entrance happen?",
+             f"SELECT min(start_s) FROM events WHERE {P} AND event_type = 'crowding' "
+             "AND zone = 'entrance'", "time"),
+    Question("when", "When was the second crowd in the sample?",
+             f"SELECT start_s FROM events WHERE {P} AND event_type = 'crowding' "
+             "ORDER BY start_s OFFSET 1 LIMIT 1", "time", fast=True),
+    Question("when", "when did the third crowd in the sample start?",
+             f"SELECT start_s FROM events WHERE {P} AND event_type = 'crowding' "
+             "ORDER BY start_s OFFSET 2 LIMIT 1", "time"),
+    Question("when", "What time did the last person leave the walkway view?",
+             f"SELECT max(start_s) FROM events WHERE {W} AND event_type = 'exit' "
+             "AND zone IS NULL", "time"),
+    Question("when", "When did the first stay at the entrance begin?",
+             f"SELECT min(start_s) FROM events WHERE {P} AND event_type = 'dwell' "
+             "AND zone = 'entrance'", "time"),
+    Question("when", "When did person 27 cross?",
+             f"SELECT min(start_s) FROM events WHERE {_cross(P)} AND track_id = 27", "time"),
+    Question("when", "When did person 10 first appear on the walkway camera?",
+             f"SELECT start_s FROM events WHERE {W} AND event_type = 'enter' AND zone IS NULL "
+             "AND track_id = 10", "time"),
+    Question("when", "at what time did person 90 cross the line?",
+             f"SELECT start_s FROM events WHERE {_cross(P)} AND track_id = 90", "time"),
+    Question("when", "who was the second person to cross the path line?",
+             f"SELECT track_id FROM events WHERE {_cross(P)} ORDER BY start_s OFFSET 1 LIMIT 1",
+             "person"),
+    # --- dwell and durations --------------------------------------------------------------------
+    Question("dwell", "What was the longest stay at the entrance?",
+             f"SELECT max(end_s - start_s) FROM events WHERE {P} AND event_type = 'dwell' "
+             "AND zone = 'entrance'", "seconds", fast=True),
+    Question("dwell", "Who stayed longest at the entrance?",
+             f"SELECT track_id FROM events WHERE {P} AND event_type = 'dwell' "
+             "AND zone = 'entrance' ORDER BY end_s - start_s DESC LIMIT 1", "person", fast=True),
+    Question("dwell", "who lingered the longest in the entrance?",
+             f"SELECT track_id FROM events WHERE {P} AND event_type IN ('dwell', 'loitering') "
+             "AND zone = 'entrance' ORDER BY end_s - start_s DESC LIMIT 1", "person"),
+    Question("dwell", "how long was person 4 in view in the sample video?",
+             f"SELECT last_s - first_s FROM tracks WHERE {P} AND track_id = 4", "seconds",
+             fast=True),
+    Question("dwell", "How long did person 25 stay in the entrance?",
+             f"SELECT end_s - start_s FROM events WHERE {P} AND event_type = 'dwell' "
+             "AND track_id = 25", "seconds"),
+    Question("dwell", "what was the shortest stay at the entrance?",
+             f"SELECT min(end_s - start_s) FROM events WHERE {P} AND event_type = 'dwell' "
+             "AND zone = 'entrance'", "seconds"),
+    Question("dwell", "How long did the crowd at the entrance last?",
+             f"SELECT end_s - start_s FROM events WHERE {P} AND event_type = 'crowding' "
+             "AND zone = 'entrance'", "seconds"),
+    Question("dwell", "Who was on screen the longest in the sample?",
+             f"SELECT track_id FROM tracks WHERE {P} ORDER BY last_s - first_s DESC LIMIT 1",
+             "person"),
+    Question("dwell", "How long was person 10 visible on the walkway camera?",
+             f"SELECT last_s - first_s FROM tracks WHERE {W} AND track_id = 10", "seconds"),
+    Question("dwell", "how long did people stay in the entrance on average?",
+             f"SELECT avg(end_s - start_s) FROM events WHERE {P} AND event_type = 'dwell' "
+             "AND zone = 'entrance'", "seconds"),
+    Question("dwell", "How long was the longest loitering on the walkway?",
+             f"SELECT max(end_s - start_s) FROM events WHERE {W} AND event_type = 'loitering'",
+             "seconds"),
+    Question("dwell", "who loitered longest on the walkway cam?",
+             f"SELECT track_id FROM events WHERE {W} AND event_type = 'loitering' "
+             "ORDER BY end_s - start_s DESC LIMIT 1", "person"),
+    Question("dwell", "how long did person 9 hang around in the entrance?",
+             f"SELECT end_s - start_s FROM events WHERE {P} AND event_type = 'dwell' "
+             "AND track_id = 9", "seconds"),
+    Question("dwell", "what's the longest anyone spent in the entrance zone?",
+             f"SELECT max(end_s - start_s) FROM events WHERE {P} AND event_type = 'dwell' "
+             "AND zone = 'entrance'", "seconds"),
+    Question("dwell", "how long was person 9 in the sample?",
+             f"SELECT last_s - first_s FROM tracks WHERE {P} AND track_id = 9", "seconds"),
+    # --- crowding and occupancy -----------------------------------------------------------------
+    Question("crowding", "How big was the largest group?",
+             f"SELECT max(CAST(attributes->>'count' AS int)) FROM events WHERE {B} "
+             "AND event_type = 'crowding'", "number", fast=True),
+    Question("crowding", "how many people were in the biggest crowd in the sample?",
+             f"SELECT max(CAST(attributes->>'count' AS int)) FROM events WHERE {P} "
+             "AND event_type = 'crowding'", "number"),
+    Question("crowding", "How big was the crowd at the entrance?",
+             f"SELECT max(CAST(attributes->>'count' AS int)) FROM events WHERE {P} "
+             "AND event_type = 'crowding' AND zone = 'entrance'", "number"),
+    Question("crowding", "How many crowds were there in the sample?",
+             _events(f"{P} AND event_type = 'crowding'"), "number"),
+    Question("crowding", "How many crowds formed on the walkway camera?",
+             _events(f"{W} AND event_type = 'crowding'"), "number"),
+    Question("crowding", "When was it busiest in the sample?",
+             f"SELECT second FROM occupancy WHERE {P} AND zone = 'frame' "
+             "ORDER BY people DESC, second LIMIT 1", "time", fast=True),
+    Question("crowding", "What was the most people in view at once on the walkway?",
+             f"SELECT max(people) FROM occupancy WHERE {W} AND zone = 'frame'", "number"),
+    Question("crowding", "How many people were in view at 0:45 in the sample?",
+             f"SELECT people FROM occupancy WHERE {P} AND zone = 'frame' AND second = 45",
+             "number", fast=True),
+    Question("crowding", "how many people were in the entrance at 0:12?",
+             f"SELECT people FROM occupancy WHERE {P} AND zone = 'entrance' AND second = 12",
+             "number"),
+    Question("crowding", "how crowded was the entrance at its busiest?",
+             f"SELECT max(people) FROM occupancy WHERE {P} AND zone = 'entrance'", "number"),
+    Question("crowding", "how many people were on screen at 1 min 10 in the sample?",
+             f"SELECT people FROM occupancy WHERE {P} AND zone = 'frame' AND second = 70",
+             "number"),
+    Question("crowding", "when was the entrance busiest?",
+             f"SELECT second FROM occupancy WHERE {P} AND zone = 'entrance' "
+             "ORDER BY people DESC, second LIMIT 1", "time"),
+    Question("crowding", "When did the biggest crowd in the walkway video start?",
+             f"SELECT start_s FROM events WHERE {W} AND event_type = 'crowding' "
+             "ORDER BY CAST(attributes->>'count' AS int) DESC, start_s LIMIT 1", "time"),
+    Question("crowding", "peak number of people on the walkway cam?",
+             f"SELECT max(people) FROM occupancy WHERE {W} AND zone = 'frame'", "number"),
+    Question("crowding", "how many people gathered at the entrance at once?",
+             f"SELECT max(people) FROM occupancy WHERE {P} AND zone = 'entrance'", "number"),
+    # --- direction ------------------------------------------------------------------------------
+    Question("direction", "Which way did most people cross the path line?",
+             f"SELECT attributes->>'direction' FROM events WHERE {_cross(P)} "
+             "GROUP BY 1 ORDER BY count(*) DESC LIMIT 1", "direction", fast=True),
+    Question("direction", "were more people going left to right or right to left?",
+             "SELECT d FROM (SELECT attributes->>'direction' AS d, count(DISTINCT track_id) AS n "
+             f"FROM events WHERE {_cross(P)} GROUP BY 1) x ORDER BY n DESC LIMIT 1",
+             "direction"),
+    Question("direction", "Did more people head towards the side road or away from it?",
+             "SELECT d FROM (SELECT attributes->>'direction' AS d, count(DISTINCT track_id) AS n "
+             f"FROM events WHERE {_cross(P)} GROUP BY 1) x ORDER BY n DESC LIMIT 1",
+             "direction"),
+    Question("direction", "How many people walked away from the side road?",
+             _people(_cross(f"{P} AND attributes->>'direction' = 'out'")), "number", fast=True),
+    Question("direction", "which direction did people face on the walkway?",
+             f"SELECT replace(replace(attributes->>'orientation', 'facing_', ''), '_', ' ') "
+             f"FROM events WHERE {W} AND event_type = 'orientation' "
+             "GROUP BY 1 ORDER BY count(*) DESC LIMIT 1", "mentions"),
+    Question("direction", "How many people crossed the line towards the side road in the first half?",
+             _people(_cross(f"{P} AND attributes->>'direction' = 'in' AND start_s < 79.5 / 2")),
+             "number"),
+    Question("direction", "how many crossings were outbound?",
+             _events(_cross(f"{P} AND attributes->>'direction' = 'out'")), "number"),
+    Question("direction", "Which way were most people facing in the sample?",
+             f"SELECT replace(replace(attributes->>'orientation', 'facing_', ''), '_', ' ') "
+             f"FROM events WHERE {P} AND event_type = 'orientation' "
+             "GROUP BY 1 ORDER BY count(*) DESC LIMIT 1", "mentions"),
+    Question("direction", "how many people went in the direction of the side road?",
+             _people(_cross(f"{P} AND attributes->>'direction' = 'in'")), "number"),
+    Question("direction", "how many went out through the path line in the last 30 seconds?",
+             _people(_cross(f"{P} AND attributes->>'direction' = 'out' AND end_s >= 79.5 - 30")),
+             "number"),
+    Question("direction", "did more people cross in or out?",
+             "SELECT d FROM (SELECT attributes->>'direction' AS d, count(DISTINCT track_id) AS n "
+             f"FROM events WHERE {_cross(P)} GROUP BY 1) x ORDER BY n DESC LIMIT 1",
+             "direction"),
+    Question("direction", "how many people crossed from right to left after 0:30?",
+             _people(_cross(f"{P} AND attributes->>'direction' = 'out' AND end_s >= 30")),
+             "number"),
+    # --- one person -----------------------------------------------------------------------------
+    Question("per_person", "What did person 23 do in the sample?",
+             "SELECT 'line crossing'", "mentions", fast=True),
+    Question("per_person", "tell me about person 9 in the sample",
+             f"SELECT 'Person 9' FROM tracks WHERE {P} AND track_id = 9", "mentions"),
+    Question("per_person", "how many times did person 52 cross the path line?",
+             _events(_cross(f"{P} AND track_id = 52")), "number"),
+    Question("per_person", "Did person 25 stay at the entrance?",
+             _events(f"{P} AND event_type = 'dwell' AND zone = 'entrance' AND track_id = 25"),
+             "yes"),
+    Question("per_person", "Did person 3 go into the entrance?",
+             _events(f"{P} AND event_type = 'enter' AND zone = 'entrance' AND track_id = 3"),
+             "yes"),
+    Question("per_person", "where did person 37 go in the sample?",
+             f"SELECT DISTINCT zone FROM events WHERE {P} AND track_id = 37 AND zone IS NOT NULL",
+             "mentions"),
+    Question("per_person", "When did person 27 first cross the line?",
+             f"SELECT min(start_s) FROM events WHERE {_cross(P)} AND track_id = 27", "time"),
+    Question("per_person", "which person crossed the path line the most?",
+             f"SELECT track_id FROM events WHERE {_cross(P)} GROUP BY track_id "
+             "ORDER BY count(*) DESC LIMIT 1", "person", fast=True),
+    Question("per_person", "how often was person 23 seen facing the camera?",
+             _events(f"{P} AND event_type = 'orientation' AND track_id = 23 "
+                     "AND attributes->>'orientation' = 'facing_camera'"), "number"),
+    Question("per_person", "What did person 10 do on the walkway camera?",
+             "SELECT 'loitering'", "mentions"),
+    Question("per_person", "was person 12 on the walkway cam for more than 20 seconds?",
+             f"SELECT count(*) FROM tracks WHERE {W} AND track_id = 12 AND last_s - first_s > 20",
+             "yes"),
+    Question("per_person", "how long did person 31 loiter on the walkway?",
+             f"SELECT end_s - start_s FROM events WHERE {W} AND event_type = 'loitering' "
+             "AND track_id = 31", "seconds"),
+    # --- comparisons ----------------------------------------------------------------------------
+    Question("comparison", "Did the plaza or the walkway have more people?",
+             "SELECT CASE WHEN (SELECT count(*) FROM tracks WHERE video_id = %(plaza)s) > "
+             "(SELECT count(*) FROM tracks WHERE video_id = %(walkway)s) THEN 'plaza' "
+             "ELSE 'walkway' END", "winner", other="walkway|plaza", fast=True),
+    Question("comparison", "were there more crowds in the first half of the sample?",
+             f"SELECT (SELECT count(*) FROM events WHERE {P} AND event_type = 'crowding' AND "
+             "start_s < 79.5 / 2) - (SELECT count(*) FROM events WHERE "
+             f"{P} AND event_type = 'crowding' AND start_s >= 79.5 / 2)", "yes", fast=True),
+    Question("comparison", "were there more line crossings in the second half?",
+             f"SELECT greatest(0, (SELECT count(*) FROM events WHERE {_cross(P)} AND "
+             "start_s >= 79.5 / 2) - (SELECT count(*) FROM events WHERE "
+             f"{_cross(P)} AND start_s < 79.5 / 2))", "yes"),
+    Question("comparison", "Were there more people walking or standing in the sample?",
+             "SELECT CASE WHEN "
+             f"({_people(f'{P} AND event_type = ' + chr(39) + 'walking' + chr(39))}) > "
+             f"({_people(f'{P} AND event_type = ' + chr(39) + 'standing' + chr(39))}) "
+             "THEN 'walking' ELSE 'standing' END", "winner", other="standing|walking"),
+    Question("comparison", "Which video had more line crossings?",
+             "SELECT 'sample_plaza'", "winner", other="walkway"),
+    Question("comparison", "which camera saw more crowds?",
+             f"SELECT CASE WHEN ({_events(P + ' AND event_type = ' + chr(39) + 'crowding' + chr(39))}) > "
+             f"({_events(W + ' AND event_type = ' + chr(39) + 'crowding' + chr(39))}) "
+             "THEN 'plaza' ELSE 'walkway' END", "winner", other="walkway|plaza"),
+    Question("comparison", "Was the sample busier than the walkway video?",
+             "SELECT (SELECT count(*) FROM tracks WHERE video_id = %(plaza)s) - "
+             "(SELECT count(*) FROM tracks WHERE video_id = %(walkway)s)", "yes"),
+    Question("comparison", "Were more people facing the camera or facing away in the sample?",
+             "SELECT CASE WHEN "
+             f"({_people(f'{P} AND attributes->>' + chr(39) + 'orientation' + chr(39) + ' = ' + chr(39) + 'facing_camera' + chr(39))}) > "
+             f"({_people(f'{P} AND attributes->>' + chr(39) + 'orientation' + chr(39) + ' = ' + chr(39) + 'facing_away' + chr(39))}) "
+             "THEN 'camera' ELSE 'away' END", "winner", other="away|camera"),
+    Question("comparison", "more people in the first half or the second half of the walkway video?",
+             f"SELECT CASE WHEN (SELECT count(*) FROM tracks WHERE {W} AND first_s < 40.1 / 2) > "
+             f"(SELECT count(*) FROM tracks WHERE {W} AND first_s >= 40.1 / 2) "
+             "THEN 'first half' ELSE 'second half' END", "winner",
+             other="second half|first half"),
+    Question("comparison", "were there more entries into the entrance in the first half?",
+             f"SELECT (SELECT count(*) FROM events WHERE {P} AND event_type = 'enter' AND "
+             "zone = 'entrance' AND start_s < 79.5 / 2) - (SELECT count(*) FROM events WHERE "
+             f"{P} AND event_type = 'enter' AND zone = 'entrance' AND start_s >= 79.5 / 2)",
+             "yes"),
+    Question("comparison", "which camera had more people loitering?",
+             "SELECT 'walkway'", "winner", other="plaza"),
+    # --- across videos --------------------------------------------------------------------------
+    Question("cross_video", "Which video had the most people?",
+             "SELECT CASE WHEN (SELECT count(*) FROM tracks WHERE video_id = %(plaza)s) > "
+             "(SELECT count(*) FROM tracks WHERE video_id = %(walkway)s) THEN 'sample_plaza' "
+             "ELSE 'walkway_cam2' END", "winner", other="walkway_cam2|sample_plaza", fast=True),
+    Question("cross_video", "In which video did someone loiter?",
+             f"SELECT DISTINCT split_part(video_id, '/', 2) FROM events WHERE {B} "
+             "AND event_type = 'loitering'", "mentions"),
+    Question("cross_video", "How many people crossed the line across both videos?",
+             _people(f"{B} AND event_type = 'line_crossing'"), "number"),
+    Question("cross_video", "how many crowds in total across all cameras?",
+             _events(f"{B} AND event_type = 'crowding'"), "number", fast=True),
+    Question("cross_video", "Did any video have a fall?", _events(f"{B} AND event_type = 'fall'"),
+             "yes"),
+    Question("cross_video", "Which camera had more people entering the view?",
+             "SELECT CASE WHEN "
+             f"({_people(P + ' AND event_type = ' + chr(39) + 'enter' + chr(39) + ' AND zone IS NULL')}) > "
+             f"({_people(W + ' AND event_type = ' + chr(39) + 'enter' + chr(39) + ' AND zone IS NULL')}) "
+             "THEN 'plaza' ELSE 'walkway' END", "winner", other="walkway|plaza"),
+    Question("cross_video", "total number of people in both clips",
+             f"SELECT count(*) FROM tracks WHERE {B}", "number"),
+    Question("cross_video", "how many people loitered across the two cameras?",
+             _people(f"{B} AND event_type = 'loitering'"), "number"),
+    # --- summaries ------------------------------------------------------------------------------
+    Question("summary", "give me a rundown of the sample",
+             "SELECT substr(summary, length(video_id) + 3, 40) FROM videos "
+             "WHERE video_id = %(plaza)s", "mentions", fast=True),
+    Question("summary", "Summarize the walkway video",
+             "SELECT substr(summary, length(video_id) + 3, 40) FROM videos "
+             "WHERE video_id = %(walkway)s", "mentions"),
+    Question("summary", "what happened on the walkway camera?",
+             "SELECT substr(summary, length(video_id) + 3, 40) FROM videos "
+             "WHERE video_id = %(walkway)s", "mentions"),
+    Question("summary", "Brief me on what the plaza camera saw",
+             "SELECT substr(summary, length(video_id) + 3, 40) FROM videos "
+             "WHERE video_id = %(plaza)s", "mentions"),
+    Question("summary", "tl;dr of the footage please",
+             "SELECT substr(summary, length(video_id) + 3, 40) FROM videos "
+             "WHERE video_id = %(plaza)s", "mentions"),
+    Question("summary", "what is the sample video about?",
+             "SELECT substr(summary, length(video_id) + 3, 40) FROM videos "
+             "WHERE video_id = %(plaza)s", "mentions"),
+)  # fmt: skip
+
+
+_CLOCK = re.compile(r"\b(\d{1,2}):(\d{2})(?::(\d{2}))?\b")
+
+
+def first_sentence(answer: str) -> str:
+    """The answer up to the end of its first sentence ("mp4." and "1.4" do not end one)."""
+    match = re.search(r"[.!?](?=\s+[A-Z(]|\s*$)", answer)
+    return answer[: match.end()] if match else answer
+
+
+def _numbers(sentence: str) -> list[float]:
+    text = _CLOCK.sub(" ", sentence)
+    text = re.sub(r"#\d+|\b(?:person|track|persons|people's)\s+\d+|\w*[a-z_]\d\w*", " ", text)
+    return [float(n) for n in re.findall(r"(?<![\w.])\d+(?:\.\d+)?(?![\w])", text)]
+
+
+def _times(sentence: str) -> list[float]:
+    return [int(m.group(1)) * 60 + int(m.group(2)) for m in _CLOCK.finditer(sentence)]
+
+
+def _durations(sentence: str) -> list[float]:
+    found = [int(m) * 60 + int(s) for m, s in re.findall(r"(\d+)\s*min\s*(\d+)\s*s\b", sentence)]
+    found += [float(v) for v in re.findall(r"(?<![\d.:])(\d+(?:\.\d+)?)\s*s\b", sentence)]
+    return found
+
+
+def grade(question: Question, answer: str, truth: object) -> bool:
+    """Whether ``answer`` is right for ``question`` whose truth is ``truth``."""
+    head = first_sentence(answer)
+    rule = question.rule
+    if rule == "cannot":
+        return "cannot tell" in answer
+    if rule == "yes":
+        expected = "yes" if truth is not None and float(truth) > 0 else "no"
+        return answer.lower().startswith(expected)
+    if truth is None:
+        return False
+    if rule == "number":
+        numbers = _numbers(head)
+        return bool(numbers) and numbers[0] == float(truth)
+    if rule == "time":
+        return any(abs(t - int(float(truth))) <= 1 for t in _times(head))
+    if rule == "seconds":
+        return any(abs(d - float(truth)) <= 1 for d in _durations(head))
+    if rule == "person":
+        return re.search(rf"\bperson\s+{int(truth)}\b", head, re.IGNORECASE) is not None
+    if rule == "direction":
+        return f"direction {truth}" in head or f"({truth})" in head
+    if rule == "mentions":
+        return str(truth).lower() in answer.lower()
+    if rule == "winner":
+        lower = head.lower()
+        mine = lower.find(str(truth).lower())
+        other = question.other.split("|")[0 if str(truth) != question.other.split("|")[0] else 1]
+        theirs = lower.find(other.lower())
+        return mine >= 0 and (theirs < 0 or mine < theirs)
+    raise ValueError(f"unknown rule {rule!r}")
+
+
+def truth_of(conn, question: Question, videos) -> object:
+    """The question's truth: the first value of its SELECT over the base tables (None: no row)."""
+    params = {
+        "plaza": videos.video_ids["plaza"],
+        "walkway": videos.video_ids["walkway"],
+        "videos": videos.ids(),
+    }
+    with conn.transaction():
+        conn.execute("SET LOCAL search_path = public")
+        row = conn.execute(question.truth, params).fetchone()
+    return None if row is None else row[0]
