@@ -408,6 +408,8 @@ def occupancy_at(f: Filters) -> Statement:
     """The people in view in the second a moment falls in, per video searched."""
     conditions = ["lower(o.zone) = %(zone)s", "o.second = %(second)s"]
     middle = (f.start_s or 0.0) if f.end_s is None else ((f.start_s or 0.0) + f.end_s) / 2
+    if f.start_s is not None and f.start_s == 0.0 and f.end_s is not None:
+        middle = max(middle, f.end_s - 2.0)  # "at 0:01" was clipped at the start
     params: dict[str, Any] = {
         "zone": (f.zones[0] if f.zones else WHOLE_FRAME).lower(),
         "second": int(middle),

@@ -22,6 +22,9 @@ from deepsentinel_pipelines.rag.site import LineNames
 from deepsentinel_pipelines.rag.words import regular_words
 from deepsentinel_pipelines.video.types import ORIENTATIONS
 
+#: What "stayed", "lingered", "hung around" and "waited" are: stays past a zone's dwell time,
+#: and loitering (past the loitering time, in a zone or the frame).
+STAY_TYPES = ("dwell", "loitering")
 #: Half-width of the window for "around 2:15".
 AROUND_TOLERANCE_S = 15.0
 #: Half-width of the window for "at 0:42" (a time read off a player, to the second).
@@ -91,6 +94,8 @@ class ParsedQuestion:
         direction_words: The words that named it ("left to right", "towards the side road").
         track_id: The person (track) asked about.
         readings: How the parser read ambiguous words, for the answer to say.
+        min_duration_s: "for over 30 seconds": events lasting at least this long.
+        moment_s: The moment asked about ("at 0:45", "around 0:30"), when the window is one.
     """
 
     text: str
@@ -114,6 +119,8 @@ class ParsedQuestion:
     direction_words: str = ""
     track_id: int | None = None
     readings: tuple[str, ...] = ()
+    min_duration_s: float | None = None
+    moment_s: float | None = None
 
     @property
     def has_window(self) -> bool:
@@ -181,7 +188,9 @@ def parse_question(
     blank = norm  # spans already explained are blanked so later steps do not reuse them
 
     fraction, blank = _find_fraction(blank)
+    min_duration_s, blank = _find_min_duration(blank)
     window, span = _find_window(blank, around_tolerance_s, at_tolerance_s)
+    moment_s = _moment(blank, span)
     start_s, end_s, relative = (None, None, False) if window is None else window
     window_words = ""
     if span is not None:
@@ -231,6 +240,8 @@ def parse_question(
         direction_words=direction_words,
         track_id=track_id,
         readings=tuple(readings),
+        min_duration_s=min_duration_s,
+        moment_s=moment_s,
     )
 
 
@@ -259,16 +270,19 @@ _TRACK_RE = re.compile(
 )
 _SCREEN_PHRASES: tuple[tuple[str, str], ...] = (
     (r"\bleft\s+to\s+(?:the\s+)?right\b|\bfrom\s+the\s+left\b|\brightwards?\b"
-     r"|\b(?:to|towards)\s+the\s+right\b|\bgoing\s+right\b|\beastwards?\b|\beastbound\b",
+     r"|\b(?:to|towards)\s+the\s+right\b|\b(?:going|heading|headed|moving|walking)\s+"
+     r"(?:to\s+the\s+)?right\b|\beastwards?\b|\beastbound\b",
      "left to right"),
     (r"\bright\s+to\s+(?:the\s+)?left\b|\bfrom\s+the\s+right\b|\bleftwards?\b"
-     r"|\b(?:to|towards)\s+the\s+left\b|\bgoing\s+left\b|\bwestwards?\b|\bwestbound\b",
+     r"|\b(?:to|towards)\s+the\s+left\b|\b(?:going|heading|headed|moving|walking)\s+"
+     r"(?:to\s+the\s+)?left\b|\bwestwards?\b|\bwestbound\b",
      "right to left"),
     (r"\btop\s+to\s+(?:the\s+)?bottom\b|\bdownwards?\b|\bdown\s+the\s+(?:screen|frame|image)\b"
      r"|\bfrom\s+the\s+top\b", "top to bottom"),
     (r"\bbottom\s+to\s+(?:the\s+)?top\b|\bupwards?\b|\bup\s+the\s+(?:screen|frame|image)\b"
      r"|\bfrom\s+the\s+bottom\b", "bottom to top"),
 )  # fmt: skip
+_WHICH_WAY_RE = re.compile(r"\b(?:which|what)\s+(?:way|direction|side)\b")
 _CROSSING_RE = re.compile(r"\bcross(?:es|ed|ing|ings)?\b|\bline[\s_]crossings?\b")
 _LINE_WORD_RE = re.compile(r"\b(?:(?:counting|tripwire|trip)\s+)?(?:line|tripwire)s?\b")
 _IN_OUT_RE = re.compile(
@@ -350,6 +364,8 @@ def _find_direction(
     if not found_lines:
         return (), None, "", text
     in_out = _IN_OUT_RE.search(text)
+    if in_out is not None and _WHICH_WAY_RE.search(text):
+        in_out = None  # "what direction did they cross in?" asks for the direction
     if in_out is None:
         return tuple(found_lines), None, "", text
     direction = "in" if in_out.group("in") else "out"
@@ -366,6 +382,40 @@ def _counts_people(rest: str) -> bool:
     return bool(
         re.search(r"\bhow\s+many\s+(?:of\s+them\s+)?(?:\w+ed|ran|sat|fell|went|came|left)\b", rest)
     )
+
+
+# --- how long, and one moment -------------------------------------------------------------------
+
+# Filled in with the duration pattern of the time-window section below.
+_MIN_DURATION_TEMPLATE = (
+    r"\b(?:for\s+)?(?:over|more\s+than|longer\s+than|at\s+least|upwards\s+of)\s+"
+    r"(?P<t>{dur})|(?:for\s+)?(?P<t2>{dur})\s+or\s+(?:more|longer)\b"
+)
+
+
+def _find_min_duration(text: str) -> tuple[float | None, str]:
+    """ "For over 30 seconds", "10 seconds or more": a least duration, blanked from ``text``."""
+    match = _MIN_DURATION_PATTERN.search(text)
+    if match is None:
+        return None, text
+    seconds = _time_seconds(match.group("t") or match.group("t2"))
+    if not seconds:
+        return None, text
+    return seconds, _blank(text, *match.span())
+
+
+def _moment(text: str, span: tuple[int, int] | None) -> float | None:
+    """The moment of an "at <time>" or "around <time>" window (None for other windows)."""
+    if span is None:
+        return None
+    words = text[span[0] : span[1]]
+    for pattern in (_AT_RE, _AROUND_RE):
+        match = pattern.fullmatch(words.strip()) or pattern.match(words.strip())
+        if match is not None:
+            value = _time_seconds(match.group("t") or (match.groupdict().get("t2") or ""))
+            if value is not None:
+                return value
+    return None
 
 
 # --- fractions and edges of the video -----------------------------------------------------------
@@ -474,6 +524,7 @@ _BEFORE_RE = re.compile(
 )
 
 _ParsedWindow = tuple[float | None, float | None, bool]
+_MIN_DURATION_PATTERN = re.compile(_MIN_DURATION_TEMPLATE.format(dur=_DURATION))
 
 
 def _unit_seconds(unit: str) -> float:
@@ -634,11 +685,11 @@ _ORIENTATION_RULES: tuple[tuple[str, str], ...] = (
 
 _EVENT_RULES: tuple[tuple[str, str], ...] = (
     # multi-word phrases first; their spans are blanked before single words are tried
-    ("dwell", r"\b(?:hanging|hung|hangs?|hang)\s+(?:around|about|round|out)\b"
+    ("stay", r"\b(?:hanging|hung|hangs?|hang)\s+(?:around|about|round|out)\b"
      r"|\b(?:stay(?:ed|s|ing)?|wait(?:ed|s|ing)?|linger\w*|idl\w+|hung\s+out|hang\s+out"
-     r"|spent\s+(?:the\s+)?(?:most|longest|time)|stop(?:ped|s)?\s+(?:there|in|at)|dwell\w*|dwelt)\b"),
-    ("line_crossing", r"\bline[\s_]crossings?\b|\bwent\s+over\s+the\s+line\b"
-     r"|\bwent\s+(?:past|across)\b|\bpass(?:ed|es|ing)?\s+(?:the|through|over|across)\b"),
+     r"|stop(?:ped|s)?\s+(?:there|in|at)|dwell\w*|dwelt)\b"),
+    ("line_crossing", r"\bline[\s_]crossings?\b|\b(?:went|go|goes|pass(?:ed|es|ing)?)\s+"
+     r"(?:over|across)\s+the\s+(?:\w+\s+)?line\b"),
     (
         "enter",
         r"\b(?:came|come|comes|coming|walk|walked|walks|walking|step|stepped|steps|went|go|goes|"
@@ -676,6 +727,7 @@ _EVENT_WORD_RE = re.compile("|".join(f"(?:{p})" for t, p in _EVENT_RULES if t))
 
 _COUNT_RE = re.compile(
     r"\bhow\s+many\b|\bhow\s+often\b|\bnumber\s+of\b|\bcount(?:s|ed)?\b|\btotal\s+of\b"
+    r"|\btally\b|\bhead\s*count\b|\btotal\s+number\b"
 )
 _PEOPLE_RE = re.compile(
     r"\b(?:people|persons?|individuals?|visitors?|pedestrians?|men|women|children|kids|"
@@ -705,8 +757,10 @@ def _find_event_types(text: str) -> tuple[tuple[str, ...], str]:
     found: list[tuple[int, str]] = []
     for event_type, pattern in _EVENT_RULES:
         for match in re.finditer(pattern, text):
-            if event_type:
-                found.append((match.start(), event_type))
+            # A stay is either rule's: a zone's dwell, or loitering (the frame's, or a zone's).
+            for each in STAY_TYPES if event_type == "stay" else (event_type,):
+                if each:
+                    found.append((match.start(), each))
             text = _blank(text, *match.span())
     found.sort()
     return tuple(dict.fromkeys(t for _, t in found)), text

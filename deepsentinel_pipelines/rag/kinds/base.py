@@ -12,10 +12,8 @@ import re
 from typing import Protocol
 
 from deepsentinel_pipelines.rag.plan import Filters, QueryPlan, Subject
-from deepsentinel_pipelines.rag.question import ParsedQuestion
+from deepsentinel_pipelines.rag.question import STAY_TYPES, ParsedQuestion
 
-#: What "stayed", "lingered" and "waited" count: a zone's stays past its dwell threshold.
-STAY_TYPES = ("dwell",)
 _ENTRY_EXIT = {"enter", "exit"}
 
 
@@ -39,8 +37,8 @@ def filters_of(q: ParsedQuestion, video_ids: tuple[str, ...] = ()) -> tuple[Filt
     frame_only = bool(set(q.event_types) & _ENTRY_EXIT) and not q.zones
     if frame_only:
         readings.append("entries and exits without a zone are people entering or leaving the view")
-    if "dwell" in q.event_types and not re.search(r"\bdwell", q.norm):
-        readings.append("stays are a zone's stays of its dwell time or longer (dwell events)")
+    if set(STAY_TYPES) <= set(q.event_types) and not re.search(r"\b(?:dwell|loiter)", q.norm):
+        readings.append("a stay is a dwell event (a zone's dwell time or more) or loitering")
     filters = Filters(
         event_types=q.event_types,
         zones=q.zones,
@@ -55,6 +53,7 @@ def filters_of(q: ParsedQuestion, video_ids: tuple[str, ...] = ()) -> tuple[Filt
         relative_to_end=q.relative_to_end,
         fraction=q.fraction,
         frame_only=frame_only and not q.lines,
+        min_duration_s=q.min_duration_s,
     )
     return filters, readings
 
@@ -79,6 +78,8 @@ def subject_of(q: ParsedQuestion, filters: Filters) -> Subject:
     """
     if not filters.narrows_events:
         return Subject.EVENTS if has(_EVENT_WORDS, q.rest) else Subject.TRACKS
+    if set(filters.event_types) <= {"crowding"} and filters.event_types:
+        return Subject.EVENTS  # a crowd is no one person's event
     if q.is_count:
         return Subject.PEOPLE if q.counts_people else Subject.EVENTS
     return Subject.PEOPLE if has(_PEOPLE_WORDS, q.rest) else Subject.EVENTS

@@ -21,20 +21,26 @@ _COMPARE = (
     r"\bmore\b.*\bor\b|\bor\b.*\bmore\b|\bcompar\w*|\bvs\.?\b|\bversus\b|\bthan\b|\bfewer\b"
     r"|\bbusier\b|\bquieter\b|\bdifference\s+between\b|\bwhich\s+(?:one|video|camera|half|zone)"
     r"\s+(?:had|has|saw|was|got|recorded)\s+(?:more|most|fewer|less|the\s+most)\b"
-    r"|\bwhich\s+(?:video|camera)\b.*\bmost\b|\bmore\b.*\b(?:first|second)\s+half\b"
+    r"|\bwhich\b.*\b(?:videos?|cameras?|clips?|recordings?)\b.*\b(?:more|most|fewer|busier)\b"
+    r"|\bmore\b.*\b(?:first|second)\s+half\b"
+)
+_WHICH_SOURCE = (
+    r"\b(?:which|what)\s+(?:(?:one\s+)?of\s+the\s+(?:two\s+|2\s+|both\s+)?)?"
+    r"(?:videos?|cameras?|recordings?|clips?|footage|cams?)\b"
 )
 _HALVES = r"\b(?:first|second|1st|2nd|last|latter|former)\s+half\b"
 
 
 def plan(q: ParsedQuestion, forced: bool = False) -> QueryPlan | None:
     """A compare plan with its sides, or a grouped count when the sides are all of a kind."""
-    if not (has(_COMPARE, q.norm) or forced):
+    asked = re.sub(r"\bor\s+(?:more|less|fewer|so|longer)\b", " ", q.norm)
+    if not (has(_COMPARE, asked) or forced):
         return None
     filters, readings = filters_of(q)
     subject = subject_of(q, filters)
     if subject is Subject.EVENTS and has(r"\bpeople\b|\bpersons\b|\bfolks\b", q.norm):
         subject = Subject.PEOPLE
-    grouped = has(r"\b(?:which|what)\s+(?:video|camera|recording|clip|footage)", q.norm)
+    grouped = has(_WHICH_SOURCE, q.norm)
     sides = None if grouped else _sides(q, filters)
     if sides is None:
         group = "camera" if has(r"\bcameras?\b", q.norm) else "video"

@@ -23,7 +23,7 @@ _DIRECTION = (
 
 def plan(q: ParsedQuestion, forced: bool = False) -> QueryPlan | None:
     """Directions counted, when the question asks which way (not how many went one way)."""
-    if q.is_count or q.direction is not None or q.track_id is not None:
+    if q.is_count or q.direction is not None:
         return None
     if not (has(_DIRECTION, q.norm) or forced):
         return None

@@ -36,6 +36,8 @@ def plan(q: ParsedQuestion, forced: bool = False) -> QueryPlan | None:
         return None
     filters, readings = filters_of(q)
     stays = set(filters.event_types) & {"dwell", "loitering"}
+    if stays and not filters.zones and has(_IN_VIEW, q.rest) and filters.track_id is None:
+        filters = filters.but(event_types=())  # "who spent the most time in view"
     if longest or shortest:
         op = Operation.LONGEST if longest else Operation.SHORTEST
     elif average:

@@ -36,12 +36,7 @@ def plan(q: ParsedQuestion, forced: bool = False) -> QueryPlan | None:
         return None
     if has(r"\b(?:largest|biggest|how\s+(?:big|large))\b.*\b(?:crowd|group)", q.norm):
         return None
-    moment = (
-        q.start_s is not None
-        and q.end_s is not None
-        and not q.relative_to_end
-        and q.end_s - q.start_s <= 6
-    )
+    moment = q.moment_s is not None
     busiest = has(_BUSIEST, q.norm)
     if moment and (q.counts_people or busiest or has(_IN_VIEW, q.rest)):
         return QueryPlan(

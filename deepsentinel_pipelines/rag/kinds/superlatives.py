@@ -32,7 +32,8 @@ def plan(q: ParsedQuestion, forced: bool = False) -> QueryPlan | None:
             measured="crowd size",
             readings=tuple(readings),
         )
-    if has(r"\bthe\s+most\b|\bmost\s+often\b", q.rest) and has(_MOST_BY_PERSON, q.norm):
+    most = has(r"\bthe\s+most\b(?!\s+time)|\bmost\s+often\b", q.rest)
+    if most and has(_MOST_BY_PERSON, q.norm):
         if filters.event_types:
             return QueryPlan(
                 NAME,
