@@ -211,6 +211,54 @@ def print_table(title: str, report: dict, peaks: dict[str, int], wall_s: float) 
     sys.stdout.flush()
 
 
+#: Steps measured alone, each in a process of its own, as each runs in a pod on Kubernetes.
+STEP_PODS = (
+    "thumbnail",
+    "detections",
+    "events",
+    "occupancy",
+    "highlights",
+    "event_clips",
+    "embeddings",
+    "video_summary",
+)
+#: Clips are kept when already cut; a slightly shorter tail makes the step cut them all again.
+OPS_CONFIG = {"event_clips": {"event_clips": {"config": {"after_s": 2.9}}}}
+QUIET = {"console": {"config": {"log_level": "WARNING"}}}
+
+
+def step_alone(video_id: str, step: str) -> int:
+    """Peak RSS of one step materialized alone, in a fresh process, on the current analysis."""
+    code = (
+        "from dagster import AssetKey, DagsterInstance\n"
+        "from deepsentinel_pipelines.definitions import defs\n"
+        "job = defs.resolve_job_def('video_analysis_job')\n"
+        f"job.execute_in_process(instance=DagsterInstance.get(), partition_key={video_id!r},\n"
+        f"    asset_selection=[AssetKey({step!r})],\n"
+        f"    run_config={{'loggers': {QUIET!r}, 'ops': {OPS_CONFIG.get(step, {})!r}}})\n"
+    )
+    child = subprocess.Popen([sys.executable, "-c", code], cwd=REPO_ROOT)
+    proc = psutil.Process(child.pid)
+    peak = 0
+    while child.poll() is None:
+        try:
+            peak = max(peak, _rss(proc))
+        except psutil.Error:
+            pass
+        time.sleep(SAMPLE_EVERY_S)
+    if child.returncode != 0:
+        raise SystemExit(f"{step} alone failed with exit code {child.returncode}")
+    return peak
+
+
+def print_step_pods(video_id: str, steps: tuple[str, ...] = STEP_PODS) -> None:
+    """Each step's peak in a process of its own: what its pod needs."""
+    print(f"\nsteps alone on {video_id} (a process each, as on Kubernetes):")
+    for step in steps:
+        print(f"{step:18s} {step_alone(video_id, step) / 2**30:7.2f} G")
+        sys.stdout.flush()
+
+
 def kill_and_resume(path: Path, camera: str, at: float) -> None:
     """Analyse once whole, once killed at ``at`` of detections and once more; compare."""
     whole = Analysis(path, camera)
@@ -244,6 +292,12 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, nargs="+", default=[5.3])
     parser.add_argument("--camera", default="plaza")
     parser.add_argument("--kill-at", type=float, help="fraction of detections to kill -9 at")
+    parser.add_argument(
+        "--per-step",
+        nargs="*",
+        choices=STEP_PODS,
+        help="then run these steps (default: all) alone, each in its own process",
+    )
     args = parser.parse_args()
     os.chdir(REPO_ROOT)
     for minutes in args.minutes:
@@ -257,6 +311,8 @@ def main() -> None:
         analysis.watch()
         report = analysis.report()
         print_table(f"{minutes:g} min video", report, analysis.peaks, analysis.wall_s)
+        if args.per_step is not None:
+            print_step_pods(report["video_id"], tuple(args.per_step) or STEP_PODS)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from dagster import (
 
 from deepsentinel_pipelines.assets import (
     attributes,
+    camera_days,
     detections,
     event_alerts,
     event_clips,
@@ -22,8 +23,11 @@ from deepsentinel_pipelines.assets import (
     publication,
     search,
 )
+from deepsentinel_pipelines.assets.camera_days import camera_day_footage
 from deepsentinel_pipelines.assets.sources import raw_videos_bucket, video_jobs_queue
 from deepsentinel_pipelines.jobs import (
+    camera_day_report_job,
+    camera_day_reports_sensor,
     rag_query_job,
     retention_job,
     rules_rederivation_sensor,
@@ -57,6 +61,8 @@ defs = Definitions(
     assets=[
         raw_videos_bucket,
         video_jobs_queue,
+        # An AssetSpec: load_assets_from_modules leaves specs out.
+        camera_day_footage,
         *load_assets_from_modules(
             [
                 ingest,
@@ -68,11 +74,12 @@ defs = Definitions(
                 occupancy,
                 search,
                 publication,
+                camera_days,
             ]
         ),
     ],
-    jobs=[video_analysis_job, rag_query_job, retention_job],
-    sensors=[*build_sensors(settings), rules_rederivation_sensor],
+    jobs=[video_analysis_job, rag_query_job, retention_job, camera_day_report_job],
+    sensors=[*build_sensors(settings), rules_rederivation_sensor, camera_day_reports_sensor],
     schedules=SCHEDULES,
     resources=build_resources(settings),
     executor=build_executor(settings.executor),

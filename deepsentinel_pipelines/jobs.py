@@ -53,6 +53,22 @@ def retention_job() -> None:
     apply_retention()
 
 
+#: Rebuilds camera-days by hand (`deepsentinel backfill --days`, the UI's backfills).
+camera_day_report_job = define_asset_job(
+    "camera_day_report_job",
+    selection=AssetSelection.assets("camera_day_report"),
+    description="Count one camera's day across its videos (day x camera partitions).",
+)
+
+#: Evaluates camera_day_report's condition: a video of the day was published.
+camera_day_reports_sensor = AutomationConditionSensorDefinition(
+    "camera_day_reports_sensor",
+    target=AssetSelection.assets("camera_day_report"),
+    default_status=DefaultSensorStatus.RUNNING,
+    minimum_interval_seconds=60,
+    description="A camera's day is counted again once a video recorded that day is published.",
+)
+
 #: Evaluates the automation conditions of assets/rederive.py (events and below).
 rules_rederivation_sensor = AutomationConditionSensorDefinition(
     "rules_rederivation_sensor",

@@ -1,13 +1,31 @@
-"""One dynamic partition per video; partition keys are reversible, sanitized object keys."""
+"""Partitions: one per video, one per camera, and a camera's days (day x camera).
+
+Video partition keys are reversible, sanitized object keys.
+"""
 
 from __future__ import annotations
 
 import re
+from datetime import date
 from urllib.parse import unquote
 
-from dagster import DynamicPartitionsDefinition
+from dagster import (
+    DagsterInstance,
+    DailyPartitionsDefinition,
+    DynamicPartitionsDefinition,
+    MultiPartitionKey,
+    MultiPartitionsDefinition,
+)
 
 videos = DynamicPartitionsDefinition(name="videos")
+#: Every camera a video was registered for (``raw_video`` adds its camera).
+cameras = DynamicPartitionsDefinition(name="cameras")
+#: The first day a camera's day report can be built for.
+FIRST_DAY = "2025-01-01"
+#: A day is a date in the camera's own time zone (``timezone`` in cameras.yaml). Days up to
+#: the day after tomorrow (UTC) exist, so every zone's today does.
+days = DailyPartitionsDefinition(start_date=FIRST_DAY, end_offset=2)
+camera_days = MultiPartitionsDefinition({"day": days, "camera": cameras})
 
 # Dagster rejects "..." and control characters in partition keys; "," would split a CLI
 # `--partitions a,b` list; "%" is the escape character itself.
@@ -29,3 +47,14 @@ def video_id_from_key(object_key: str) -> str:
 def object_key_from_video_id(video_id: str) -> str:
     """The object key in the raw-videos bucket that a partition key stands for."""
     return unquote(video_id)
+
+
+def register_camera(instance: DagsterInstance, camera: str) -> None:
+    """Add a camera to the ``cameras`` partitions (its day reports), once."""
+    if not instance.has_dynamic_partition(cameras.name, camera):
+        instance.add_dynamic_partitions(cameras.name, [camera])
+
+
+def camera_day_key(camera: str, day: date) -> MultiPartitionKey:
+    """The partition key of one camera's day."""
+    return MultiPartitionKey({"day": day.isoformat(), "camera": camera})

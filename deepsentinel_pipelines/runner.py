@@ -13,6 +13,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,8 @@ from deepsentinel_pipelines.run_history import (
     process_tags,
     reserve_run_key,
 )
+from deepsentinel_pipelines.settings import load_settings
+from deepsentinel_pipelines.video.camera_config import load_camera_clock
 
 ProgressFn = Callable[[str], None]
 #: A step's progress line (assets/step_usage.py).
@@ -56,6 +59,10 @@ class RunReport:
     thumbnail: str | None = None
     summary: str | None = None
     timings_s: dict[str, float] = field(default_factory=dict)
+    camera: str = "default"
+    #: ISO 8601 in the camera's zone; None when no source knew when it was recorded.
+    recorded_at: str | None = None
+    recorded_at_source: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         """The JSON object promised by the README."""
@@ -74,6 +81,9 @@ class RunReport:
             "thumbnail": self.thumbnail,
             "summary": self.summary,
             "timings_s": self.timings_s,
+            "camera": self.camera,
+            "recorded_at": self.recorded_at,
+            "recorded_at_source": self.recorded_at_source,
         }
 
 
@@ -82,23 +92,28 @@ def _md5(path: Path) -> str:
         return hashlib.file_digest(f, "md5").hexdigest()
 
 
-def _upload(store: ObjectStoreResource, path: Path, key: str, camera: str) -> tuple[str, str]:
+def _upload(
+    store: ObjectStoreResource, path: Path, key: str, camera: str, recorded_at: str | None = None
+) -> tuple[str, str]:
     instance = DagsterInstance.get()
     bucket = store.raw_videos_bucket
     reserve_run_key(instance, run_key(bucket, key, _md5(path)))
-    stored = store.upload(path, bucket, key, camera, single_part=True)
+    stored = store.upload(path, bucket, key, camera, single_part=True, recorded_at=recorded_at)
     reserve_run_key(instance, run_key(bucket, key, stored.etag))  # when the ETag is not the MD5
     return video_id_from_key(key), run_key(bucket, key, stored.etag)
 
 
-def upload_video(path: Path, key: str, camera: str) -> tuple[str, str]:
+def upload_video(
+    path: Path, key: str, camera: str, recorded_at: str | None = None
+) -> tuple[str, str]:
     """Upload a local file to the raw-videos bucket; return its partition key and run key.
 
     The run key is reserved before the upload: a single-part upload's ETag is the file's MD5,
     so a running sensor that sees the object already knows this process runs it.
+    ``recorded_at`` (ISO 8601) becomes the object's ``recorded-at`` metadata.
     """
     with standalone_resources("object_store") as resources:
-        return _upload(resources.object_store, path, key, camera)
+        return _upload(resources.object_store, path, key, camera, recorded_at)
 
 
 def _step_timings(instance: DagsterInstance, run_id: str) -> dict[str, float]:
@@ -115,6 +130,19 @@ def _step_timings(instance: DagsterInstance, run_id: str) -> dict[str, float]:
     return timings
 
 
+def progress_bar(message: str, width: int = 30) -> str | None:
+    """The progress line shown for a step's progress log message; None for other messages."""
+    match = _PROGRESS.search(message)
+    if not match:
+        return None
+    step, done, total, unit, percent, rate, eta = match.groups()
+    filled = width * min(int(percent), 100) // 100
+    return (
+        f"{step} [{'#' * filled}{'.' * (width - filled)}] {percent}% "
+        f"{done}/{total} {unit} {rate} {unit}/s ETA {eta} s"
+    )
+
+
 def _watch(instance: DagsterInstance, run_id: str, done: threading.Event, show: ProgressFn) -> None:
     """Report step starts and long steps' progress while the run goes on."""
     seen = 0
@@ -125,15 +153,9 @@ def _watch(instance: DagsterInstance, run_id: str, done: threading.Event, show: 
             if event is not None and event.event_type == DagsterEventType.STEP_START:
                 show(f"running {entry.step_key}")
             elif event is None and entry.user_message:
-                match = _PROGRESS.search(entry.user_message)
-                if match:
-                    step, done_n, total, unit, percent, rate, eta = match.groups()
-                    width = 30
-                    filled = width * int(percent) // 100
-                    show(
-                        f"{step} [{'#' * filled}{'.' * (width - filled)}] {percent}% "
-                        f"{done_n}/{total} {unit} {rate} {unit}/s ETA {eta} s"
-                    )
+                bar = progress_bar(entry.user_message)
+                if bar:
+                    show(bar)
         seen = len(logs)
 
 
@@ -248,17 +270,36 @@ def build_report(
         thumbnail=results.thumbnail_key,
         summary=results.summary,
         timings_s=timings,
+        camera=results.camera,
+        recorded_at=None
+        if results.recorded_at is None
+        else camera_time(results.recorded_at, results.camera),
+        recorded_at_source=results.recorded_at_source,
     )
 
 
+def camera_time(at: datetime, camera: str) -> str:
+    """An instant as ISO 8601 in the camera's zone (``timezone`` in cameras.yaml)."""
+    zone = load_camera_clock(load_settings().cameras_config, camera).zone
+    return at.astimezone(zone).isoformat()
+
+
 def process_file(
-    path: Path, key: str, camera: str, show: ProgressFn, verbose: bool = False
+    path: Path,
+    key: str,
+    camera: str,
+    show: ProgressFn,
+    verbose: bool = False,
+    recorded_at: str | None = None,
 ) -> RunReport:
-    """Upload, register and analyse one file; return the report."""
+    """Upload, register and analyse one file; return the report.
+
+    ``recorded_at`` (ISO 8601, naive in the camera's zone) is when the video was recorded.
+    """
     with standalone_resources("object_store") as resources:
         store: ObjectStoreResource = resources.object_store
         show(f"uploading {path.name} to s3://{store.raw_videos_bucket}/{key}")
-        video_id, object_version = _upload(store, path, key, camera)
+        video_id, object_version = _upload(store, path, key, camera, recorded_at)
     run_id, success, error, _ = run_video_analysis(video_id, show, object_version, verbose)
     timings = _step_timings(DagsterInstance.get(), run_id)
     return build_report(video_id, run_id, success, error, timings)

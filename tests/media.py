@@ -233,3 +233,32 @@ def static_scene(
         for packet in stream.encode(None):
             out.mux(packet)
     return dest
+
+
+def remux_span(dest: Path, start_s: float, end_s: float, src: Path = SAMPLE) -> Path:
+    """The packets of ``src`` from its keyframe at ``start_s`` to the one at ``end_s``, remuxed.
+
+    No re-encoding: both times must be keyframes (the sample has them at 0, 10, 20, 25, 35, 45,
+    50, 60, 70 and 75 s). Timestamps start again at 0, as a recorder's next file would.
+    """
+    with av.open(str(src)) as inp, av.open(str(dest), "w") as out:
+        in_stream = inp.streams.video[0]
+        out_stream = out.add_stream_from_template(in_stream)
+        tb = in_stream.time_base
+        first, offset = None, None
+        for packet in inp.demux(in_stream):
+            if packet.dts is None or packet.pts is None:
+                continue
+            t = float(packet.pts * tb)
+            if first is None:
+                if t + 1e-6 < start_s or not packet.is_keyframe:
+                    continue
+                assert abs(t - start_s) < 1e-3, f"no keyframe at {start_s} s (next at {t} s)"
+                first, offset = packet.pts, packet.dts
+            if packet.is_keyframe and t >= end_s - 1e-6:
+                break
+            packet.pts -= first
+            packet.dts -= offset
+            packet.stream = out_stream
+            out.mux(packet)
+    return dest

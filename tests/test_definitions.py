@@ -38,6 +38,8 @@ def test_asset_keys(repository):
             "embeddings",
             "video_summary",
             "current_analysis",
+            "camera_day_footage",
+            "camera_day_report",
         ]
     }
 
@@ -64,6 +66,7 @@ def test_job_names(repository):
         "video_analysis_job",
         "rag_query_job",
         "retention_job",
+        "camera_day_report_job",
     }
 
 
@@ -76,7 +79,20 @@ def test_sensor_names(repository):
         "run_failure_alert_sensor",
         "event_alert_retry_sensor",
         "rules_rederivation_sensor",
+        "camera_day_reports_sensor",
     }
+
+
+def test_camera_days_are_day_by_camera(repository):
+    report = repository.assets_defs_by_key[AssetKey("camera_day_report")]
+    dimensions = {d.name: d.partitions_def for d in report.partitions_def.partitions_defs}
+    assert set(dimensions) == {"day", "camera"}
+    assert dimensions["camera"].name == "cameras"  # registered by raw_video
+    # The footage the report follows is partitioned the same way: one day maps to one report
+    # (an unpartitioned stand-in once mapped a single day's footage to every report).
+    footage = repository.asset_graph.get(AssetKey("camera_day_footage"))
+    assert footage.partitions_def == report.partitions_def
+    assert report.automation_conditions_by_key[report.key] is not None
 
 
 def test_schedule_names(repository):

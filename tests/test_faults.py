@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -23,7 +22,8 @@ from deepsentinel_pipelines.aws_clients import make_client
 from deepsentinel_pipelines.local_stack import aws_emulator, postgres
 from deepsentinel_pipelines.local_stack.manager import _aws_dir
 from deepsentinel_pipelines.runner import process_file, run_video_analysis
-from deepsentinel_pipelines.settings import REPO_ROOT, Settings
+from deepsentinel_pipelines.settings import Settings
+from tests.child import python_child
 from tests.media import cut_sample
 
 pytestmark = pytest.mark.slow
@@ -65,14 +65,7 @@ def _start_run(video_id: str) -> subprocess.Popen:
         "print(error or 'ok')\n"
         "sys.exit(0 if ok else 1)\n"
     )
-    return subprocess.Popen(
-        [sys.executable, "-c", code],
-        cwd=REPO_ROOT,
-        env=os.environ | {"PYTHONPATH": str(REPO_ROOT)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    return python_child(code)
 
 
 def _wait_for_step(video_id: str, known: set[str], step: str, proc: subprocess.Popen) -> str:

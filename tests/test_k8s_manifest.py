@@ -84,7 +84,7 @@ def test_detections_step_keeps_gpu_pool_and_request_over_the_run_config() -> Non
     resources = container["resources"]
     assert resources["limits"]["nvidia.com/gpu"] == "1"
     assert resources["requests"]["nvidia.com/gpu"] == "1"
-    assert resources["limits"]["memory"] == "16Gi"  # not the run pod's 3Gi
+    assert resources["limits"]["memory"] == "8Gi"  # not the run pod's 3Gi
     assert resources["requests"]["ephemeral-storage"] == "20Gi"
     assert pod["node_selector"] == {"deepsentinel.io/node-pool": "gpu"}
     assert GPU_TOLERATION in _untyped(pod["tolerations"])
@@ -96,7 +96,7 @@ def test_cpu_steps_get_memory_storage_and_a_video_cache_off_the_gpu_pool() -> No
     [container] = pod["containers"]
     resources = container["resources"]
     assert "nvidia.com/gpu" not in str(resources)
-    assert resources["requests"]["memory"] == "4Gi" and resources["limits"]["memory"] == "8Gi"
+    assert resources["requests"]["memory"] == "1Gi" and resources["limits"]["memory"] == "2Gi"
     assert resources["requests"]["ephemeral-storage"] == "20Gi"
     [cache] = [m for m in container["volume_mounts"] if m["name"] == "video-cache"]
     assert cache["mount_path"] == VIDEO_CACHE_PATH

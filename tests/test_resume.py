@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -20,7 +19,8 @@ import pytest
 from dagster import DagsterEventType, DagsterInstance, RunsFilter
 
 from deepsentinel_pipelines.runner import upload_video
-from deepsentinel_pipelines.settings import REPO_ROOT, Settings
+from deepsentinel_pipelines.settings import Settings
+from tests.child import python_child
 from tests.media import cut_sample
 
 pytestmark = pytest.mark.slow
@@ -56,14 +56,7 @@ def _detect(video_id: str) -> subprocess.Popen:
         "print(result.run_id)\n"
         "sys.exit(0 if result.success else 1)\n"
     )
-    return subprocess.Popen(
-        [sys.executable, "-c", code],
-        cwd=REPO_ROOT,
-        env=os.environ | {"PYTHONPATH": str(REPO_ROOT)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    return python_child(code)
 
 
 def _registered(settings: Settings, clip: Path, key: str) -> str:

@@ -37,12 +37,16 @@ from deepsentinel_pipelines.video.tracker_state import TrackerStateError
 from deepsentinel_pipelines.video_cache import cache_root
 
 #: Step-level Kubernetes config: a GPU, on the GPU node pool (job-level tags don't reach steps).
+#: Memory: the step alone peaked at 1.2 GiB on a CPU (model, a batch of frames in flight and
+#: one chunk of rows, whatever the video's length: bench/long_video.py --per-step); CUDA's
+#: host-side libraries add ~2.5 GiB (not measured here), so 4 GiB requested and twice that
+#: as the limit.
 GPU_STEP_TAGS = {
     "dagster-k8s/config": {
         "container_config": {
             "resources": {
-                "requests": {"cpu": "2", "memory": "8Gi", "nvidia.com/gpu": "1"},
-                "limits": {"memory": "16Gi", "nvidia.com/gpu": "1"},
+                "requests": {"cpu": "2", "memory": "4Gi", "nvidia.com/gpu": "1"},
+                "limits": {"memory": "8Gi", "nvidia.com/gpu": "1"},
             }
         },
         "pod_spec_config": {

@@ -13,7 +13,7 @@ from deepsentinel_pipelines.assets.events import (
     unique_event_keys,
 )
 from deepsentinel_pipelines.assets.ingest import GROUP
-from deepsentinel_pipelines.assets.metadata import OWNERS, PII
+from deepsentinel_pipelines.assets.metadata import OWNERS, PII, VideoClock
 from deepsentinel_pipelines.assets.rederive import INPUTS_REDERIVED
 from deepsentinel_pipelines.assets.step_usage import StepProgress, reports_peak_memory
 from deepsentinel_pipelines.code_versions import clips_code_version
@@ -142,6 +142,7 @@ def event_clips(
     if missing:
         context.log.warning(f"{missing} clip(s) got no frame (past the end of the video?)")
     in_order = [r.key for r in requests if r.event_id in made]
+    clock = VideoClock(video)
     metadata = {
         "dagster/row_count": len(made),
         "clips": len(made),
@@ -149,6 +150,14 @@ def event_clips(
         "seconds": round(sum(f for f, _ in made.values()) / (video["analysis_fps"] or 1), 1),
         "bytes": sum(size for _, size in made.values()),
         "keys": MetadataValue.json(in_order),
+        # When each clip starts: the camera's clock time, the offset beside it.
+        "times": MetadataValue.json(
+            {
+                r.key.rsplit("/", 1)[-1]: clock.label(r.start_s)
+                for r in requests
+                if r.event_id in made
+            }
+        ),
     }
     for key in in_order[:MAX_LINKS]:
         # Named by the key's file name (time and type), like the highlight frames' links.

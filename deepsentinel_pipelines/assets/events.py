@@ -9,7 +9,13 @@ from deepsentinel_pipelines.assets.analysis import pinned_video, run_video
 from deepsentinel_pipelines.assets.checks import HIGHLIGHTS_STORED, check_result
 from deepsentinel_pipelines.assets.detections import detections
 from deepsentinel_pipelines.assets.ingest import GROUP
-from deepsentinel_pipelines.assets.metadata import OWNERS, PII, image_preview, notable_events_table
+from deepsentinel_pipelines.assets.metadata import (
+    OWNERS,
+    PII,
+    VideoClock,
+    image_preview,
+    notable_events_table,
+)
 from deepsentinel_pipelines.assets.rederive import INPUTS_REDERIVED, RULES_CHANGED
 from deepsentinel_pipelines.assets.step_usage import StepProgress, reports_peak_memory
 from deepsentinel_pipelines.code_versions import rules_code_version
@@ -83,7 +89,7 @@ def events(context: AssetExecutionContext, database: PostgresResource) -> Materi
         metadata={
             "dagster/row_count": len(stored),
             "events": len(stored),
-            "notable_events": notable_events_table(notable),
+            "notable_events": notable_events_table(notable, VideoClock(video)),
             "by_type": MetadataValue.json(dict(sorted(counts.items()))),
             "camera": video["camera"],
         }
@@ -201,9 +207,15 @@ def highlights(
     bucket = object_store.highlights_bucket
     prefix = highlight_prefix(video_id, analysis_id)
     stored = [o["Key"] for o in object_store.list_objects(bucket, prefix)]
+    clock = VideoClock(video)
+    starts = {e.event_id: e.start_s for e in notable}
     metadata = {
         "highlights": len(keys),
         "keys": MetadataValue.json(sorted(keys.values())),
+        # When each frame was taken: the camera's clock time, the offset beside it.
+        "times": MetadataValue.json(
+            {key.rsplit("/", 1)[-1]: clock.label(starts[i]) for i, key in sorted(keys.items())}
+        ),
     }
     for key in sorted(keys.values())[:MAX_LINKS]:
         # Named by the key's file name (time and type): stable across re-derivations.

@@ -12,11 +12,14 @@ from deepsentinel_pipelines.assets.step_usage import reports_peak_memory
 from deepsentinel_pipelines.db.analyses import start_analysis
 from deepsentinel_pipelines.db.video_rows import set_result_fields, video_columns
 from deepsentinel_pipelines.ingest.cameras import InvalidCameraName, metadata_camera
-from deepsentinel_pipelines.ingest.keys import CAMERA_TAG, ETAG_TAG
-from deepsentinel_pipelines.partitions import object_key_from_video_id, videos
+from deepsentinel_pipelines.ingest.keys import CAMERA_TAG, ETAG_TAG, RECORDED_AT_TAG
+from deepsentinel_pipelines.ingest.recorded_at import METADATA_KEY, TimeClues, resolve_recorded_at
+from deepsentinel_pipelines.partitions import object_key_from_video_id, register_camera, videos
 from deepsentinel_pipelines.quality import duration_verdict
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
+from deepsentinel_pipelines.settings import load_settings
+from deepsentinel_pipelines.video.camera_config import load_camera_clock
 from deepsentinel_pipelines.video.decode import representative_frame
 from deepsentinel_pipelines.video.drawing import encode_jpeg
 from deepsentinel_pipelines.video.probe import VideoProbeError, probe_video
@@ -38,7 +41,7 @@ GROUP = "video_analysis"
 def raw_video(
     context: AssetExecutionContext, object_store: ObjectStoreResource, database: PostgresResource
 ) -> MaterializeResult:
-    """The uploaded video, probed with PyAV; starts this run's analysis of that version."""
+    """The uploaded video, probed with PyAV, its camera and recording time; starts its analysis."""
     video_id = context.partition_key
     key = object_key_from_video_id(video_id)
     started = time.perf_counter()
@@ -68,9 +71,33 @@ def raw_video(
             metadata={"reason": "invalid camera name", "key": key},
             allow_retries=False,
         ) from err
-    columns = video_columns(object_store.raw_videos_bucket, key, camera, info)
+    cameras_config = load_settings().cameras_config
+    try:
+        clock = load_camera_clock(cameras_config, camera)
+    except ValueError as err:  # the operator's file to fix: retrying would not help
+        raise Failure(f"{cameras_config}: {err}", allow_retries=False) from err
+    clues = TimeClues(
+        message=context.run.tags.get(RECORDED_AT_TAG),
+        metadata=(head.get("Metadata") or {}).get(METADATA_KEY),
+        key=key,
+        camera=camera,
+        key_time=clock.key_time,
+        creation_time=info.creation_time,
+    )
+    recorded, notes = resolve_recorded_at(clues, clock.zone)
+    for note in notes:
+        context.log.warning(f"recording time of {key}: {note} (skipped)")
+    columns = video_columns(
+        object_store.raw_videos_bucket,
+        key,
+        camera,
+        info,
+        recorded_at=recorded.at if recorded else None,
+        recorded_at_source=recorded.source if recorded else None,
+    )
     with database.connection() as conn:
         analysis_id = start_analysis(conn, video_id, analysis_run_key(context), etag, columns)
+    register_camera(context.instance, camera)
     return MaterializeResult(
         metadata={
             "s3_key": key,
@@ -81,6 +108,10 @@ def raw_video(
             "etag": etag,
             "analysis_id": analysis_id,
             "camera": camera,
+            "recorded_at": (
+                recorded.at.astimezone(clock.zone).isoformat() if recorded else "unknown"
+            ),
+            "recorded_at_source": recorded.source if recorded else "none",
             "container": info.container,
             "codec": info.codec,
             "fps": info.fps,

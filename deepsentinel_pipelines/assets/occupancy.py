@@ -1,7 +1,5 @@
 """Asset: people per second (whole frame and zones), with a timeline plot and a heat map."""
 
-import base64
-
 import cv2
 import numpy as np
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
@@ -10,7 +8,7 @@ from deepsentinel_pipelines.assets.analysis import run_video
 from deepsentinel_pipelines.assets.detections import detections
 from deepsentinel_pipelines.assets.events import RULES_CODE_VERSION, cameras_config_path
 from deepsentinel_pipelines.assets.ingest import GROUP, thumbnail
-from deepsentinel_pipelines.assets.metadata import OWNERS, PII
+from deepsentinel_pipelines.assets.metadata import OWNERS, PII, png_markdown
 from deepsentinel_pipelines.assets.rederive import RULES_CHANGED
 from deepsentinel_pipelines.assets.step_usage import StepProgress, reports_peak_memory
 from deepsentinel_pipelines.db.detection_reads import iter_frames
@@ -18,7 +16,6 @@ from deepsentinel_pipelines.db.occupancy_rows import replace_occupancy
 from deepsentinel_pipelines.partitions import videos
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
-from deepsentinel_pipelines.text.escaping import markdown_link, markdown_text
 from deepsentinel_pipelines.timefmt import format_timestamp
 from deepsentinel_pipelines.video.camera_config import load_camera_config
 from deepsentinel_pipelines.video.occupancy import FRAME_ZONE, OccupancyCounter, busiest
@@ -30,16 +27,6 @@ def occupancy_image_keys(video_id: str) -> dict[str, str]:
     """Object keys of a video's two occupancy images in the thumbnails bucket."""
     folder = f"{OCCUPANCY_PREFIX}/{video_id}"
     return {"timeline": f"{folder}/timeline.png", "heatmap": f"{folder}/heatmap.png"}
-
-
-def _png_markdown(png: bytes, alt: str, url: str) -> MetadataValue:
-    # Inline, so the UI shows the image after the presigned link has expired.
-    data = base64.b64encode(png).decode()
-    # The alt text names the video: an S3 key, outside text.
-    return MetadataValue.md(
-        f"![{markdown_text(alt, inline=True)}](data:image/png;base64,{data})\n\n"
-        + markdown_link(f"{alt} in S3", url)
-    )
 
 
 @asset(
@@ -95,7 +82,7 @@ def occupancy(
     for name, png in images.items():
         object_store.put_bytes(object_store.thumbnails_bucket, keys[name], png, "image/png")
         url = object_store.presigned_get(object_store.thumbnails_bucket, keys[name])
-        metadata[name] = _png_markdown(png, f"{name} of {video_id}", url)
+        metadata[name] = png_markdown(png, f"{name} of {video_id}", url)
         metadata[f"{name}_key"] = MetadataValue.text(
             f"s3://{object_store.thumbnails_bucket}/{keys[name]}"
         )

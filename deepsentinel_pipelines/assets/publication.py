@@ -4,6 +4,7 @@ from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, ass
 
 from deepsentinel_pipelines.assets.analysis import run_video
 from deepsentinel_pipelines.assets.attributes import person_attributes
+from deepsentinel_pipelines.assets.camera_days import footage_reports
 from deepsentinel_pipelines.assets.event_clips import clip_prefix, event_clips
 from deepsentinel_pipelines.assets.events import highlight_prefix
 from deepsentinel_pipelines.assets.ingest import GROUP, thumbnail
@@ -13,6 +14,7 @@ from deepsentinel_pipelines.assets.rederive import INPUTS_REDERIVED
 from deepsentinel_pipelines.assets.search import video_summary
 from deepsentinel_pipelines.assets.step_usage import reports_peak_memory
 from deepsentinel_pipelines.db.analyses import publish_analysis
+from deepsentinel_pipelines.db.camera_days import recording_span
 from deepsentinel_pipelines.partitions import videos
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
@@ -31,13 +33,18 @@ from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
 def current_analysis(
     context: AssetExecutionContext, object_store: ObjectStoreResource, database: PostgresResource
 ) -> MaterializeResult:
-    """This run's analysis switched in as the video's current one, in one transaction."""
+    """This run's analysis switched in as the video's current one; its camera's days reported."""
     video_id = context.partition_key
     video = run_video(context, database)
     if video["analysis_id"] is None or video["analysis_id"] == video["current_analysis_id"]:
         return MaterializeResult(metadata={"analysis_id": video["analysis_id"], "switched": False})
     with database.connection() as conn:
+        before = recording_span(conn, video_id)
         published = publish_analysis(conn, video_id, video["analysis_id"])
+        after = recording_span(conn, video_id)
+    # The days the video was on and is on now are counted again (camera_day_report).
+    for event in footage_reports(video_id, before, after):
+        context.log_event(event)
     # The rows of the replaced analyses went with the switch; their frames and clips go now.
     stale = [
         o["Key"]

@@ -11,10 +11,16 @@ import argparse
 import json
 from typing import TYPE_CHECKING, Any
 
-from deepsentinel_pipelines.cli.inputs import session_option, window_options
+from deepsentinel_pipelines.cli.errors import UserError
+from deepsentinel_pipelines.cli.inputs import (
+    camera_option,
+    session_option,
+    time_option,
+    window_options,
+)
+from deepsentinel_pipelines.rag.clock_window import ClockScopeError
 from deepsentinel_pipelines.settings import load_settings
 from deepsentinel_pipelines.text.escaping import terminal_text
-from deepsentinel_pipelines.timefmt import format_timestamp
 
 if TYPE_CHECKING:
     from deepsentinel_pipelines.rag.result import AskResult
@@ -22,15 +28,19 @@ if TYPE_CHECKING:
 
 def format_result(result: AskResult) -> str:
     """The human-readable report of one answer (names from outside shown, not obeyed)."""
+    # Imported here: the answer module's import is what `ask` defers (see the docstring).
+    from deepsentinel_pipelines.rag.composer import event_time
+
     answer = "\n         ".join(terminal_text(line) for line in result.answer.splitlines())
     lines = [f"answer   {answer}"]
     if result.plan is not None:
         lines.append(f"asked    {terminal_text(result.plan.describe())}")
+    if result.time_window:
+        lines.append(f"window   {terminal_text(result.time_window)}")
     for event in result.events:
-        end = max(event.end_s, event.start_s)
-        when = f"{format_timestamp(event.start_s)}–{format_timestamp(end)}"
         line = (
-            f"event    #{event.event_id} {terminal_text(event.video_id)} {when} {event.event_type}"
+            f"event    #{event.event_id} {terminal_text(event.video_id)} {event_time(event)} "
+            f"{event.event_type}"
         )
         if event.highlight_url:
             line += f"\n         highlight {event.highlight_url}"
@@ -50,12 +60,25 @@ def format_result(result: AskResult) -> str:
 def _cmd_ask(args: argparse.Namespace) -> int:
     window = window_options(args.start, args.end)
     session = session_option(args.session)
+    cameras = [camera_option(c) for c in args.camera]
+    start = time_option(args.start_at, "--from")
+    end = time_option(args.end_at, "--to")
     # Imported here, not at the top: see the module docstring.
     from deepsentinel_pipelines.cli.question_answering import ask_question
 
-    result = ask_question(
-        load_settings(), args.question, video_ids=args.video, window=window, session_id=session
-    )
+    try:
+        result = ask_question(
+            load_settings(),
+            args.question,
+            video_ids=args.video,
+            window=window,
+            session_id=session,
+            cameras=cameras,
+            start=start,
+            end=end,
+        )
+    except ClockScopeError as err:
+        raise UserError(f"--from/--to: {err}") from None
     print(json.dumps(result.as_json()) if args.json else format_result(result))
     return 1 if result.refused else 0
 
@@ -75,6 +98,20 @@ def add_ask_command(subparsers: Any) -> None:
     )
     ask.add_argument("--start", type=float, help="window start, seconds from the video start")
     ask.add_argument("--end", type=float, help="window end, seconds from the video start")
+    ask.add_argument(
+        "--camera",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="search only this camera's videos (repeatable)",
+    )
+    ask.add_argument(
+        "--from",
+        dest="start_at",
+        metavar="ISO",
+        help="from this time (ISO 8601; without an offset, in the camera's timezone)",
+    )
+    ask.add_argument("--to", dest="end_at", metavar="ISO", help="until this time (ISO 8601)")
     ask.add_argument("--session", help="QA session id to add this question to")
     ask.add_argument("--json", action="store_true", help="print one JSON object")
     # Nothing after an answer needs interpreter teardown (see `cli.main.run`).

@@ -10,11 +10,16 @@ import argparse
 import json
 import subprocess
 import sys
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from deepsentinel_pipelines.cli.errors import UserError, stderr
-from deepsentinel_pipelines.cli.inputs import camera_option, input_file
+from deepsentinel_pipelines.cli.inputs import (
+    RECORDED_AT_HELP,
+    camera_option,
+    input_file,
+    time_option,
+)
 from deepsentinel_pipelines.cli.services import bring_up
 from deepsentinel_pipelines.ingest.cursor import describe_skips
 from deepsentinel_pipelines.ingest.keys import skip_reason
@@ -43,19 +48,23 @@ def _cmd_upload(args: argparse.Namespace) -> int:
         raise UserError(
             f"refusing to upload to {terminal_text(key)!r}: {reason} (the sensors would skip it)"
         )
+    recorded_at = time_option(args.recorded_at, "--recorded-at")
     bring_up(load_settings())
     with standalone_resources("object_store", "job_queue") as resources:
         store, queue = resources.object_store, resources.job_queue
-        stored = store.upload(path, store.raw_videos_bucket, key, camera)
+        stored = store.upload(path, store.raw_videos_bucket, key, camera, recorded_at=recorded_at)
         result: dict[str, Any] = {
             "s3_uri": f"s3://{stored.bucket}/{stored.key}",
             "etag": stored.etag,
             "size": stored.size,
             "video_id": video_id_from_key(key),
             "via": args.via,
+            "recorded_at": recorded_at,
         }
         if args.via == "sqs":
-            result["message_id"] = queue.send(seed_message(result["video_id"], key))
+            result["message_id"] = queue.send(
+                seed_message(result["video_id"], key, recorded_at=recorded_at)
+            )
     if args.json:
         _say(json.dumps(result))
     else:
@@ -77,10 +86,13 @@ def _cmd_presign(args: argparse.Namespace) -> int:
     camera = camera_option(args.camera) if args.camera is not None else None
     if args.expires < 1:
         raise UserError(f"--expires {args.expires}: a URL lives at least 1 second")
+    recorded_at = time_option(args.recorded_at, "--recorded-at")
     bring_up(load_settings())
     with standalone_resources("object_store") as resources:
         store = resources.object_store
-        upload = store.presigned_put(store.raw_videos_bucket, args.name, args.expires, camera)
+        upload = store.presigned_put(
+            store.raw_videos_bucket, args.name, args.expires, camera, recorded_at
+        )
     if args.json:
         _say(
             json.dumps(
@@ -195,8 +207,58 @@ def plan_backfill(
     return by_key, launch, sorted(busy), done
 
 
+def parse_days(text: str) -> list[date]:
+    """``2026-12-01`` or ``2026-12-01..2026-12-07``: every date of the range, both ends included.
+
+    Raises:
+        ValueError: Not dates, or a range that ends before it starts.
+    """
+    first, _, last = text.partition("..")
+    start = date.fromisoformat(first.strip())
+    end = date.fromisoformat(last.strip()) if last else start
+    if end < start:
+        raise ValueError(f"{text!r} ends before it starts")
+    return [start + timedelta(days=n) for n in range((end - start).days + 1)]
+
+
+def _backfill_days(args: argparse.Namespace) -> int:
+    """`backfill --days`: rebuild camera_day_report for a range of days and cameras."""
+    from dagster import DagsterInstance
+
+    from deepsentinel_pipelines.jobs import camera_day_report_job
+    from deepsentinel_pipelines.partitions import FIRST_DAY, camera_day_key, cameras
+
+    try:
+        days = parse_days(args.days)
+    except ValueError as err:
+        raise UserError(f"--days: {err} (YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD)") from None
+    if days[0] < date.fromisoformat(FIRST_DAY):
+        raise UserError(f"--days: day reports start on {FIRST_DAY}")
+    cameras_given = [camera_option(c) for c in args.camera]
+    bring_up(load_settings())
+    with DagsterInstance.get() as instance:
+        known = instance.get_dynamic_partitions(cameras.name)
+        wanted = cameras_given or known
+        unknown = [c for c in wanted if c not in known]
+        if unknown:
+            raise UserError(f"--camera: no video was registered for {', '.join(unknown)}")
+    keys = [str(camera_day_key(camera, day)) for day in days for camera in wanted]
+    _say(f"camera days: {len(days)} day(s) x {len(wanted)} camera(s) = {len(keys)} report(s)")
+    if args.dry_run:
+        for key in keys:
+            _say(f"  would rebuild {key}")
+        return 0
+    if keys:
+        launch_backfill(camera_day_report_job.name, keys, {"deepsentinel/source": "backfill"})
+    _say(f"launched {len(keys)} run(s) of {camera_day_report_job.name}")
+    return 0
+
+
 def _cmd_backfill(args: argparse.Namespace) -> int:
     from dagster import DagsterInstance
+
+    if args.days:
+        return _backfill_days(args)
 
     from deepsentinel_pipelines.jobs import video_analysis_job
     from deepsentinel_pipelines.partitions import videos
@@ -251,6 +313,7 @@ def add_ingest_commands(sub: Any) -> None:
     )
     upload.add_argument("--camera", default="default", help="camera name (rules in cameras.yaml)")
     upload.add_argument("--key", help="object key in raw-videos (default uploads/CAMERA/NAME)")
+    upload.add_argument("--recorded-at", metavar="ISO", help=RECORDED_AT_HELP)
     upload.add_argument("--json", action="store_true", help="print one JSON object")
     upload.set_defaults(func=_cmd_upload)
 
@@ -258,6 +321,9 @@ def add_ingest_commands(sub: Any) -> None:
     presign.add_argument("name", help="object key in raw-videos, e.g. uploads/lobby/clip.mp4")
     presign.add_argument("--expires", type=int, default=3600, help="seconds (default 3600)")
     presign.add_argument("--camera", help="camera metadata; the upload must send its header")
+    presign.add_argument(
+        "--recorded-at", metavar="ISO", help="recorded-at metadata; the upload sends its header"
+    )
     presign.add_argument("--json", action="store_true", help="print one JSON object")
     presign.set_defaults(func=_cmd_presign)
 
@@ -270,4 +336,15 @@ def add_ingest_commands(sub: Any) -> None:
         "--force", action="store_true", help="also rerun partitions already processed"
     )
     backfill.add_argument("--dry-run", action="store_true", help="show the plan, change nothing")
+    backfill.add_argument(
+        "--days",
+        metavar="DAY[..DAY]",
+        help="instead of videos: rebuild the camera day reports of these days (local dates)",
+    )
+    backfill.add_argument(
+        "--camera",
+        action="append",
+        default=[],
+        help="with --days: only this camera (repeatable; default every registered camera)",
+    )
     backfill.set_defaults(func=_cmd_backfill)

@@ -9,9 +9,11 @@ from __future__ import annotations
 import stat
 import uuid
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from deepsentinel_pipelines.cli.errors import UserError
 from deepsentinel_pipelines.ingest.cameras import camera_name_problem
+from deepsentinel_pipelines.ingest.recorded_at import parse_time
 from deepsentinel_pipelines.rag.question import Window, checked_window
 from deepsentinel_pipelines.text.escaping import terminal_text
 
@@ -87,3 +89,25 @@ def window_options(start: float | None, end: float | None) -> Window | None:
         return checked_window(start, end)
     except ValueError as err:
         raise UserError(f"--start/--end: {err}") from None
+
+
+RECORDED_AT_HELP = (
+    "when the video was recorded (ISO 8601, e.g. 2026-12-01T14:00:00+01:00; without an offset, "
+    "in the camera's timezone from cameras.yaml); stored as the object's recorded-at metadata"
+)
+#: Checking a time needs a zone for naive times; which one does not matter.
+_CHECK_ZONE = ZoneInfo("UTC")
+
+
+def time_option(value: str | None, option: str) -> str | None:
+    """An ISO 8601 time option (``--recorded-at``, ``--from``, ``--to``) as given, or None.
+
+    A time without an offset is kept as written: it is read later in the camera's zone.
+    """
+    if value is None:
+        return None
+    try:
+        parse_time(value, _CHECK_ZONE)
+    except ValueError as err:
+        raise UserError(f"{option}: {terminal_text(str(err))}") from None
+    return value

@@ -18,6 +18,7 @@ from deepsentinel_pipelines.cli.errors import (
 )
 from deepsentinel_pipelines.cli.ingest import add_ingest_commands
 from deepsentinel_pipelines.cli.process import add_process_commands
+from deepsentinel_pipelines.cli.record import add_record_command
 from deepsentinel_pipelines.cli.services import add_dev_commands, add_services_command
 from deepsentinel_pipelines.local_stack.errors import ServiceError
 
@@ -33,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_ingest_commands(sub)
     add_ask_command(sub)
     add_clip_command(sub)
+    add_record_command(sub)
     return parser
 
 

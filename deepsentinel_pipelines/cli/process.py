@@ -10,7 +10,12 @@ from typing import Any
 
 from deepsentinel_pipelines.cli.ask import format_result
 from deepsentinel_pipelines.cli.errors import VERBOSE_HELP, UserError, stderr
-from deepsentinel_pipelines.cli.inputs import camera_option, input_file
+from deepsentinel_pipelines.cli.inputs import (
+    RECORDED_AT_HELP,
+    camera_option,
+    input_file,
+    time_option,
+)
 from deepsentinel_pipelines.cli.output import chatter_to_stderr
 from deepsentinel_pipelines.cli.services import bring_up
 from deepsentinel_pipelines.ingest.keys import skip_reason
@@ -27,6 +32,9 @@ def _print_report(report: dict[str, Any]) -> None:
     print(f"run        {report['run_id']}  {'succeeded' if report['success'] else 'FAILED'}")
     if report["error"]:
         print(f"error      {report['error']}")
+    print(f"camera     {report['camera']}")
+    when = report["recorded_at"]
+    print(f"recorded   {when} ({report['recorded_at_source']})" if when else "recorded   unknown")
     print(f"analysed   {report['frames_analyzed']} frames, {report['people_tracked']} people")
     events = ", ".join(f"{k} {v}" for k, v in report["events"].items()) or "none"
     print(f"events     {events}")
@@ -51,7 +59,13 @@ def _shown(value: Any) -> Any:
 
 
 def _process(
-    path: Path, key: str, camera: str, question: str | None, as_json: bool, verbose: bool
+    path: Path,
+    key: str,
+    camera: str,
+    question: str | None,
+    as_json: bool,
+    verbose: bool,
+    recorded_at: str | None = None,
 ) -> int:
     # Imported here: the probe loads PyAV and the runner Dagster and the video stack (seconds
     # of start-up that the other commands, `ask` above all, must not pay).
@@ -68,7 +82,7 @@ def _process(
 
     with chatter_to_stderr():
         settings = bring_up(load_settings())
-        report = process_file(path, key, camera, stderr, verbose).as_json()
+        report = process_file(path, key, camera, stderr, verbose, recorded_at).as_json()
         answer = None
         if question and report["success"]:
             stderr(f"asking: {question}")
@@ -91,7 +105,8 @@ def _cmd_process(args: argparse.Namespace) -> int:
     reason = skip_reason(key)
     if reason is not None:
         raise UserError(f"cannot analyse it as {terminal_text(key)!r}: {reason}", file=args.file)
-    return _process(path, key, camera, None, args.json, args.verbose)
+    recorded_at = time_option(args.recorded_at, "--recorded-at")
+    return _process(path, key, camera, None, args.json, args.verbose, recorded_at)
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
@@ -110,6 +125,7 @@ def add_process_commands(sub: Any) -> None:
     process.add_argument("file")
     process.add_argument("--camera", default="default", help="camera name (rules in cameras.yaml)")
     process.add_argument("--key", help="object key in raw-videos (default uploads/CAMERA/NAME)")
+    process.add_argument("--recorded-at", metavar="ISO", help=RECORDED_AT_HELP)
     process.add_argument("--json", action="store_true", help="print one JSON object")
     process.add_argument(
         "-v", "--verbose", action="store_true", default=SUPPRESS, help=VERBOSE_HELP

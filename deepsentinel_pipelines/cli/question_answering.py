@@ -27,6 +27,7 @@ from deepsentinel_pipelines.rag.ports import Embedder
 from deepsentinel_pipelines.rag.question import Window
 from deepsentinel_pipelines.rag.result import AskResult
 from deepsentinel_pipelines.rag.site import LineBook
+from deepsentinel_pipelines.rag.time_scope import TimeScope, camera_zones
 from deepsentinel_pipelines.settings import Settings
 
 #: The resources question answering needs (the detector and the job queue are left out).
@@ -92,8 +93,16 @@ def ask_question(
     video_ids: Sequence[str] = (),
     window: Window | None = None,
     session_id: str | None = None,
+    cameras: Sequence[str] = (),
+    start: str | None = None,
+    end: str | None = None,
 ) -> AskResult:
-    """Answer ``question`` (saved as a ``cli`` session), starting the services only if needed."""
+    """Answer ``question`` (saved as a ``cli`` session), starting the services only if needed.
+
+    ``cameras``, ``start`` and ``end`` (``--camera``, ``--from``, ``--to``) scope it in real
+    time, read in the cameras' zones of the cameras file.
+    """
+    time_scope = TimeScope(tuple(cameras), start, end, camera_zones(settings.cameras_config))
     if settings.model_backend != "local":
         # Imported here: Dagster and the resources, which the local backend never loads.
         from deepsentinel_pipelines.resources.standalone import standalone_resources
@@ -112,6 +121,7 @@ def ask_question(
                 session_id=session_id,
                 source="cli",
                 lines=LineBook.from_file(settings.cameras_config),
+                time_scope=time_scope,
             )
     # Started once the answering code is imported: a thread importing OpenVINO beside those
     # imports only slowed both (they share one interpreter lock); the compile still overlaps
@@ -129,6 +139,7 @@ def ask_question(
         session_id=session_id,
         source="cli",
         lines=LineBook.from_file(settings.cameras_config),
+        time_scope=time_scope,
     )
 
 

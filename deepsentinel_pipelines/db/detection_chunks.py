@@ -7,12 +7,15 @@ after the last committed chunk. Tracks are summarised from the committed rows at
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import psycopg
 
+from deepsentinel_pipelines.db.cursors import stream_rows
 from deepsentinel_pipelines.db.video_rows import set_result_fields
+from deepsentinel_pipelines.video.events import track_summaries
 from deepsentinel_pipelines.video.types import Detection
 
 _OF_ANALYSIS = "video_id = %s AND analysis_id IS NOT DISTINCT FROM %s"
@@ -206,39 +209,47 @@ def finish_detections(
 ) -> DetectionTotals:
     """Summarise the analysis's tracks from its rows and count them (caller's transaction).
 
-    A track's class is its most frequent one (the earliest on a tie); a frame where a tracker
-    repeated an id counts once, with its surest box; the mean score is rounded to 4 places.
+    Tracks are read one at a time. Scores are stored as ``real``; the detector rounded them to
+    4 places, so rounding them again recovers its values and the summaries equal those of the
+    detections in memory (:func:`~deepsentinel_pipelines.video.events.track_summaries`).
     """
-    conn.execute(f"DELETE FROM tracks WHERE {_OF_ANALYSIS}", (video_id, analysis_id))
-    conn.execute(
-        f"""INSERT INTO tracks (video_id, analysis_id, track_id, class_name, first_s, last_s,
-                                n_frames, mean_score)
-            WITH per_frame AS (
-                SELECT DISTINCT ON (track_id, frame_idx) track_id, t_s, class_name, score
-                FROM detections WHERE {_OF_ANALYSIS} AND track_id IS NOT NULL
-                ORDER BY track_id, frame_idx, score DESC
-            ), classes AS (
-                SELECT DISTINCT ON (track_id) track_id, class_name
-                FROM (SELECT track_id, class_name, count(*) AS n, min(t_s) AS first_s
-                      FROM per_frame GROUP BY track_id, class_name) c
-                ORDER BY track_id, n DESC, first_s
-            )
-            SELECT %s, %s, p.track_id, c.class_name, min(p.t_s), max(p.t_s), count(*),
-                   round(avg(p.score)::numeric, 4)
-            FROM per_frame p JOIN classes c USING (track_id)
-            GROUP BY p.track_id, c.class_name""",  # type: ignore[arg-type]
-        (video_id, analysis_id, video_id, analysis_id),
+    rows = stream_rows(
+        conn,
+        f"""SELECT frame_idx, t_s, track_id, class_name, score FROM detections
+            WHERE {_OF_ANALYSIS} AND track_id IS NOT NULL ORDER BY track_id, frame_idx""",
+        (video_id, analysis_id),
     )
-    (detections, person_detections) = conn.execute(
+    summaries = []
+    for _, track in itertools.groupby(rows, key=lambda r: r[2]):
+        detections = [
+            Detection(frame_idx, t_s, track_id, 0, class_name, round(score, 4), (0, 0, 0, 0))
+            for frame_idx, t_s, track_id, class_name, score in track
+        ]
+        summaries += track_summaries(detections)
+    conn.execute(f"DELETE FROM tracks WHERE {_OF_ANALYSIS}", (video_id, analysis_id))
+    with conn.cursor().copy(
+        "COPY tracks (video_id, analysis_id, track_id, class_name, first_s, last_s, n_frames,"
+        " mean_score) FROM STDIN"
+    ) as copy:
+        for t in summaries:
+            copy.write_row(
+                (
+                    video_id,
+                    analysis_id,
+                    t.track_id,
+                    t.class_name,
+                    t.first_s,
+                    t.last_s,
+                    t.n_frames,
+                    t.mean_score,
+                )
+            )
+    (detections_n, person_detections) = conn.execute(
         f"""SELECT count(*), count(*) FILTER (WHERE class_name = 'person')
             FROM detections WHERE {_OF_ANALYSIS}""",  # type: ignore[arg-type]
         (video_id, analysis_id),
     ).fetchone()
-    (tracks, people) = conn.execute(
-        f"""SELECT count(*), count(*) FILTER (WHERE class_name = 'person')
-            FROM tracks WHERE {_OF_ANALYSIS}""",  # type: ignore[arg-type]
-        (video_id, analysis_id),
-    ).fetchone()
+    people = sum(1 for t in summaries if t.class_name == "person")
     set_result_fields(conn, video_id, analysis_id, people_count=people)
     if analysis_id is not None:
         conn.execute(
@@ -246,4 +257,4 @@ def finish_detections(
             "WHERE analysis_id = %s",
             (analysis_id,),
         )
-    return DetectionTotals(detections, person_detections, tracks, people)
+    return DetectionTotals(detections_n, person_detections, len(summaries), people)

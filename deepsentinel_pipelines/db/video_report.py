@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import psycopg
 
@@ -18,12 +19,16 @@ class VideoResults:
     summary: str | None
     event_counts: dict[str, int]
     highlight_keys: list[str]
+    camera: str = "default"
+    recorded_at: datetime | None = None
+    recorded_at_source: str | None = None
 
 
 def video_results(conn: psycopg.Connection, video_id: str) -> VideoResults:
     """The results of one video (defaults for a video without a row)."""
     row = conn.execute(
-        """SELECT duration_s, frames_analyzed, people_count, thumbnail_key, summary
+        """SELECT duration_s, frames_analyzed, people_count, thumbnail_key, summary,
+                  camera, recorded_at, recorded_at_source
            FROM videos WHERE video_id = %s""",
         (video_id,),
     ).fetchone()
@@ -38,5 +43,18 @@ def video_results(conn: psycopg.Connection, video_id: str) -> VideoResults:
            AND highlight_key IS NOT NULL ORDER BY start_s, event_id""",
         (video_id,),
     ).fetchall()
-    columns = (row[0], row[1] or 0, row[2] or 0, row[3], row[4]) if row else (0.0, 0, 0, None, None)
-    return VideoResults(*columns, dict(counts), [r[0] for r in highlights])
+    if row is None:
+        return VideoResults(0.0, 0, 0, None, None, dict(counts), [r[0] for r in highlights])
+    duration, frames, people, thumbnail, summary, camera, recorded_at, source = row
+    return VideoResults(
+        duration,
+        frames or 0,
+        people or 0,
+        thumbnail,
+        summary,
+        dict(counts),
+        [r[0] for r in highlights],
+        camera,
+        recorded_at,
+        source,
+    )

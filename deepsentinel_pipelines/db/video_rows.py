@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 
 import numpy as np
 import psycopg
@@ -33,8 +34,20 @@ class StoredEvent:
     key_frame_idx: int | None
 
 
-def video_columns(bucket: str, key: str, camera: str, info: VideoInfo) -> dict[str, object]:
-    """The ``videos`` columns a probe of one object version sets."""
+def video_columns(
+    bucket: str,
+    key: str,
+    camera: str,
+    info: VideoInfo,
+    *,
+    recorded_at: datetime | None = None,
+    recorded_at_source: str | None = None,
+) -> dict[str, object]:
+    """The ``videos`` columns a probe of one object version sets.
+
+    ``recorded_at`` travels as ISO text: the analysis keeps these columns as JSON until it is
+    published, and PostgreSQL reads the text back as a ``timestamptz``.
+    """
     return {
         "s3_bucket": bucket,
         "s3_key": key,
@@ -49,6 +62,8 @@ def video_columns(bucket: str, key: str, camera: str, info: VideoInfo) -> dict[s
         "rotation": info.rotation,
         "size_bytes": info.size_bytes,
         "sha256": info.sha256,
+        "recorded_at": None if recorded_at is None else recorded_at.isoformat(),
+        "recorded_at_source": recorded_at_source,
     }
 
 

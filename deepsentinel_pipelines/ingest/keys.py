@@ -18,6 +18,8 @@ MAX_KEY_BYTES = 1024
 RUN_KEY_TAG = "deepsentinel/run_key"
 #: The ETag of the object version a run is for: every step reads exactly that version.
 ETAG_TAG = "deepsentinel/etag"
+#: The job message's ``recorded_at``, as sent: the most trusted source of the recording time.
+RECORDED_AT_TAG = "deepsentinel/recorded_at"
 #: The camera a job message named (validated), which wins over the object's metadata.
 CAMERA_TAG = "deepsentinel/camera"
 

@@ -6,9 +6,14 @@ import json
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote_plus
+from zoneinfo import ZoneInfo
 
 from deepsentinel_pipelines.ingest.cameras import camera_name_problem
 from deepsentinel_pipelines.ingest.keys import skip_reason
+from deepsentinel_pipelines.ingest.recorded_at import MESSAGE_FIELD, parse_time
+
+#: Checking a message's time needs a zone for naive times; which one does not matter.
+_CHECK_ZONE = ZoneInfo("UTC")
 
 
 class InvalidJobMessage(ValueError):
@@ -29,6 +34,7 @@ class JobRequest:
     source: str  # "seed" or "s3-event"
     video_id: str | None = None  # the seed's own id, kept as a tag
     body: str = ""  # an S3 event record alone, for the DLQ should only it fail
+    recorded_at: str | None = None  # ISO 8601 as sent; without an offset, in the camera's zone
     camera: str | None = None  # the seed's camera, when it names one (else the object's)
 
 
@@ -79,7 +85,16 @@ def _seed_job(data: dict[str, Any], raw_bucket: str) -> JobRequest:
     bucket, key = _split_s3_url(s3_key, data.get("bucket") or raw_bucket)
     if not key:
         raise InvalidJobMessage(f"s3_key {s3_key!r} names no object")
-    return _checked(JobRequest(bucket, key, None, "seed", video_id, camera=camera), raw_bucket)
+    recorded_at = data.get(MESSAGE_FIELD)
+    if recorded_at is not None:
+        if not isinstance(recorded_at, str):
+            raise InvalidJobMessage(f"field {MESSAGE_FIELD!r} is not a string")
+        try:
+            parse_time(recorded_at, _CHECK_ZONE)
+        except ValueError as err:
+            raise InvalidJobMessage(f"field {MESSAGE_FIELD!r}: {err}") from None
+    job = JobRequest(bucket, key, None, "seed", video_id, camera=camera, recorded_at=recorded_at)
+    return _checked(job, raw_bucket)
 
 
 def _s3_event_job(record: Any, raw_bucket: str) -> JobRequest | None:
@@ -148,8 +163,13 @@ def parse_job_message(body: str, raw_bucket: str) -> ParsedMessage:
     raise InvalidJobMessage("neither a job message {video_id, s3_key} nor an S3 event")
 
 
-def seed_message(video_id: str, key: str, camera: str | None = None) -> str:
-    """Body of a job message in the seed's format (``camera``: name the camera too)."""
-    return json.dumps(
-        {"video_id": video_id, "s3_key": key} | ({"camera": camera} if camera else {})
-    )
+def seed_message(
+    video_id: str, key: str, camera: str | None = None, recorded_at: str | None = None
+) -> str:
+    """Body of a job message in the seed's format (``camera``, ``recorded_at``: when given)."""
+    body = {"video_id": video_id, "s3_key": key}
+    if camera:
+        body["camera"] = camera
+    if recorded_at is not None:
+        body[MESSAGE_FIELD] = recorded_at
+    return json.dumps(body)

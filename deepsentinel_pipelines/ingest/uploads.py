@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from deepsentinel_pipelines.ingest.keys import normalize_etag, skip_reason
+from deepsentinel_pipelines.ingest.recorded_at import METADATA_KEY
 
 #: S3's limit for one PUT: below it an upload is single-part, its ETag the file's MD5.
 SINGLE_PART_MAX_BYTES = 5 * 1024**3
@@ -37,15 +38,18 @@ def upload_file(
     key: str,
     camera: str | None = None,
     single_part: bool = False,
+    recorded_at: str | None = None,
 ) -> StoredVideo:
-    """Upload a local file; ``camera`` goes into the object's metadata, where assets read it.
+    """Upload a local file; ``camera`` and ``recorded_at`` go into the object's metadata.
 
-    ``single_part``: one PUT up to S3's limit, so the ETag is the file's MD5 (a caller can
-    reserve the run key before the upload ends); otherwise large files go in parallel parts.
+    The assets read them there (``camera``, ``recorded-at``). ``single_part``: one PUT up to
+    S3's limit, so the ETag is the file's MD5 (a caller can reserve the run key before the
+    upload ends); otherwise large files go in parallel parts.
     """
     extra: dict[str, Any] = {"ContentType": content_type(str(path))}
-    if camera:
-        extra["Metadata"] = {"camera": camera}
+    metadata = object_metadata(camera, recorded_at)
+    if metadata:
+        extra["Metadata"] = metadata
     config = None
     if single_part:
         # Imported here: the caller's client has loaded boto3 already, and this module stays
@@ -60,6 +64,12 @@ def upload_file(
     )
 
 
+def object_metadata(camera: str | None, recorded_at: str | None) -> dict[str, str]:
+    """The S3 metadata of an upload: its camera and when it was recorded (those given)."""
+    metadata = {"camera": camera, METADATA_KEY: recorded_at}
+    return {name: value for name, value in metadata.items() if value}
+
+
 @dataclass(frozen=True)
 class PresignedUpload:
     """A URL to PUT a file to, and the headers the PUT must carry."""
@@ -70,14 +80,20 @@ class PresignedUpload:
 
 
 def presign_put(
-    s3: Any, bucket: str, key: str, expires_s: int = 3600, camera: str | None = None
+    s3: Any,
+    bucket: str,
+    key: str,
+    expires_s: int = 3600,
+    camera: str | None = None,
+    recorded_at: str | None = None,
 ) -> PresignedUpload:
     """A presigned PUT URL for a browser or ``curl -T`` upload (signed headers included)."""
     params: dict[str, Any] = {"Bucket": bucket, "Key": key, "ContentType": content_type(key)}
     headers = {"Content-Type": params["ContentType"]}
-    if camera:
-        params["Metadata"] = {"camera": camera}
-        headers["x-amz-meta-camera"] = camera
+    metadata = object_metadata(camera, recorded_at)
+    if metadata:
+        params["Metadata"] = metadata
+        headers.update({f"x-amz-meta-{name}": value for name, value in metadata.items()})
     url = s3.generate_presigned_url("put_object", Params=params, ExpiresIn=expires_s)
     return PresignedUpload(url, headers, expires_s)
 

@@ -5,11 +5,15 @@ from typing import Any
 from dagster import Config, Failure, MetadataValue, OpExecutionContext, Out, op
 from pydantic import Field
 
+from deepsentinel_pipelines.ingest.cameras import validate_camera_name
+from deepsentinel_pipelines.rag.clock_window import ClockScopeError
+from deepsentinel_pipelines.rag.composer import event_time
 from deepsentinel_pipelines.rag.pipeline import ask_with_resources
 from deepsentinel_pipelines.rag.question import checked_window
 from deepsentinel_pipelines.rag.result import AskResult
 from deepsentinel_pipelines.rag.retrieval import DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS
 from deepsentinel_pipelines.rag.site import LineBook
+from deepsentinel_pipelines.rag.time_scope import TimeScope, camera_zones
 from deepsentinel_pipelines.resources import RESULT_IO_MANAGER
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.embedder import Embedder
@@ -18,7 +22,6 @@ from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
 from deepsentinel_pipelines.resources.reranker import Reranker
 from deepsentinel_pipelines.settings import load_settings
 from deepsentinel_pipelines.text.escaping import code_block, markdown_link, markdown_text
-from deepsentinel_pipelines.timefmt import format_timestamp
 
 
 class RagQueryConfig(Config):
@@ -30,6 +33,15 @@ class RagQueryConfig(Config):
     )
     start_s: float | None = Field(default=None, description="Window start, seconds from start.")
     end_s: float | None = Field(default=None, description="Window end, seconds from start.")
+    cameras: list[str] = Field(
+        default_factory=list, description="Cameras to search (like --camera); empty: all."
+    )
+    from_time: str | None = Field(
+        default=None,
+        description="Window start in real time (like --from): ISO 8601, e.g. 2026-12-01T14:00; "
+        "without an offset in the camera's timezone.",
+    )
+    to_time: str | None = Field(default=None, description="Window end in real time (like --to).")
     session_id: str | None = Field(default=None, description="QA session (UUID) to add to.")
     statement_timeout_ms: int = Field(
         default=DEFAULT_TIMEOUT_MS,
@@ -58,9 +70,28 @@ def rag_query(
     """Answer the question from the events; the same code path as ``deepsentinel ask``."""
     try:
         window = checked_window(config.start_s, config.end_s)
+        for camera in config.cameras:
+            validate_camera_name(camera)
     except ValueError as err:
         raise Failure(f"rag_query config: {err}", allow_retries=False) from err
-    result = ask_with_resources(
+    try:
+        result = _ask(config, window, database, object_store, embedder, llm, reranker)
+    except ClockScopeError as err:
+        raise Failure(f"rag_query config from_time/to_time: {err}", allow_retries=False) from err
+    context.add_output_metadata(answer_metadata(result))
+    return result.as_json()
+
+
+def _ask(
+    config: RagQueryConfig,
+    window: tuple[float | None, float | None] | None,
+    database: PostgresResource,
+    object_store: ObjectStoreResource,
+    embedder: Embedder,
+    llm: LanguageModel,
+    reranker: Reranker,
+) -> AskResult:
+    return ask_with_resources(
         config.question,
         database=database,
         object_store=object_store,
@@ -73,9 +104,13 @@ def rag_query(
         source="dagster",
         timeout_ms=config.statement_timeout_ms,
         lines=LineBook.from_file(load_settings().cameras_config),
+        time_scope=TimeScope(
+            tuple(config.cameras),
+            config.from_time,
+            config.to_time,
+            camera_zones(load_settings().cameras_config),
+        ),
     )
-    context.add_output_metadata(answer_metadata(result))
-    return result.as_json()
 
 
 def answer_metadata(result: AskResult) -> dict[str, Any]:
@@ -91,7 +126,7 @@ def answer_metadata(result: AskResult) -> dict[str, Any]:
     for e in result.events:
         link = markdown_link("frame", e.highlight_url) if e.highlight_url else "-"
         link += f" | {markdown_link('clip', e.clip_url)}" if e.clip_url else " | -"
-        when = f"{format_timestamp(e.start_s)}–{format_timestamp(max(e.end_s, e.start_s))}"
+        when = markdown_text(event_time(e), inline=True)
         cells = [markdown_text(v, inline=True) for v in (e.video_id, e.event_type, e.zone or "-")]
         rows.append(f"| #{e.event_id} | {cells[0]} | {when} | {cells[1]} | {cells[2]} | {link} |")
     metadata: dict[str, Any] = {
@@ -110,6 +145,8 @@ def answer_metadata(result: AskResult) -> dict[str, Any]:
     }
     if result.count is not None:
         metadata["count"] = MetadataValue.int(result.count)
+    if result.time_window:
+        metadata["time_window"] = MetadataValue.text(result.time_window)
     if result.notes:
         metadata["notes"] = MetadataValue.md(
             "\n".join(f"- {markdown_text(n, inline=True)}" for n in result.notes)

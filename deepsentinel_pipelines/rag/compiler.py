@@ -102,6 +102,7 @@ def event_scope(f: Filters) -> Scope:
         conditions.append(f"{_DURATION} >= %(min_duration_s)s")
         params["min_duration_s"] = float(f.min_duration_s)
     _window(f, "e.start_s", "e.end_s", conditions, params)
+    _clock(f, "e.started_at", "e.ended_at", conditions, params)
     join = " JOIN qa.videos AS v ON v.video_id = e.video_id" if needs_video else ""
     return Scope(join, tuple(conditions), params)
 
@@ -120,6 +121,7 @@ def track_scope(f: Filters) -> Scope:
         conditions.append("t.track_id = %(track_id)s")
         params["track_id"] = int(f.track_id)
     _window(f, "t.first_s", "t.last_s", conditions, params)
+    _clock(f, "t.started_at", "t.ended_at", conditions, params)
     needs_video = f.relative_to_end or f.fraction is not None or bool(f.cameras)
     join = " JOIN qa.videos AS v ON v.video_id = t.video_id" if needs_video else ""
     return Scope(join, tuple(conditions), params)
@@ -148,6 +150,39 @@ def _window(
     if f.end_s is not None:
         conditions.append(f"{start} <= {high}")
         params[names[1]] = float(f.end_s)
+
+
+def _clock(f: Filters, start: str, end: str, conditions: list[str], params: dict[str, Any]) -> None:
+    """A window of real time: overlap again; a video of unknown time has NULL times (outside)."""
+    if f.clock_start is not None:
+        conditions.append(f"{end} >= %(from_at)s")
+        params["from_at"] = f.clock_start
+    if f.clock_end is not None:
+        conditions.append(f"{start} {'<=' if f.clock_end_included else '<'} %(to_at)s")
+        params["to_at"] = f.clock_end
+
+
+def _occupancy_where(f: Filters, conditions: list[str], params: dict[str, Any]) -> None:
+    """Videos, cameras, an offset window and a clock window over ``qa.occupancy AS o``."""
+    if f.video_ids:
+        conditions.append("o.video_id = ANY(%(video_ids)s)")
+        params["video_ids"] = list(f.video_ids)
+    if f.cameras:
+        conditions.append("v.camera = ANY(%(cameras)s)")
+        params["cameras"] = list(f.cameras)
+    if f.start_s is not None and not f.relative_to_end:
+        conditions.append("o.second >= %(start_s)s")
+        params["start_s"] = float(f.start_s)
+    if f.end_s is not None and not f.relative_to_end:
+        conditions.append("o.second <= %(end_s)s")
+        params["end_s"] = float(f.end_s)
+    _clock(f, "o.at", "o.at", conditions, params)
+
+
+#: Columns of the occupancy listings, in :class:`~deepsentinel_pipelines.rag.rows.OccupancyRow`
+#: order, then the camera.
+_OCCUPANCY_COLUMNS = "o.video_id, o.zone, o.second, o.people, o.at, v.camera"
+_OCCUPANCY_FROM = "FROM qa.occupancy AS o JOIN qa.videos AS v ON v.video_id = o.video_id"
 
 
 def compile_plan(plan: QueryPlan) -> list[Statement]:
@@ -237,19 +272,9 @@ def count_of(subject: Subject, f: Filters, name: str) -> Statement:
 def _occupancy_peak_sql(f: Filters) -> tuple[str, dict[str, Any]]:
     conditions = ["lower(o.zone) = %(zone)s"]
     params: dict[str, Any] = {"zone": (f.zones[0] if f.zones else WHOLE_FRAME).lower()}
-    if f.video_ids:
-        conditions.append("o.video_id = ANY(%(video_ids)s)")
-        params["video_ids"] = list(f.video_ids)
-    if f.start_s is not None and not f.relative_to_end:
-        conditions.append("o.second >= %(start_s)s")
-        params["start_s"] = float(f.start_s)
-    if f.end_s is not None and not f.relative_to_end:
-        conditions.append("o.second <= %(end_s)s")
-        params["end_s"] = float(f.end_s)
-    return (
-        f"SELECT max(o.people) AS n FROM qa.occupancy AS o WHERE {' AND '.join(conditions)}",
-        params,
-    )
+    _occupancy_where(f, conditions, params)
+    where = " AND ".join(conditions)
+    return f"SELECT max(o.people) AS n {_OCCUPANCY_FROM} WHERE {where}", params
 
 
 def listing(f: Filters, order: str, *, limit: int = LISTING_LIMIT, offset: int = 0) -> Statement:
@@ -382,44 +407,28 @@ def busiest(f: Filters, limit: int = 10) -> Statement:
     """The seconds with the most people in view (the frame or one zone), most first."""
     conditions = ["lower(o.zone) = %(zone)s"]
     params: dict[str, Any] = {"zone": (f.zones[0] if f.zones else WHOLE_FRAME).lower()}
-    join = ""
-    if f.video_ids:
-        conditions.append("o.video_id = ANY(%(video_ids)s)")
-        params["video_ids"] = list(f.video_ids)
-    if f.cameras:
-        join = " JOIN qa.videos AS v ON v.video_id = o.video_id"
-        conditions.append("v.camera = ANY(%(cameras)s)")
-        params["cameras"] = list(f.cameras)
-    if f.start_s is not None and not f.relative_to_end:
-        conditions.append("o.second >= %(start_s)s")
-        params["start_s"] = float(f.start_s)
-    if f.end_s is not None and not f.relative_to_end:
-        conditions.append("o.second <= %(end_s)s")
-        params["end_s"] = float(f.end_s)
+    _occupancy_where(f, conditions, params)
     sql = (
-        f"SELECT o.video_id, o.zone, o.second, o.people FROM qa.occupancy AS o{join} "
-        f"WHERE {' AND '.join(conditions)} ORDER BY o.people DESC, o.video_id, o.second "
-        f"LIMIT {int(limit)}"
+        f"SELECT {_OCCUPANCY_COLUMNS} {_OCCUPANCY_FROM} WHERE {' AND '.join(conditions)} "
+        f"ORDER BY o.people DESC, o.video_id, o.second LIMIT {int(limit)}"
     )
     return Statement("occupancy", sql, params)
 
 
 def occupancy_at(f: Filters) -> Statement:
     """The people in view in the second a moment falls in, per video searched."""
-    conditions = ["lower(o.zone) = %(zone)s", "o.second = %(second)s"]
     middle = (f.start_s or 0.0) if f.end_s is None else ((f.start_s or 0.0) + f.end_s) / 2
     if f.start_s is not None and f.start_s == 0.0 and f.end_s is not None:
         middle = max(middle, f.end_s - 2.0)  # "at 0:01" was clipped at the start
-    params: dict[str, Any] = {
-        "zone": (f.zones[0] if f.zones else WHOLE_FRAME).lower(),
-        "second": int(middle),
-    }
-    if f.video_ids:
-        conditions.append("o.video_id = ANY(%(video_ids)s)")
-        params["video_ids"] = list(f.video_ids)
+    conditions = ["lower(o.zone) = %(zone)s"]
+    params: dict[str, Any] = {"zone": (f.zones[0] if f.zones else WHOLE_FRAME).lower()}
+    if f.clock_start is None and f.clock_end is None:
+        conditions.append("o.second = %(second)s")
+        params["second"] = int(middle)
+    _occupancy_where(f.but(start_s=None, end_s=None), conditions, params)
     sql = (
-        "SELECT o.video_id, o.zone, o.second, o.people FROM qa.occupancy AS o "
-        f"WHERE {' AND '.join(conditions)} ORDER BY o.video_id LIMIT 50"
+        f"SELECT {_OCCUPANCY_COLUMNS} {_OCCUPANCY_FROM} WHERE {' AND '.join(conditions)} "
+        "ORDER BY o.video_id, o.second LIMIT 50"
     )
     return Statement("occupancy", sql, params)
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
+from deepsentinel_pipelines.rag.clock_window import local_time
 from deepsentinel_pipelines.rag.plan import Filters, Operation, QueryPlan, Subject
-from deepsentinel_pipelines.rag.rows import Answer, EventRow, Findings, QueryResult
+from deepsentinel_pipelines.rag.rows import Answer, EventRow, Findings, OccupancyRow, QueryResult
 from deepsentinel_pipelines.rag.site import Site
 from deepsentinel_pipelines.timefmt import format_timestamp
 
@@ -80,8 +81,11 @@ def compose(plan: QueryPlan, found: Findings, site: Site) -> Answer:
     if plan.yes_no and op in _YES_NO_PREFIXED and not head.startswith(("Yes", "No")):
         head = ("Yes: " if (found.value or 0) > 0 else "No: ") + head[0].lower() + head[1:]
     readings = [f"I {r}." if r.startswith("read ") else f"Read: {r}." for r in plan.readings]
-    sentences = [head, *context[:1], *readings[:1]][:3]
-    text = " ".join(s for s in sentences if s)
+    unknown = unknown_time_sentence(cited[:MAX_CITED])
+    # At most two sentences of context: how the question was read, whether times are clock
+    # times, then what the answer is part of.
+    extra = [s for s in (*readings[:1], unknown, *context) if s][:2]
+    text = " ".join([head, *extra])
     if cited:
         items = "; ".join(describe_event(row, with_type=True) for row in cited[:MAX_CITED])
         text += f" Events: {items}."
@@ -91,11 +95,54 @@ def compose(plan: QueryPlan, found: Findings, site: Site) -> Answer:
 # --- wording helpers ----------------------------------------------------------------------------
 
 
+def event_time(row: EventRow) -> str:
+    """When an event happened: the camera's clock time with the offset in the video beside it.
+
+    ``2026-12-01 14:00:15 CET (00:15 in the video)``; only the offset (``00:15``) when the
+    video's recording time is unknown.
+    """
+    start, end = format_timestamp(row.start_s), format_timestamp(max(row.end_s, row.start_s))
+    offset = start if start == end else f"{start}–{end}"
+    if row.started_at is None or row.ended_at is None:
+        return offset
+    zone = row.timezone or "UTC"
+    clock = local_time(row.started_at, zone)
+    finish = local_time(row.ended_at, zone)
+    if finish != clock:
+        clock = f"{clock.rsplit(' ', 1)[0]}–{finish.split(' ')[1]} {clock.rsplit(' ', 1)[1]}"
+    return f"{clock} ({offset} in the video)"
+
+
+def start_time(row: EventRow) -> str:
+    """When an event started: clock time with the offset beside it, or the offset alone."""
+    offset = format_timestamp(row.start_s)
+    if row.started_at is None:
+        return offset
+    return f"{local_time(row.started_at, row.timezone or 'UTC')} ({offset} in the video)"
+
+
+def occupancy_time(row: OccupancyRow) -> str:
+    """A second of occupancy as the camera's clock shows it, the offset beside it (or alone)."""
+    offset = format_timestamp(row.second)
+    if row.at is None:
+        return offset
+    return f"{local_time(row.at, row.timezone or 'UTC')} ({offset} in the video)"
+
+
+def unknown_time_sentence(rows: Sequence[EventRow]) -> str:
+    """Says which cited videos have no known recording time (their times are offsets)."""
+    videos = list(dict.fromkeys(r.video_id for r in rows if r.started_at is None))
+    if not videos:
+        return ""
+    return (
+        f"When {' and '.join(videos)} {'was' if len(videos) == 1 else 'were'} recorded is "
+        "unknown: times there are offsets from the start of the video."
+    )
+
+
 def describe_event(row: EventRow, with_type: bool = False) -> str:
     """One cited event: id, video, time, type (optional), zone and description."""
-    start, end = format_timestamp(row.start_s), format_timestamp(max(row.end_s, row.start_s))
-    when = start if start == end else f"{start}–{end}"
-    text = f"event #{row.event_id} in {row.video_id} at {when}"
+    text = f"event #{row.event_id} in {row.video_id} at {event_time(row)}"
     if with_type:
         text += f", {label(row.event_type)}"
     if row.zone:
@@ -160,8 +207,10 @@ def scope_words(f: Filters, plan: QueryPlan) -> str:
     videos = [v for v in f.video_ids if v not in plan.unnamed_videos]
     if videos:
         parts.append("in " + " or ".join(videos))
-    if f.cameras:
+    if f.cameras and not plan.clock_words:
         parts.append("at camera " + " or ".join(f.cameras))
+    if plan.clock_words and f is plan.filters:
+        parts.append(plan.clock_words)
     window = window_words(f)
     if window:
         parts.append(window)
@@ -322,20 +371,17 @@ def _ordered(plan: QueryPlan, found: Findings, site: Site) -> _Handled:
         times = ", ".join(format_timestamp(r.start_s) for r in found.events[:MAX_CITED])
         head = (
             f"{_events_phrase(f, found.total or 0, site)}{scope} happened, the first at "
-            f"{format_timestamp(row.start_s)} ({who}{where}, {row.video_id})."
+            f"{start_time(row)} ({who}{where}, {row.video_id})."
         )
         head = head[0].upper() + head[1:] if not head[0].isdigit() else head
         return head, [f"Times: {times}."], found.events
     verb = "was" if op is not Operation.WHEN else "was"
     head = (
         f"The {which} {what}{' ' + _where(f, site) if f.lines else ''}{scope} {verb} at "
-        f"{format_timestamp(row.start_s)}, by {who}{where} in {row.video_id}."
+        f"{start_time(row)}, by {who}{where} in {row.video_id}."
     )
     if op is Operation.WHEN and (found.total or 0) == 1:
-        head = (
-            f"It happened once{scope}: at {format_timestamp(row.start_s)}, {who}{where} "
-            f"in {row.video_id}."
-        )
+        head = f"It happened once{scope}: at {start_time(row)}, {who}{where} in {row.video_id}."
     context = [f"{_events_phrase(f, found.total, site)} matched in all."] if found.total else []
     context[0:1] = [context[0][0].upper() + context[0][1:]] if context else []
     return head, context, [row]
@@ -368,7 +414,7 @@ def _extreme(plan: QueryPlan, found: Findings, site: Site) -> _Handled:
     who = f"person {row.track_id}'s" if row.track_id is not None else "one"
     head = (
         f"The {word} {what}{where}{scope} was {who}: {_seconds(row.duration_s)}, from "
-        f"{format_timestamp(row.start_s)} to {format_timestamp(row.end_s)} in {row.video_id}."
+        f"{start_time(row)} to {format_timestamp(row.end_s)} in {row.video_id}."
     )
     context = []
     if found.total and found.total > 1:
@@ -397,10 +443,7 @@ def _largest(plan: QueryPlan, found: Findings, site: Site) -> _Handled:
     size = int(row.value) if row.value is not None else None
     where = f" in zone {row.zone}" if row.zone else ""
     people = f"{size} people" if size is not None else "an unrecorded number of people"
-    head = (
-        f"The largest crowd had {people}, at {format_timestamp(row.start_s)}"
-        f"{where} in {row.video_id}."
-    )
+    head = f"The largest crowd had {people}, at {start_time(row)}{where} in {row.video_id}."
     context = []
     if found.total and found.total > 1:
         context.append(f"There were {_plural(found.total, 'crowd')}{scope}.")
@@ -440,7 +483,7 @@ def _how_long(plan: QueryPlan, found: Findings, site: Site) -> _Handled:
         row = found.events[0]
         what = _noun(f.event_types, 1).split(" ", 1)[1] if f.event_types else "event"
         head = (
-            f"The {what} lasted {_seconds(row.duration_s)}, from {format_timestamp(row.start_s)} "
+            f"The {what} lasted {_seconds(row.duration_s)}, from {start_time(row)} "
             f"to {format_timestamp(row.end_s)} in {row.video_id}."
         )
         return head, [], [row]
@@ -559,7 +602,7 @@ def _busiest(plan: QueryPlan, found: Findings, site: Site) -> _Handled:
         )
         context = []
         if len(peak) > 1:
-            others = ", ".join(f"{format_timestamp(r.second)} in {r.video_id}" for r in peak[1:3])
+            others = ", ".join(f"{occupancy_time(r)} in {r.video_id}" for r in peak[1:3])
             context.append(f"The same peak was also reached at {others}.")
         return head, context, found.events
     if found.value:
@@ -716,8 +759,7 @@ def evidence_text(
     lines.append("Events (id | video | start-end | type | zone | description | highlight):")
     for row in cited:
         lines.append(
-            f"#{row.event_id} | {_cut(row.video_id)} | {format_timestamp(row.start_s)}-"
-            f"{format_timestamp(max(row.end_s, row.start_s))} | {row.event_type} | "
+            f"#{row.event_id} | {_cut(row.video_id)} | {event_time(row)} | {row.event_type} | "
             f"{_cut(row.zone or '-')} | {_cut(row.description)} | {row.highlight_url or '-'}"
         )
     if not cited:

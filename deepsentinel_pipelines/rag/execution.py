@@ -82,7 +82,10 @@ def _directions(found: Findings, rows: list[tuple[Any, ...]], plan: QueryPlan) -
 
 
 def _occupancy(found: Findings, rows: list[tuple[Any, ...]], plan: QueryPlan) -> None:
-    found.occupancy = [OccupancyRow(str(v), str(z), int(s), int(n)) for v, z, s, n in rows]
+    found.occupancy = [
+        OccupancyRow(str(v), str(z), int(s), int(n), at, str(camera))
+        for v, z, s, n, at, camera in rows
+    ]
     if found.occupancy:
         found.value = float(found.occupancy[0].people)
 
@@ -140,7 +143,7 @@ def _busiest_from_tracks(
             if best is None or current > best[0]:
                 best = (current, video, at)
     if best is not None and best[0] > 0:
-        found.occupancy = [OccupancyRow(best[1], "frame", int(best[2]), best[0])]
+        found.occupancy = [OccupancyRow(best[1], "frame", int(best[2]), best[0], None)]
         found.value = float(best[0])
 
 

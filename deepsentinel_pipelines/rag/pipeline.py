@@ -56,10 +56,11 @@ from deepsentinel_pipelines.rag.retrieval import (
     run_readonly,
     vocabulary,
 )
-from deepsentinel_pipelines.rag.rows import EventRow, Findings
+from deepsentinel_pipelines.rag.rows import EventRow, Findings, OccupancyRow
 from deepsentinel_pipelines.rag.semantic import DEFAULT_MIN_SIMILARITY, closest_events
 from deepsentinel_pipelines.rag.sessions import save_interaction
 from deepsentinel_pipelines.rag.site import LineBook
+from deepsentinel_pipelines.rag.time_scope import TimeScope, scope_in_time
 
 #: Events cited in an answer.
 DEFAULT_TOP_K = composer.MAX_CITED
@@ -107,6 +108,7 @@ class _Request:
     top_k: int
     min_similarity: float
     lines: LineBook
+    time_scope: TimeScope
     notes: list[str] = field(default_factory=list)
     statements: list[str] = field(default_factory=list)
 
@@ -129,6 +131,7 @@ def ask(
     top_k: int = DEFAULT_TOP_K,
     min_similarity: float = DEFAULT_MIN_SIMILARITY,
     lines: LineBook | None = None,
+    time_scope: TimeScope | None = None,
 ) -> AskResult:
     """Answer ``question`` from the events and save the interaction.
 
@@ -153,13 +156,15 @@ def ask(
         top_k: Events cited.
         min_similarity: Relevance floor of retrieval-only answers.
         lines: The cameras file's counting lines (direction names, screen directions).
+        time_scope: Cameras, a window of real time (``--from``/``--to``), the cameras' zones
+            and the clock; clock times and dates in the question are read with it.
 
     Returns:
         The answer, its plan, the cited events and the saved interaction's ids and timings.
 
     Raises:
-        ValueError: If ``session_id`` is not a UUID, or ``window`` is not a finite,
-            non-negative window whose start is not after its end.
+        ValueError: If ``session_id`` is not a UUID, ``window`` is not a finite, non-negative
+            window whose start is not after its end, or the time scope's window is malformed.
     """
     watch = _Stopwatch()
     session = str(uuid.UUID(session_id)) if session_id else str(uuid.uuid4())
@@ -177,6 +182,7 @@ def ask(
             request = _Request(
                 question, conn, reader, embedder, llm, reranker, presign, list(video_ids),
                 window, watch, timeout_ms, candidates, top_k, min_similarity, lines or LineBook(),
+                time_scope or TimeScope(),
             )  # fmt: skip
             result = _answer(request)
         result.session_id = session
@@ -191,15 +197,26 @@ def _answer(r: _Request) -> AskResult:
     with r.watch("parse"):
         known = vocabulary(r.reader, timeout_ms=r.timeout_ms)
         site = r.lines.site(known.video_ids, known.zones, known.lines, known.cameras)
+        scoped = scope_in_time(r.reader, r.question, r.time_scope, r.video_ids, r.timeout_ms)
+        clock = scoped.clock
+        # The clock's words are read once: "14:05" is then no offset of 14 minutes.
+        asked = clock.blank(r.question) if clock is not None else r.question
         parsed = parse_question(
-            r.question,
+            asked,
             # Within the caller's videos, a question names one of those.
-            mentioned_videos(r.question, r.video_ids or known.video_ids),
+            mentioned_videos(asked, r.video_ids or known.video_ids),
             known.zones,
             lines=site.lines,
             cameras=known.cameras,
         )
+        if scoped.video_ids is not None:
+            named = set(parsed.video_ids)
+            r.video_ids = [v for v in scoped.video_ids if not named or v in named]
         plan = _first_plan(parsed)
+    r.notes.extend(scoped.notes)
+    if scoped.nothing is not None or (scoped.video_ids is not None and not r.video_ids):
+        text = scoped.nothing or f"No video {scoped.phrase} matches the videos named."
+        return AskResult(r.question, text, notes=r.notes, time_window=scoped.phrase or None)
     query_vector: np.ndarray | None = None
     if plan is None:
         with r.watch("embed"):
@@ -207,6 +224,11 @@ def _answer(r: _Request) -> AskResult:
         with r.watch("plan"):
             plan = _fallback_plan(parsed, query_vector, r.embedder)
     plan = _scoped(plan.but(yes_no=parsed.is_yes_no), r.video_ids, r.window)
+    if clock is not None:
+        plan = _in_clock(plan, clock.start, clock.end, clock.end_included, scoped.phrase)
+    if scoped.video_ids is not None:
+        # A camera or time scope is named by its phrase, not by its many files.
+        plan = plan.but(unnamed_videos=tuple(scoped.video_ids), clock_words=scoped.phrase)
 
     model_ids: list[int] = []
     model_rows = None
@@ -243,6 +265,9 @@ def _answer(r: _Request) -> AskResult:
         r.statements.extend(executed.statements)
         retrieved = [row.event_id for row in found.events]
 
+    zones = r.time_scope.zones
+    found.events = [replace(e, timezone=zones.name(e.camera)) for e in found.events]
+    found.occupancy = [_zoned(o, zones.name(o.camera)) for o in found.occupancy]
     with r.watch("answer"):
         draft = composer.compose(plan, found, site)
         by_id = {row.event_id: row for row in found.events}
@@ -259,6 +284,26 @@ def _answer(r: _Request) -> AskResult:
         retrieved_ids=retrieved,
         notes=r.notes,
         plan=plan,
+        time_window=scoped.phrase or None,
+    )
+
+
+def _zoned(row: OccupancyRow, zone: str) -> OccupancyRow:
+    return replace(row, timezone=zone)
+
+
+def _in_clock(
+    plan: QueryPlan, start: object, end: object, end_included: bool, words: str
+) -> QueryPlan:
+    """The plan (and each compared side) kept to a window of real time."""
+
+    def kept(f: Filters) -> Filters:
+        return f.but(clock_start=start, clock_end=end, clock_end_included=end_included)
+
+    return plan.but(
+        filters=kept(plan.filters),
+        versus=tuple((label, kept(side)) for label, side in plan.versus),
+        clock_words=words,
     )
 
 
@@ -376,6 +421,7 @@ def ask_with_resources(
     source: str = "cli",
     timeout_ms: int = DEFAULT_TIMEOUT_MS,
     lines: LineBook | None = None,
+    time_scope: TimeScope | None = None,
 ) -> AskResult:
     """Run :func:`ask` with initialised resources, the path the op and the CLI share.
 
@@ -392,6 +438,7 @@ def ask_with_resources(
         source: Stored with a new session.
         timeout_ms: ``statement_timeout`` of each read-only statement.
         lines: The cameras file's counting lines.
+        time_scope: Cameras, ``--from``/``--to``, zones and the clock (see :func:`ask`).
 
     Returns:
         The :class:`AskResult`.
@@ -410,4 +457,5 @@ def ask_with_resources(
         source=source,
         timeout_ms=timeout_ms,
         lines=lines,
+        time_scope=time_scope,
     )

@@ -67,6 +67,7 @@ class Filters:
         fraction: A part of each video by its duration (``(0.5, 1.0)``: the second half).
         clock_start: Start of a window of real time (aware), or None.
         clock_end: End of a window of real time (aware), or None.
+        clock_end_included: Whether ``clock_end`` itself is in the window.
         min_duration_s: Events lasting at least this long.
         frame_only: Only whole-frame events (no zone): "entered the frame" vs a zone's entries.
         arrivals_only: Leave out the entries of people already in view when the video starts.
@@ -86,6 +87,7 @@ class Filters:
     fraction: tuple[float, float] | None = None
     clock_start: Any = None
     clock_end: Any = None
+    clock_end_included: bool = True
     min_duration_s: float | None = None
     frame_only: bool = False
     arrivals_only: bool = False
@@ -123,7 +125,7 @@ class Filters:
         """The filters that are set, as JSON values."""
         out: dict[str, Any] = {}
         for name, value in self.__dict__.items():
-            if value in (None, (), False):
+            if value in (None, (), False) or name == "clock_end_included":
                 continue
             out[name] = value.isoformat() if hasattr(value, "isoformat") else value
         if "fraction" in out:
@@ -152,6 +154,8 @@ class QueryPlan:
         yes_no: The question expects yes or no ("were there more ...?").
         unnamed_videos: Videos the caller scoped the question to without the question naming
             them; the answer does not repeat them.
+        clock_words: The window of real time searched, in words with its zone and camera
+            ("at camera plaza between 14:00 and 14:30 on 1 December 2026 (Europe/Paris)").
     """
 
     kind: str
@@ -168,6 +172,7 @@ class QueryPlan:
     words: tuple[str, ...] = ()
     yes_no: bool = False
     unnamed_videos: tuple[str, ...] = ()
+    clock_words: str = ""
 
     def but(self, **changes: Any) -> QueryPlan:
         """A copy with ``changes``."""
@@ -189,6 +194,8 @@ class QueryPlan:
             out["versus"] = [{"label": label, "filters": f.as_json()} for label, f in self.versus]
         if self.readings:
             out["readings"] = list(self.readings)
+        if self.clock_words:
+            out["time_window"] = self.clock_words
         out["understood"] = self.describe()
         return out
 

@@ -394,7 +394,7 @@ _MIN_DURATION_TEMPLATE = (
 
 
 def _find_min_duration(text: str) -> tuple[float | None, str]:
-    """ "For over 30 seconds", "10 seconds or more": a least duration, blanked from ``text``."""
+    """A least duration ("for over 30 seconds", "10 seconds or more"), blanked from ``text``."""
     match = _MIN_DURATION_PATTERN.search(text)
     if match is None:
         return None, text

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from deepsentinel_pipelines.rag.composer import event_time
 from deepsentinel_pipelines.rag.plan import QueryPlan
 from deepsentinel_pipelines.rag.rows import EventRow
+
+
+def _iso(at: datetime | None, zone: str | None) -> str | None:
+    return None if at is None else at.astimezone(ZoneInfo(zone or "UTC")).isoformat()
 
 
 @dataclass
@@ -27,6 +34,7 @@ class AskResult:
         notes: What the operator should know about how the answer was reached (for example a
             rejected model query).
         plan: The query plan: how the question was understood (None when refused).
+        time_window: The window of real time searched, in words (with the camera), or None.
     """
 
     question: str
@@ -41,6 +49,7 @@ class AskResult:
     retrieved_ids: list[int] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     plan: QueryPlan | None = None
+    time_window: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         """The object ``deepsentinel ask --json`` prints (and ``GET /api/ask`` returns)."""
@@ -54,11 +63,18 @@ class AskResult:
                     "type": e.event_type,
                     "start_s": e.start_s,
                     "end_s": e.end_s,
+                    "camera": e.camera,
+                    # ISO 8601 in the camera's zone; null when the recording time is unknown
+                    "started_at": _iso(e.started_at, e.timezone),
+                    "ended_at": _iso(e.ended_at, e.timezone),
+                    "timezone": e.timezone,
+                    "time": event_time(e),
                     "highlight": e.highlight_url,
                     "clip": e.clip_url,
                 }
                 for e in self.events
             ],
+            "time_window": self.time_window,
             "sql": self.sql,
             "session_id": self.session_id,
             "timings_ms": self.timings_ms,

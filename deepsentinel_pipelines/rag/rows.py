@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 #: Columns of every event listing, in :class:`EventRow` order.
@@ -22,6 +23,8 @@ EVENT_COLUMNS: tuple[str, ...] = (
     "description",
     "highlight_key",
     "confidence",
+    "started_at",
+    "camera",
 )
 
 
@@ -44,6 +47,9 @@ class EventRow:
         clip_url: A presigned URL for the event's clip, filled in by the caller.
         value: What the question measured on this event, when it measured something (a stay's
             seconds, a crowd's size), else None.
+        started_at: When it started (aware), None when the video's recording time is unknown.
+        camera: The camera of its video.
+        timezone: The camera's zone, in which times are told; filled in by the caller.
     """
 
     event_id: int
@@ -59,11 +65,21 @@ class EventRow:
     highlight_url: str | None = None
     clip_url: str | None = None
     value: float | None = None
+    started_at: datetime | None = None
+    camera: str | None = None
+    timezone: str | None = None
 
     @property
     def duration_s(self) -> float:
         """How long the event lasted."""
         return max(self.end_s - self.start_s, 0.0)
+
+    @property
+    def ended_at(self) -> datetime | None:
+        """When it ended (aware), None when the recording time is unknown."""
+        if self.started_at is None:
+            return None
+        return self.started_at + timedelta(seconds=self.duration_s)
 
 
 def event_row(values: Sequence[Any]) -> EventRow:
@@ -82,17 +98,26 @@ def event_row(values: Sequence[Any]) -> EventRow:
         highlight_key=record["highlight_key"],
         confidence=None if record["confidence"] is None else float(record["confidence"]),
         value=None if extra is None else float(extra),
+        started_at=record["started_at"],
+        camera=record["camera"],
     )
 
 
 @dataclass(frozen=True)
 class OccupancyRow:
-    """One row of ``qa.occupancy``: the most people seen in one frame of a second."""
+    """One row of ``qa.occupancy``: the most people seen in one frame of a second.
+
+    ``at`` is the second's clock time (None when the video's time is unknown), told in
+    ``timezone``, the zone of the video's ``camera``.
+    """
 
     video_id: str
     zone: str
     second: int
     people: int
+    at: datetime | None = None
+    camera: str | None = None
+    timezone: str | None = None
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,7 @@ ALLOWED_COLUMNS: dict[str, dict[str, str]] = {
         "people_count": "int",
         "summary": "text",
         "created_at": "timestamptz",
+        "recorded_at": "timestamptz",
     },
     "events": {
         "event_id": "bigint",
@@ -60,6 +61,9 @@ ALLOWED_COLUMNS: dict[str, dict[str, str]] = {
         "attributes": "jsonb",
         "description": "text",
         "highlight_key": "text",
+        "started_at": "timestamptz",
+        "ended_at": "timestamptz",
+        "camera": "text",
     },
     "tracks": {
         "video_id": "text",
@@ -69,6 +73,8 @@ ALLOWED_COLUMNS: dict[str, dict[str, str]] = {
         "last_s": "double precision",
         "n_frames": "int",
         "mean_score": "real",
+        "started_at": "timestamptz",
+        "ended_at": "timestamptz",
     },
     "occupancy": {
         "video_id": "text",
@@ -76,6 +82,7 @@ ALLOWED_COLUMNS: dict[str, dict[str, str]] = {
         "second": "int",
         "people": "int",
         "mean_people": "real",
+        "at": "timestamptz",
     },
     "event_clips": {
         "event_id": "bigint",
@@ -125,6 +132,7 @@ _ALLOWED_SYNTAX_NODES: tuple[type[exp.Expression], ...] = (
     exp.DPipe, exp.Any, exp.Filter, exp.Window, exp.WindowSpec, exp.Interval, exp.Var,
     exp.DataType, exp.DataTypeParam, exp.Bracket, exp.JSONPath, exp.JSONPathKey,
     exp.JSONPathRoot, exp.JSONPathSubscript, exp.Fetch, exp.LimitOptions, exp.Slice,
+    exp.AtTimeZone,
 )  # fmt: skip
 
 #: Types a ``CAST``/``::`` may target (no ``regclass``/``regproc`` look-ups into the catalogs).

@@ -67,12 +67,14 @@ class ObjectStoreResource(ConfigurableResource):
         key: str,
         camera: str | None = None,
         single_part: bool = False,
+        recorded_at: str | None = None,
     ) -> StoredVideo:
-        """Upload a local file with its content type; ``camera`` goes into its metadata.
+        """Upload a local file with its content type, camera and recording time (metadata).
 
+        ``camera`` and ``recorded_at`` become the ``camera`` and ``recorded-at`` metadata;
         ``single_part``: one PUT (up to 5 GiB), so the ETag is the file's MD5.
         """
-        return upload_file(self.client(), path, bucket, key, camera, single_part)
+        return upload_file(self.client(), path, bucket, key, camera, single_part, recorded_at)
 
     def list_videos(
         self, bucket: str, prefix: str = "", since: datetime | None = None
@@ -135,7 +137,12 @@ class ObjectStoreResource(ConfigurableResource):
         )
 
     def presigned_put(
-        self, bucket: str, key: str, expires_s: int = 3600, camera: str | None = None
+        self,
+        bucket: str,
+        key: str,
+        expires_s: int = 3600,
+        camera: str | None = None,
+        recorded_at: str | None = None,
     ) -> PresignedUpload:
         """A time-limited upload URL (HTTP PUT of the file's bytes) and the headers it signs."""
-        return presign_put(self.client(), bucket, key, expires_s, camera)
+        return presign_put(self.client(), bucket, key, expires_s, camera, recorded_at)

@@ -19,7 +19,12 @@ from dagster import (
 )
 
 from deepsentinel_pipelines.ingest.cameras import InvalidCameraName, metadata_camera
-from deepsentinel_pipelines.ingest.keys import CAMERA_TAG, normalize_etag, run_key
+from deepsentinel_pipelines.ingest.keys import (
+    CAMERA_TAG,
+    RECORDED_AT_TAG,
+    normalize_etag,
+    run_key,
+)
 from deepsentinel_pipelines.ingest.messages import (
     InvalidJobMessage,
     JobRequest,
@@ -198,7 +203,8 @@ def video_jobs_tick(
             "sqs",
             {"deepsentinel/message_id": message_id}
             | ({"deepsentinel/seed_video_id": job.video_id} if job.video_id else {})
-            | ({CAMERA_TAG: job.camera} if job.camera else {}),
+            | ({CAMERA_TAG: job.camera} if job.camera else {})
+            | ({RECORDED_AT_TAG: job.recorded_at} if job.recorded_at else {}),
             attempt=history[key].failed if key in history else 0,
         )
         for key, (job, etag, message_id) in wanted.items()

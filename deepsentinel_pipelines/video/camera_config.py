@@ -12,8 +12,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
+
+from deepsentinel_pipelines.ingest.recorded_at import key_time_regex
 
 #: The example file shipped with the package (a ``default`` and a ``plaza`` camera).
 EXAMPLE_CONFIG_PATH = Path(__file__).resolve().parent.parent / "config" / "cameras.yaml"
@@ -28,7 +31,16 @@ DEFAULT_LOITERING_S = 20.0
 DEFAULT_DWELL_S = 10.0
 DEFAULT_KEYPOINT_MIN_CONF = 0.3
 
-_CAMERA_KEYS = {"zones", "lines", "crowding_min_people", "loitering_s", "keypoint_min_conf", "fall"}
+_CAMERA_KEYS = {
+    "zones",
+    "lines",
+    "crowding_min_people",
+    "loitering_s",
+    "keypoint_min_conf",
+    "fall",
+    "timezone",
+    "key_time",
+}
 _ZONE_KEYS = {"name", "points", "dwell_s", "loitering_s", "crowding_min_people"}
 _LINE_KEYS = {"name", "start", "end", "in_name", "out_name"}
 
@@ -100,6 +112,58 @@ def whole_frame_zone(frame_width: int, frame_height: int, loitering_s: float) ->
         loitering_s=loitering_s,
         whole_frame=True,
     )
+
+
+#: A camera's zone when ``cameras.yaml`` names none.
+DEFAULT_TIMEZONE = "UTC"
+
+
+@dataclass(frozen=True)
+class CameraClock:
+    """How to read a camera's times: its IANA zone and the time pattern of its object keys."""
+
+    name: str
+    timezone: str = DEFAULT_TIMEZONE
+    key_time: str | None = None
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The zone naive times are read in and answers are printed in."""
+        return ZoneInfo(self.timezone)
+
+
+def load_camera_clock(path: str | Path | None, camera_name: str) -> CameraClock:
+    """A camera's ``timezone`` (default UTC) and ``key_time``, laid over ``default`` like rules.
+
+    Raises:
+        ValueError: The zone is not an IANA zone name, or the key pattern is malformed.
+    """
+    cameras = _read_cameras(Path(path)) if path is not None else {}
+    return _clock(camera_name, _merge(cameras.get("default") or {}, cameras.get(camera_name) or {}))
+
+
+def load_camera_clocks(path: str | Path | None) -> dict[str, CameraClock]:
+    """Every camera named in the file, and ``default``, with its clock."""
+    cameras = _read_cameras(Path(path)) if path is not None else {}
+    names = {"default", *cameras}
+    return {name: load_camera_clock(path, name) for name in sorted(names)}
+
+
+def _clock(name: str, entry: Mapping[str, Any]) -> CameraClock:
+    zone = str(entry.get("timezone") or DEFAULT_TIMEZONE)
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"camera {name!r}: timezone {zone!r} is not an IANA zone name (e.g. Europe/Paris)"
+        ) from None
+    key_time = entry.get("key_time")
+    if key_time is not None:
+        try:
+            key_time_regex(str(key_time), name)
+        except ValueError as err:
+            raise ValueError(f"camera {name!r}: {err}") from None
+    return CameraClock(name, zone, None if key_time is None else str(key_time))
 
 
 def load_camera_config(

@@ -22,6 +22,7 @@ from deepsentinel_pipelines.video.types import (
     EVENT_TYPES,
     Detection,
     Event,
+    TrackSummary,
     is_notable,
 )
 
@@ -78,6 +79,21 @@ class _Ctx:
     cfg: CameraConfig
     frame_s: float
     max_gap_s: float
+
+
+def track_summaries(detections: Sequence[Detection]) -> list[TrackSummary]:
+    """Summarise every confirmed track (``track_id`` not None), sorted by track id."""
+    return [
+        TrackSummary(
+            track_id=tr.track_id,
+            class_name=tr.class_name,
+            first_s=float(tr.t[0]),
+            last_s=float(tr.t[-1]),
+            n_frames=len(tr.dets),
+            mean_score=round(float(tr.scores.mean()), 4),
+        )
+        for tr in _group_tracks(detections)
+    ]
 
 
 def derive_events(

@@ -1,4 +1,4 @@
-"""PNG charts of occupancy: people over time, and where people stood over the thumbnail.
+"""PNG charts: people over time, where people stood over the thumbnail, a camera's day.
 
 Figures are drawn on matplotlib's Agg canvas directly (no pyplot), so no GUI backend or global
 figure state is involved and the functions are safe in worker processes.
@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from deepsentinel_pipelines.timefmt import format_timestamp
+from deepsentinel_pipelines.video.camera_day import DayReport
 from deepsentinel_pipelines.video.occupancy import FRAME_ZONE, OccupancyRow
 
 DPI = 100
@@ -79,4 +80,42 @@ def heatmap_png(thumbnail_bgr: np.ndarray, grid: np.ndarray, title: str = "") ->
     axes.set_axis_off()
     if title:
         axes.set_title(title, fontsize="medium", parse_math=False)  # a key may hold "$"
+    return _png(figure)
+
+
+def day_timeline_png(report: DayReport) -> bytes:
+    """A camera's day hour by hour: people as bars, entries and line crossings as lines.
+
+    Hours without any footage are shaded, so "nobody" and "not recorded" look different.
+    """
+    figure = Figure(figsize=(9, 3.4), layout="constrained")
+    axes = figure.add_subplot()
+    xs = np.arange(len(report.hours))
+    axes.bar(xs, [h.people for h in report.hours], color="#4c72b0", label="people in view")
+    # Counts are drawn only where there is footage: an unrecorded hour is no zero.
+    recorded = [h.footage_s > 0 for h in report.hours]
+    entries = [h.entries if r else np.nan for h, r in zip(report.hours, recorded, strict=True)]
+    lines = [h.line_crossings if r else np.nan for h, r in zip(report.hours, recorded, strict=True)]
+    axes.plot(xs, entries, "o-", color="#dd8452", label="entries")
+    axes.plot(xs, lines, "s-", color="#55a868", label="line crossings")
+    for x, hour in zip(xs, report.hours, strict=True):
+        if hour.footage_s <= 0:
+            axes.axvspan(x - 0.5, x + 0.5, color="0.85", zorder=0, linewidth=0)
+    busiest = report.busiest
+    if busiest is not None:
+        axes.annotate(
+            "busiest",
+            (report.hours.index(busiest), busiest.people),
+            ha="center",
+            va="bottom",
+            fontsize="small",
+        )
+    axes.set_xticks(xs, [h.label for h in report.hours], rotation=90, fontsize="small")
+    axes.set_xlim(-0.5, len(report.hours) - 0.5)
+    axes.set_xlabel(f"hour ({report.timezone}); grey: no footage")
+    axes.set_ylabel("count")
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.grid(alpha=0.3, axis="y")
+    axes.legend(loc="upper left", fontsize="small")
+    axes.set_title(f"{report.camera} on {report.day.isoformat()}", fontsize="medium")
     return _png(figure)

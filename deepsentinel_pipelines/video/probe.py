@@ -136,6 +136,7 @@ def probe_video(path: str | os.PathLike[str]) -> VideoInfo:
                 "truncated",
             )
         _check_tail(container, stream, path, duration_s, fps)
+        created = container.metadata.get("creation_time") or stream.metadata.get("creation_time")
 
     if rotation in (90, 270):
         width, height = height, width
@@ -150,6 +151,7 @@ def probe_video(path: str | os.PathLike[str]) -> VideoInfo:
         rotation=rotation,
         size_bytes=size_bytes,
         sha256=_sha256(path),
+        creation_time=created or None,
     )
 
 

@@ -61,6 +61,8 @@ class VideoInfo:
     rotation: int
     size_bytes: int
     sha256: str
+    #: The container's (or the stream's) ``creation_time`` tag as written, if any.
+    creation_time: str | None = None
 
 
 @dataclass(frozen=True)
@@ -96,3 +98,15 @@ class Event:
     attributes: dict[str, Any] = field(default_factory=dict)
     #: Frame index to draw as the highlight (None: the event gets no highlight frame).
     key_frame_idx: int | None = None
+
+
+@dataclass(frozen=True)
+class TrackSummary:
+    """One row of the ``tracks`` table."""
+
+    track_id: int
+    class_name: str
+    first_s: float
+    last_s: float
+    n_frames: int
+    mean_score: float

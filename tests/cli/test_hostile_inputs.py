@@ -17,7 +17,7 @@ import pytest
 
 from deepsentinel_pipelines import cli
 from deepsentinel_pipelines.aws_clients import make_client
-from deepsentinel_pipelines.db.clip_rows import replace_event_clips
+from deepsentinel_pipelines.db.clip_rows import save_event_clip
 from deepsentinel_pipelines.db.video_rows import replace_events, upsert_video
 from deepsentinel_pipelines.settings import REPO_ROOT
 from deepsentinel_pipelines.video.clips import EncodedClip
@@ -118,7 +118,7 @@ def clip_event(settings, unique_id) -> int:
             conn, video_id, [Event("fall", 5.0, 7.0, 1, None, 0.9, "fell")], analysis_id=None
         )
         clip = EncodedClip(stored.event_id, key, b"", 10, 768, 576, 3.0, 9.0)
-        replace_event_clips(conn, video_id, [clip], analysis_id=None)
+        save_event_clip(conn, video_id, clip, analysis_id=None)
     s3 = make_client("s3", settings.aws_endpoint_url, settings.region)
     s3.put_object(Bucket=settings.highlights_bucket, Key=key, Body=b"mp4 bytes")
     yield stored.event_id

@@ -140,3 +140,52 @@ def test_backfill_registers_and_launches_idempotently(
             for partition in instance.get_dynamic_partitions("videos"):
                 if partition.startswith(prefix):
                     instance.delete_dynamic_partition("videos", partition)
+
+
+def test_upload_with_a_recording_time(
+    settings, own_bucket_and_queue, job_queue, s3, tmp_path: Path, capsys
+) -> None:
+    clip = tmp_path / "clip.mp4"
+    clip.write_bytes(b"bytes of a video")
+    argv = ["upload", str(clip), "--camera", "gate", "--via", "sqs", "--json"]
+    code, out = run_cli(capsys, *argv, "--recorded-at", "2026-12-01T14:00:00")
+    assert code == 0
+    head = s3.head_object(Bucket=own_bucket_and_queue["bucket"], Key="uploads/gate/clip.mp4")
+    assert head["Metadata"] == {"camera": "gate", "recorded-at": "2026-12-01T14:00:00"}
+    [message] = job_queue.receive()
+    assert json.loads(message["Body"])["recorded_at"] == "2026-12-01T14:00:00"
+    # a time that is no time is the user's to fix, in one line, before anything is sent
+    assert cli.main([*argv, "--recorded-at", "after lunch"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [
+        "error: --recorded-at: 'after lunch' is not an ISO 8601 time (e.g. "
+        "2026-12-01T14:00:00+01:00)"
+    ]
+
+
+def test_backfill_rebuilds_a_range_of_camera_days(settings, unique_id, capsys) -> None:
+    camera = f"cam{unique_id}"
+    with DagsterInstance.get() as instance:
+        instance.add_dynamic_partitions("cameras", [camera])
+        try:
+            code, out = run_cli(
+                capsys, "backfill", "--days", "2026-11-30..2026-12-01", "--camera", camera
+            )
+            assert code == 0, out
+            assert "2 day(s) x 1 camera(s) = 2 report(s)" in out
+            runs = instance.get_runs(
+                filters=RunsFilter(
+                    job_name="camera_day_report_job", tags={"deepsentinel/source": "backfill"}
+                )
+            )
+            mine = {
+                r.tags["dagster/partition"] for r in runs if camera in r.tags["dagster/partition"]
+            }
+            assert mine == {f"{camera}|2026-11-30", f"{camera}|2026-12-01"}
+            assert cli.main(["backfill", "--days", "2026-12-02..2026-12-01"]) == 2
+            assert cli.main(["backfill", "--days", "2026-12-01", "--camera", "nobody"]) == 2
+        finally:
+            for run in instance.get_runs(filters=RunsFilter(job_name="camera_day_report_job")):
+                if camera in run.tags.get("dagster/partition", ""):
+                    instance.delete_run(run.run_id)
+            instance.delete_dynamic_partition("cameras", camera)

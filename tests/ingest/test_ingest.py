@@ -11,7 +11,11 @@ import requests
 
 from deepsentinel_pipelines.ingest.cursor import ListingCursor, select_new_objects
 from deepsentinel_pipelines.ingest.keys import run_key, skip_reason
-from deepsentinel_pipelines.ingest.messages import InvalidJobMessage, parse_job_message
+from deepsentinel_pipelines.ingest.messages import (
+    InvalidJobMessage,
+    parse_job_message,
+    seed_message,
+)
 from deepsentinel_pipelines.ingest.uploads import list_videos, parse_since, presign_put, upload_file
 
 RAW = "raw-videos"
@@ -96,12 +100,22 @@ def test_parse_job_message_without_jobs(body: str, ignored: str) -> None:
             json.dumps({"Records": [{"eventSource": "aws:s3", "eventName": "ObjectCreated:Put"}]}),
             "lacks",
         ),
+        (json.dumps({"s3_key": "a.mp4", "recorded_at": "noon"}), "'recorded_at': 'noon' is not"),
+        (json.dumps({"s3_key": "a.mp4", "recorded_at": 1764597600}), "'recorded_at' is not a"),
+        (json.dumps({"s3_key": "a.mp4", "recorded_at": "1970-01-01T00:00:00Z"}), "before 1990"),
     ],
 )
 def test_parse_job_message_rejects(body: str, reason: str) -> None:
     with pytest.raises(InvalidJobMessage) as err:
         parse_job_message(body, RAW)
     assert reason in err.value.reason
+
+
+def test_a_job_message_carries_its_recording_time_as_sent() -> None:
+    body = seed_message("v1", "cam/a.mp4", recorded_at="2026-12-01T14:00:00")
+    (job,) = parse_job_message(body, RAW).jobs
+    assert job.recorded_at == "2026-12-01T14:00:00"  # naive: read later in the camera's zone
+    assert json.loads(seed_message("v1", "cam/a.mp4")) == {"video_id": "v1", "s3_key": "cam/a.mp4"}
 
 
 def _obj(key: str, seconds: int, etag: str = "e", size: int = 10) -> dict:

@@ -90,6 +90,11 @@ def test_answers_cite_highlights_as_urls(ask_local, corpus: Corpus) -> None:
         "type",
         "start_s",
         "end_s",
+        "camera",
+        "started_at",
+        "ended_at",
+        "timezone",
+        "time",
         "highlight",
         "clip",
     }
@@ -258,7 +263,25 @@ def test_cli_ask_json(corpus: Corpus) -> None:
         ["plaza.cross1", "plaza.cross2", "plaza.cross2b"]
     )
     event = payload["events"][0]
-    assert set(event) == {"event_id", "video_id", "type", "start_s", "end_s", "highlight", "clip"}
+    assert set(event) == {
+        "event_id",
+        "video_id",
+        "type",
+        "start_s",
+        "end_s",
+        "camera",
+        "started_at",
+        "ended_at",
+        "timezone",
+        "time",
+        "highlight",
+        "clip",
+    }
+    # the corpus' videos have no recording time: offsets only, and the answer says so
+    assert (
+        event["started_at"] is None and ":" in event["time"] and "in the video" not in event["time"]
+    )
+    assert "recorded is unknown: times there are offsets" in payload["answer"]
     assert event["type"] == "line_crossing"
     assert event["highlight"].startswith("http") and "X-Amz-Signature" in event["highlight"]
     assert "COUNT(*)" in payload["sql"]

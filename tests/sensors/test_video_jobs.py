@@ -95,6 +95,15 @@ def test_seed_message_runs_and_is_deleted_after_the_run_is_recorded(harness, s3)
     assert harness.counts()["jobs"] == harness.counts()["jobs_in_flight"] == 0
 
 
+def test_a_job_s_recording_time_reaches_the_run(harness, s3) -> None:
+    put(s3, harness.store.raw_videos_bucket, "cam1/timed.mp4")
+    harness.queue.send(
+        {"video_id": "t", "s3_key": "cam1/timed.mp4", "recorded_at": "2026-12-01T14:00:00+01:00"}
+    )
+    [request] = harness.tick(record=False).run_requests
+    assert request.tags["deepsentinel/recorded_at"] == "2026-12-01T14:00:00+01:00"
+
+
 def test_unrecorded_request_keeps_the_message(harness, s3) -> None:
     put(s3, harness.store.raw_videos_bucket, "cam1/kept.mp4")
     harness.queue.send({"video_id": "k", "s3_key": "cam1/kept.mp4"})

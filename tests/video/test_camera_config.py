@@ -12,6 +12,8 @@ from deepsentinel_pipelines.video.camera_config import (
     EXAMPLE_CONFIG_PATH,
     WHOLE_FRAME_ZONE,
     FallParams,
+    load_camera_clock,
+    load_camera_clocks,
     load_camera_config,
 )
 
@@ -105,3 +107,35 @@ def test_malformed_config_is_rejected(tmp_path: Path, text: str, message: str) -
 def test_missing_file_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         load_camera_config(tmp_path / "nope.yaml", "c", 640, 480)
+
+
+def test_camera_clocks_default_to_utc_and_merge_over_default(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """
+cameras:
+  default: {timezone: Europe/Paris}
+  lobby: {timezone: America/New_York, key_time: "{camera}/%Y-%m-%d/%H%M%S"}
+  plaza: {}
+""",
+    )
+    assert load_camera_clock(None, "any").timezone == "UTC"
+    assert load_camera_clock(path, "plaza").timezone == "Europe/Paris"
+    assert load_camera_clock(path, "garage").timezone == "Europe/Paris"
+    lobby = load_camera_clock(path, "lobby")
+    assert (lobby.timezone, lobby.key_time) == ("America/New_York", "{camera}/%Y-%m-%d/%H%M%S")
+    assert set(load_camera_clocks(path)) == {"default", "lobby", "plaza"}
+    assert load_camera_clock(EXAMPLE_CONFIG_PATH, "plaza").timezone == "Europe/Paris"
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ("{timezone: Mars/Olympus}", "not an IANA zone name"),
+        ('{key_time: "{camera}/%H-%M"}', "needs a year"),
+    ],
+)
+def test_bad_clocks_name_the_camera(tmp_path: Path, entry: str, message: str) -> None:
+    path = write(tmp_path, f"cameras:\n  gate: {entry}\n")
+    with pytest.raises(ValueError, match=f"camera 'gate': .*{message}"):
+        load_camera_clock(path, "gate")

@@ -15,15 +15,14 @@ from deepsentinel_pipelines.video.camera_config import (
     Zone,
     load_camera_config,
 )
-from deepsentinel_pipelines.video.events import (
-    derive_events,
-)
+from deepsentinel_pipelines.video.events import derive_events, track_summaries
 from deepsentinel_pipelines.video.types import (
     EVENT_TYPES,
     KEYPOINT_NAMES,
     ORIENTATIONS,
     Detection,
     Event,
+    TrackSummary,
     is_notable,
 )
 
@@ -513,3 +512,11 @@ def test_busy_scene_events_are_sorted_and_well_formed() -> None:
 def test_fps_must_be_positive() -> None:
     with pytest.raises(ValueError, match="fps_analysed"):
         derive_events([], whole_frame(), 0.0)
+
+
+def test_track_summaries() -> None:
+    dets = make_track(2, 1.0, 3.0, still()) + make_track(1, 0.0, 0.0, still())
+    assert track_summaries(dets) == [
+        TrackSummary(1, "person", 0.0, 0.0, 1, 0.9),
+        TrackSummary(2, "person", 1.0, 3.0, 11, 0.9),
+    ]
