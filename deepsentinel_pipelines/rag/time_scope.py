@@ -32,7 +32,9 @@ MAX_VIDEOS = 5000
 # Only a question that may name a clock time or a date pays for the look-up of recording times.
 _MAY_NAME_CLOCK = re.compile(
     r"\d:\d|\d\s*[ap]\.?m\b|\b\d{4}-\d{1,2}-\d{1,2}\b|\bnoon\b|\bmidday\b|\bmidnight\b"
-    r"|\bo'?clock\b|\btoday\b|\byesterday\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",
+    r"|\bo'?clock\b|\btoday\b|\byesterday\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+    r"|\b(?:mon|tues|wednes|weds|thurs|fri|satur|sun)(?:day)?s?\b|\bmorning\b|\bafternoon\b"
+    r"|\bevening\b|\bnight\b|\btonight\b|\bovernight\b|\blunch",
     re.IGNORECASE,
 )
 
