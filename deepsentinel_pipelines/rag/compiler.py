@@ -201,7 +201,8 @@ def compile_plan(plan: QueryPlan) -> list[Statement]:
     if op is Operation.COMPARE:
         return [count_of(plan.subject, side, f"side{i}") for i, (_, side) in enumerate(plan.versus)]
     if op is Operation.DIRECTIONS:
-        return [directions(f), listing(f, "time")]
+        crossings_and_facings = f.but(event_types=("line_crossing", "orientation"))
+        return [directions(f), listing(crossings_and_facings, "time")]
     if op is Operation.DESCRIBE_PERSON:
         return [listing(f, "time", limit=TIMELINE_LIMIT), tracks(f, "time")]
     if op is Operation.HOW_LONG and plan.subject is Subject.TRACKS:
@@ -223,7 +224,10 @@ def compile_plan(plan: QueryPlan) -> list[Statement]:
             tracks(f, order, offset=(plan.nth or 1) - 1 if op is Operation.NTH else 0)
         )
         return statements
-    statements.append(count_of(plan.subject, f, "count"))
+    if plan.at_least is not None:
+        statements.append(repeated_people(f, plan.at_least))
+    else:
+        statements.append(count_of(plan.subject, f, "count"))
     if plan.subject is Subject.PEOPLE and op is Operation.COUNT_PEOPLE:
         statements.append(count_of(Subject.TRACKS, f.but(**_unfiltered_events()), "tracked"))
     order = plan.order or {
@@ -267,6 +271,18 @@ def count_of(subject: Subject, f: Filters, name: str) -> Statement:
         sql = f"SELECT count(*) AS n FROM ({inner}{s.where('e.track_id IS NOT NULL')}) AS p"
         return Statement(name, sql, s.params)
     return Statement(name, f"SELECT count(*) AS n FROM qa.events AS e{s.join}{s.where()}", s.params)
+
+
+def repeated_people(f: Filters, at_least: int) -> Statement:
+    """People with at least ``at_least`` matching events (``n``)."""
+    s = event_scope(f)
+    inner = (
+        f"SELECT e.video_id, e.track_id FROM qa.events AS e{s.join}"
+        f"{s.where('e.track_id IS NOT NULL')} GROUP BY e.video_id, e.track_id "
+        "HAVING count(*) >= %(at_least)s"
+    )
+    params = {**s.params, "at_least": int(at_least)}
+    return Statement("count", f"SELECT count(*) AS n FROM ({inner}) AS p", params)
 
 
 def _occupancy_peak_sql(f: Filters) -> tuple[str, dict[str, Any]]:

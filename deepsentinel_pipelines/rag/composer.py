@@ -553,7 +553,8 @@ def _person(plan: QueryPlan, found: Findings, site: Site) -> _Handled:
     if found.tracks:
         t = found.tracks[0]
         head = (
-            f"Person {f.track_id} was in view from {format_timestamp(t.first_s)} to "
+            f"Person {f.track_id} (track {f.track_id}) was in view from "
+            f"{format_timestamp(t.first_s)} to "
             f"{format_timestamp(t.last_s)} in {t.video_id}"
         )
     else:
@@ -650,31 +651,30 @@ def _directions(plan: QueryPlan, found: Findings, site: Site) -> _Handled:
             total[(line, way)] = total.get((line, way), 0) + n
         ranked = sorted(total.items(), key=lambda kv: -kv[1])
         (line, way), n = ranked[0]
-        names = site.line(line)
-        words = names.direction_words(way) if names else way
-        parts = ", ".join(
-            f"{int(v)} {(site.line(ln).direction_words(w) if site.line(ln) else w)} ({w})"
-            for (ln, w), v in ranked
-        )
+
+        def named(ln: str, w: str) -> str:
+            names = site.line(ln)
+            words = names.direction_words(w) if names else w
+            return w if words == w else f"{words} (direction {w})"
+
+        parts = ", ".join(f"{int(v)} {named(ln, w)}" for (ln, w), v in ranked)
         tie = len(ranked) > 1 and ranked[1][1] == n
         head = (
-            f"Most crossings of line {line} went {words} (direction {way}): {parts}."
+            f"Most crossings of line {line}{scope} went {named(line, way)}: {parts}."
             if not tie
-            else f"Crossings of line {line} were even: {parts}."
+            else f"Crossings of line {line}{scope} were even: {parts}."
         )
-        head = head + f"{'' if not scope else ''}"
         context = []
         if facings:
             top, m = max(facings, key=lambda x: x[1])
             context.append(f"Most orientation events faced {_facing(top)} ({int(m)}).")
-        return head, context, found.events
+        return head, context, [e for e in found.events if e.event_type == "line_crossing"]
     top, m = max(facings, key=lambda x: x[1])
     parts = ", ".join(f"{int(v)} {w.replace('_', ' ')}" for w, v in facings)
-    return (
-        f"Most people faced {top.replace('facing_', '').replace('_', ' ')}: {parts}.",
-        [],
-        found.events,
-    )
+    cited = [e for e in found.events if e.event_type == "orientation"]
+    if [v for _, v in facings].count(m) > 1:
+        return f"No way of facing led{scope}: {parts}.", [], cited
+    return f"Most people faced {_facing(top)}{scope}: {parts}.", [], cited
 
 
 def _facing(orientation: str) -> str:
@@ -712,7 +712,11 @@ def _list(plan: QueryPlan, found: Findings, site: Site) -> _Handled:
         return f"No {_events_phrase(f, 2, site).split(' ', 1)[1]} were recorded{scope}.", [], []
     head = f"{_events_phrase(f, n, site)}{scope}."
     head = head[0].upper() + head[1:] if not head[0].isdigit() else head
-    return head, ([f"The first {MAX_CITED} are cited."] if n > MAX_CITED else []), found.events
+    context = [f"The first {MAX_CITED} are cited."] if n > MAX_CITED else []
+    if found.groups:
+        per_video = ", ".join(f"{name} ({int(count)})" for name, count in found.groups)
+        context.insert(0, f"Videos: {per_video}.")
+    return head, context, found.events
 
 
 #: Operations whose answer to a yes-or-no question starts with yes or no (by its number).

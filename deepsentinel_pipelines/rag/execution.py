@@ -40,12 +40,17 @@ def run_plan(reader: psycopg.Connection, plan: QueryPlan, timeout_ms: int) -> Ex
         found.groups = [
             (label, found.extra.get(f"side{i}", 0.0)) for i, (label, _) in enumerate(plan.versus)
         ]
+        counts = [n for _, n in found.groups]
+        if plan.subject is not Subject.TRACKS and max(counts) > 0:
+            # The events of the side that had more are what the answer rests on.
+            winner = plan.versus[counts.index(max(counts))][1]
+            found.events = [event_row(r) for r in run(compiler.listing(winner, "time"))]
+    if plan.operation is Operation.BUSIEST and not found.occupancy:
+        _busiest_from_tracks(found, run, plan)
     if plan.operation is Operation.BUSIEST and found.occupancy:
         peak = found.occupancy[0]
         for row in run(compiler.events_near(peak.video_id, peak.second)):
             found.events.append(event_row(row))
-    if plan.operation is Operation.BUSIEST and not found.occupancy:
-        _busiest_from_tracks(found, run, plan)
     if plan.operation is Operation.LARGEST and plan.group_by == "track" and found.groups:
         video, _, track = found.groups[0][0].rpartition(" #")
         person = plan.filters.but(track_id=int(track), video_ids=(video,))

@@ -223,7 +223,9 @@ def _answer(r: _Request) -> AskResult:
             query_vector = np.asarray(r.embedder.embed([r.question])[0], dtype=np.float32)
         with r.watch("plan"):
             plan = _fallback_plan(parsed, query_vector, r.embedder)
-    plan = _scoped(plan.but(yes_no=parsed.is_yes_no), r.video_ids, r.window)
+    # "Were more people going in or out?" asks which, not yes or no.
+    either = plan.operation is Operation.COMPARE and " or " in parsed.norm
+    plan = _scoped(plan.but(yes_no=parsed.is_yes_no and not either), r.video_ids, r.window)
     if clock is not None:
         plan = _in_clock(plan, clock.start, clock.end, clock.end_included, scoped.phrase)
     if scoped.video_ids is not None:

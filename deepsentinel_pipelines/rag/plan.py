@@ -146,6 +146,7 @@ class QueryPlan:
             ``event_type``, ``track`` or None.
         order: ``time``, ``time desc``, ``duration desc``, ``duration``, ``size desc`` or None.
         nth: For ``nth``: which one (1 is the first).
+        at_least: Count only the people with at least this many matching events.
         versus: For ``compare``: the sides, each a label and its filters.
         measured: What the answer measures, in words ("stays", "crowd size") for wording.
         cannot_tell: For ``cannot tell``: what the footage cannot tell.
@@ -165,6 +166,7 @@ class QueryPlan:
     group_by: str | None = None
     order: str | None = None
     nth: int | None = None
+    at_least: int | None = None
     versus: tuple[tuple[str, Filters], ...] = ()
     measured: str | None = None
     cannot_tell: str | None = None
@@ -186,7 +188,7 @@ class QueryPlan:
             "subject": str(self.subject),
             "filters": self.filters.as_json(),
         }
-        for name in ("group_by", "order", "nth", "measured", "cannot_tell"):
+        for name in ("group_by", "order", "nth", "at_least", "measured", "cannot_tell"):
             value = getattr(self, name)
             if value is not None:
                 out[name] = value
@@ -236,6 +238,8 @@ class QueryPlan:
             parts.append(f"by {self.order}")
         if self.nth is not None:
             parts.append(f"number {self.nth}")
+        if self.at_least is not None:
+            parts.append(f"{self.at_least}+ each")
         if self.versus:
             parts.append(" vs ".join(label for label, _ in self.versus))
         if self.cannot_tell:

@@ -282,7 +282,9 @@ _SCREEN_PHRASES: tuple[tuple[str, str], ...] = (
     (r"\bbottom\s+to\s+(?:the\s+)?top\b|\bupwards?\b|\bup\s+the\s+(?:screen|frame|image)\b"
      r"|\bfrom\s+the\s+bottom\b", "bottom to top"),
 )  # fmt: skip
-_WHICH_WAY_RE = re.compile(r"\b(?:which|what)\s+(?:way|direction|side)\b")
+_WHICH_WAY_RE = re.compile(
+    r"\b(?:which|what)\s+(?:way|direction|side)\b|\bin\s+or\s+out\b|\bout\s+or\s+in\b"
+)
 _CROSSING_RE = re.compile(r"\bcross(?:es|ed|ing|ings)?\b|\bline[\s_]crossings?\b")
 _LINE_WORD_RE = re.compile(r"\b(?:(?:counting|tripwire|trip)\s+)?(?:line|tripwire)s?\b")
 _IN_OUT_RE = re.compile(
@@ -692,12 +694,12 @@ _EVENT_RULES: tuple[tuple[str, str], ...] = (
      r"(?:over|across)\s+the\s+(?:\w+\s+)?line\b"),
     (
         "enter",
-        r"\b(?:came|come|comes|coming|walk|walked|walks|walking|step|stepped|steps|went|go|goes|"
+        r"\b(?:came|come|comes|coming|walk|walked|walks|walking|step|stepped|steps|went|go|goes|going|"
         r"got|gets|showed|show|shows|turned|turn)\s+(?:in(?!\s+(?:the|a|an|this|that|both|each)\b)"
         r"|into|inside|up)\b"
         r"|\b(?:appear\w*|arriv\w*|show(?:ed)?\s+up)\b",
     ),
-    ("exit", r"\b(?:went|go|goes|walked|walks|stepped|got|came)\s+(?:out|away|off)\b"
+    ("exit", r"\b(?:went|go|goes|going|walked|walks|walking|stepped|got|came)\s+(?:out|away|off)\b"
      r"|\b(?:disappear\w*|vanish\w*|walked\s+off)\b"),
     # spatial "near the exit" / "at the entrance" names a place, not an event
     (

@@ -28,6 +28,7 @@ _WHICH_SOURCE = (
     r"\b(?:which|what)\s+(?:(?:one\s+)?of\s+the\s+(?:two\s+|2\s+|both\s+)?)?"
     r"(?:videos?|cameras?|recordings?|clips?|footage|cams?)\b"
 )
+_COMPARATIVE = r"\b(?:more|most|fewer|less|least|busier|busiest|quieter|than)\b"
 _HALVES = r"\b(?:first|second|1st|2nd|last|latter|former)\s+half\b"
 
 
@@ -36,12 +37,18 @@ def plan(q: ParsedQuestion, forced: bool = False) -> QueryPlan | None:
     asked = re.sub(r"\bor\s+(?:more|less|fewer|so|longer)\b", " ", q.norm)
     if not (has(_COMPARE, asked) or forced):
         return None
+    if has(r"\bin\s+or\s+out\b|\bout\s+or\s+in\b", q.norm):
+        return None  # "more going in or out?" is which way most went: the direction kind
     filters, readings = filters_of(q)
     subject = subject_of(q, filters)
     if subject is Subject.EVENTS and has(r"\bpeople\b|\bpersons\b|\bfolks\b", q.norm):
         subject = Subject.PEOPLE
-    grouped = has(_WHICH_SOURCE, q.norm)
+    grouped = has(_WHICH_SOURCE, q.norm) and has(_COMPARATIVE, q.norm)
     sides = None if grouped else _sides(q, filters)
+    if sides and sides[0][1].direction:
+        readings = [r for r in readings if "entries and exits" not in r]
+        if subject is Subject.TRACKS:
+            subject = Subject.PEOPLE  # "more people going in or out?": people per direction
     if sides is None:
         group = "camera" if has(r"\bcameras?\b", q.norm) else "video"
         if not grouped and not forced:
@@ -79,6 +86,11 @@ def _sides(q: ParsedQuestion, f: Filters) -> tuple[tuple[str, Filters], ...] | N
         )
         # "more ... in the second half?": the half asked about is the first side.
         return halves[::-1] if f.fraction == (0.5, 1.0) else halves
+    if f.direction is not None and has(r"\bor\b", q.norm):
+        # "towards the side road or away from it": the direction asked about, and the other.
+        base = f.but(event_types=("line_crossing",), direction=None)
+        other = "out" if f.direction == "in" else "in"
+        return ((f.direction, base.but(direction=f.direction)), (other, base.but(direction=other)))
     facings = orientations_in(q.norm)
     if len(facings) >= 2:
         base = f.but(event_types=("orientation",))
@@ -88,9 +100,6 @@ def _sides(q: ParsedQuestion, f: Filters) -> tuple[tuple[str, Filters], ...] | N
     types = event_types_in(q.rest)
     if len(types) >= 2:
         return tuple((t, f.but(event_types=(t,), frame_only=f.frame_only)) for t in types[:2])
-    if f.lines or has(r"\bin\s+or\s+out\b|\bout\s+or\s+in\b", q.norm):
-        base = f.but(event_types=("line_crossing",), direction=None)
-        return (("in", base.but(direction="in")), ("out", base.but(direction="out")))
     if has(r"\bleft\b.*\bright\b|\bright\b.*\bleft\b", q.norm):
         base = f.but(event_types=("line_crossing",), direction=None)
         return (("in", base.but(direction="in")), ("out", base.but(direction="out")))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from deepsentinel_pipelines.rag.kinds.base import filters_of, has, subject_of
 from deepsentinel_pipelines.rag.plan import Operation, QueryPlan, Subject
 from deepsentinel_pipelines.rag.question import ParsedQuestion
@@ -14,6 +16,12 @@ EXAMPLES = (
     "how many ppl were there in total?",
     "number of falls",
     "how many people crossed left to right in the first 30 seconds?",
+)
+
+# "crossed twice or more", "more than once", "3 times or more", "repeatedly"
+_REPEATED = (
+    r"\btwice\b|\bmore\s+than\s+once\b|\brepeatedly\b|\bagain\b"
+    r"|\b(?P<n>\d+)\s+times\s+or\s+more\b|\bat\s+least\s+(?:twice|(?P<m>\d+)\s+times)\b"
 )
 
 
@@ -35,4 +43,18 @@ def plan(q: ParsedQuestion, forced: bool = False) -> QueryPlan | None:
         group = "zone"
     elif has(r"\b(?:each|per|every|by)\s+(?:half)\b", q.norm):
         group = "half"
-    return QueryPlan(NAME, op, subject, filters, group_by=group, readings=tuple(readings))
+    repeat = re.search(_REPEATED, q.norm)
+    at_least = None
+    if repeat is not None and subject is not Subject.TRACKS:
+        at_least = 2 if not repeat.group("n") else int(repeat.group("n"))
+        subject, op = Subject.PEOPLE, Operation.COUNT_PEOPLE
+        readings.append(f"counted the people with {at_least} or more such events")
+    return QueryPlan(
+        NAME,
+        op,
+        subject,
+        filters,
+        group_by=group,
+        at_least=at_least,
+        readings=tuple(readings),
+    )

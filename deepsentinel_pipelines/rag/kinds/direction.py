@@ -27,6 +27,8 @@ def plan(q: ParsedQuestion, forced: bool = False) -> QueryPlan | None:
         return None
     if not (has(_DIRECTION, q.norm) or forced):
         return None
+    if q.track_id is not None and not has(r"\b(?:which|what)\s+(?:way|direction|side)", q.norm):
+        return None  # "where did person 2 go?" asks for everything they did
     filters, readings = filters_of(q)
     return QueryPlan(
         NAME,

@@ -32,6 +32,13 @@ def plan(q: ParsedQuestion, forced: bool = False) -> QueryPlan | None:
         return None
     if not (narrowed and (_OPEN.search(q.norm) or filters.narrows_events)) and not forced:
         return None
+    per_video = has(r"\b(?:which|what)\s+(?:videos?|cameras?|clips?|recordings?)\b", q.norm)
     return QueryPlan(
-        NAME, Operation.LIST, Subject.EVENTS, filters, order="time", readings=tuple(readings)
+        NAME,
+        Operation.LIST,
+        Subject.EVENTS,
+        filters,
+        group_by="video" if per_video else None,
+        order="time",
+        readings=tuple(readings),
     )
