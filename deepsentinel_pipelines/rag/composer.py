@@ -598,7 +598,7 @@ def _busiest(plan: QueryPlan, found: Findings, site: Site) -> _Handled:
             return f"Nobody was seen {where}{scope_words(f, plan)}.", [], []
         first = peak[0]
         head = (
-            f"It was busiest at {format_timestamp(first.second)} in {first.video_id}, with "
+            f"It was busiest at {occupancy_time(first)} in {first.video_id}, with "
             f"{_plural(first.people, 'person', 'people')} {where} at once."
         )
         context = []
@@ -616,11 +616,12 @@ def _people_at(plan: QueryPlan, found: Findings, site: Site) -> _Handled:
     f = plan.filters
     where = f"in zone {f.zones[0]}" if f.zones else "in view"
     second = int(((f.start_s or 0) + (f.end_s if f.end_s is not None else (f.start_s or 0))) / 2)
-    when = format_timestamp(second)
+    when = format_timestamp(found.occupancy[0].second if found.occupancy else second)
     if not found.occupancy:
         return f"No occupancy was recorded at {when} (is the video that long?).", [], []
     if len(found.occupancy) == 1:
         r = found.occupancy[0]
+        when = occupancy_time(r)
         return (
             f"{_plural(r.people, 'person was', 'people were')} {where} at {when} in {r.video_id}.",
             [],

@@ -16,7 +16,7 @@ from deepsentinel_pipelines.rag.kinds.base import Kind
 from deepsentinel_pipelines.rag.ports import Embedder
 
 #: Cosine similarity to the nearest example from which its kind is taken.
-MIN_SIMILARITY = 0.6
+MIN_SIMILARITY = 0.5
 
 _CACHE: dict[tuple[int, int], tuple[np.ndarray, list[int]]] = {}
 

@@ -16,6 +16,9 @@ EXAMPLES = (
     "did anyone shout?",
     "what was the licence plate of the van?",
     "was the person carrying a bag?",
+    "what was the guy wearing?",
+    "how tall was the person?",
+    "did anyone drive through?",
 )
 
 #: (pattern, what cannot be told) in the order they are tried.

@@ -16,6 +16,9 @@ EXAMPLES = (
     "were there more entries or exits?",
     "which camera saw more people?",
     "compare the first half with the second half",
+    "was one half busier than the other?",
+    "which was busier, the start or the end?",
+    "did more people come in than go out?",
 )
 _COMPARE = (
     r"\bmore\b.*\bor\b|\bor\b.*\bmore\b|\bcompar\w*|\bvs\.?\b|\bversus\b|\bthan\b|\bfewer\b"
@@ -37,7 +40,7 @@ def plan(q: ParsedQuestion, forced: bool = False) -> QueryPlan | None:
     asked = re.sub(r"\bor\s+(?:more|less|fewer|so|longer)\b", " ", q.norm)
     if not (has(_COMPARE, asked) or forced):
         return None
-    if has(r"\bin\s+or\s+out\b|\bout\s+or\s+in\b", q.norm):
+    if has(r"\bin\s+or\s+out\b|\bout\s+or\s+in\b", q.norm) and not forced:
         return None  # "more going in or out?" is which way most went: the direction kind
     filters, readings = filters_of(q)
     subject = subject_of(q, filters)

@@ -16,6 +16,9 @@ EXAMPLES = (
     "how many ppl were there in total?",
     "number of falls",
     "how many people crossed left to right in the first 30 seconds?",
+    "what was the total number of visitors?",
+    "give me a count of the crossings",
+    "how many arrivals were there?",
 )
 
 # "crossed twice or more", "more than once", "3 times or more", "repeatedly"

@@ -13,6 +13,9 @@ EXAMPLES = (
     "were more people going in or out?",
     "what was the flow of people across the path line?",
     "where were most people facing?",
+    "where were people heading?",
+    "which side did most people leave by?",
+    "what was the direction of travel?",
 )
 _DIRECTION = (
     r"\bwhich\s+(?:way|direction|side)\b|\bdirections?\b|\bheading\b|\bheaded\b"

@@ -14,6 +14,9 @@ EXAMPLES = (
     "how long did the crowd last?",
     "what was the shortest visit?",
     "how long did people stay in the entrance on average?",
+    "how much time did people spend in the zone?",
+    "who stayed around the longest?",
+    "for how long was someone waiting?",
 )
 _HOW_LONG = (
     r"\bhow\s+long\b|\bfor\s+how\s+long\b|\bduration\b|\bhow\s+much\s+time\b"
@@ -50,7 +53,7 @@ def plan(q: ParsedQuestion, forced: bool = False) -> QueryPlan | None:
             # "the longest time anyone spent in the entrance": the zone's stays.
             filters = filters.but(event_types=STAY_TYPES)
             readings.append("time spent in a zone is read from its stays (dwell events)")
-        elif filters.track_id is not None or has(_IN_VIEW, q.rest) or longest or shortest:
+        elif filters.track_id is not None or has(_IN_VIEW, q.rest) or longest or shortest or forced:
             return QueryPlan(
                 NAME, op, Subject.TRACKS, filters, readings=tuple(readings), measured="time in view"
             )

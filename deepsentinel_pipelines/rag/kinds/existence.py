@@ -14,6 +14,9 @@ EXAMPLES = (
     "any crowds after 1:00?",
     "did person 7 cross the line?",
     "is there anyone sitting?",
+    "was anybody there after dark?",
+    "has anything happened at the gate?",
+    "did something happen near the door?",
 )
 _ASKS = (
     r"^(?:did|does|do|was|were|is|are|has|have|had|can|could|any|anyone|anybody|anything"

@@ -15,6 +15,9 @@ EXAMPLES = (
     "which people loitered at the entrance?",
     "what happened at the entrance in the last 20 seconds?",
     "everything between 0:30 and 0:45",
+    "list the events at the entrance",
+    "show all entries after 1:00",
+    "what went on at the entrance?",
 )
 _OPEN = re.compile(
     r"\b(?:what|anything|something)\s+(?:else\s+)?(?:has\s+|had\s+)?"

@@ -14,6 +14,9 @@ EXAMPLES = (
     "how crowded was the entrance?",
     "most people at once?",
     "how busy was it at 1:10?",
+    "how packed did it get?",
+    "what was the maximum headcount in the scene?",
+    "how many people could be seen at one time?",
 )
 _BUSIEST = (
     r"\bbusiest\b|\bbusy\s+(?:time|moment|period|point|spell)\b|\bpeak\w*\b|\brush\s+hour\b"

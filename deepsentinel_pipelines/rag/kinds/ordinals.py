@@ -17,6 +17,9 @@ EXAMPLES = (
     "who was the last person to leave?",
     "at what time did person 5 leave?",
     "when did someone first enter the entrance?",
+    "who arrived earliest?",
+    "what time did the last crowd break up?",
+    "when was the earliest crossing?",
 )
 _FIRST = r"\b(?:first|earliest|1st|soonest)\b|\bto\s+(?:arrive|appear|come)\b"
 _LAST = r"\b(?:last|latest|final|most\s+recent|1ast)\b"

@@ -12,6 +12,9 @@ EXAMPLES = (
     "tell me about track 3",
     "where did person 5 go?",
     "show me person 7",
+    "what was person 3 doing?",
+    "follow track 8 for me",
+    "give me the history of person 4",
 )
 
 

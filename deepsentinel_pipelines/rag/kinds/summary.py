@@ -14,6 +14,10 @@ EXAMPLES = (
     "brief me on the plaza camera",
     "what is this video about?",
     "any highlights?",
+    "what did the camera record?",
+    "tell me what the footage shows",
+    "what went on in the recording?",
+    "catch me up on the video",
 )
 _SUMMARY = (
     r"\bsummar\w*|\boverview\b|\brecap\w*|\brun\s*-?\s*down\b|\bgist\b|\bsynopsis\b|\btl;?dr\b"

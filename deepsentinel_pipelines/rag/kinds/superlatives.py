@@ -13,6 +13,8 @@ EXAMPLES = (
     "how many people were in the largest crowd?",
     "which person crossed the line the most?",
     "who had the most events?",
+    "what was the size of the largest gathering?",
+    "who crossed most often?",
 )
 _LARGEST = r"\b(?:largest|biggest|hugest|how\s+(?:big|large)|max(?:imum)?\s+size|size\s+of)\b"
 _CROWD = r"\b(?:crowds?|groups?|gatherings?|clusters?)\b"
