@@ -689,7 +689,8 @@ _EVENT_RULES: tuple[tuple[str, str], ...] = (
     # multi-word phrases first; their spans are blanked before single words are tried
     ("stay", r"\b(?:hanging|hung|hangs?|hang)\s+(?:around|about|round|out)\b"
      r"|\b(?:stay(?:ed|s|ing)?|wait(?:ed|s|ing)?|linger\w*|idl\w+|hung\s+out|hang\s+out"
-     r"|stop(?:ped|s)?\s+(?:there|in|at)|dwell\w*|dwelt)\b"),
+     r"|stop(?:ped|s)?\s+(?:there|in|at))\b"),
+    ("dwell", r"\b(?:dwell\w*|dwelt)\b"),
     ("line_crossing", r"\bline[\s_]crossings?\b|\b(?:went|go|goes|pass(?:ed|es|ing)?)\s+"
      r"(?:over|across)\s+the\s+(?:\w+\s+)?line\b"),
     (
