@@ -1,4 +1,4 @@
-"""Write the current analysis of processed videos to the question evaluation's data file.
+r"""Write the current analysis of processed videos to the question evaluation's data file.
 
 The evaluation (``bench/rag_eval.py``, ``tests/rag/test_operator_questions.py``) asks its
 questions about real processed videos; this keeps their rows (videos, tracks, events, occupancy,
@@ -48,6 +48,7 @@ QUERIES = {
 
 
 def main() -> int:
+    """Export the videos named on the command line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("video_ids", nargs="+")
     args = parser.parse_args()

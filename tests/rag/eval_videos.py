@@ -23,7 +23,7 @@ DATA = Path(__file__).parent / "data" / "eval_videos.json"
 
 @dataclass(frozen=True)
 class EvalVideos:
-    """The loaded videos: short name (``plaza``, ``walkway``) -> video id, and old -> new event ids."""
+    """The loaded videos: camera (``plaza``, ``walkway``) -> video id; old -> new event ids."""
 
     tag: str
     video_ids: dict[str, str]

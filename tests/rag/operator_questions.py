@@ -44,7 +44,10 @@ class Question:
 
 
 def _people(where: str) -> str:
-    return f"SELECT count(*) FROM (SELECT DISTINCT video_id, track_id FROM events WHERE {where} AND track_id IS NOT NULL) d"
+    return (
+        "SELECT count(*) FROM (SELECT DISTINCT video_id, track_id FROM events "
+        f"WHERE {where} AND track_id IS NOT NULL) d"
+    )
 
 
 def _events(where: str) -> str:
@@ -56,6 +59,10 @@ def _cross(where: str) -> str:
 
 
 CANNOT = "SELECT 1"
+CROWDS = " AND event_type = 'crowding'"
+FACING_CAMERA = " AND attributes->>'orientation' = 'facing_camera'"
+FACING_AWAY = " AND attributes->>'orientation' = 'facing_away'"
+INTO_VIEW = " AND event_type = 'enter' AND zone IS NULL"
 
 QUESTIONS: tuple[Question, ...] = (
     # --- counts ---------------------------------------------------------------------------------
@@ -96,7 +103,8 @@ QUESTIONS: tuple[Question, ...] = (
              _people(_cross(f"{P} AND end_s >= 60 AND start_s <= 80")), "number"),
     Question("counts", "how many crossings in the second half of the sample?",
              _events(_cross(f"{P} AND start_s >= 79.5 / 2")), "number"),
-    Question("counts", "how many people left the frame in the last 10 seconds of the walkway video?",
+    Question("counts",
+             "how many people left the frame in the last 10 seconds of the walkway video?",
              _people(f"{W} AND event_type = 'exit' AND zone IS NULL AND end_s >= 40.1 - 10"),
              "number"),
     Question("counts", "How many people went in through the line in the first minute?",
@@ -351,7 +359,8 @@ QUESTIONS: tuple[Question, ...] = (
              f"SELECT replace(replace(attributes->>'orientation', 'facing_', ''), '_', ' ') "
              f"FROM events WHERE {W} AND event_type = 'orientation' "
              "GROUP BY 1 ORDER BY count(*) DESC LIMIT 1", "mentions"),
-    Question("direction", "How many people crossed the line towards the side road in the first half?",
+    Question("direction",
+             "How many people crossed the line towards the side road in the first half?",
              _people(_cross(f"{P} AND attributes->>'direction' = 'in' AND start_s < 79.5 / 2")),
              "number"),
     Question("direction", "how many crossings were outbound?",
@@ -425,16 +434,14 @@ QUESTIONS: tuple[Question, ...] = (
     Question("comparison", "Which video had more line crossings?",
              "SELECT 'sample_plaza'", "winner", other="walkway"),
     Question("comparison", "which camera saw more crowds?",
-             f"SELECT CASE WHEN ({_events(P + ' AND event_type = ' + chr(39) + 'crowding' + chr(39))}) > "
-             f"({_events(W + ' AND event_type = ' + chr(39) + 'crowding' + chr(39))}) "
+             f"SELECT CASE WHEN ({_events(P + CROWDS)}) > ({_events(W + CROWDS)}) "
              "THEN 'plaza' ELSE 'walkway' END", "winner", other="walkway|plaza"),
     Question("comparison", "Was the sample busier than the walkway video?",
              "SELECT (SELECT count(*) FROM tracks WHERE video_id = %(plaza)s) - "
              "(SELECT count(*) FROM tracks WHERE video_id = %(walkway)s)", "yes"),
     Question("comparison", "Were more people facing the camera or facing away in the sample?",
              "SELECT CASE WHEN "
-             f"({_people(f'{P} AND attributes->>' + chr(39) + 'orientation' + chr(39) + ' = ' + chr(39) + 'facing_camera' + chr(39))}) > "
-             f"({_people(f'{P} AND attributes->>' + chr(39) + 'orientation' + chr(39) + ' = ' + chr(39) + 'facing_away' + chr(39))}) "
+             f"({_people(P + FACING_CAMERA)}) > ({_people(P + FACING_AWAY)}) "
              "THEN 'camera' ELSE 'away' END", "winner", other="away|camera"),
     Question("comparison", "more people in the first half or the second half of the walkway video?",
              f"SELECT CASE WHEN (SELECT count(*) FROM tracks WHERE {W} AND first_s < 40.1 / 2) > "
@@ -464,8 +471,7 @@ QUESTIONS: tuple[Question, ...] = (
              "yes"),
     Question("cross_video", "Which camera had more people entering the view?",
              "SELECT CASE WHEN "
-             f"({_people(P + ' AND event_type = ' + chr(39) + 'enter' + chr(39) + ' AND zone IS NULL')}) > "
-             f"({_people(W + ' AND event_type = ' + chr(39) + 'enter' + chr(39) + ' AND zone IS NULL')}) "
+             f"({_people(P + INTO_VIEW)}) > ({_people(W + INTO_VIEW)}) "
              "THEN 'plaza' ELSE 'walkway' END", "winner", other="walkway|plaza"),
     Question("cross_video", "total number of people in both clips",
              f"SELECT count(*) FROM tracks WHERE {B}", "number"),

@@ -8,6 +8,9 @@ import pytest
 from pgvector.psycopg import register_vector
 from psycopg import pq
 
+from deepsentinel_pipelines.rag.compiler import count_of, listing
+from deepsentinel_pipelines.rag.kinds.base import filters_of
+from deepsentinel_pipelines.rag.plan import Filters, Subject
 from deepsentinel_pipelines.rag.question import parse_question
 from deepsentinel_pipelines.rag.retrieval import (
     READER_ROLE,
@@ -22,9 +25,6 @@ from deepsentinel_pipelines.rag.retrieval import (
     vocabulary,
     websearch_text,
 )
-from deepsentinel_pipelines.rag.compiler import count_of, listing
-from deepsentinel_pipelines.rag.kinds.base import filters_of
-from deepsentinel_pipelines.rag.plan import Filters, Subject
 from deepsentinel_pipelines.rag.sql_guard import UnsafeSQLError
 from tests.rag.corpus import QUESTIONS, Corpus
 
