@@ -299,6 +299,7 @@ def listing(f: Filters, order: str, *, limit: int = LISTING_LIMIT, offset: int =
     measure, sort = {
         "time": ("NULL", "e.start_s, e.video_id, e.event_id"),
         "time desc": ("NULL", "e.start_s DESC, e.video_id, e.event_id DESC"),
+        "end desc": ("e.end_s", "e.end_s DESC, e.video_id, e.event_id DESC"),
         "duration desc": (_DURATION, f"{_DURATION} DESC, e.start_s, e.event_id"),
         "duration": (_DURATION, f"{_DURATION}, e.start_s, e.event_id"),
         "size desc": (_CROWD_SIZE, f"{_CROWD_SIZE} DESC NULLS LAST, e.start_s, e.event_id"),

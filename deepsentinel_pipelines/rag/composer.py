@@ -365,6 +365,12 @@ def _ordered(plan: QueryPlan, found: Findings, site: Site) -> _Handled:
         return f"No {_events_phrase(f, 2, site).split(' ', 1)[1]} were recorded{scope}.", [], []
     row = found.events[0]
     what = _noun(f.event_types, 1).split(" ", 1)[1] if f.event_types else "event"
+    if plan.measured == "end":
+        head = (
+            f"The last {what}{scope} ended at {format_timestamp(row.end_s)} in {row.video_id} "
+            f"(it began at {start_time(row)})."
+        )
+        return head, [], [row]
     who = f"person {row.track_id}" if row.track_id is not None else "no tracked person"
     where = f" in zone {row.zone}" if row.zone else ""
     if op is Operation.WHEN and (found.total or 0) > 1:

@@ -81,12 +81,15 @@ def _pattern(name: str, plural: bool = False, prefix: str = "") -> str:
 
 
 #: What a found name is replaced with: no word, so the words around it do not join up ("in
-#: the <video> start" must not read as "in the start").
+#: the <video> start" must not read as "in the start"); a zone has its own mark, so that "went
+#: through the <zone>" can be read as entering it.
 PLACEHOLDER = "\u00a4"
+ZONE_MARK = "\u00a7"
 
 
-def _blank(text: str, start: int, end: int) -> str:
-    return text[:start] + PLACEHOLDER * (end - start) + text[end:]
+def _blank(text: str, start: int, end: int, kind: str = "") -> str:
+    mark = ZONE_MARK if kind == "z" else PLACEHOLDER
+    return text[:start] + mark * (end - start) + text[end:]
 
 
 #: A zone whose name is also an event word is that zone only after a place word.
@@ -142,8 +145,9 @@ def find_names(
         else:
             if event_words is not None and event_words.fullmatch(quoted.replace("_", " ")):
                 continue
+            kind = "z"
             found["z"].append((match.start(), quoted))
-        blank = _blank(blank, *match.span())
+        blank = _blank(blank, *match.span(), kind)
 
     entries: list[tuple[str, str, str]] = []  # (kind, spelling, name)
     for video in video_ids:
@@ -159,7 +163,7 @@ def find_names(
         pattern = _pattern(spelling, plural=kind == "z", prefix=PLACE_PREFIX if eventish else "")
         for match in re.finditer(pattern, blank):
             found[kind].append((match.start(), name))
-            blank = _blank(blank, *match.span())
+            blank = _blank(blank, *match.span(), kind)
 
     fuzzy: list[tuple[str, str]] = []
     vocabulary = _word_vocabulary(video_ids, zones, lines, cameras)
@@ -173,7 +177,7 @@ def find_names(
         kind, name = meant.split(":", 1)
         found[kind].append((match.start(), name))
         fuzzy.append((word, name))
-        blank = _blank(blank, *match.span())
+        blank = _blank(blank, *match.span(), kind)
 
     def ordered(kind: str) -> tuple[str, ...]:
         return tuple(dict.fromkeys(n for _, n in sorted(found[kind], key=lambda i: i[0])))

@@ -231,7 +231,7 @@ def parse_question(
         orientation=orientation,
         is_yes_no=bool(_YES_NO_RE.match(norm)),
         norm=norm,
-        rest=re.sub(r"\s+", " ", rest.replace("\u00a4", " ")).strip(),
+        rest=re.sub(r"[\s\u00a4\u00a7]+", " ", rest).strip(),
         fraction=fraction,
         window_words=window_words,
         cameras=names.cameras,
@@ -288,7 +288,8 @@ _WHICH_WAY_RE = re.compile(
 _CROSSING_RE = re.compile(r"\bcross(?:es|ed|ing|ings)?\b|\bline[\s_]crossings?\b")
 _LINE_WORD_RE = re.compile(r"\b(?:(?:counting|tripwire|trip)\s+)?(?:line|tripwire)s?\b")
 _IN_OUT_RE = re.compile(
-    r"\b(?P<in>in(?!\s+(?:(?:the|a|an|this|that|each|both|all|total|view|frame|zone)\b|\u00a4))"
+    r"\b(?P<in>in(?!\s+(?:(?:the|a|an|this|that|each|both|all|total|view|frame|zone)\b"
+    r"|[\u00a4\u00a7]))"
     r"|inwards?|inbound|incoming|entering)\b"
     r"|\b(?P<out>out|outwards?|outbound|outgoing|leaving|exiting)\b"
 )
@@ -698,7 +699,10 @@ _EVENT_RULES: tuple[tuple[str, str], ...] = (
         r"\b(?:came|come|comes|coming|walk|walked|walks|walking|step|stepped|steps|went|go|goes|going|"
         r"got|gets|showed|show|shows|turned|turn)\s+(?:in(?!\s+(?:the|a|an|this|that|both|each)\b)"
         r"|into|inside|up)\b"
-        r"|\b(?:appear\w*|arriv\w*|show(?:ed)?\s+up)\b",
+        r"|\b(?:appear\w*|arriv\w*|show(?:ed)?\s+up)\b"
+        # "went through the <zone>": a zone's name was replaced by the mark
+        r"|\b(?:went|go|goes|going|walked|walking|passed|came|come|used)\s+(?:through|thru|via"
+        r"|into)?\s*(?:the\s+)?\u00a7",
     ),
     ("exit", r"\b(?:went|go|goes|going|walked|walks|walking|stepped|got|came)\s+(?:out|away|off)\b"
      r"|\b(?:disappear\w*|vanish\w*|walked\s+off)\b"),

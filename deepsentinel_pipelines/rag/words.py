@@ -101,7 +101,9 @@ def regular_words(text: str) -> str:
     text = re.sub(r"[\u2010-\u2015\u2212]", "-", text)
     text = re.sub(r"[\u2018\u2019\u201a\u201b`´]", "'", text)
     text = re.sub(r"[\u201c\u201d\u201e\u201f]", '"', text)
-    text = re.sub(r"\s*\u00a4+\s*", " \u00a4 ", text)  # a name found earlier, as one mark
+    # a name found earlier (a zone's mark is its own), as one mark
+    text = re.sub(r"\s*\u00a4+\s*", " \u00a4 ", text)
+    text = re.sub(r"\s*\u00a7+\s*", " \u00a7 ", text)
     text = re.sub(r"\bno[\s-]one\b", "nobody", text)
     text = re.sub(
         r"(?<![\w'])(" + "|".join(re.escape(k) for k in sorted(INFORMAL, key=len, reverse=True))

@@ -63,6 +63,9 @@ CROWDS = " AND event_type = 'crowding'"
 FACING_CAMERA = " AND attributes->>'orientation' = 'facing_camera'"
 FACING_AWAY = " AND attributes->>'orientation' = 'facing_away'"
 INTO_VIEW = " AND event_type = 'enter' AND zone IS NULL"
+STANDING = " AND event_type = 'standing'"
+IN = " AND attributes->>'direction' = 'in'"
+OUT = " AND attributes->>'direction' = 'out'"
 
 QUESTIONS: tuple[Question, ...] = (
     # --- counts ---------------------------------------------------------------------------------
@@ -617,6 +620,99 @@ QUESTIONS: tuple[Question, ...] = (
     Question("cannot", "what brand was the van parked by the entrance?", CANNOT, "cannot"),
     Question("cannot", "could you identify who loitered on the walkway?", CANNOT, "cannot"),
     Question("cannot", "were people talking near the entrance?", CANNOT, "cannot"),
+    # --- a third batch, written blind after the second was answered --------------------------
+    Question("counts", "What's the total count of people through the path line, both ways?",
+             _people(_cross(P)), "number"),
+    Question("counts", "how many went thru the entrance area in the 2nd half of the sample",
+             _people(f"{P} AND event_type = 'enter' AND zone = 'entrance' AND start_s >= 79.5 / 2"),
+             "number"),
+    Question("counts", "How many ppl were on the walkway cam in the first 15 secs?",
+             f"SELECT count(*) FROM tracks WHERE {W} AND first_s <= 15", "number"),
+    Question("counts", "how many people stood still for a bit on the plaza?",
+             _people(f"{P} AND event_type = 'standing'"), "number"),
+    Question("counts", "Number of entrance zone exits?",
+             _events(f"{P} AND event_type = 'exit' AND zone = 'entrance'"), "number"),
+    Question("counts", "How many times did people cross heading left?",
+             _events(_cross(f"{P} AND attributes->>'direction' = 'out'")), "number"),
+    Question("counts", "how many people on the plaza camera were walking around 0:50?",
+             _people(f"{P} AND event_type = 'walking' AND end_s >= 35 AND start_s <= 65"),
+             "number"),
+    Question("existence", "Any sign of someone running through?",
+             _events(f"{B} AND event_type = 'running'"), "yes"),
+    Question("existence", "has anyone been standing at the entrance?",
+             _events(f"{P} AND event_type = 'standing' AND zone = 'entrance'"), "yes"),
+    Question("existence", "Was person 12 on the plaza camera at all?",
+             f"SELECT count(*) FROM tracks WHERE {P} AND track_id = 12", "yes"),
+    Question("existence", "did a crowd form after the 1 minute mark in the sample?",
+             _events(f"{P} AND event_type = 'crowding' AND end_s >= 60"), "yes"),
+    Question("none", "any falls or collapses at all today?", _events(f"{B} AND event_type = 'fall'"),
+             "yes"),
+    Question("none", "Did anyone sit on the ground on the walkway?",
+             _events(f"{W} AND event_type = 'sitting'"), "yes"),
+    Question("none", "how many people were loitering at the entrance?",
+             _people(f"{P} AND event_type = 'loitering' AND zone = 'entrance'"), "number"),
+    Question("when", "when did the crowd on the walkway break up?",
+             f"SELECT max(end_s) FROM events WHERE {W} AND event_type = 'crowding'", "time"),
+    Question("when", "what time did person 46 cross the path?",
+             f"SELECT min(start_s) FROM events WHERE {_cross(P)} AND track_id = 46", "time"),
+    Question("when", "Who was the last person to enter the entrance zone?",
+             f"SELECT track_id FROM events WHERE {P} AND event_type = 'enter' "
+             "AND zone = 'entrance' ORDER BY start_s DESC LIMIT 1", "person"),
+    Question("when", "when did the first person leave the plaza scene?",
+             f"SELECT min(start_s) FROM events WHERE {P} AND event_type = 'exit' "
+             "AND zone IS NULL", "time"),
+    Question("dwell", "How long did person 37 hang about at the entrance?",
+             f"SELECT end_s - start_s FROM events WHERE {P} AND event_type = 'dwell' "
+             "AND track_id = 37", "seconds"),
+    Question("dwell", "what was the average stay on the walkway cam?",
+             f"SELECT avg(end_s - start_s) FROM events WHERE {W} AND event_type = 'loitering'",
+             "seconds"),
+    Question("dwell", "how long did person 12 linger on the walkway?",
+             f"SELECT end_s - start_s FROM events WHERE {W} AND event_type = 'loitering' "
+             "AND track_id = 12", "seconds"),
+    Question("crowding", "whats the max crowd size on the walkway",
+             f"SELECT max(CAST(attributes->>'count' AS int)) FROM events WHERE {W} "
+             "AND event_type = 'crowding'", "number"),
+    Question("crowding", "how many people were in the plaza at the very start?",
+             f"SELECT max(people) FROM occupancy WHERE {P} AND zone = 'frame' AND second <= 10",
+             "number"),
+    Question("crowding", "at the busiest moment on the walkway, how many were in view?",
+             f"SELECT max(people) FROM occupancy WHERE {W} AND zone = 'frame'", "number"),
+    Question("direction", "Which way did person 9 go over the line first?",
+             f"SELECT attributes->>'direction' FROM events WHERE {_cross(P)} AND track_id = 9 "
+             "ORDER BY start_s LIMIT 1", "direction"),
+    Question("direction", "how many people walked towards the side road after 0:30?",
+             _people(_cross(f"{P} AND attributes->>'direction' = 'in' AND end_s >= 30")),
+             "number"),
+    Question("direction", "net flow across the line: more in or out?",
+             f"SELECT attributes->>'direction' FROM events WHERE {_cross(P)} "
+             "GROUP BY 1 ORDER BY count(*) DESC LIMIT 1", "direction"),
+    Question("per_person", "give me everything person 25 did",
+             "SELECT 'Person 25'", "mentions"),
+    Question("per_person", "did person 90 ever stand still?",
+             _events(f"{P} AND event_type = 'standing' AND track_id = 90"), "yes"),
+    Question("per_person", "what time did track 10 leave the walkway view?",
+             f"SELECT start_s FROM events WHERE {W} AND event_type = 'exit' AND zone IS NULL "
+             "AND track_id = 10", "time"),
+    Question("comparison", "Was the first half of the walkway video busier than the second?",
+             f"SELECT (SELECT count(*) FROM tracks WHERE {W} AND first_s < 40.1 / 2) - "
+             f"(SELECT count(*) FROM tracks WHERE {W} AND first_s >= 40.1 / 2)", "yes"),
+    Question("comparison", "more crossings to the left or to the right?",
+             f"SELECT CASE WHEN ({_events(_cross(P + OUT))}) > ({_events(_cross(P + IN))}) "
+             "THEN 'out' ELSE 'in' END", "direction"),
+    Question("cross_video", "Which camera saw the most standing?",
+             "SELECT CASE WHEN "
+             f"({_events(P + STANDING)}) > ({_events(W + STANDING)}) "
+             "THEN 'plaza' ELSE 'walkway' END", "winner", other="walkway|plaza"),
+    Question("cross_video", "how many crowds did we get on both cameras together?",
+             _events(f"{B} AND event_type = 'crowding'"), "number"),
+    Question("summary", "Sum up the sample clip for me",
+             "SELECT substr(summary, length(video_id) + 3, 40) FROM videos "
+             "WHERE video_id = %(plaza)s", "mentions"),
+    Question("cannot", "what was the license number of the car by the entrance?", CANNOT,
+             "cannot"),
+    Question("cannot", "can you tell me if the person who fell was elderly?", CANNOT, "cannot"),
+    Question("cannot", "what was the guy on the walkway holding?", CANNOT, "cannot"),
 )  # fmt: skip
 
 

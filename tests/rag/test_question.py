@@ -278,7 +278,7 @@ def test_full_question() -> None:
         counts_people=True,
         zones=("entrance",),
         video_ids=("plaza.mp4",),
-        norm="how many people fell near the \u00a4 in \u00a4 between 3 and 5 minutes?",
+        norm="how many people fell near the \u00a7 in \u00a4 between 3 and 5 minutes?",
         rest="how many people fell near the in ?",
         window_words="between 3 and 5 minutes",
     )

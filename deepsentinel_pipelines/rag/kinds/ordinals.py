@@ -24,6 +24,10 @@ EXAMPLES = (
 _FIRST = r"\b(?:first|earliest|1st|soonest)\b|\bto\s+(?:arrive|appear|come)\b"
 _LAST = r"\b(?:last|latest|final|most\s+recent|1ast)\b"
 _NTH = rf"\b(?:the\s+)?(?P<ord>{ORDINAL})\b"
+_ENDED = (
+    r"\b(?:break\w*\s+up|broke\s+up|end(?:ed|s)?|finish\w*|dispers\w*|stopp?\w*|was\s+over"
+    r"|clear(?:ed)?|die\s+down|died\s+down)\b"
+)
 _WHEN = (
     r"\bwhen\b|\bwhat\s+time\b|\bat\s+what\s+(?:time|point|moment)\b"
     r"|\bhow\s+(?:soon|early|late)\b|\btimes?\s+of\b"
@@ -43,6 +47,12 @@ def plan(q: ParsedQuestion, forced: bool = False) -> QueryPlan | None:
         op = Operation.LAST
     elif when:
         op = Operation.WHEN
+    if has(_ENDED, q.rest) and (op in (None, Operation.WHEN, Operation.LAST)):
+        filters, readings = filters_of(q)
+        if filters.event_types:
+            # "when did the crowd break up?": the end of the latest one
+            return QueryPlan(NAME, Operation.LAST, Subject.EVENTS, filters, order="end desc",
+                             measured="end", readings=tuple(readings))  # fmt: skip
     if op is None and not forced:
         return None
     filters, readings = filters_of(q)

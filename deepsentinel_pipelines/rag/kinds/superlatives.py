@@ -16,7 +16,10 @@ EXAMPLES = (
     "what was the size of the largest gathering?",
     "who crossed most often?",
 )
-_LARGEST = r"\b(?:largest|biggest|hugest|how\s+(?:big|large)|max(?:imum)?\s+size|size\s+of)\b"
+_LARGEST = (
+    r"\b(?:largest|biggest|hugest|how\s+(?:big|large)|max(?:imum)?|peak|size\s+of"
+    r"|most\s+people\s+in\s+(?:a|one|the)\b)"
+)
 _CROWD = r"\b(?:crowds?|groups?|gatherings?|clusters?)\b"
 _MOST_BY_PERSON = r"\b(?:which|what)\s+(?:person|track|one|individual)\b|\bwho\b"
 
@@ -24,7 +27,7 @@ _MOST_BY_PERSON = r"\b(?:which|what)\s+(?:person|track|one|individual)\b|\bwho\b
 def plan(q: ParsedQuestion, forced: bool = False) -> QueryPlan | None:
     """Largest crowd, or the person with the most matching events."""
     filters, readings = filters_of(q)
-    if has(_LARGEST, q.norm) and (has(_CROWD, q.norm) or "crowding" in filters.event_types):
+    if has(_LARGEST, q.norm) and has(_CROWD, q.norm):
         return QueryPlan(
             NAME,
             Operation.LARGEST,
