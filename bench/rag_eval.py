@@ -30,12 +30,13 @@ sys.path.insert(0, str(REPO))  # for tests.rag when run as a script
 from deepsentinel_pipelines.cli.services import bring_up  # noqa: E402
 from deepsentinel_pipelines.rag.pipeline import ask  # noqa: E402
 from deepsentinel_pipelines.rag.site import LineBook  # noqa: E402
+from deepsentinel_pipelines.rag.time_scope import TimeScope, camera_zones  # noqa: E402
 from deepsentinel_pipelines.resources.embedder import LocalEmbedder  # noqa: E402
 from deepsentinel_pipelines.resources.llm import LocalLanguageModel  # noqa: E402
 from deepsentinel_pipelines.resources.reranker import LocalReranker  # noqa: E402
 from deepsentinel_pipelines.settings import load_settings  # noqa: E402
 from tests.rag.eval_videos import delete_eval_videos, load_eval_videos  # noqa: E402
-from tests.rag.operator_questions import QUESTIONS, grade, truth_of  # noqa: E402
+from tests.rag.operator_questions import NOW, QUESTIONS, grade, truth_of  # noqa: E402
 
 SOURCE = "bench-eval"
 
@@ -53,6 +54,7 @@ def main() -> int:
     reader = psycopg.connect(settings.reader_database_url)
     videos = load_eval_videos(conn, embedder, uuid.uuid4().hex[:6])
     lines = LineBook.from_file(settings.cameras_config)
+    zones = camera_zones(settings.cameras_config)
 
     @contextmanager
     def connect():
@@ -78,6 +80,7 @@ def main() -> int:
                 video_ids=videos.ids(),
                 source=SOURCE,
                 lines=lines,
+                time_scope=TimeScope(zones=zones, now=NOW),
             )
             truth = truth_of(conn, question, videos)
             ok = grade(question, result.answer, truth)

@@ -607,6 +607,11 @@ def _busiest(plan: QueryPlan, found: Findings, site: Site) -> _Handled:
             f"It was busiest at {occupancy_time(first)} in {first.video_id}, with "
             f"{_plural(first.people, 'person', 'people')} {where} at once."
         )
+        if plan.measured == "people":
+            head = (
+                f"At most {_plural(first.people, 'person was', 'people were')} {where} at once, "
+                f"at {occupancy_time(first)} in {first.video_id}."
+            )
         context = []
         if len(peak) > 1:
             others = ", ".join(f"{occupancy_time(r)} in {r.video_id}" for r in peak[1:3])

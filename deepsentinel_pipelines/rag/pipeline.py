@@ -22,12 +22,14 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 
 import numpy as np
 import psycopg
 from psycopg import pq
 
 from deepsentinel_pipelines.rag import composer
+from deepsentinel_pipelines.rag.clock_window import ClockWindow
 from deepsentinel_pipelines.rag.execution import run_plan
 from deepsentinel_pipelines.rag.kinds import KINDS
 from deepsentinel_pipelines.rag.model_sql import event_ids, run_model_statement, schema_description
@@ -212,6 +214,9 @@ def _answer(r: _Request) -> AskResult:
         if scoped.video_ids is not None:
             named = set(parsed.video_ids)
             r.video_ids = [v for v in scoped.video_ids if not named or v in named]
+        moment = _moment(clock)
+        if moment is not None:
+            parsed = replace(parsed, moment_s=0.0)  # "at 14:00:45": one moment, of real time
         plan = _first_plan(parsed)
     r.notes.extend(scoped.notes)
     if scoped.nothing is not None or (scoped.video_ids is not None and not r.video_ids):
@@ -226,7 +231,9 @@ def _answer(r: _Request) -> AskResult:
     # "Were more people going in or out?" asks which, not yes or no.
     either = plan.operation is Operation.COMPARE and " or " in parsed.norm
     plan = _scoped(plan.but(yes_no=parsed.is_yes_no and not either), r.video_ids, r.window)
-    if clock is not None:
+    if clock is not None and moment is not None and plan.operation is Operation.PEOPLE_AT:
+        plan = _in_clock(plan, moment, moment, True, scoped.phrase)
+    elif clock is not None:
         plan = _in_clock(plan, clock.start, clock.end, clock.end_included, scoped.phrase)
     if scoped.video_ids is not None:
         # A camera or time scope is named by its phrase, not by its many files.
@@ -288,6 +295,20 @@ def _answer(r: _Request) -> AskResult:
         plan=plan,
         time_window=scoped.phrase or None,
     )
+
+
+#: A window of real time this short is one moment ("at 14:00:45" is read as 14:00:43-14:00:47).
+MOMENT = timedelta(seconds=10)
+
+
+def _moment(clock: ClockWindow | None) -> datetime | None:
+    """The middle second of a short window of real time, or None."""
+    if clock is None or clock.start is None or clock.end is None:
+        return None
+    if clock.end - clock.start > MOMENT:
+        return None
+    middle = clock.start + (clock.end - clock.start) / 2
+    return middle.replace(microsecond=0)
 
 
 def _zoned(row: OccupancyRow, zone: str) -> OccupancyRow:

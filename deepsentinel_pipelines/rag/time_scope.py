@@ -177,8 +177,9 @@ def scope_in_time(
     if not (scope.cameras or bounded or _MAY_NAME_CLOCK.search(question)):
         return Scoped()
     videos = _videos(reader, scope.cameras, video_ids, timeout_ms)
-    zone = scope.zones.of(list(scope.cameras) or sorted({v.camera for v in videos}))
     known = [v for v in videos if v.recorded_at is not None]
+    # Only footage with a known time can be in a window of real time: its cameras' zone counts.
+    zone = scope.zones.of(list(scope.cameras) or sorted({v.camera for v in known or videos}))
     context = ClockContext(
         zone,
         scope.now or datetime.now(UTC),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
@@ -19,6 +20,9 @@ from deepsentinel_pipelines.rag.documents import embedding_text
 from deepsentinel_pipelines.rag.retrieval import vector_literal
 
 DATA = Path(__file__).parent / "data" / "eval_videos.json"
+#: When each camera's video was recorded: the sample at 14:00 in Paris on Tuesday 1 December 2026
+#: (as ``deepsentinel process --recorded-at`` would store it); the walkway's time is unknown.
+RECORDED_AT = {"plaza": datetime(2026, 12, 1, 13, 0, tzinfo=UTC)}
 
 
 @dataclass(frozen=True)
@@ -50,11 +54,11 @@ def load_eval_videos(conn: psycopg.Connection, embedder, tag: str) -> EvalVideos
             conn.execute(
                 """INSERT INTO videos (video_id, s3_bucket, s3_key, camera, container, codec, fps,
                        frame_count, duration_s, width, height, size_bytes, sha256, summary,
-                       people_count)
+                       people_count, recorded_at)
                    VALUES (%s, 'raw-videos', %s, %s, 'mp4', 'h264', %s, %s, %s, %s, %s, 1, 'x',
-                           %s, %s)""",
+                           %s, %s, %s)""",
                 (video_id, video_id, camera, fps, int(duration * fps), duration, width, height,
-                 summary, people),
+                 summary, people, RECORDED_AT.get(camera)),
             )  # fmt: skip
             with conn.cursor() as cur:
                 cur.executemany(

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 #: Conditions on ``public.events`` (alias-free) for one video or both.
 P = "video_id = %(plaza)s"
@@ -59,6 +60,13 @@ def _cross(where: str) -> str:
 
 
 CANNOT = "SELECT 1"
+#: "Now" for clock phrases: Wednesday 2 December 2026, 10:00 in Paris (the sample was recorded
+#: the day before at 14:00).
+NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
+#: An event's clock times, on the base tables (NULL when its video's time is unknown).
+_RECORDED = "(SELECT v.recorded_at FROM videos v WHERE v.video_id = events.video_id)"
+STARTED = f"{_RECORDED} + start_s * interval '1 second'"
+ENDED = f"{_RECORDED} + end_s * interval '1 second'"
 CROWDS = " AND event_type = 'crowding'"
 FACING_CAMERA = " AND attributes->>'orientation' = 'facing_camera'"
 FACING_AWAY = " AND attributes->>'orientation' = 'facing_away'"
@@ -624,8 +632,8 @@ QUESTIONS: tuple[Question, ...] = (
     Question("counts", "What's the total count of people through the path line, both ways?",
              _people(_cross(P)), "number"),
     Question("counts", "how many went thru the entrance area in the 2nd half of the sample",
-             _people(f"{P} AND event_type = 'enter' AND zone = 'entrance' AND start_s >= 79.5 / 2"),
-             "number"),
+             _people(f"{P} AND event_type = 'enter' AND zone = 'entrance' "
+                     "AND start_s >= 79.5 / 2"), "number"),
     Question("counts", "How many ppl were on the walkway cam in the first 15 secs?",
              f"SELECT count(*) FROM tracks WHERE {W} AND first_s <= 15", "number"),
     Question("counts", "how many people stood still for a bit on the plaza?",
@@ -645,8 +653,8 @@ QUESTIONS: tuple[Question, ...] = (
              f"SELECT count(*) FROM tracks WHERE {P} AND track_id = 12", "yes"),
     Question("existence", "did a crowd form after the 1 minute mark in the sample?",
              _events(f"{P} AND event_type = 'crowding' AND end_s >= 60"), "yes"),
-    Question("none", "any falls or collapses at all today?", _events(f"{B} AND event_type = 'fall'"),
-             "yes"),
+    Question("none", "any falls or collapses at all today?",
+             _events(f"{B} AND event_type = 'fall'"), "yes"),
     Question("none", "Did anyone sit on the ground on the walkway?",
              _events(f"{W} AND event_type = 'sitting'"), "yes"),
     Question("none", "how many people were loitering at the entrance?",
@@ -713,6 +721,26 @@ QUESTIONS: tuple[Question, ...] = (
              "cannot"),
     Question("cannot", "can you tell me if the person who fell was elderly?", CANNOT, "cannot"),
     Question("cannot", "what was the guy on the walkway holding?", CANNOT, "cannot"),
+    # --- clock time (the sample was recorded at 14:00 in Paris on 1 December 2026) ----------
+    Question("clock", "How many people crossed the path line between 14:00:10 and 14:00:40 on "
+             "1 December 2026?",
+             _people(_cross(f"{P} AND {ENDED} >= '2026-12-01 14:00:10+01' "
+                            f"AND {STARTED} <= '2026-12-01 14:00:40+01'")), "number", fast=True),
+    Question("clock", "did anyone cross the line yesterday afternoon?",
+             _events(_cross(f"{B} AND {ENDED} >= '2026-12-01 12:00+01' "
+                            f"AND {STARTED} < '2026-12-01 18:00+01'")), "yes", fast=True),
+    Question("clock", "how many crowds were there on the plaza camera on Tuesday?",
+             _events(f"{P} AND event_type = 'crowding' AND {ENDED} >= '2026-12-01 00:00+01' "
+                     f"AND {STARTED} < '2026-12-02 00:00+01'"), "number"),
+    Question("clock", "when was the first crossing after 2 pm on 1 December?",
+             f"SELECT min(start_s) FROM events WHERE {_cross(P)}", "time"),
+    Question("clock", "how many people were in view at 14:00:45 on 1 December 2026?",
+             f"SELECT people FROM occupancy WHERE {P} AND zone = 'frame' AND second = 45",
+             "number"),
+    Question("clock", "any falls on the plaza camera on 1 December?",
+             _events(f"{P} AND event_type = 'fall'"), "yes"),
+    Question("clock", "how many people entered the entrance zone between 2 and 3 pm yesterday?",
+             _people(f"{P} AND event_type = 'enter' AND zone = 'entrance'"), "number"),
 )  # fmt: skip
 
 
@@ -726,7 +754,7 @@ def first_sentence(answer: str) -> str:
 
 
 def _numbers(sentence: str) -> list[float]:
-    text = _CLOCK.sub(" ", sentence)
+    text = re.sub(r"\b\d{4}-\d{2}-\d{2}\b", " ", _CLOCK.sub(" ", sentence))
     text = re.sub(r"#\d+|\b(?:person|track|persons|people's)\s+\d+|\w*[a-z_]\d\w*", " ", text)
     return [float(n) for n in re.findall(r"(?<![\w.])\d+(?:\.\d+)?(?![\w])", text)]
 

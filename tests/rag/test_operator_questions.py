@@ -15,12 +15,15 @@ import pytest
 from pgvector.psycopg import register_vector
 
 from deepsentinel_pipelines.rag.site import LineBook
+from deepsentinel_pipelines.rag.time_scope import TimeScope, camera_zones
 from deepsentinel_pipelines.settings import REPO_ROOT, Settings
 from tests.rag.eval_videos import EvalVideos, delete_eval_videos, load_eval_videos
-from tests.rag.operator_questions import QUESTIONS, Question, grade, truth_of
+from tests.rag.operator_questions import NOW, QUESTIONS, Question, grade, truth_of
 
 FAST = [q for q in QUESTIONS if q.fast]
-LINES = LineBook.from_file(REPO_ROOT / "deepsentinel_pipelines" / "config" / "cameras.yaml")
+CAMERAS = REPO_ROOT / "deepsentinel_pipelines" / "config" / "cameras.yaml"
+LINES = LineBook.from_file(CAMERAS)
+TIME = TimeScope(zones=camera_zones(CAMERAS), now=NOW)
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +44,7 @@ def test_the_subset_covers_every_category() -> None:
 
 @pytest.mark.parametrize("question", FAST, ids=lambda q: f"{q.category}: {q.text}")
 def test_operator_question(ask_local, db, videos: EvalVideos, question: Question) -> None:
-    result = ask_local(question.text, video_ids=videos.ids(), lines=LINES)
+    result = ask_local(question.text, video_ids=videos.ids(), lines=LINES, time_scope=TIME)
     truth = truth_of(db, question, videos)
     plan = result.plan.describe() if result.plan else "-"
     assert grade(question, result.answer, truth), f"truth {truth!r}; {plan}\n{result.answer}"

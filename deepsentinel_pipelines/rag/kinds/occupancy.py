@@ -26,6 +26,10 @@ _BUSIEST = (
     r"|\b(?:at\s+once|at\s+the\s+same\s+time|simultaneously|at\s+one\s+time|all\s+at\s+once)\b"
     r"|\bhow\s+(?:crowded|busy|full|packed)\b|\bpeople\s+at\s+most\b"
 )
+_HOW_MANY = (
+    r"\bhow\s+(?:many|crowded|busy|full|packed)\b|\b(?:number|count|max\w*|most|peak)\s+"
+    r"(?:number\s+of\s+)?(?:people|persons|visitors|headcount)\b|\bat\s+once\b"
+)
 _IN_VIEW = (
     r"\b(?:in\s+view|on\s+screen|in\s+(?:the\s+)?(?:frame|shot|picture|scene)|visible|there"
     r"|present|around|in\s+(?:the\s+)?zone|in\s+the\s+area)\b"
@@ -46,12 +50,15 @@ def plan(q: ParsedQuestion, forced: bool = False) -> QueryPlan | None:
             NAME, Operation.PEOPLE_AT, Subject.OCCUPANCY, filters, readings=tuple(readings)
         )
     if busiest or forced:
+        # "how crowded was it at its busiest?" asks for the number, "when ..." for the time.
+        how_many = has(_HOW_MANY, q.norm) and not has(r"\bwhen\b|\bwhat\s+time\b", q.norm)
         return QueryPlan(
             NAME,
             Operation.BUSIEST,
             Subject.OCCUPANCY,
             filters.but(event_types=()),
             order="people desc",
+            measured="people" if how_many else "time",
             readings=tuple(readings),
         )
     return None
