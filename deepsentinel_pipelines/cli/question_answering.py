@@ -123,9 +123,8 @@ def ask_question(
                 lines=LineBook.from_file(settings.cameras_config),
                 time_scope=time_scope,
             )
-    # Started once the answering code is imported: a thread importing OpenVINO beside those
-    # imports only slowed both (they share one interpreter lock); the compile still overlaps
-    # the services check, the parse and the counting.
+    # Loaded only if the question needs a vector (retrieval, the nearest-example fallback):
+    # most questions are planned from their words and answered by SQL alone.
     encoder = BackgroundEncoder()
     urls = running_database_urls(settings)
     if urls is None:
