@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import psycopg
@@ -11,7 +11,7 @@ import psycopg
 from deepsentinel_pipelines.rag import compiler
 from deepsentinel_pipelines.rag.plan import Operation, QueryPlan, Subject
 from deepsentinel_pipelines.rag.retrieval import run_validated
-from deepsentinel_pipelines.rag.rows import Findings, OccupancyRow, TrackRow, event_row
+from deepsentinel_pipelines.rag.rows import EventRow, Findings, OccupancyRow, TrackRow, event_row
 
 
 @dataclass
@@ -150,6 +150,28 @@ def _busiest_from_tracks(
     if best is not None and best[0] > 0:
         found.occupancy = [OccupancyRow(best[1], "frame", int(best[2]), best[0], None)]
         found.value = float(best[0])
+
+
+def with_links(
+    reader: psycopg.Connection,
+    rows: list[EventRow],
+    presign: Callable[[str], str],
+    timeout_ms: int,
+) -> list[EventRow]:
+    """The cited rows with presigned highlight and clip URLs (clips read as the reader)."""
+    if not rows:
+        return []
+    statement = compiler.clip_keys([row.event_id for row in rows])
+    _, result = run_validated(reader, statement.sql, statement.params, timeout_ms)
+    clips = {int(event_id): str(key) for event_id, key in result.rows}
+    return [
+        replace(
+            row,
+            highlight_url=presign(row.highlight_key) if row.highlight_key else None,
+            clip_url=presign(clips[row.event_id]) if row.event_id in clips else None,
+        )
+        for row in rows
+    ]
 
 
 def inline(conn: psycopg.Connection, sql: str, params: Mapping[str, Any] | None) -> str:

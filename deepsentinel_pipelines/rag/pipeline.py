@@ -22,15 +22,13 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
 
 import numpy as np
 import psycopg
 from psycopg import pq
 
 from deepsentinel_pipelines.rag import composer
-from deepsentinel_pipelines.rag.clock_window import ClockWindow
-from deepsentinel_pipelines.rag.execution import run_plan
+from deepsentinel_pipelines.rag.execution import run_plan, with_links
 from deepsentinel_pipelines.rag.kinds import KINDS
 from deepsentinel_pipelines.rag.model_sql import event_ids, run_model_statement, schema_description
 from deepsentinel_pipelines.rag.nearest_kind import nearest_kind
@@ -55,10 +53,10 @@ from deepsentinel_pipelines.rag.retrieval import (
     DEFAULT_CANDIDATES,
     DEFAULT_TIMEOUT_MS,
     mentioned_videos,
-    run_readonly,
     vocabulary,
 )
-from deepsentinel_pipelines.rag.rows import EventRow, Findings, OccupancyRow
+from deepsentinel_pipelines.rag.rows import Findings, OccupancyRow
+from deepsentinel_pipelines.rag.scope import caller_scope, in_clock, moment
 from deepsentinel_pipelines.rag.semantic import DEFAULT_MIN_SIMILARITY, closest_events
 from deepsentinel_pipelines.rag.sessions import save_interaction
 from deepsentinel_pipelines.rag.site import LineBook
@@ -214,8 +212,8 @@ def _answer(r: _Request) -> AskResult:
         if scoped.video_ids is not None:
             named = set(parsed.video_ids)
             r.video_ids = [v for v in scoped.video_ids if not named or v in named]
-        moment = _moment(clock)
-        if moment is not None:
+        instant = moment(clock)
+        if instant is not None:
             parsed = replace(parsed, moment_s=0.0)  # "at 14:00:45": one moment, of real time
         plan = _first_plan(parsed)
     r.notes.extend(scoped.notes)
@@ -230,11 +228,11 @@ def _answer(r: _Request) -> AskResult:
             plan = _fallback_plan(parsed, query_vector, r.embedder)
     # "Were more people going in or out?" asks which, not yes or no.
     either = plan.operation is Operation.COMPARE and " or " in parsed.norm
-    plan = _scoped(plan.but(yes_no=parsed.is_yes_no and not either), r.video_ids, r.window)
-    if clock is not None and moment is not None and plan.operation is Operation.PEOPLE_AT:
-        plan = _in_clock(plan, moment, moment, True, scoped.phrase)
+    plan = caller_scope(plan.but(yes_no=parsed.is_yes_no and not either), r.video_ids, r.window)
+    if clock is not None and instant is not None and plan.operation is Operation.PEOPLE_AT:
+        plan = in_clock(plan, instant, instant, True, scoped.phrase)
     elif clock is not None:
-        plan = _in_clock(plan, clock.start, clock.end, clock.end_included, scoped.phrase)
+        plan = in_clock(plan, clock.start, clock.end, clock.end_included, scoped.phrase)
     if scoped.video_ids is not None:
         # A camera or time scope is named by its phrase, not by its many files.
         plan = plan.but(unnamed_videos=tuple(scoped.video_ids), clock_words=scoped.phrase)
@@ -280,7 +278,12 @@ def _answer(r: _Request) -> AskResult:
     with r.watch("answer"):
         draft = composer.compose(plan, found, site)
         by_id = {row.event_id: row for row in found.events}
-        cited = _with_links(r, [by_id[i] for i in draft.cited_event_ids if i in by_id])
+        cited = with_links(
+            r.reader,
+            [by_id[i] for i in draft.cited_event_ids if i in by_id],
+            r.presign,
+            r.timeout_ms,
+        )
         count = _stated_number(plan, found)
         evidence = composer.evidence_text(count, cited, model_rows, r.statements, draft.text)
         answer = r.llm.answer(r.question, evidence, draft.text)
@@ -297,37 +300,8 @@ def _answer(r: _Request) -> AskResult:
     )
 
 
-#: A window of real time this short is one moment ("at 14:00:45" is read as 14:00:43-14:00:47).
-MOMENT = timedelta(seconds=10)
-
-
-def _moment(clock: ClockWindow | None) -> datetime | None:
-    """The middle second of a short window of real time, or None."""
-    if clock is None or clock.start is None or clock.end is None:
-        return None
-    if clock.end - clock.start > MOMENT:
-        return None
-    middle = clock.start + (clock.end - clock.start) / 2
-    return middle.replace(microsecond=0)
-
-
 def _zoned(row: OccupancyRow, zone: str) -> OccupancyRow:
     return replace(row, timezone=zone)
-
-
-def _in_clock(
-    plan: QueryPlan, start: object, end: object, end_included: bool, words: str
-) -> QueryPlan:
-    """The plan (and each compared side) kept to a window of real time."""
-
-    def kept(f: Filters) -> Filters:
-        return f.but(clock_start=start, clock_end=end, clock_end_included=end_included)
-
-    return plan.but(
-        filters=kept(plan.filters),
-        versus=tuple((label, kept(side)) for label, side in plan.versus),
-        clock_words=words,
-    )
 
 
 def _first_plan(parsed: ParsedQuestion) -> QueryPlan | None:
@@ -364,27 +338,6 @@ def _fallback_plan(
     return QueryPlan("retrieval", Operation.SEARCH, filters=filters)
 
 
-def _scoped(plan: QueryPlan, video_ids: Sequence[str], window: Window | None) -> QueryPlan:
-    """The caller's videos and window laid over the plan's (and each compared side's)."""
-    if not video_ids and window is None:
-        return plan
-
-    def narrowed(f: Filters) -> Filters:
-        if video_ids:
-            named = [v for v in f.video_ids if v in video_ids]
-            f = f.but(video_ids=tuple(named or video_ids))
-        if window is not None:
-            f = f.but(start_s=window[0], end_s=window[1], relative_to_end=False, fraction=None)
-        return f
-
-    unnamed = tuple(v for v in video_ids if v not in plan.filters.video_ids)
-    return plan.but(
-        filters=narrowed(plan.filters),
-        versus=tuple((label, narrowed(side)) for label, side in plan.versus),
-        unnamed_videos=unnamed,
-    )
-
-
 def _stated_number(plan: QueryPlan, found: Findings) -> int | None:
     op = plan.operation
     if op in (
@@ -399,27 +352,6 @@ def _stated_number(plan: QueryPlan, found: Findings) -> int | None:
     if op in (Operation.BUSIEST, Operation.PEOPLE_AT) and found.value is not None:
         return int(found.value)
     return None
-
-
-def _with_links(r: _Request, rows: list[EventRow]) -> list[EventRow]:
-    """The cited rows with presigned highlight and clip URLs (clips read as the reader)."""
-    if not rows:
-        return []
-    result = run_readonly(
-        r.reader,
-        "SELECT c.event_id, c.clip_key FROM qa.event_clips AS c WHERE c.event_id = ANY(%(ids)s)",
-        {"ids": [row.event_id for row in rows]},
-        r.timeout_ms,
-    )
-    clips = {int(event_id): str(key) for event_id, key in result.rows}
-    return [
-        replace(
-            row,
-            highlight_url=r.presign(row.highlight_key) if row.highlight_key else None,
-            clip_url=r.presign(clips[row.event_id]) if row.event_id in clips else None,
-        )
-        for row in rows
-    ]
 
 
 # --- the resources' side, shared by the op and the CLI ------------------------------------------

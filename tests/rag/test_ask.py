@@ -85,6 +85,8 @@ def test_answers_cite_highlights_as_urls(ask_local, corpus: Corpus) -> None:
         assert event.highlight_url == f"https://highlights.example/{event.highlight_key}"
     payload = result.as_json()
     assert set(payload) >= {"answer", "events", "sql", "session_id", "timings_ms"}
+    assert payload["plan"]["operation"] == "exists"
+    assert payload["plan"]["filters"]["event_types"] == ["fall"]
     assert set(payload["events"][0]) == {
         "event_id",
         "video_id",
@@ -252,6 +254,10 @@ def test_cli_ask_json(corpus: Corpus) -> None:
     assert completed.returncode == 0, completed.stderr
     payload = json.loads(completed.stdout.strip().splitlines()[-1])
     assert set(payload) >= {"answer", "events", "sql", "session_id", "timings_ms"}
+    # how the question was understood: the plan, and the plan in one line
+    assert payload["plan"]["operation"] == "count people"
+    assert payload["plan"]["filters"]["event_types"] == ["line_crossing"]
+    assert payload["plan"]["understood"].startswith("count people")
     assert payload["answer"].startswith("2 people crossed")
     assert {e["event_id"] for e in payload["events"]} == corpus.ids(
         ["plaza.cross1", "plaza.cross2", "plaza.cross2b"]

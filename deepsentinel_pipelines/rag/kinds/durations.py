@@ -26,7 +26,8 @@ _LONGEST = r"\blongest\b|\bthe\s+most\s+time\b|\blongest\s+time\b|\bmost\s+time\
 _SHORTEST = r"\bshortest\b|\bbriefest\b|\bquickest\b|\bleast\s+time\b"
 _AVERAGE = r"\baverage\b|\bon\s+average\b|\bmean\b|\btypical\b"
 _IN_VIEW = (
-    r"\b(?:there|in\s+view|visible|around|on\s+screen|in\s+(?:the\s+)?(?:frame|scene|shot|video))\b"
+    r"\b(?:there|in\s+view|visible|on\s+screen|on\s+camera"
+    r"|in\s+(?:the\s+)?(?:frame|scene|shot|video))\b"
 )
 
 
