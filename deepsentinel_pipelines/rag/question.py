@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from deepsentinel_pipelines.rag.names import find_names
 from deepsentinel_pipelines.rag.site import LineNames
-from deepsentinel_pipelines.rag.words import regular_words
+from deepsentinel_pipelines.rag.words import close_to, regular_words
 from deepsentinel_pipelines.video.types import ORIENTATIONS
 
 #: What "stayed", "lingered", "hung around" and "waited" are: stays past a zone's dwell time,
@@ -210,6 +210,13 @@ def parse_question(
     rest = blank
     orientation, blank = _find_orientation(blank)
     event_types, blank = _find_event_types(blank)
+    if not event_types and orientation is None:
+        # "did anyone loitre?": an event word misspelt, when no event word was found as written
+        fixed, corrections = _corrected_event_words(blank)
+        if corrections:
+            event_types, blank = _find_event_types(fixed)
+            if event_types:
+                readings += [f'read "{wrong}" as {right}' for wrong, right in corrections]
     if orientation is not None and "orientation" not in event_types:
         event_types = (*event_types, "orientation")
     if line_names or direction:
@@ -771,6 +778,39 @@ def _find_event_types(text: str) -> tuple[tuple[str, ...], str]:
             text = _blank(text, *match.span())
     found.sort()
     return tuple(dict.fromkeys(t for _, t in found)), text
+
+
+#: Event words a misspelling is corrected to (long enough that a typo is not another word).
+_EVENT_SPELLINGS = {
+    w: w
+    for w in (
+        "loitering loitered loiter loiters crowding crowded crowds crossing crossings crossed "
+        "entered entering entries exited exiting walking running sitting standing collapsed "
+        "lingered lingering orientation"
+    ).split()
+}
+#: Words close to an event word that mean something else.
+_NOT_TYPOS = frozenset(
+    "setting getting fitting hitting putting letting betting centered crowned crosses grossed "
+    "crossly rafting lifting waiting wanting talking calling falling".split()
+)
+
+
+def _corrected_event_words(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """``text`` with misspelt event words corrected, and the corrections."""
+    corrections: list[tuple[str, str]] = []
+
+    def fix(match: re.Match[str]) -> str:
+        word = match.group(0)
+        if word in _EVENT_SPELLINGS or word in _NOT_TYPOS:
+            return word
+        right = close_to(word, _EVENT_SPELLINGS, prefixes=False)
+        if right is None:
+            return word
+        corrections.append((word, right))
+        return right
+
+    return re.sub(r"[a-z]{6,}", fix, text), corrections
 
 
 def event_types_in(text: str) -> tuple[str, ...]:

@@ -141,12 +141,13 @@ def allowed_typos(word: str) -> int:
     return 0 if len(word) < 5 else 1 if len(word) < 8 else 2
 
 
-def close_to(word: str, vocabulary: dict[str, str]) -> str | None:
+def close_to(word: str, vocabulary: dict[str, str], *, prefixes: bool = True) -> str | None:
     """The vocabulary entry ``word`` misspells (edit distance, or a prefix of 4+ letters).
 
     Args:
         word: One lowercase word of the question.
         vocabulary: Known word -> what it stands for.
+        prefixes: Whether a prefix of four letters or more names a word too.
 
     Returns:
         What the closest known word stands for, or None when none is close or two tie.
@@ -161,8 +162,10 @@ def close_to(word: str, vocabulary: dict[str, str]) -> str | None:
             if distance <= budget:
                 best.append((distance, meaning))
     if not best:
-        prefixes = {m for k, m in vocabulary.items() if len(word) >= 4 and k.startswith(word)}
-        return prefixes.pop() if len(prefixes) == 1 else None
+        if not prefixes:
+            return None
+        starts = {m for k, m in vocabulary.items() if len(word) >= 4 and k.startswith(word)}
+        return starts.pop() if len(starts) == 1 else None
     best.sort()
     top = [m for d, m in best if d == best[0][0]]
     return top[0] if len(set(top)) == 1 else None

@@ -41,3 +41,18 @@ def test_a_misspelt_name_is_said_in_the_answer() -> None:
 def test_names_without_two_letters_or_digits_never_scope(name: str) -> None:
     assert not nameable(name.rsplit(".", 1)[0]) or not nameable(name)
     assert parse_question("did anyone fall?", [name], [name]).video_ids == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "types", "reading"),
+    [
+        ("did anyone loitre at the entrance?", ("loitering",), 'read "loitre" as loiter'),
+        ("how many ppl were standng?", ("standing",), 'read "standng" as standing'),
+        ("any crosings?", ("line_crossing",), 'read "crosings" as crossings'),
+        ("in this setting, how many people?", (), None),  # a word, not a typo of "sitting"
+    ],
+)
+def test_misspelt_event_words(question: str, types: tuple, reading: str | None) -> None:
+    parsed = parse_question(question, VIDEOS, ["entrance"])
+    assert parsed.event_types == types
+    assert parsed.readings == ((reading,) if reading else ())
