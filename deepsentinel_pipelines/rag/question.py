@@ -278,11 +278,11 @@ _TRACK_RE = re.compile(
 _SCREEN_PHRASES: tuple[tuple[str, str], ...] = (
     (r"\bleft\s+to\s+(?:the\s+)?right\b|\bfrom\s+the\s+left\b|\brightwards?\b"
      r"|\b(?:to|towards)\s+the\s+right\b|\b(?:going|heading|headed|moving|walking|went|go"
-     r"|goes|walked|moved|ran)\s+(?:to\s+the\s+)?right\b|\beastwards?\b|\beastbound\b",
+     r"|goes|walked|moved|ran)\s+(?:to\s+the\s+)?right\b(?!\s+to\b)|\beastwards?\b|\beastbound\b",
      "left to right"),
     (r"\bright\s+to\s+(?:the\s+)?left\b|\bfrom\s+the\s+right\b|\bleftwards?\b"
      r"|\b(?:to|towards)\s+the\s+left\b|\b(?:going|heading|headed|moving|walking|went|go"
-     r"|goes|walked|moved|ran)\s+(?:to\s+the\s+)?left\b|\bwestwards?\b|\bwestbound\b",
+     r"|goes|walked|moved|ran)\s+(?:to\s+the\s+)?left\b(?!\s+to\b)|\bwestwards?\b|\bwestbound\b",
      "right to left"),
     (r"\btop\s+to\s+(?:the\s+)?bottom\b|\bdownwards?\b|\bdown\s+the\s+(?:screen|frame|image)\b"
      r"|\bfrom\s+the\s+top\b", "top to bottom"),
