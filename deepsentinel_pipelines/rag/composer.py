@@ -84,7 +84,7 @@ def compose(plan: QueryPlan, found: Findings, site: Site) -> Answer:
     unknown = unknown_time_sentence(cited[:MAX_CITED])
     # At most two sentences of context: how the question was read, whether times are clock
     # times, then what the answer is part of.
-    extra = [s for s in (*readings[:1], unknown, *context) if s][:2]
+    extra = [s for s in (*readings[:2], unknown, *context) if s][:2]
     text = " ".join([head, *extra])
     if cited:
         items = "; ".join(describe_event(row, with_type=True) for row in cited[:MAX_CITED])

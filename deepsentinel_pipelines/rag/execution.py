@@ -16,15 +16,25 @@ from deepsentinel_pipelines.rag.rows import EventRow, Findings, OccupancyRow, Tr
 
 @dataclass
 class Executed:
-    """What running a plan found, and the statements that ran (parameters inlined, to read)."""
+    """What running a plan found, the plan that ran, and its statements (parameters inlined).
+
+    The plan that ran may be narrower than the one asked: see :func:`_one_video`.
+    """
 
     findings: Findings
+    plan: QueryPlan
     statements: list[str] = field(default_factory=list)
+
+
+#: Operations about one occurrence or one person: offsets in different videos are not
+#: comparable, and track numbers restart in every video.
+_ONE_VIDEO = (Operation.FIRST, Operation.LAST, Operation.NTH, Operation.WHEN,
+              Operation.DESCRIBE_PERSON, Operation.HOW_LONG)  # fmt: skip
 
 
 def run_plan(reader: psycopg.Connection, plan: QueryPlan, timeout_ms: int) -> Executed:
     """Run ``plan``'s statements read-only on the reader's connection and collect their rows."""
-    done = Executed(Findings())
+    done = Executed(Findings(), plan)
     found = done.findings
 
     def run(statement: compiler.Statement) -> list[tuple[Any, ...]]:
@@ -34,6 +44,7 @@ def run_plan(reader: psycopg.Connection, plan: QueryPlan, timeout_ms: int) -> Ex
         done.statements.append(inline(reader, text, statement.params))
         return result.rows
 
+    plan = done.plan = _one_video(plan, run)
     for statement in compiler.compile_plan(plan):
         _COLLECT[statement.name](found, run(statement), plan)
     if plan.operation is Operation.COMPARE and plan.versus:
@@ -56,6 +67,45 @@ def run_plan(reader: psycopg.Connection, plan: QueryPlan, timeout_ms: int) -> Ex
         person = plan.filters.but(track_id=int(track), video_ids=(video,))
         found.events = [event_row(r) for r in run(compiler.listing(person, "time"))]
     return done
+
+
+def _one_video(
+    plan: QueryPlan, run: Callable[[compiler.Statement], list[tuple[Any, ...]]]
+) -> QueryPlan:
+    """The plan kept to one video when it asks for one occurrence or person across several.
+
+    "When was the second crowd?" over two videos means the second crowd of one of them, and
+    "person 4" is a different person in each: the video with the most matching events is taken
+    (for a person, the most events of that track), and the answer says so.
+    """
+    f = plan.filters
+    named = [v for v in f.video_ids if v not in plan.unnamed_videos]
+    by_person = plan.operation in (Operation.DESCRIBE_PERSON, Operation.HOW_LONG)
+    if (
+        plan.operation not in _ONE_VIDEO
+        or named
+        or len(f.video_ids) == 1
+        or f.clock_start is not None
+        or f.clock_end is not None
+        or (by_person and f.track_id is None)
+    ):
+        return plan
+    scope = f.but(event_types=()) if by_person else f
+    if plan.subject is Subject.TRACKS and not by_person:
+        rows = run(compiler.grouped(Subject.TRACKS, scope, "video"))
+    else:
+        rows = run(compiler.grouped(Subject.EVENTS, scope, "video"))
+    if len(rows) < 2:
+        return plan
+    (top, n), others = rows[0], rows[1:]
+    also = ", ".join(f"{video} {int(m)}" for video, m in others[:2])
+    what = f"person {f.track_id}" if by_person else "this"
+    reading = f"read {what} as in {top}, the video with the most ({int(n)}; also {also})"
+    return plan.but(
+        filters=f.but(video_ids=(str(top),)),
+        readings=(*plan.readings, reading),
+        unnamed_videos=tuple(v for v in plan.unnamed_videos if v != top),
+    )
 
 
 def _count(found: Findings, rows: list[tuple[Any, ...]], plan: QueryPlan) -> None:

@@ -268,7 +268,7 @@ def _answer(r: _Request) -> AskResult:
     else:
         with r.watch("sql"):
             executed = run_plan(r.reader, plan, r.timeout_ms)
-        found = executed.findings
+        found, plan = executed.findings, executed.plan
         r.statements.extend(executed.statements)
         retrieved = [row.event_id for row in found.events]
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 import functools
 import re
 import struct
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
@@ -543,11 +544,14 @@ def mentioned_videos(question: str, video_ids: Sequence[str]) -> list[str]:
         return list(video_ids)  # few enough to try every name, misspelt ones included
     text = " " + _words(question) + " "
     words = set(text.split())
+    tokens = {
+        v: {t for t in _words(v.rsplit("/", 1)[-1]).split() if len(t) >= 4} for v in video_ids
+    }
+    # One word of the file name ("the sample" for sample_plaza.mp4) names it, if no other has it.
+    shared = Counter(t for found in tokens.values() for t in found & words)
     found = []
     for video_id in video_ids:
-        # One word of the file name ("the sample" for sample_plaza.mp4) names it too.
-        tokens = {t for t in _words(video_id.rsplit("/", 1)[-1]).split() if len(t) >= 4}
-        if tokens & words:
+        if any(shared[t] == 1 for t in tokens[video_id] & words):
             found.append(video_id)
             continue
         stem, dot, ext = video_id.rpartition(".")

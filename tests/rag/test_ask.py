@@ -331,3 +331,15 @@ def test_rag_query_job_refuses_a_reversed_window(corpus: Corpus) -> None:
     assert not result.success
     [failure] = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
     assert "the window starts after it ends (9 s > 1 s)" in str(failure.step_failure_data.error)
+
+
+def test_one_occurrence_across_videos_is_told_for_the_video_with_most(
+    ask_local, corpus: Corpus
+) -> None:
+    """Offsets in different videos are not comparable: "the second crossing" is one video's."""
+    plaza = corpus.video_ids["plaza"]
+    result = ask_local("when was the second line crossing?", video_ids=corpus.videos())
+    assert result.plan.filters.video_ids == (plaza,)
+    assert result.answer.startswith(f"The second line crossing in {plaza} was at 00:20")
+    assert f"I read this as in {plaza}, the video with the most (4; also" in result.answer
+    assert [e.event_id for e in result.events] == [corpus.event_ids["plaza.cross2"]]
