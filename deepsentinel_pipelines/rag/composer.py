@@ -164,6 +164,8 @@ def _plural(n: float, singular: str, plural: str | None = None) -> str:
 
 
 def _noun(types: Sequence[str], n: float) -> str:
+    if set(types) == {"dwell", "loitering"}:
+        return _plural(n, "stay")
     if len(types) == 1 and types[0] in _NOUNS:
         singular, plural = _NOUNS[types[0]]
         return _plural(n, singular, plural)
@@ -241,6 +243,8 @@ def _people_phrase(f: Filters, site: Site) -> str:
     """What the people did: "crossed line path towards the side road (direction in)"."""
     verbs = [_VERBS.get(t, label(t)) for t in f.event_types] or ["were seen"]
     verb = " or ".join(dict.fromkeys(verbs))
+    if set(f.event_types) == {"dwell", "loitering"}:
+        verb = "stayed"  # a stay is either rule's
     if f.lines:
         return f"crossed line {' or '.join(f.lines)}{_direction_words(f, site)}"
     if f.zones:

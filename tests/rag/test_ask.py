@@ -226,6 +226,9 @@ def test_rag_query_job_runs_with_the_real_resources(corpus: Corpus) -> None:
     [materialization] = [e for e in result.all_events if e.event_type_value == "STEP_OUTPUT"]
     metadata = materialization.step_output_data.metadata
     assert metadata["answer"].value == markdown_text(output["answer"])  # shown as text
+    # how the question was understood, on the run page
+    assert metadata["plan"].value["operation"] == "exists"
+    assert metadata["understood_as"].value == markdown_text(output["plan"]["understood"])
     assert f"#{corpus.event_ids['plaza.fall5']}" in metadata["cited_events"].value
     assert "qa.events" in metadata["sql"].value
     assert metadata["session_id"].value == output["session_id"]
