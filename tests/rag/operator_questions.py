@@ -73,6 +73,7 @@ FACING_AWAY = " AND attributes->>'orientation' = 'facing_away'"
 INTO_VIEW = " AND event_type = 'enter' AND zone IS NULL"
 STANDING = " AND event_type = 'standing'"
 IN = " AND attributes->>'direction' = 'in'"
+ENTRANCE_IN = " AND event_type = 'enter' AND zone = 'entrance'"
 OUT = " AND attributes->>'direction' = 'out'"
 
 QUESTIONS: tuple[Question, ...] = (
@@ -779,6 +780,79 @@ QUESTIONS: tuple[Question, ...] = (
     Question("summary", "can I get a quick summary of the walkway footage",
              "SELECT substr(summary, length(video_id) + 3, 40) FROM videos "
              "WHERE video_id = %(walkway)s", "mentions"),
+    # --- a fifth batch, written blind and run before any change --------------------------
+    Question("counts", "total people seen across the whole sample video?",
+             f"SELECT count(*) FROM tracks WHERE {P}", "number"),
+    Question("counts", "How many individuals went into the entrance zone during the first 30s?",
+             _people(f"{P} AND event_type = 'enter' AND zone = 'entrance' AND start_s <= 30"),
+             "number"),
+    Question("counts", "how many crossings of the path happened in the last minute of the sample?",
+             _events(_cross(f"{P} AND end_s >= 79.5 - 60")), "number"),
+    Question("counts", "give me a headcount of people facing the camera on the walkway",
+             _people(f"{W} AND event_type = 'orientation' "
+                     "AND attributes->>'orientation' = 'facing_camera'"), "number"),
+    Question("counts", "how many stays were there at the entrance?",
+             _events(f"{P} AND event_type = 'dwell' AND zone = 'entrance'"), "number"),
+    Question("counts", "how many times did someone leave the entrance after 40 seconds?",
+             _events(f"{P} AND event_type = 'exit' AND zone = 'entrance' AND end_s >= 40"),
+             "number"),
+    Question("none", "has anyone fallen over on the plaza?", _events(f"{P} AND event_type = 'fall'"),
+             "yes"),
+    Question("none", "Were people running at the entrance at any time?",
+             _events(f"{P} AND event_type = 'running' AND zone = 'entrance'"), "yes"),
+    Question("none", "number of falls on the walkway camera", _events(f"{W} AND event_type = 'fall'"),
+             "number"),
+    Question("existence", "Did anyone stay in the entrance zone longer than 15 seconds?",
+             _events(f"{P} AND event_type IN ('dwell', 'loitering') AND zone = 'entrance' "
+                     "AND end_s - start_s > 15"), "yes"),
+    Question("existence", "was anyone standing around on the walkway in the last 10 seconds?",
+             _events(f"{W} AND event_type = 'standing' AND end_s >= 40.1 - 10"), "yes"),
+    Question("when", "When did the first group form on the plaza?",
+             f"SELECT min(start_s) FROM events WHERE {P} AND event_type = 'crowding'", "time"),
+    Question("when", "what time did the last person come into view on the walkway?",
+             f"SELECT max(start_s) FROM events WHERE {W} AND event_type = 'enter' "
+             "AND zone IS NULL", "time"),
+    Question("when", "who was the first to cross going towards the side road?",
+             f"SELECT track_id FROM events WHERE {_cross(P)} AND attributes->>'direction' = 'in' "
+             "ORDER BY start_s LIMIT 1", "person"),
+    Question("per_person", "what did track 10 do on the walkway cam?", "SELECT 'Person 10'",
+             "mentions"),
+    Question("per_person", "how long was person 46 visible in the sample?",
+             f"SELECT last_s - first_s FROM tracks WHERE {P} AND track_id = 46", "seconds"),
+    Question("per_person", "did person 9 go into the entrance zone?",
+             _events(f"{P} AND event_type = 'enter' AND zone = 'entrance' AND track_id = 9"),
+             "yes"),
+    Question("dwell", "average time people spent in the entrance?",
+             f"SELECT avg(end_s - start_s) FROM events WHERE {P} AND event_type = 'dwell' "
+             "AND zone = 'entrance'", "seconds"),
+    Question("dwell", "what was the shortest loitering on the walkway?",
+             f"SELECT min(end_s - start_s) FROM events WHERE {W} AND event_type = 'loitering'",
+             "seconds"),
+    Question("crowding", "how large was the crowd at 0:20 on the walkway?",
+             f"SELECT max(CAST(attributes->>'count' AS int)) FROM events WHERE {W} "
+             "AND event_type = 'crowding' AND start_s <= 22 AND end_s >= 18", "number"),
+    Question("crowding", "peak occupancy of the entrance zone?",
+             f"SELECT max(people) FROM occupancy WHERE {P} AND zone = 'entrance'", "number"),
+    Question("direction", "Which direction did person 23 cross last?",
+             f"SELECT attributes->>'direction' FROM events WHERE {_cross(P)} AND track_id = 23 "
+             "ORDER BY start_s DESC LIMIT 1", "direction"),
+    Question("direction", "how many crossed towards the side road in the second half?",
+             _people(_cross(f"{P} AND attributes->>'direction' = 'in' AND start_s >= 79.5 / 2")),
+             "number"),
+    Question("comparison", "did more people enter the entrance in the first or second half?",
+             f"SELECT CASE WHEN ({_people(P + ENTRANCE_IN + ' AND start_s < 79.5 / 2')}) >= "
+             f"({_people(P + ENTRANCE_IN + ' AND start_s >= 79.5 / 2')}) "
+             "THEN 'first half' ELSE 'second half' END", "winner",
+             other="second half|first half"),
+    Question("cross_video", "which clip had the most people facing away?",
+             f"SELECT CASE WHEN ({_people(P + FACING_AWAY)}) > ({_people(W + FACING_AWAY)}) "
+             "THEN 'sample_plaza' ELSE 'walkway_cam2' END", "winner",
+             other="walkway_cam2|sample_plaza"),
+    Question("summary", "what's the story on the plaza cam?",
+             "SELECT substr(summary, length(video_id) + 3, 40) FROM videos "
+             "WHERE video_id = %(plaza)s", "mentions"),
+    Question("cannot", "what make of bicycle went past?", CANNOT, "cannot"),
+    Question("cannot", "which person had a dog with them?", CANNOT, "cannot"),
     # --- clock time (the sample was recorded at 14:00 in Paris on 1 December 2026) ----------
     Question("clock", "How many people crossed the path line between 14:00:10 and 14:00:40 on "
              "1 December 2026?",

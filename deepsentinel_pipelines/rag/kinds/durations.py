@@ -35,7 +35,9 @@ def plan(q: ParsedQuestion, forced: bool = False) -> QueryPlan | None:
     """A duration plan: over tracks (in view) or over events (stays, crowds, falls)."""
     longest, shortest = has(_LONGEST, q.rest), has(_SHORTEST, q.rest)
     how_long = has(_HOW_LONG, q.norm)
-    average = has(_AVERAGE, q.rest) and (how_long or "dwell" in q.event_types)
+    average = has(_AVERAGE, q.rest) and (
+        how_long or "dwell" in q.event_types or has(r"\b(?:time|spent|spend|spends)\b", q.norm)
+    )
     if not (longest or shortest or how_long or average or forced):
         return None
     filters, readings = filters_of(q)
