@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 def format_result(result: AskResult) -> str:
     """The human-readable report of one answer (names from outside shown, not obeyed)."""
     # Imported here: the answer module's import is what `ask` defers (see the docstring).
-    from deepsentinel_pipelines.rag.composer import event_time
+    from deepsentinel_pipelines.rag.wording import event_time
 
     answer = "\n         ".join(terminal_text(line) for line in result.answer.splitlines())
     lines = [f"answer   {answer}"]

@@ -7,13 +7,13 @@ from pydantic import Field
 
 from deepsentinel_pipelines.ingest.cameras import validate_camera_name
 from deepsentinel_pipelines.rag.clock_window import ClockScopeError
-from deepsentinel_pipelines.rag.composer import event_time
 from deepsentinel_pipelines.rag.pipeline import ask_with_resources
 from deepsentinel_pipelines.rag.question import checked_window
 from deepsentinel_pipelines.rag.result import AskResult
 from deepsentinel_pipelines.rag.retrieval import DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS
 from deepsentinel_pipelines.rag.site import LineBook
 from deepsentinel_pipelines.rag.time_scope import TimeScope, camera_zones
+from deepsentinel_pipelines.rag.wording import event_time
 from deepsentinel_pipelines.resources import RESULT_IO_MANAGER
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.embedder import Embedder

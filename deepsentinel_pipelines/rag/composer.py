@@ -3,60 +3,36 @@
 The direct answer comes first, in one sentence (the number, the time, the person); at most two
 sentences of context follow (how an ambiguous question was read, the total it is part of);
 then the events that support *that* answer: for "first" the first event, for "longest" that
-stay. The composer only restates what it is given; when nothing matched it says so.
+stay. The composer only restates what it is given; when nothing matched it says so. The words
+themselves (times, nouns, scopes) come from ``rag/wording.py``.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
-
-from deepsentinel_pipelines.rag.clock_window import local_time
 from deepsentinel_pipelines.rag.plan import Filters, Operation, QueryPlan, Subject
-from deepsentinel_pipelines.rag.rows import Answer, EventRow, Findings, OccupancyRow, QueryResult
+from deepsentinel_pipelines.rag.rows import Answer, EventRow, Findings
 from deepsentinel_pipelines.rag.site import Site
+from deepsentinel_pipelines.rag.wording import (
+    counted,
+    describe_event,
+    duration_words,
+    event_noun,
+    events_phrase,
+    label,
+    occupancy_time,
+    people_phrase,
+    scope_words,
+    start_time,
+    total_context,
+    unknown_time_sentence,
+    where_words,
+)
 from deepsentinel_pipelines.timefmt import format_timestamp
 
 #: Events cited in one answer; more are summarised by the count.
 MAX_CITED = 5
 #: What the footage records, said whenever it cannot tell something.
 RECORDS = "it records people's positions, movements, postures and zone/line events"
-#: What reaches a language model's prompt as evidence is cut: each text value of a row, each
-#: row of the model's own SQL, each statement, the number of model rows, and the whole.
-MAX_EVIDENCE_VALUE_CHARS = 300
-MAX_EVIDENCE_ROW_CHARS = 600
-MAX_EVIDENCE_ROWS = 50
-MAX_EVIDENCE_STATEMENT_CHARS = 2_000
-MAX_EVIDENCE_CHARS = 20_000
-
-_NOUNS: dict[str, tuple[str, str]] = {
-    "enter": ("entry", "entries"),
-    "exit": ("exit", "exits"),
-    "line_crossing": ("line crossing", "line crossings"),
-    "fall": ("fall", "falls"),
-    "dwell": ("stay", "stays"),
-    "loitering": ("loitering event", "loitering events"),
-    "crowding": ("crowd", "crowds"),
-    "sitting": ("sitting event", "sitting events"),
-    "standing": ("standing event", "standing events"),
-    "walking": ("walking event", "walking events"),
-    "running": ("running event", "running events"),
-    "orientation": ("orientation event", "orientation events"),
-}
-_VERBS: dict[str, str] = {
-    "enter": "entered",
-    "exit": "left",
-    "line_crossing": "crossed",
-    "fall": "fell",
-    "dwell": "stayed",
-    "loitering": "loitered",
-    "crowding": "were in a crowd",
-    "sitting": "sat",
-    "standing": "stood",
-    "walking": "walked",
-    "running": "ran",
-    "orientation": "were seen facing a way",
-}
 
 
 def compose(plan: QueryPlan, found: Findings, site: Site) -> Answer:
@@ -92,202 +68,6 @@ def compose(plan: QueryPlan, found: Findings, site: Site) -> Answer:
     return Answer(text, tuple(row.event_id for row in cited[:MAX_CITED]))
 
 
-# --- wording helpers ----------------------------------------------------------------------------
-
-
-def event_time(row: EventRow) -> str:
-    """When an event happened: the camera's clock time with the offset in the video beside it.
-
-    ``2026-12-01 14:00:15 CET (00:15 in the video)``; only the offset (``00:15``) when the
-    video's recording time is unknown.
-    """
-    start, end = format_timestamp(row.start_s), format_timestamp(max(row.end_s, row.start_s))
-    offset = start if start == end else f"{start}–{end}"
-    if row.started_at is None or row.ended_at is None:
-        return offset
-    zone = row.timezone or "UTC"
-    clock = local_time(row.started_at, zone)
-    finish = local_time(row.ended_at, zone)
-    if finish != clock:
-        clock = f"{clock.rsplit(' ', 1)[0]}–{finish.split(' ')[1]} {clock.rsplit(' ', 1)[1]}"
-    return f"{clock} ({offset} in the video)"
-
-
-def start_time(row: EventRow) -> str:
-    """When an event started: clock time with the offset beside it, or the offset alone."""
-    offset = format_timestamp(row.start_s)
-    if row.started_at is None:
-        return offset
-    return f"{local_time(row.started_at, row.timezone or 'UTC')} ({offset} in the video)"
-
-
-def occupancy_time(row: OccupancyRow) -> str:
-    """A second of occupancy as the camera's clock shows it, the offset beside it (or alone)."""
-    offset = format_timestamp(row.second)
-    if row.at is None:
-        return offset
-    return f"{local_time(row.at, row.timezone or 'UTC')} ({offset} in the video)"
-
-
-def unknown_time_sentence(rows: Sequence[EventRow]) -> str:
-    """Says which cited videos have no known recording time (their times are offsets)."""
-    videos = list(dict.fromkeys(r.video_id for r in rows if r.started_at is None))
-    if not videos:
-        return ""
-    return (
-        f"When {' and '.join(videos)} {'was' if len(videos) == 1 else 'were'} recorded is "
-        "unknown: times there are offsets from the start of the video."
-    )
-
-
-def describe_event(row: EventRow, with_type: bool = False) -> str:
-    """One cited event: id, video, time, type (optional), zone and description."""
-    text = f"event #{row.event_id} in {row.video_id} at {event_time(row)}"
-    if with_type:
-        text += f", {label(row.event_type)}"
-    if row.zone:
-        text += f", zone {row.zone}"
-    description = " ".join(row.description.split())
-    if description:
-        text += f" ({description.rstrip('.')})"
-    return text
-
-
-def label(event_type: str) -> str:
-    """An event type in words."""
-    return event_type.replace("_", " ")
-
-
-def _plural(n: float, singular: str, plural: str | None = None) -> str:
-    count = int(n) if float(n).is_integer() else n
-    return f"{count} {singular if count == 1 else (plural or singular + 's')}"
-
-
-def _noun(types: Sequence[str], n: float) -> str:
-    if set(types) == {"dwell", "loitering"}:
-        return _plural(n, "stay")
-    if len(types) == 1 and types[0] in _NOUNS:
-        singular, plural = _NOUNS[types[0]]
-        return _plural(n, singular, plural)
-    words = " or ".join(label(t) for t in types) + " event" if types else "event"
-    return _plural(n, words)
-
-
-def _seconds(value: float) -> str:
-    whole = round(value)
-    if whole < 60:
-        return f"{value:.0f} s" if whole >= 10 else f"{value:.1f} s"
-    return f"{whole // 60} min {whole % 60} s"
-
-
-def _direction_words(f: Filters, site: Site) -> str:
-    if f.direction is None:
-        return ""
-    line = site.line(f.lines[0]) if f.lines else None
-    if line is None:
-        return f" going {f.direction}"
-    return f" {line.direction_words(f.direction)} (direction {f.direction})"
-
-
-def _where(f: Filters, site: Site, *, with_line: bool = True) -> str:
-    parts: list[str] = []
-    if f.lines and with_line:
-        parts.append(f"line {' or '.join(f.lines)}" + _direction_words(f, site))
-    elif f.direction and with_line:
-        parts.append(f"going {f.direction}")
-    if f.zones:
-        parts.append(f"zone {' or '.join(f.zones)}")
-    return " ".join(parts)
-
-
-def scope_words(f: Filters, plan: QueryPlan) -> str:
-    """Where and when the rows were searched: " in VIDEO at camera C between 00:10 and 00:40".
-
-    Videos the caller scoped the question to are not repeated unless the question named them.
-    """
-    parts: list[str] = []
-    videos = [v for v in f.video_ids if v not in plan.unnamed_videos]
-    if videos:
-        parts.append("in " + " or ".join(videos))
-    if f.cameras and not plan.clock_words:
-        parts.append("at camera " + " or ".join(f.cameras))
-    if plan.clock_words and f is plan.filters:
-        parts.append(plan.clock_words)
-    window = window_words(f)
-    if window:
-        parts.append(window)
-    return "".join(f" {p}" for p in parts)
-
-
-def window_words(f: Filters) -> str:
-    """The time window in words."""
-    if f.fraction is not None:
-        return {
-            (0.0, 0.5): "in the first half of the video",
-            (0.5, 1.0): "in the second half of the video",
-        }.get(f.fraction, "in the middle third of the video")
-    if f.relative_to_end:
-        if f.start_s is None:
-            return ""
-        return f"in the last {_seconds(-f.start_s)} of the video"
-    if f.start_s is not None and f.end_s is not None:
-        return f"between {format_timestamp(f.start_s)} and {format_timestamp(f.end_s)}"
-    if f.start_s is not None:
-        return f"after {format_timestamp(f.start_s)}"
-    if f.end_s is not None:
-        return f"before {format_timestamp(f.end_s)}"
-    return ""
-
-
-def _people_phrase(f: Filters, site: Site) -> str:
-    """What the people did: "crossed line path towards the side road (direction in)"."""
-    verbs = [_VERBS.get(t, label(t)) for t in f.event_types] or ["were seen"]
-    verb = " or ".join(dict.fromkeys(verbs))
-    if set(f.event_types) == {"dwell", "loitering"}:
-        verb = "stayed"  # a stay is either rule's
-    if f.lines:
-        return f"crossed line {' or '.join(f.lines)}{_direction_words(f, site)}"
-    if f.zones:
-        if set(f.event_types) <= {"enter"} and f.event_types:
-            return f"entered zone {' or '.join(f.zones)}"
-        if set(f.event_types) <= {"exit"} and f.event_types:
-            return f"left zone {' or '.join(f.zones)}"
-        return f"{verb} in zone {' or '.join(f.zones)}"
-    if f.frame_only and set(f.event_types) <= {"enter"}:
-        return "came into view"
-    if f.frame_only and set(f.event_types) <= {"exit"}:
-        return "left the view"
-    if f.orientation:
-        return f"faced {f.orientation.replace('facing_', '').replace('_', ' ')}"
-    return verb
-
-
-def _events_phrase(f: Filters, n: float, site: Site) -> str:
-    noun = _noun(f.event_types, n)
-    if f.frame_only and set(f.event_types) <= {"enter", "exit"}:
-        noun += (
-            " into or out of the view"
-            if len(f.event_types) > 1
-            else (" into the view" if "enter" in f.event_types else " out of the view")
-        )
-    where = _where(f, site)
-    if where:
-        noun += f" at {where}" if f.lines else f" in {where}"
-    if f.orientation:
-        noun += f" ({f.orientation.replace('_', ' ')})"
-    if f.track_id is not None:
-        noun += f" by person {f.track_id}"
-    if f.min_duration_s is not None:
-        noun += f" lasting {f.min_duration_s:g} s or more"
-    return noun
-
-
-def _total_context(found: Findings, plan: QueryPlan) -> list[str]:
-    if found.tracked is None or plan.subject is not Subject.PEOPLE:
-        return []
-    return [f"{_plural(found.tracked, 'person was', 'people were')} tracked in the same scope."]
-
-
 # --- one handler per operation: (direct answer, context sentences, cited events) ---------------
 
 _Handled = tuple[str, list[str], list[EventRow]]
@@ -297,15 +77,15 @@ def _count(plan: QueryPlan, found: Findings, site: Site) -> _Handled:
     f, n = plan.filters, found.total or 0
     scope = scope_words(f, plan)
     if plan.subject is Subject.TRACKS:
-        head = f"{_plural(n, 'person was', 'people were')} tracked{scope}."
+        head = f"{counted(n, 'person was', 'people were')} tracked{scope}."
         return head, _groups_context(found), []
     if plan.subject is Subject.PEOPLE:
         who = "person" if n == 1 else "people"
-        head = f"{n} {who} {_people_phrase(f, site)}{_by_person(f)}{scope}."
+        head = f"{n} {who} {people_phrase(f, site)}{_by_person(f)}{scope}."
     else:
-        head = f"{_events_phrase(f, n, site)}{scope}."
+        head = f"{events_phrase(f, n, site)}{scope}."
         head = head[0].upper() + head[1:] if not head[0].isdigit() else head
-    context = _groups_context(found) or _total_context(found, plan)
+    context = _groups_context(found) or total_context(found, plan)
     if plan.group_by is None and n > len(found.events[:MAX_CITED]) and found.events:
         context.append(f"The first {min(len(found.events), MAX_CITED)} are cited.")
     return head, context[:2], found.events if n else []
@@ -327,16 +107,16 @@ def _exists(plan: QueryPlan, found: Findings, site: Site) -> _Handled:
     scope = scope_words(f, plan)
     if plan.subject is Subject.TRACKS:
         if n:
-            return f"Yes: {_plural(n, 'person was', 'people were')} in view{scope}.", [], []
+            return f"Yes: {counted(n, 'person was', 'people were')} in view{scope}.", [], []
         return f"No: nobody was in view{scope}.", [], []
     if n:
         if plan.subject is Subject.PEOPLE:
-            people = _plural(n, "person", "people")
-            head = f"Yes: {people} {_people_phrase(f, site)}{_by_person(f)}{scope}."
+            people = counted(n, "person", "people")
+            head = f"Yes: {people} {people_phrase(f, site)}{_by_person(f)}{scope}."
         else:
-            head = f"Yes: {_events_phrase(f, n, site)}{scope}."
+            head = f"Yes: {events_phrase(f, n, site)}{scope}."
         return head, [], found.events
-    what = _events_phrase(f, 2, site)
+    what = events_phrase(f, 2, site)
     return f"No: no {what.split(' ', 1)[1]} were recorded{scope}.", [], []
 
 
@@ -361,14 +141,14 @@ def _ordered(plan: QueryPlan, found: Findings, site: Site) -> _Handled:
     if not found.events:
         if op is Operation.NTH and (found.total or 0) > 0:
             return (
-                f"There were only {_events_phrase(f, found.total or 0, site)}{scope}, "
+                f"There were only {events_phrase(f, found.total or 0, site)}{scope}, "
                 f"so there is no {which}.",
                 [],
                 [],
             )
-        return f"No {_events_phrase(f, 2, site).split(' ', 1)[1]} were recorded{scope}.", [], []
+        return f"No {events_phrase(f, 2, site).split(' ', 1)[1]} were recorded{scope}.", [], []
     row = found.events[0]
-    what = _noun(f.event_types, 1).split(" ", 1)[1] if f.event_types else "event"
+    what = event_noun(f.event_types, 1).split(" ", 1)[1] if f.event_types else "event"
     if plan.measured == "end":
         head = (
             f"The last {what}{scope} ended at {format_timestamp(row.end_s)} in {row.video_id} "
@@ -380,19 +160,19 @@ def _ordered(plan: QueryPlan, found: Findings, site: Site) -> _Handled:
     if op is Operation.WHEN and (found.total or 0) > 1:
         times = ", ".join(format_timestamp(r.start_s) for r in found.events[:MAX_CITED])
         head = (
-            f"{_events_phrase(f, found.total or 0, site)}{scope} happened, the first at "
+            f"{events_phrase(f, found.total or 0, site)}{scope} happened, the first at "
             f"{start_time(row)} ({who}{where}, {row.video_id})."
         )
         head = head[0].upper() + head[1:] if not head[0].isdigit() else head
         return head, [f"Times: {times}."], found.events
     verb = "was" if op is not Operation.WHEN else "was"
     head = (
-        f"The {which} {what}{' ' + _where(f, site) if f.lines else ''}{scope} {verb} at "
+        f"The {which} {what}{' ' + where_words(f, site) if f.lines else ''}{scope} {verb} at "
         f"{start_time(row)}, by {who}{where} in {row.video_id}."
     )
     if op is Operation.WHEN and (found.total or 0) == 1:
         head = f"It happened once{scope}: at {start_time(row)}, {who}{where} in {row.video_id}."
-    context = [f"{_events_phrase(f, found.total, site)} matched in all."] if found.total else []
+    context = [f"{events_phrase(f, found.total, site)} matched in all."] if found.total else []
     context[0:1] = [context[0][0].upper() + context[0][1:]] if context else []
     return head, context, [row]
 
@@ -412,23 +192,23 @@ def _extreme(plan: QueryPlan, found: Findings, site: Site) -> _Handled:
         t = found.tracks[0]
         head = (
             f"Person {t.track_id} in {t.video_id} was in view the {word}: "
-            f"{_seconds(t.duration_s)}, from {format_timestamp(t.first_s)} to "
+            f"{duration_words(t.duration_s)}, from {format_timestamp(t.first_s)} to "
             f"{format_timestamp(t.last_s)}."
         )
         return head, [], []
     if not found.events:
-        return f"No {_events_phrase(f, 2, site).split(' ', 1)[1]} were recorded{scope}.", [], []
+        return f"No {events_phrase(f, 2, site).split(' ', 1)[1]} were recorded{scope}.", [], []
     row = found.events[0]
-    what = _noun(f.event_types, 1).split(" ", 1)[1] if f.event_types else "event"
+    what = event_noun(f.event_types, 1).split(" ", 1)[1] if f.event_types else "event"
     where = f" in zone {row.zone}" if row.zone else ""
     who = f"person {row.track_id}'s" if row.track_id is not None else "one"
     head = (
-        f"The {word} {what}{where}{scope} was {who}: {_seconds(row.duration_s)}, from "
+        f"The {word} {what}{where}{scope} was {who}: {duration_words(row.duration_s)}, from "
         f"{start_time(row)} to {format_timestamp(row.end_s)} in {row.video_id}."
     )
     context = []
     if found.total and found.total > 1:
-        context.append(f"It is one of {_events_phrase(f, found.total, site)}{scope}.")
+        context.append(f"It is one of {events_phrase(f, found.total, site)}{scope}.")
     return head, context, [row]
 
 
@@ -437,13 +217,13 @@ def _largest(plan: QueryPlan, found: Findings, site: Site) -> _Handled:
     scope = scope_words(f, plan)
     if plan.group_by == "track":
         if not found.groups:
-            return f"No {_events_phrase(f, 2, site).split(' ', 1)[1]} were recorded{scope}.", [], []
+            return f"No {events_phrase(f, 2, site).split(' ', 1)[1]} were recorded{scope}.", [], []
         top, n = found.groups[0]
         video, _, track = top.rpartition(" #")
         cited = [r for r in found.events if str(r.track_id) == track and r.video_id == video]
         head = (
             f"Person {track} in {video} had the most: "
-            f"{_events_phrase(f.but(track_id=None), n, site)}"
+            f"{events_phrase(f.but(track_id=None), n, site)}"
             f"{scope}."
         )
         return head, _groups_context(found)[:1], cited
@@ -456,7 +236,7 @@ def _largest(plan: QueryPlan, found: Findings, site: Site) -> _Handled:
     head = f"The largest crowd had {people}, at {start_time(row)}{where} in {row.video_id}."
     context = []
     if found.total and found.total > 1:
-        context.append(f"There were {_plural(found.total, 'crowd')}{scope}.")
+        context.append(f"There were {counted(found.total, 'crowd')}{scope}.")
     return head, context, [row]
 
 
@@ -470,38 +250,39 @@ def _how_long(plan: QueryPlan, found: Findings, site: Site) -> _Handled:
         if len(found.tracks) == 1 or f.track_id is not None:
             t = found.tracks[0]
             head = (
-                f"Person {t.track_id} was in view for {_seconds(t.duration_s)}, from "
+                f"Person {t.track_id} was in view for {duration_words(t.duration_s)}, from "
                 f"{format_timestamp(t.first_s)} to {format_timestamp(t.last_s)} in {t.video_id}."
             )
             context = []
             if len(found.tracks) > 1:
                 others = ", ".join(
-                    f"{t.video_id} {_seconds(t.duration_s)}" for t in found.tracks[1:3]
+                    f"{t.video_id} {duration_words(t.duration_s)}" for t in found.tracks[1:3]
                 )
                 context.append(f"Track numbers restart in every video; also: {others}.")
             return head, context, found.events[:MAX_CITED]
         mean = sum(t.duration_s for t in found.tracks) / len(found.tracks)
-        return f"People were in view for {_seconds(mean)} on average{scope}.", [], []
+        return f"People were in view for {duration_words(mean)} on average{scope}.", [], []
     if not found.events:
-        return f"No {_events_phrase(f, 2, site).split(' ', 1)[1]} were recorded{scope}.", [], []
+        return f"No {events_phrase(f, 2, site).split(' ', 1)[1]} were recorded{scope}.", [], []
     if "average" in " ".join(plan.readings):
         mean = found.extra.get("mean", 0.0)
-        what = _noun(f.event_types, 2).split(" ", 1)[1]
-        head = f"The {what}{scope} lasted {_seconds(mean)} on average."
-        return head, [f"{_events_phrase(f, found.total or 0, site)}."], found.events
+        what = event_noun(f.event_types, 2).split(" ", 1)[1]
+        head = f"The {what}{scope} lasted {duration_words(mean)} on average."
+        return head, [f"{events_phrase(f, found.total or 0, site)}."], found.events
     if (found.total or 0) == 1:
         row = found.events[0]
-        what = _noun(f.event_types, 1).split(" ", 1)[1] if f.event_types else "event"
+        what = event_noun(f.event_types, 1).split(" ", 1)[1] if f.event_types else "event"
         head = (
-            f"The {what} lasted {_seconds(row.duration_s)}, from {start_time(row)} "
+            f"The {what} lasted {duration_words(row.duration_s)}, from {start_time(row)} "
             f"to {format_timestamp(row.end_s)} in {row.video_id}."
         )
         return head, [], [row]
     longest = max(found.events, key=lambda r: (r.duration_s, -r.start_s))
     total = found.extra.get("total", sum(r.duration_s for r in found.events))
     head = (
-        f"{_events_phrase(f, found.total or 0, site)}{scope} lasted {_seconds(total)} in all; "
-        f"the longest {_seconds(longest.duration_s)} (from {format_timestamp(longest.start_s)})."
+        f"{events_phrase(f, found.total or 0, site)}{scope} lasted {duration_words(total)} in all; "
+        f"the longest {duration_words(longest.duration_s)} "
+        f"(from {format_timestamp(longest.start_s)})."
     )
     return head[0].upper() + head[1:], [], [longest, *[r for r in found.events if r is not longest]]
 
@@ -548,7 +329,7 @@ def _compared(plan: QueryPlan, site: Site) -> str:
     types = {t for _, side in plan.versus for t in side.event_types} or set(f.event_types)
     if plan.versus and len(types) > 1:
         return "events (" + " vs ".join(label(t) for t in sorted(types)) + ")"
-    noun = _noun(tuple(types), 2).split(" ", 1)[1] if types else "events"
+    noun = event_noun(tuple(types), 2).split(" ", 1)[1] if types else "events"
     if plan.subject is Subject.PEOPLE:
         return f"people ({noun})"
     return noun
@@ -571,7 +352,7 @@ def _person(plan: QueryPlan, found: Findings, site: Site) -> _Handled:
         head = f"Person {f.track_id}"
     if found.events:
         kinds = ", ".join(dict.fromkeys(label(r.event_type) for r in found.events))
-        head += f"; {_plural(found.total or len(found.events), 'event')}: {kinds}."
+        head += f"; {counted(found.total or len(found.events), 'event')}: {kinds}."
     else:
         head += "; no events."
     videos = {t.video_id for t in found.tracks}
@@ -609,11 +390,11 @@ def _busiest(plan: QueryPlan, found: Findings, site: Site) -> _Handled:
         first = peak[0]
         head = (
             f"It was busiest at {occupancy_time(first)} in {first.video_id}, with "
-            f"{_plural(first.people, 'person', 'people')} {where} at once."
+            f"{counted(first.people, 'person', 'people')} {where} at once."
         )
         if plan.measured == "people":
             head = (
-                f"At most {_plural(first.people, 'person was', 'people were')} {where} at once, "
+                f"At most {counted(first.people, 'person was', 'people were')} {where} at once, "
                 f"at {occupancy_time(first)} in {first.video_id}."
             )
         context = []
@@ -622,7 +403,7 @@ def _busiest(plan: QueryPlan, found: Findings, site: Site) -> _Handled:
             context.append(f"The same peak was also reached at {others}.")
         return head, context, found.events
     if found.value:
-        head = f"At most {_plural(found.value, 'person was', 'people were')} in view at once."
+        head = f"At most {counted(found.value, 'person was', 'people were')} in view at once."
         return head, [], found.events
     return f"Nobody was seen {where}{scope_words(f, plan)}.", [], []
 
@@ -638,12 +419,12 @@ def _people_at(plan: QueryPlan, found: Findings, site: Site) -> _Handled:
         r = found.occupancy[0]
         when = occupancy_time(r)
         return (
-            f"{_plural(r.people, 'person was', 'people were')} {where} at {when} in {r.video_id}.",
+            f"{counted(r.people, 'person was', 'people were')} {where} at {when} in {r.video_id}.",
             [],
             [],
         )
     parts = "; ".join(
-        f"{_plural(r.people, 'person', 'people')} in {r.video_id}" for r in found.occupancy
+        f"{counted(r.people, 'person', 'people')} in {r.video_id}" for r in found.occupancy
     )
     return f"At {when}, {where}: {parts}.", [], []
 
@@ -725,8 +506,8 @@ def _list(plan: QueryPlan, found: Findings, site: Site) -> _Handled:
     f, n = plan.filters, found.total or 0
     scope = scope_words(f, plan)
     if not n:
-        return f"No {_events_phrase(f, 2, site).split(' ', 1)[1]} were recorded{scope}.", [], []
-    head = f"{_events_phrase(f, n, site)}{scope}."
+        return f"No {events_phrase(f, 2, site).split(' ', 1)[1]} were recorded{scope}.", [], []
+    head = f"{events_phrase(f, n, site)}{scope}."
     head = head[0].upper() + head[1:] if not head[0].isdigit() else head
     context = [f"The first {MAX_CITED} are cited."] if n > MAX_CITED else []
     if found.groups:
@@ -759,49 +540,3 @@ _HANDLERS = {
     Operation.DIRECTIONS: _directions,
     Operation.SEARCH: _search,
 }
-
-
-def evidence_text(
-    count: int | None,
-    cited: Sequence[EventRow],
-    model_rows: QueryResult | None,
-    statements: Sequence[str],
-    draft: str,
-) -> str:
-    """What a language model may use: the count, the cited rows, the model's rows, the draft.
-
-    Bounded whatever the rows hold: values, rows, statements and the whole text are cut (see
-    :data:`MAX_EVIDENCE_CHARS`), the draft answer always kept at the end.
-    """
-    lines: list[str] = []
-    if count is not None:
-        lines.append(f"Database count of matching rows: {count}")
-    lines.append("Events (id | video | start-end | type | zone | description | highlight):")
-    for row in cited:
-        lines.append(
-            f"#{row.event_id} | {_cut(row.video_id)} | {event_time(row)} | {row.event_type} | "
-            f"{_cut(row.zone or '-')} | {_cut(row.description)} | {row.highlight_url or '-'}"
-        )
-    if not cited:
-        lines.append("(none)")
-    if model_rows is not None:
-        lines.append(f"Rows of your SQL ({_cut(', '.join(model_rows.columns))}):")
-        lines.extend(
-            _cut(
-                json.dumps([_cut(v) if isinstance(v, str) else v for v in r], default=str),
-                MAX_EVIDENCE_ROW_CHARS,
-            )
-            for r in model_rows.rows[:MAX_EVIDENCE_ROWS]
-        )
-        if len(model_rows.rows) > MAX_EVIDENCE_ROWS:
-            lines.append(f"(and {len(model_rows.rows) - MAX_EVIDENCE_ROWS} more rows)")
-    lines.append("SQL that ran:")
-    lines.extend(_cut(s, MAX_EVIDENCE_STATEMENT_CHARS) for s in statements or ["(none)"])
-    tail = f"Draft answer (built only from these rows): {_cut(draft, 4 * MAX_EVIDENCE_ROW_CHARS)}"
-    text = _cut("\n".join(lines), MAX_EVIDENCE_CHARS - len(tail) - 1)
-    return f"{text}\n{tail}"
-
-
-def _cut(text: str, limit: int = MAX_EVIDENCE_VALUE_CHARS) -> str:
-    """``text`` cut to ``limit`` characters, saying so."""
-    return text if len(text) <= limit else text[: max(0, limit - 14)] + " [...cut]"

@@ -28,6 +28,7 @@ import psycopg
 from psycopg import pq
 
 from deepsentinel_pipelines.rag import composer
+from deepsentinel_pipelines.rag.evidence import evidence_text
 from deepsentinel_pipelines.rag.execution import run_plan, with_links
 from deepsentinel_pipelines.rag.kinds import KINDS
 from deepsentinel_pipelines.rag.model_sql import event_ids, run_model_statement, schema_description
@@ -285,7 +286,7 @@ def _answer(r: _Request) -> AskResult:
             r.timeout_ms,
         )
         count = _stated_number(plan, found)
-        evidence = composer.evidence_text(count, cited, model_rows, r.statements, draft.text)
+        evidence = evidence_text(count, cited, model_rows, r.statements, draft.text)
         answer = r.llm.answer(r.question, evidence, draft.text)
     return AskResult(
         question=r.question,

@@ -7,9 +7,9 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from deepsentinel_pipelines.rag.composer import event_time
 from deepsentinel_pipelines.rag.plan import QueryPlan
 from deepsentinel_pipelines.rag.rows import EventRow
+from deepsentinel_pipelines.rag.wording import event_time
 
 
 def _iso(at: datetime | None, zone: str | None) -> str | None:

@@ -5,7 +5,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from deepsentinel_pipelines.rag.composer import compose, evidence_text
+from deepsentinel_pipelines.rag.composer import compose
+from deepsentinel_pipelines.rag.evidence import evidence_text
 from deepsentinel_pipelines.rag.plan import Filters, Operation, QueryPlan, Subject
 from deepsentinel_pipelines.rag.rows import EventRow, Findings, OccupancyRow, TrackRow
 from deepsentinel_pipelines.rag.site import LineNames, Site
