@@ -1,11 +1,7 @@
 import pytest
 
-from deepsentinel_pipelines.rag.question import (
-    AROUND_TOLERANCE_S,
-    AT_TOLERANCE_S,
-    ParsedQuestion,
-    parse_question,
-)
+from deepsentinel_pipelines.rag.question import ParsedQuestion, parse_question
+from deepsentinel_pipelines.rag.time_phrases import AROUND_TOLERANCE_S, AT_TOLERANCE_S
 from deepsentinel_pipelines.video.types import EVENT_TYPES, ORIENTATIONS
 
 VIDEOS = ("plaza.mp4", "Cam-02_Lobby.MOV", "fall_test.mp4", "plaza_north.mp4")
