@@ -5,8 +5,9 @@
 
 Starts the services if needed, loads the data set of ``tests/rag/bulk.py`` (2 videos, 20,000
 events, 1,000 tracks, 9,600 occupancy rows, ANALYZEd) under fresh video ids, sends every
-statement of ``tests/rag/hostile_sql.py`` down the path model SQL takes (``_run_model_sql``: the
-guard, the plan check on the application's login, the run on the reader login), and prints per
+statement of ``tests/rag/hostile_sql.py`` down the path model SQL takes (``run_model_statement``
+in ``rag/model_sql.py``: the guard, the plan check on the application's login, the run on the
+reader login), and prints per
 family and in all: how many were refused by the guard, refused for their plan, ran, failed in
 the database or hit the 2 s statement timeout; forbidden reads (a value that looks like a
 vector or a tsvector), writes (row counts of every application table and of large objects,

@@ -31,15 +31,16 @@ def _type_checking_only(node: ast.If) -> bool:
     )
 
 
-def _imports(tree: ast.AST) -> list[ast.Import | ast.ImportFrom]:
+def _imports(tree: ast.AST, type_only: bool = False) -> list[ast.Import | ast.ImportFrom]:
     """Every import statement, at any depth, except those under ``if TYPE_CHECKING:``.
 
-    Those never run, so they cannot close a cycle at import time.
+    Those never run, so they cannot close a cycle at import time; with ``type_only`` they are
+    counted too (two modules that need each other only for types are still coupled both ways).
     """
     found, stack = [], [tree]
     while stack:
         node = stack.pop()
-        if isinstance(node, ast.If) and _type_checking_only(node):
+        if isinstance(node, ast.If) and _type_checking_only(node) and not type_only:
             stack.extend(node.orelse)
             continue
         if isinstance(node, ast.Import | ast.ImportFrom):
@@ -48,11 +49,11 @@ def _imports(tree: ast.AST) -> list[ast.Import | ast.ImportFrom]:
     return found
 
 
-def imported_modules(name: str, path: Path, modules: set[str]) -> set[str]:
+def imported_modules(name: str, path: Path, modules: set[str], type_only: bool = False) -> set[str]:
     """The package modules that module ``name`` (file ``path``) imports."""
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     targets = set()
-    for node in _imports(ast.parse(path.read_text(), str(path))):
+    for node in _imports(ast.parse(path.read_text(), str(path)), type_only):
         if isinstance(node, ast.Import):
             candidates = [alias.name for alias in node.names]
         else:
@@ -76,10 +77,14 @@ def imported_modules(name: str, path: Path, modules: set[str]) -> set[str]:
     return targets
 
 
-def import_graph(root: Path = ROOT, package: str = PACKAGE) -> dict[str, set[str]]:
-    """Module -> the package modules it imports."""
+def import_graph(
+    root: Path = ROOT, package: str = PACKAGE, type_only: bool = False
+) -> dict[str, set[str]]:
+    """Module -> the package modules it imports (with ``type_only``, for types too)."""
     files = module_names(root, package)
-    return {name: imported_modules(name, path, set(files)) for name, path in files.items()}
+    return {
+        name: imported_modules(name, path, set(files), type_only) for name, path in files.items()
+    }
 
 
 def loops(graph: dict[str, set[str]]) -> list[set[str]]:
@@ -180,3 +185,24 @@ def test_package_has_no_import_cycle():
     graph = import_graph()
     found = [describe(graph, group) for group in loops(graph)]
     assert not found, "import cycles:\n" + "\n".join(found)
+
+
+def test_type_only_imports_count_when_asked(tmp_path):
+    files = {
+        "__init__.py": "",
+        "a.py": "from pkg import b\n",
+        "b.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from pkg import a\n",
+    }
+    for name, text in files.items():
+        (tmp_path / "pkg" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "pkg" / name).write_text(text)
+    assert loops(import_graph(tmp_path / "pkg", "pkg")) == []
+    assert loops(import_graph(tmp_path / "pkg", "pkg", type_only=True)) == [{"pkg.a", "pkg.b"}]
+
+
+def test_question_answering_has_no_cycle_even_for_types():
+    """rag/: the router, kinds, compiler, composer and row types need no module both ways."""
+    graph = import_graph(type_only=True)
+    rag = {name for name in graph if name.startswith(f"{PACKAGE}.rag")}
+    found = [describe(graph, group) for group in loops(graph) if group & rag]
+    assert not found, "import cycles in rag/ (type-only imports included):\n" + "\n".join(found)

@@ -23,16 +23,18 @@ from deepsentinel_pipelines.settings import load_settings
 from deepsentinel_pipelines.text.escaping import terminal_text
 
 if TYPE_CHECKING:
-    from deepsentinel_pipelines.rag.pipeline import AskResult
+    from deepsentinel_pipelines.rag.result import AskResult
 
 
 def format_result(result: AskResult) -> str:
     """The human-readable report of one answer (names from outside shown, not obeyed)."""
     # Imported here: the answer module's import is what `ask` defers (see the docstring).
-    from deepsentinel_pipelines.rag.answer import event_time
+    from deepsentinel_pipelines.rag.wording import event_time
 
     answer = "\n         ".join(terminal_text(line) for line in result.answer.splitlines())
     lines = [f"answer   {answer}"]
+    if result.plan is not None:
+        lines.append(f"asked    {terminal_text(result.plan.describe())}")
     if result.time_window:
         lines.append(f"window   {terminal_text(result.time_window)}")
     for event in result.events:

@@ -22,9 +22,11 @@ from deepsentinel_pipelines.db.reader_login import connect_reader
 from deepsentinel_pipelines.local_stack.postgres import database_urls, running_info
 from deepsentinel_pipelines.rag.background_encoder import BackgroundEncoder
 from deepsentinel_pipelines.rag.local_models import CosineReranker, DraftAnswers
-from deepsentinel_pipelines.rag.pipeline import AskResult, ask, ask_with_resources
+from deepsentinel_pipelines.rag.pipeline import ask, ask_with_resources
 from deepsentinel_pipelines.rag.ports import Embedder
 from deepsentinel_pipelines.rag.question import Window
+from deepsentinel_pipelines.rag.result import AskResult
+from deepsentinel_pipelines.rag.site import LineBook
 from deepsentinel_pipelines.rag.time_scope import TimeScope, camera_zones
 from deepsentinel_pipelines.settings import Settings
 
@@ -121,11 +123,11 @@ def ask_question(
                 window=window,
                 session_id=session_id,
                 source=source,
+                lines=LineBook.from_file(settings.cameras_config),
                 time_scope=time_scope,
             )
-    # Started once the answering code is imported: a thread importing OpenVINO beside those
-    # imports only slowed both (they share one interpreter lock); the compile still overlaps
-    # the services check, the parse and the counting.
+    # Loaded only if the question needs a vector (retrieval, the nearest-example fallback):
+    # most questions are planned from their words and answered by SQL alone.
     encoder = embedder or BackgroundEncoder()
     urls = running_database_urls(settings)
     if urls is None:
@@ -138,6 +140,7 @@ def ask_question(
         window=window,
         session_id=session_id,
         source=source,
+        lines=LineBook.from_file(settings.cameras_config),
         time_scope=time_scope,
     )
 

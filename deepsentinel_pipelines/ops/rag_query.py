@@ -6,12 +6,14 @@ from dagster import Config, Failure, MetadataValue, OpExecutionContext, Out, op
 from pydantic import Field
 
 from deepsentinel_pipelines.ingest.cameras import validate_camera_name
-from deepsentinel_pipelines.rag.answer import event_time
 from deepsentinel_pipelines.rag.clock_window import ClockScopeError
-from deepsentinel_pipelines.rag.pipeline import AskResult, ask_with_resources
+from deepsentinel_pipelines.rag.pipeline import ask_with_resources
 from deepsentinel_pipelines.rag.question import checked_window
+from deepsentinel_pipelines.rag.result import AskResult
 from deepsentinel_pipelines.rag.retrieval import DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS
+from deepsentinel_pipelines.rag.site import LineBook
 from deepsentinel_pipelines.rag.time_scope import TimeScope, camera_zones
+from deepsentinel_pipelines.rag.wording import event_time
 from deepsentinel_pipelines.resources import RESULT_IO_MANAGER
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.embedder import Embedder
@@ -102,6 +104,7 @@ def _ask(
         session_id=config.session_id,
         source="dagster",
         timeout_ms=config.statement_timeout_ms,
+        lines=LineBook.from_file(load_settings().cameras_config),
         time_scope=TimeScope(
             tuple(config.cameras),
             config.from_time,
@@ -130,7 +133,7 @@ def answer_metadata(result: AskResult, page: str | None = None) -> dict[str, Any
     for e in result.events:
         link = markdown_link("frame", e.highlight_url) if e.highlight_url else "-"
         link += f" | {markdown_link('clip', e.clip_url)}" if e.clip_url else " | -"
-        when = event_time(e)
+        when = markdown_text(event_time(e), inline=True)
         cells = [markdown_text(v, inline=True) for v in (e.video_id, e.event_type, e.zone or "-")]
         rows.append(f"| #{e.event_id} | {cells[0]} | {when} | {cells[1]} | {cells[2]} | {link} |")
     # The first entry is what the run page shows without a click: the answer, as text.
@@ -138,6 +141,8 @@ def answer_metadata(result: AskResult, page: str | None = None) -> dict[str, Any
     if page is not None:
         metadata["answer_page"] = MetadataValue.url(page)
     metadata |= {
+        "understood_as": MetadataValue.text(result.plan.describe() if result.plan else "(refused)"),
+        "plan": MetadataValue.json(result.plan.as_json() if result.plan else {}),
         "cited_events": MetadataValue.md("\n".join(rows)),
         "events": MetadataValue.json(result.as_json()["events"]),
         "sql": MetadataValue.md(code_block(result.sql, "sql") if result.sql else "(none)"),

@@ -34,6 +34,19 @@ _MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
     "sept": 9, "oct": 10, "nov": 11, "dec": 12,
 }  # fmt: skip
+_WEEKDAYS = {
+    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
+    "sunday": 6, "tues": 1, "weds": 2, "thurs": 3,
+}  # fmt: skip
+#: Parts of a day: (first hour, hours long). Night runs past midnight into the next day.
+PARTS_OF_DAY = {
+    "morning": (6, 6), "afternoon": (12, 6), "evening": (18, 6), "night": (20, 10),
+    "lunchtime": (12, 2), "lunch": (12, 2),
+}  # fmt: skip
+_PART_RE = re.compile(
+    r"\b(?:(?P<this>this|tonight|last)\s+)?(?P<part>morning|afternoon|evening|night|lunchtime"
+    r"|lunch)\b|\b(?P<tonight>tonight|overnight)\b"
+)
 _MONTH = "(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")(?![a-z])\.?"
 _ON = r"(?:\bon\s+(?:the\s+)?)?"
 _ORD = r"(?:st|nd|rd|th)?"
@@ -48,6 +61,7 @@ _DATE_RES = (
         rf"(?:,?\s+(?P<y>\d{{4}})(?!\d))?"
     ),
     re.compile(r"\b(?P<rel>today|yesterday)\b"),
+    re.compile(rf"{_ON}\b(?:last\s+|this\s+(?:past\s+)?)?(?P<wd>{'|'.join(_WEEKDAYS)})\b"),
 )
 
 _AMPM = r"(?:\s*(?P<{name}>a\.?m\.?|p\.?m\.?)(?![a-z]))"
@@ -216,6 +230,12 @@ def _date_of(groups: Mapping[str, str | None], context: ClockContext) -> date | 
         if context.longest_video_s is None:  # "the weather today": no footage has a time
             return None
         return context.today - timedelta(days=1 if groups["rel"] == "yesterday" else 0)
+    if groups.get("wd"):
+        if context.longest_video_s is None:
+            return None
+        # "on Monday": the latest Monday, today included.
+        back = (context.today.weekday() - _WEEKDAYS[groups["wd"] or ""]) % 7
+        return context.today - timedelta(days=back)
     month = _MONTHS[groups["mon"].rstrip(".")] if groups.get("mon") else int(groups.get("m") or 0)
     try:
         if groups.get("y"):
@@ -375,6 +395,10 @@ def find_clock_window(question: str, context: ClockContext) -> ClockWindow | Non
             found = _Found("at", (time_found,), (after.start(1), after.end()))
     if found is not None and not _is_clock(found, dated is not None, context):
         found = None
+    if found is None:
+        part = _part_of_day(text, rest, dated, context)
+        if part is not None:
+            return part
     if dated is None and found is None:
         return None
     spans = _merged(s for s in (dated and dated[1], found and found.span) if s)
@@ -393,6 +417,53 @@ def find_clock_window(question: str, context: ClockContext) -> ClockWindow | Non
     day = dated[0] if dated is not None else _assumed_day(found, context)
     start, end, included = _bounds(found, day, zone)
     return ClockWindow(start, end, included, zone.key, phrase, spans, day_assumed=dated is None)
+
+
+def _part_of_day(
+    question: str,
+    rest: str,
+    dated: tuple[date, tuple[int, int]] | None,
+    context: ClockContext,
+) -> ClockWindow | None:
+    """A part of a day: "this morning", "yesterday afternoon", "last night", "Monday evening".
+
+    The day is the stated one; "this"/"tonight" are today, "last night" the night before; with
+    no day, the latest day with footage on which that part had begun by now.
+    """
+    match = _PART_RE.search(rest)
+    if match is None or context.longest_video_s is None:
+        return None
+    part = match.group("part") or "night"
+    first, hours = PARTS_OF_DAY[part]
+    which = match.group("this") or match.group("tonight") or ""
+    zone = context.zone
+    if dated is not None:
+        day, assumed = dated[0], False
+    elif which == "last" and part == "night":
+        day, assumed = context.today - timedelta(days=1), False
+    elif which in ("this", "tonight", "overnight"):
+        day, assumed = context.today, False
+        if which == "overnight":
+            day -= timedelta(days=1)
+    else:
+        day, assumed = _latest_day(first, context), True
+    start = _at(day, time(first), zone)
+    end = start + timedelta(hours=hours)
+    spans = _merged(s for s in (dated and dated[1], match.span()) if s)
+    phrase = " ".join(question[a:b].strip() for a, b in spans)
+    return ClockWindow(start, end, False, zone.key, phrase, spans, day_assumed=assumed)
+
+
+def _latest_day(first_hour: int, context: ClockContext) -> date:
+    """The latest day with footage whose ``first_hour`` had come by now (else by now only)."""
+    zone = context.zone
+    for day in sorted(set(context.footage_days), reverse=True):
+        if _at(day, time(first_hour), zone) <= context.now:
+            return day
+    day = context.today
+    while _at(day, time(first_hour), zone) > context.now:
+        day -= timedelta(days=1)
+    return day
 
 
 def _merged(spans: Iterable[tuple[int, int]]) -> tuple[tuple[int, int], ...]:

@@ -1,28 +1,39 @@
 """Deterministic parsing of an operator's question into filters for the event tables.
 
-The parser recognises a time window, event types (through everyday synonyms), counting questions,
-zones, video ids and body orientation. It never guesses: anything ambiguous (for example "between
-3 and 5" with no unit) is left out, so the query is broader rather than wrong.
-
-Time windows are in seconds from the start of the video. Phrases that mention a minute *mark*
-("between minute 3 and 5", "after 2 minutes") use the mark; "during minute 2" / "in the second
-minute" is the ordinal minute, 1:00-2:00. "In the last 30 seconds" cannot be resolved without the
-video's duration, so it is kept relative to the end (see :attr:`ParsedQuestion.relative_to_end`).
+The parser reads the question in regular words (``rag/words.py``), finds the names it mentions
+(``rag/names.py``), a time window (``rag/time_phrases.py``), a person, lines and a crossing
+direction, body orientation, event types (through everyday synonyms, misspelt ones corrected)
+and whether it counts people or events. It never guesses: anything ambiguous is left out, so the
+query is broader rather than wrong, and readings it had to take are kept for the answer.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from deepsentinel_pipelines.video.types import EVENT_TYPES, ORIENTATIONS
+from deepsentinel_pipelines.rag.names import find_names
+from deepsentinel_pipelines.rag.site import LineNames
+from deepsentinel_pipelines.rag.time_phrases import (
+    AROUND_TOLERANCE_S,
+    AT_TOLERANCE_S,
+    EDGE_MOMENT_RE,
+    FRACTION_WORDS,
+    edge_reading,
+    edge_window,
+    find_fraction,
+    find_min_duration,
+    find_window,
+    moment_of,
+)
+from deepsentinel_pipelines.rag.words import close_to, regular_words
+from deepsentinel_pipelines.video.types import ORIENTATIONS
 
-#: Half-width of the window for "around 2:15".
-AROUND_TOLERANCE_S = 15.0
-#: Half-width of the window for "at 0:42" (a time read off a player, to the second).
-AT_TOLERANCE_S = 2.0
+#: What "stayed", "lingered", "hung around" and "waited" are: stays past a zone's dwell time,
+#: and loitering (past the loitering time, in a zone or the frame).
+STAY_TYPES = ("dwell", "loitering")
 
 Window = tuple[float | None, float | None]
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
@@ -78,6 +89,18 @@ class ParsedQuestion:
         video_ids: Known video ids mentioned, spelled as in ``known_video_ids``.
         orientation: One of ``ORIENTATIONS`` when the question is about body orientation.
         is_yes_no: The question expects a yes/no answer ("did anyone fall ...?").
+        norm: The question in regular words (``rag/words.py``): what kinds match on.
+        rest: ``norm`` with the names and the time window blanked out.
+        fraction: A part of each video by its duration ("the second half": ``(0.5, 1.0)``).
+        window_words: The words the time window came from, as the question wrote them.
+        cameras: Known cameras mentioned.
+        lines: Counting lines mentioned (by name, or "the line" when there is one).
+        direction: A line crossing's direction asked about (``in``/``out``).
+        direction_words: The words that named it ("left to right", "towards the side road").
+        track_id: The person (track) asked about.
+        readings: How the parser read ambiguous words, for the answer to say.
+        min_duration_s: "for over 30 seconds": events lasting at least this long.
+        moment_s: The moment asked about ("at 0:45", "around 0:30"), when the window is one.
     """
 
     text: str
@@ -91,11 +114,23 @@ class ParsedQuestion:
     video_ids: tuple[str, ...] = ()
     orientation: str | None = None
     is_yes_no: bool = False
+    norm: str = ""
+    rest: str = ""
+    fraction: tuple[float, float] | None = None
+    window_words: str = ""
+    cameras: tuple[str, ...] = ()
+    lines: tuple[str, ...] = ()
+    direction: str | None = None
+    direction_words: str = ""
+    track_id: int | None = None
+    readings: tuple[str, ...] = ()
+    min_duration_s: float | None = None
+    moment_s: float | None = None
 
     @property
     def has_window(self) -> bool:
         """Whether the question limits the time range."""
-        return self.start_s is not None or self.end_s is not None
+        return self.start_s is not None or self.end_s is not None or self.fraction is not None
 
     def resolve_window(self, duration_s: float | None = None) -> Window | None:
         """Return the window in seconds from the start of the video.
@@ -123,6 +158,8 @@ def parse_question(
     known_video_ids: Sequence[str] = (),
     zones: Sequence[str] = (),
     *,
+    lines: Sequence[LineNames] = (),
+    cameras: Sequence[str] = (),
     around_tolerance_s: float = AROUND_TOLERANCE_S,
     at_tolerance_s: float = AT_TOLERANCE_S,
 ) -> ParsedQuestion:
@@ -131,34 +168,68 @@ def parse_question(
     Args:
         text: The question.
         known_video_ids: Video ids that exist; matched case-insensitively, with or without
-            the file extension, with spaces, ``_`` and ``-`` interchangeable.
+            the file extension or folder, with spaces, ``_`` and ``-`` interchangeable, or by a
+            word only that video's name has (misspelt within a typo or two).
         zones: Zone vocabulary (zone names configured for the cameras); matched the same way.
             Quoted names are taken as zones even when they are not in the vocabulary.
+        lines: Counting lines, with what their directions are called.
+        cameras: Camera names.
         around_tolerance_s: Half-width of the window for "around <time>".
         at_tolerance_s: Half-width of the window for "at <time>".
 
     Returns:
         The parsed question; fields the question does not mention are empty or None.
     """
-    norm = _normalize(text)
+    names = find_names(
+        _normalize(text),
+        known_video_ids,
+        zones,
+        [ln.name for ln in lines],
+        cameras,
+        event_words=_EVENT_WORD_RE,
+    )
+    readings = [f'read "{written}" as {meant}' for written, meant in names.fuzzy]
+    norm = regular_words(names.text)
     blank = norm  # spans already explained are blanked so later steps do not reuse them
 
-    video_ids, zone_names, blank = _match_names(norm, blank, known_video_ids, zones)
-
-    window, span = _find_window(blank, around_tolerance_s, at_tolerance_s)
+    fraction, blank = find_fraction(blank)
+    min_duration_s, blank = find_min_duration(blank)
+    window, span = find_window(blank, around_tolerance_s, at_tolerance_s)
+    moment_s = moment_of(blank, span)
     start_s, end_s, relative = (None, None, False) if window is None else window
+    window_words = ""
     if span is not None:
+        window_words = blank[span[0] : span[1]].strip()
         blank = _blank(blank, *span)
+    elif (edge := EDGE_MOMENT_RE.search(blank)) is not None:
+        start_s, end_s, relative = edge_window(edge)
+        window_words = edge.group(0).strip()
+        readings.append(f'read "{window_words}" as the {edge_reading(edge)}')
+        blank = _blank(blank, *edge.span())
+    if fraction is not None:
+        window_words = FRACTION_WORDS[fraction]
+
+    track_id, blank = _find_track(blank)
+    line_names, direction, direction_words, blank = _find_direction(blank, lines, names.lines)
     # Counting words are looked for outside names, so a video called "count_test" is no count.
     rest = blank
-
     orientation, blank = _find_orientation(blank)
     event_types, blank = _find_event_types(blank)
+    if not event_types and orientation is None:
+        # "did anyone loitre?": an event word misspelt, when no event word was found as written
+        fixed, corrections = _corrected_event_words(blank)
+        if corrections:
+            event_types, blank = _find_event_types(fixed)
+            if event_types:
+                readings += [f'read "{wrong}" as {right}' for wrong, right in corrections]
     if orientation is not None and "orientation" not in event_types:
         event_types = (*event_types, "orientation")
+    if line_names or direction:
+        # "walked in through the path line": a crossing in that direction, not an entry.
+        event_types = ("line_crossing",)
 
     is_count = bool(_COUNT_RE.search(rest))
-    counts_people = is_count and bool(_PEOPLE_RE.search(rest)) and not _EVENT_NOUN_RE.search(rest)
+    counts_people = is_count and _counts_people(rest)
     return ParsedQuestion(
         text=text,
         start_s=start_s,
@@ -167,10 +238,22 @@ def parse_question(
         event_types=event_types,
         is_count=is_count,
         counts_people=counts_people,
-        zones=zone_names,
-        video_ids=video_ids,
+        zones=names.zones,
+        video_ids=names.videos,
         orientation=orientation,
         is_yes_no=bool(_YES_NO_RE.match(norm)),
+        norm=norm,
+        rest=re.sub(r"[\s\u00a4\u00a7]+", " ", rest).strip(),
+        fraction=fraction,
+        window_words=window_words,
+        cameras=names.cameras,
+        lines=line_names,
+        direction=direction,
+        direction_words=direction_words,
+        track_id=track_id,
+        readings=tuple(readings),
+        min_duration_s=min_duration_s,
+        moment_s=moment_s,
     )
 
 
@@ -190,297 +273,143 @@ def _blank(text: str, start: int, end: int) -> str:
     return text[:start] + " " * (end - start) + text[end:]
 
 
-def _name_pattern(name: str, plural: bool = False) -> str:
-    """Regex for a name with spaces, ``_`` and ``-`` interchangeable, as a whole word."""
-    parts = [re.escape(p) for p in re.split(r"[\s_\-]+", name.strip().lower()) if p]
-    return r"(?<![\w])" + r"[\s_\-]+".join(parts) + ("s?" if plural else "") + r"(?![\w])"
+# --- people, lines and directions ---------------------------------------------------------------
+
+_TRACK_RE = re.compile(
+    r"\b(?:person|track|id|individual|subject|visitor|pedestrian|guy|man|woman|number)"
+    r"\s*(?:#|no\.?|number|n°|id)?\s*(?P<n>\d{1,6})\b(?!\s*(?:people|persons|s\b|seconds|minutes))"
+    r"|(?<![\w:])#\s*(?P<h>\d{1,6})\b|\btrack[_-]?id\s*=?\s*(?P<t>\d{1,6})\b"
+)
+_SCREEN_PHRASES: tuple[tuple[str, str], ...] = (
+    (r"\bleft\s+to\s+(?:the\s+)?right\b|\bfrom\s+the\s+left\b|\brightwards?\b"
+     r"|\b(?:to|towards)\s+the\s+right\b|\b(?:going|heading|headed|moving|walking|went|go"
+     r"|goes|walked|moved|ran)\s+(?:to\s+the\s+)?right\b(?!\s+to\b)|\beastwards?\b|\beastbound\b",
+     "left to right"),
+    (r"\bright\s+to\s+(?:the\s+)?left\b|\bfrom\s+the\s+right\b|\bleftwards?\b"
+     r"|\b(?:to|towards)\s+the\s+left\b|\b(?:going|heading|headed|moving|walking|went|go"
+     r"|goes|walked|moved|ran)\s+(?:to\s+the\s+)?left\b(?!\s+to\b)|\bwestwards?\b|\bwestbound\b",
+     "right to left"),
+    (r"\btop\s+to\s+(?:the\s+)?bottom\b|\bdownwards?\b|\bdown\s+the\s+(?:screen|frame|image)\b"
+     r"|\bfrom\s+the\s+top\b", "top to bottom"),
+    (r"\bbottom\s+to\s+(?:the\s+)?top\b|\bupwards?\b|\bup\s+the\s+(?:screen|frame|image)\b"
+     r"|\bfrom\s+the\s+bottom\b", "bottom to top"),
+)  # fmt: skip
+_WHICH_WAY_RE = re.compile(
+    r"\b(?:which|what)\s+(?:way|direction|side)\b|\bin\s+or\s+out\b|\bout\s+or\s+in\b"
+)
+_CROSSING_RE = re.compile(r"\bcross(?:es|ed|ing|ings)?\b|\bline[\s_]crossings?\b")
+_LINE_WORD_RE = re.compile(r"\b(?:(?:counting|tripwire|trip)\s+)?(?:line|tripwire)s?\b")
+_IN_OUT_RE = re.compile(
+    r"\b(?P<in>in(?!\s+(?:(?:the|a|an|this|that|each|both|all|total|view|frame|zone)\b"
+    r"|[\u00a4\u00a7]))"
+    r"|inwards?|inbound|incoming|entering)\b"
+    r"|\b(?P<out>out|outwards?|outbound|outgoing|leaving|exiting)\b"
+)
 
 
-def nameable(name: str) -> bool:
-    """Whether a video or zone name can scope a question: it has two letters or digits.
+def _phrase_pattern(phrase: str) -> str:
+    words = [re.escape(w) for w in re.findall(r"[a-z0-9']+", regular_words(phrase))]
+    return r"\b" + r"\s+".join(words) + r"\b" if words else r"(?!x)x"
 
-    A video called ``-.mp4`` or ``___.mp4`` would otherwise give an empty name pattern that
-    every question "mentions", scoping every question to it.
+
+def _destination(in_name: str | None) -> str | None:
+    """The place an ``in`` name goes to, as a pattern ("towards the side road" -> side road)."""
+    if not in_name:
+        return None
+    match = re.match(r"(?:towards?|into|in\s+to|to)\s+(?:the\s+)?(.+)", regular_words(in_name))
+    if match is None:
+        return None
+    return r"\s+".join(re.escape(w) for w in match.group(1).split())
+
+
+def _find_track(text: str) -> tuple[int | None, str]:
+    match = _TRACK_RE.search(text)
+    if match is None:
+        return None, text
+    number = match.group("n") or match.group("h") or match.group("t")
+    return int(number), _blank(text, *match.span())
+
+
+def _find_direction(
+    text: str, lines: Sequence[LineNames], named: Sequence[str]
+) -> tuple[tuple[str, ...], str | None, str, str]:
+    """Lines and a crossing direction: configured names, screen directions, in/out by a line.
+
+    Returns:
+        ``(lines, direction, the words that named the direction, text with them blanked)``.
     """
-    return sum(ch.isalnum() for ch in name) >= 2
-
-
-def _stem(video_id: str) -> str:
-    stem, dot, ext = video_id.rpartition(".")
-    return stem if dot and stem and re.fullmatch(r"[A-Za-z0-9]{1,5}", ext) else video_id
-
-
-# --- videos and zones ---------------------------------------------------------------------------
-
-_PLACE_PREFIX = (
-    r"\b(?:near|at|by|in|inside|outside|through|from|into|beside|around|towards?|next\s+to|"
-    r"close\s+to)\s+(?:the\s+)?"
-)
-_QUOTED_RE = re.compile(r"\"([^\"]{1,80})\"|(?<![\w])'([^']{1,80})'(?![\w])")
-
-
-def _match_names(
-    norm: str, blank: str, known_video_ids: Sequence[str], zones: Sequence[str]
-) -> tuple[tuple[str, ...], tuple[str, ...], str]:
-    """Find video ids and zones; return them in order of mention with their spans blanked."""
-    videos: list[tuple[int, str]] = []
-    found_zones: list[tuple[int, str]] = []
-
-    def lookup(name: str, vocabulary: Sequence[str]) -> str | None:
-        key = re.sub(r"[\s_\-]+", " ", name.strip().lower())
-        for item in vocabulary:
-            for candidate in (item, _stem(item)):
-                if re.sub(r"[\s_\-]+", " ", candidate.strip().lower()) == key:
-                    return item
-        return None
-
-    for match in _QUOTED_RE.finditer(norm):
-        quoted = (match.group(1) or match.group(2)).strip()
-        if not nameable(quoted) or re.fullmatch(_TIME, quoted):
+    found_lines = list(named)
+    for line in lines:
+        for direction, phrase in (("in", line.in_name), ("out", line.out_name)):
+            if not phrase:
+                continue
+            match = re.search(_phrase_pattern(phrase), text)
+            if match is not None:
+                return (line.name,), direction, phrase, _blank(text, *match.span())
+    for line in lines:
+        # "to the side road" / "from the side road": the place the configured names go to.
+        place = _destination(line.in_name)
+        if place is None:
             continue
-        video = lookup(quoted, known_video_ids)
-        if video is not None:
-            videos.append((match.start(), video))
-        elif quoted.replace(" ", "_") not in EVENT_TYPES:
-            found_zones.append((match.start(), lookup(quoted, zones) or quoted))
-        else:
+        towards = re.search(
+            rf"\b(?:to|towards?|into|in\s+the\s+direction\s+of|heading\s+for|for)\s+(?:the\s+)?"
+            rf"{place}\b",
+            text,
+        )
+        away = re.search(rf"\b(?:away\s+from|from|leaving|out\s+of)\s+(?:the\s+)?{place}\b", text)
+        for direction, match in (("out", away), ("in", towards)):
+            if match is not None:
+                words = line.in_name if direction == "in" else (line.out_name or "out")
+                return (line.name,), direction, words, _blank(text, *match.span())
+    for pattern, screen in _SCREEN_PHRASES:
+        match = re.search(pattern, text)
+        if match is None:
             continue
-        blank = _blank(blank, *match.span())
-
-    # Longest names first, so "plaza_north.mp4" wins over a video called "plaza".
-    for video in sorted(known_video_ids, key=len, reverse=True):
-        if not nameable(_stem(video)):
-            continue
-        for candidate in dict.fromkeys((video, _stem(video))):
-            for match in re.finditer(_name_pattern(candidate), blank):
-                videos.append((match.start(), video))
-                blank = _blank(blank, *match.span())
-    for zone in sorted(zones, key=len, reverse=True):
-        if not nameable(zone):
-            continue
-        pattern = _name_pattern(zone, plural=True)
-        if _find_event_types(zone.lower().replace("_", " "))[0]:
-            # A zone called "exit" is only the zone in "near the exit", not in "count the exits".
-            pattern = _PLACE_PREFIX + pattern
-        for match in re.finditer(pattern, blank):
-            found_zones.append((match.start(), zone))
-            blank = _blank(blank, *match.span())
-
-    def ordered(items: list[tuple[int, str]]) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(name for _, name in sorted(items, key=lambda i: i[0])))
-
-    return ordered(videos), ordered(found_zones), blank
+        candidates = [ln for ln in lines if not found_lines or ln.name in found_lines]
+        for line in candidates:
+            if screen in (line.in_screen, line.out_screen):
+                direction = "in" if screen == line.in_screen else "out"
+                return (line.name,), direction, screen, _blank(text, *match.span())
+    line_word = _LINE_WORD_RE.search(text)
+    crossing = _CROSSING_RE.search(text) is not None
+    if (line_word is not None or crossing) and not found_lines and len(lines) == 1:
+        found_lines = [lines[0].name]
+    if line_word is not None:
+        text = _blank(text, *line_word.span())
+    if not found_lines:
+        return (), None, "", text
+    in_out = _IN_OUT_RE.search(text)
+    if in_out is not None and _WHICH_WAY_RE.search(text):
+        in_out = None  # "what direction did they cross in?" asks for the direction
+    if in_out is None:
+        return tuple(found_lines), None, "", text
+    direction = "in" if in_out.group("in") else "out"
+    return tuple(found_lines), direction, direction, _blank(text, *in_out.span())
 
 
-# --- time windows -------------------------------------------------------------------------------
-
-_WORD_NUMBERS: dict[str, float] = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15,
-    "twenty": 20, "thirty": 30, "forty": 40, "forty-five": 45, "fifty": 50, "sixty": 60,
-    "ninety": 90,
-}  # fmt: skip
-_ORDINALS: dict[str, int] = {
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
-    "eighth": 8, "ninth": 9, "tenth": 10,
-}  # fmt: skip
-
-_NUM = r"\d+(?:\.\d+)?"
-_WORDNUM = "(?:" + "|".join(sorted(map(re.escape, _WORD_NUMBERS), key=len, reverse=True)) + ")"
-_UNIT = r"(?:hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s)(?![a-z])"
-_UNIT_WORD = r"(?:hours?|hrs?|minutes?|mins?|seconds?|secs?)(?![a-z])"
-_DUR_PART = rf"(?:{_NUM}\s*-?\s*{_UNIT}|{_WORDNUM}\s+{_UNIT_WORD})"
-_DURATION = rf"(?<![\w.]){_DUR_PART}(?:\s*{_DUR_PART})*"
-_CLOCK = r"(?<![\d:.])\d{1,2}(?::[0-5]\d){1,2}(?:\.\d+)?(?![\d:])"
-_TIME = rf"(?:{_CLOCK}|{_DURATION})"
-_EDGE = r"(?:the\s+)?(?:start|beginning|end)(?:\s+of\s+the\s+(?:video|clip|footage))?\b"
-_ITEM = rf"(?:{_CLOCK}|{_DURATION}|{_EDGE}|(?<![\w.:]){_NUM}(?![\d.:]))"
-_PRE_UNIT = r"(?P<{name}>minutes?|mins?|seconds?|secs?|hours?)"
-_MARK = r"(?:\s*(?:-\s*)?(?:minute\s+|second\s+)?mark)?"
-
-_RANGE_RE = re.compile(
-    rf"\b(?:between|from)\s+(?:the\s+)?(?:{_PRE_UNIT.format(name='pre')}\s+)?(?P<a>{_ITEM})"
-    rf"{_MARK}\s*(?:and|to|until|till|through|thru|-)\s*(?:the\s+)?"
-    rf"(?:{_PRE_UNIT.format(name='pre_b')}\s+)?(?P<b>{_ITEM}){_MARK}"
-)
-_BARE_RANGE_RE = re.compile(
-    rf"(?P<a>{_CLOCK})\s*(?:-|to|until|till)\s*(?P<b>{_CLOCK})"
-    rf"|(?<![\w.:])(?P<na>{_NUM})\s*(?:-|to)\s*(?P<nb>{_NUM})\s*(?P<unit>{_UNIT})"
-)
-_ORDINAL_MINUTE_RE = re.compile(
-    r"\b(?:during|in|within|at|over)\s+(?:the\s+)?minute\s+(?:number\s+)?(?P<n>\d+)\b"
-    r"|\b(?:during|in|within|over)\s+the\s+(?P<ord>"
-    + "|".join(_ORDINALS)
-    + r"|\d+(?:st|nd|rd|th))\s+minute\b"
-)
-_FIRST_LAST_RE = re.compile(
-    r"\b(?:(?:in|within|during|over|for)\s+)?(?:the\s+)?"
-    r"(?P<which>first|last|final|opening|closing|initial|(?<=the )past)\s+"
-    rf"(?P<dur>{_CLOCK}|{_DURATION}|(?:hour|minute|second)(?![a-z]))"
-)
-_AROUND_RE = re.compile(
-    r"\b(?:around|about|approximately|approx\.?|roughly|circa|near)\s+"
-    rf"(?:the\s+)?(?P<t>{_TIME}){_MARK}|~\s*(?P<t2>{_TIME})"
-)
-_AT_RE = re.compile(rf"(?:\bat|@)\s*(?:the\s+)?(?P<t>{_TIME}){_MARK}")
-_AFTER_RE = re.compile(
-    r"\b(?:after|since|past|beyond|later\s+than|from)\s+"
-    rf"(?:the\s+)?(?P<t>{_TIME}){_MARK}"
-)
-_BEFORE_RE = re.compile(
-    r"\b(?:before|until|till|up\s+to|up\s+until|prior\s+to|earlier\s+than|by)\s+"
-    rf"(?:the\s+)?(?P<t>{_TIME}){_MARK}"
-)
-
-_ParsedWindow = tuple[float | None, float | None, bool]
-
-
-def _unit_seconds(unit: str) -> float:
-    return {"h": 3600.0, "m": 60.0, "s": 1.0}[unit[0]]
-
-
-def _clock_seconds(text: str) -> float:
-    parts = text.split(":")
-    value = 0.0
-    for part in parts:
-        value = value * 60 + float(part)
-    return value
-
-
-def _duration_seconds(text: str) -> float:
-    total = 0.0
-    for number, word, unit in re.findall(
-        rf"(?:({_NUM})|\b({_WORDNUM}))\s*-?\s*({_UNIT})", text.strip()
-    ):
-        total += (float(number) if number else _WORD_NUMBERS[word]) * _unit_seconds(unit)
-    return total
-
-
-def _single_unit(text: str) -> str | None:
-    """The unit of a one-part duration such as "5 minutes", else None."""
-    parts = re.findall(rf"(?:{_NUM}|{_WORDNUM})\s*-?\s*({_UNIT})", text)
-    return parts[0] if len(parts) == 1 else None
-
-
-def _time_seconds(text: str, default_unit: str | None = None) -> float | None:
-    """Seconds for a clock time, a duration or (given a unit) a bare number."""
-    text = text.strip()
-    if re.fullmatch(_CLOCK, text):
-        return _clock_seconds(text)
-    if re.fullmatch(_DURATION, text):
-        return _duration_seconds(text)
-    if re.fullmatch(_NUM, text) and default_unit:
-        return float(text) * _unit_seconds(default_unit)
-    return None
-
-
-def _range(m: re.Match[str], _around: float, _at: float) -> _ParsedWindow | None:
-    a, b = m.group("a"), m.group("b")
-    values: list[float | None] = []
-    for this, other, pre in ((a, b, m.group("pre")), (b, a, m.group("pre_b") or m.group("pre"))):
-        if re.fullmatch(_EDGE, this.strip()):
-            values.append(None if this.strip().startswith(("end", "the end")) else 0.0)
-            continue
-        unit = pre or _single_unit(other)
-        value = _time_seconds(this, unit)
-        if value is None:
-            return None  # "between 3 and 5" with no unit: ambiguous, do not guess
-        values.append(value)
-    start, end = values
-    if start is not None and end is not None and end < start:
-        start, end = end, start
-    if start is None and end is None:
-        return None
-    return (start, end, False)
-
-
-def _bare_range(m: re.Match[str], _around: float, _at: float) -> _ParsedWindow | None:
-    if m.group("a"):
-        start, end = _clock_seconds(m.group("a")), _clock_seconds(m.group("b"))
-    else:
-        factor = _unit_seconds(m.group("unit"))
-        start, end = float(m.group("na")) * factor, float(m.group("nb")) * factor
-    return (min(start, end), max(start, end), False)
-
-
-def _ordinal_minute(m: re.Match[str], _around: float, _at: float) -> _ParsedWindow | None:
-    if m.group("n") is not None:
-        n = int(m.group("n"))
-    else:
-        word = m.group("ord")
-        n = _ORDINALS[word] if word in _ORDINALS else int(re.sub(r"\D", "", word))
-    n = max(n, 1)
-    return ((n - 1) * 60.0, n * 60.0, False)
-
-
-def _first_last(m: re.Match[str], _around: float, _at: float) -> _ParsedWindow | None:
-    dur = m.group("dur").strip()
-    seconds = _unit_seconds(dur) if re.fullmatch(r"hour|minute|second", dur) else None
-    if seconds is None:
-        seconds = _time_seconds(dur)
-    if not seconds:
-        return None
-    if m.group("which") in ("last", "final", "closing", "past"):
-        return (-seconds, 0.0, True)
-    return (0.0, seconds, False)
-
-
-def _around(m: re.Match[str], around: float, _at: float) -> _ParsedWindow | None:
-    t = _time_seconds(m.group("t") or m.group("t2"))
-    return None if t is None else (max(0.0, t - around), t + around, False)
-
-
-def _at(m: re.Match[str], _around: float, at: float) -> _ParsedWindow | None:
-    t = _time_seconds(m.group("t"))
-    return None if t is None else (max(0.0, t - at), t + at, False)
-
-
-def _after(m: re.Match[str], _around: float, _at: float) -> _ParsedWindow | None:
-    t = _time_seconds(m.group("t"))
-    return None if t is None else (t, None, False)
-
-
-def _before(m: re.Match[str], _around: float, _at: float) -> _ParsedWindow | None:
-    t = _time_seconds(m.group("t"))
-    return None if t is None else (0.0, t, False)
-
-
-# Most specific forms first: "from 1:05 to 2:10" must not be read as "from 1:05" (after).
-_WINDOW_RULES: tuple[
-    tuple[re.Pattern[str], Callable[[re.Match[str], float, float], _ParsedWindow | None]], ...
-] = (
-    (_RANGE_RE, _range),
-    (_BARE_RANGE_RE, _bare_range),
-    (_ORDINAL_MINUTE_RE, _ordinal_minute),
-    (_FIRST_LAST_RE, _first_last),
-    (_AROUND_RE, _around),
-    (_AT_RE, _at),
-    (_AFTER_RE, _after),
-    (_BEFORE_RE, _before),
-)
-
-
-def _find_window(
-    text: str, around: float, at: float
-) -> tuple[_ParsedWindow | None, tuple[int, int] | None]:
-    for pattern, handler in _WINDOW_RULES:
-        for match in pattern.finditer(text):
-            window = handler(match, around, at)
-            if window is not None:
-                return window, match.span()
-    return None, None
+def _counts_people(rest: str) -> bool:
+    """Whether a counting question counts people ("how many crossed") or events ("how often")."""
+    if _EVENT_NOUN_RE.search(rest):
+        return False
+    if _PEOPLE_RE.search(rest):
+        return True
+    # "how many crossed the line?", "how many walked in?": a verb right after "how many".
+    return bool(
+        re.search(r"\bhow\s+many\s+(?:of\s+them\s+)?(?:\w+ed|ran|sat|fell|went|came|left)\b", rest)
+    )
 
 
 # --- event types, orientation, counting ---------------------------------------------------------
 
 _ORIENTATION_RULES: tuple[tuple[str, str], ...] = (
     (
-        r"\b(?:facing|looking|turned|turning|faces|looks)\s+away\b(?:\s+from\s+the\s+camera)?"
+        r"\b(?:facing|looking|turned|turning|faces|faced|face|looks|looked)\s+away\b"
+        r"(?:\s+from\s+the\s+camera)?"
         r"|\bbacks?\s+(?:turned\s+)?(?:to|towards?)\s+the\s+camera\b",
         "facing_away",
     ),
     (
-        r"\b(?:facing|looking|turned|turning|faces|looks|looked)\s+"
+        r"\b(?:facing|looking|turned|turning|faces|faced|face|looks|looked)\s+"
         r"(?:at\s+|towards?\s+|into\s+)?(?:the\s+)?camera\b",
         "facing_camera",
     ),
@@ -492,24 +421,35 @@ _ORIENTATION_RULES: tuple[tuple[str, str], ...] = (
 
 _EVENT_RULES: tuple[tuple[str, str], ...] = (
     # multi-word phrases first; their spans are blanked before single words are tried
-    ("loitering", r"\b(?:hanging|hung|hangs?)\s+around\b|\bhanging\s+about\b"),
-    ("line_crossing", r"\bline[\s_]crossings?\b|\bwent\s+over\s+the\s+line\b"),
+    ("stay", r"\b(?:hanging|hung|hangs?|hang)\s+(?:around|about|round|out)\b"
+     r"|\b(?:stay(?:ed|s|ing)?|wait(?:ed|s|ing)?|linger\w*|idl\w+|hung\s+out|hang\s+out"
+     r"|stop(?:ped|s)?\s+(?:there|in|at))\b"),
+    ("dwell", r"\b(?:dwell\w*|dwelt)\b"),
+    ("line_crossing", r"\bline[\s_]crossings?\b|\b(?:went|go|goes|pass(?:ed|es|ing)?)\s+"
+     r"(?:over|across)\s+the\s+(?:\w+\s+)?line\b"),
     (
         "enter",
-        r"\b(?:came|come|comes|coming|walk|walked|walks|walking|step|stepped|steps|went|go|goes|"
-        r"got|gets)\s+(?:in|into|inside)\b",
+        r"\b(?:came|come|comes|coming|walk|walked|walks|walking|step|stepped|steps|went|go|goes|going|"
+        r"got|gets|showed|show|shows|turned|turn)\s+(?:in(?!\s+(?:the|a|an|this|that|both|each)\b)"
+        r"|into|inside|up)\b"
+        r"|\b(?:appear\w*|arriv\w*|show(?:ed)?\s+up)\b"
+        # "went through the <zone>": a zone's name was replaced by the mark
+        r"|\b(?:went|go|goes|going|walked|walking|passed|came|come|used)\s+(?:through|thru|via"
+        r"|into)?\s*(?:the\s+)?\u00a7",
     ),
-    ("exit", r"\b(?:went|go|goes|walked|walks|stepped|got)\s+out\b"),
+    ("exit", r"\b(?:went|go|goes|going|walked|walks|walking|stepped|got|came)\s+(?:out|away|off)\b"
+     r"|\b(?:disappear\w*|vanish\w*|walked\s+off)\b"),
     # spatial "near the exit" / "at the entrance" names a place, not an event
     (
         "",
         r"\b(?:near|by|at|next\s+to|beside|outside|close\s+to|through|towards?)\s+"
         r"(?:the\s+|an?\s+)?(?:exit|entry|entrance|door|gate)s?\b",
     ),  # fmt: skip
-    ("fall", r"\b(?:fell|falls?|fallen|falling|collaps\w*|tripped|slipped)\b"),
-    ("loitering", r"\b(?:loiter\w*|linger\w*)\b"),
-    ("crowding", r"\b(?:crowd\w*|groups?|gathering|gathered|gathers?)\b"),
-    ("enter", r"\b(?:enter|enters|entered|entering|entry|entries|arriv\w*)\b"),
+    ("fall", r"\b(?:fell|falls?|fallen|falling|collaps\w*|tripped|slipped|went\s+down"
+     r"|on\s+the\s+ground)\b"),
+    ("loitering", r"\b(?:loiter\w*)\b"),
+    ("crowding", r"\b(?:crowd\w*|groups?|gathering|gathered|gathers?|cluster\w*|bunch\w*)\b"),
+    ("enter", r"\b(?:enter|enters|entered|entering|entry|entries)\b"),
     (
         "exit",
         r"\b(?:exit|exits|exited|exiting|leave|leaves|leaving|departed|departing|departures?)\b"
@@ -519,21 +459,23 @@ _EVENT_RULES: tuple[tuple[str, str], ...] = (
     ("line_crossing", r"\b(?:cross|crosses|crossed|crossing|crossings)\b"),
     ("sitting", r"\b(?:sat|sit|sits|sitting|seated)\b"),
     ("standing", r"\b(?:stood|stand|stands|standing)\b"),
-    ("walking", r"\b(?:walk|walks|walked|walking)\b"),
-    ("running", r"\b(?:ran|run|runs|running|runners?|sprint\w*|jogg\w*)\b"),
-    ("dwell", r"\b(?:dwell\w*|dwelt|stayed|staying)\b"),
+    ("walking", r"\b(?:walk|walks|walked|walking|strolling|strolled)\b"),
+    ("running", r"\b(?:ran|run|runs|running|runners?|sprint\w*|jogg\w*|rush\w*|hurr\w*)\b"),
     ("orientation", r"\b(?:orientations?|facing)\b"),
-)
+)  # fmt: skip
+_EVENT_WORD_RE = re.compile("|".join(f"(?:{p})" for t, p in _EVENT_RULES if t))
 
 _COUNT_RE = re.compile(
     r"\bhow\s+many\b|\bhow\s+often\b|\bnumber\s+of\b|\bcount(?:s|ed)?\b|\btotal\s+of\b"
+    r"|\btally\b|\bhead\s*count\b|\btotal\s+number\b"
 )
 _PEOPLE_RE = re.compile(
     r"\b(?:people|persons?|individuals?|visitors?|pedestrians?|men|women|children|kids|"
-    r"customers?|humans?|staff)\b"
+    r"customers?|humans?|staff|anyone|different|distinct|unique|who)\b"
 )
 _EVENT_NOUN_RE = re.compile(
-    r"\b(?:times|events?|occurrences?|incidents?|instances?|cases?)\b|\bhow\s+often\b"
+    r"\b(?:times|events?|occurrences?|incidents?|instances?|cases?|crossings|entries|exits"
+    r"|falls|crowds|groups|gatherings|stays|visits|arrivals|departures)\b|\bhow\s+often\b"
 )
 _YES_NO_RE = re.compile(
     r"^(?:did|does|do|was|were|is|are|has|have|had|can|could|will|would|any|anyone|anybody|"
@@ -555,54 +497,58 @@ def _find_event_types(text: str) -> tuple[tuple[str, ...], str]:
     found: list[tuple[int, str]] = []
     for event_type, pattern in _EVENT_RULES:
         for match in re.finditer(pattern, text):
-            if event_type:
-                found.append((match.start(), event_type))
+            # A stay is either rule's: a zone's dwell, or loitering (the frame's, or a zone's).
+            for each in STAY_TYPES if event_type == "stay" else (event_type,):
+                if each:
+                    found.append((match.start(), each))
             text = _blank(text, *match.span())
     found.sort()
     return tuple(dict.fromkeys(t for _, t in found)), text
 
 
-# --- occupancy: "when was it busiest?", "how many people were in the entrance at 1:20?" --------
-
-
-@dataclass(frozen=True)
-class OccupancyQuestion:
-    """A question answered from the people-per-second rows rather than from events.
-
-    Attributes:
-        busiest: True for "when was it busiest?"; False for "how many people at <time>?".
-        zone: The zone asked about (vocabulary spelling), or None for the whole frame.
-        at_s: For a question about one moment, the second asked about.
-    """
-
-    busiest: bool
-    zone: str | None = None
-    at_s: float | None = None
-
-
-_BUSIEST_RE = re.compile(
-    r"\bbusiest\b|\bmost\s+(?:crowded|busy|people|occupied)\b|\bpeak\s+(?:time|occupancy|moment)"
-    r"|\b(?:highest|maximum|max)\s+(?:occupancy|number\s+of\s+people)\b"
+#: Event words a misspelling is corrected to (long enough that a typo is not another word).
+_EVENT_SPELLINGS = {
+    w: w
+    for w in (
+        "loitering loitered loiter loiters crowding crowded crowds crossing crossings crossed "
+        "entered entering entries exited exiting walking running sitting standing collapsed "
+        "lingered lingering orientation"
+    ).split()
+}
+#: Words close to an event word that mean something else.
+_NOT_TYPOS = frozenset(
+    "setting getting fitting hitting putting letting betting centered crowned crosses grossed "
+    "crossly rafting lifting waiting wanting talking calling falling".split()
 )
-_AT_MOMENT_RE = re.compile(rf"(?:\bat|@)\s*(?:the\s+)?(?P<t>{_CLOCK}|{_DURATION}){_MARK}")
 
 
-def parse_occupancy_question(text: str, parsed: ParsedQuestion) -> OccupancyQuestion | None:
-    """The occupancy question ``text`` asks, or None when it is a question about events.
+def _corrected_event_words(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """``text`` with misspelt event words corrected, and the corrections."""
+    corrections: list[tuple[str, str]] = []
 
-    A question about events ("how many people fell at 1:20?") names an event type; one about
-    occupancy names none: "when was it busiest?" or "how many people were there at 1:20?".
-    """
-    norm = _normalize(text)
-    zone = parsed.zones[0] if parsed.zones else None
-    # "most crowded" reads as the crowding event type too; it still asks when it was busiest.
-    if _BUSIEST_RE.search(norm) and set(parsed.event_types) <= {"crowding"}:
-        return OccupancyQuestion(busiest=True, zone=zone)
-    if parsed.event_types:
-        return None
-    moment = _AT_MOMENT_RE.search(norm)
-    if parsed.counts_people and moment is not None:
-        at_s = _time_seconds(moment.group("t"))
-        if at_s is not None:
-            return OccupancyQuestion(busiest=False, zone=zone, at_s=at_s)
-    return None
+    def fix(match: re.Match[str]) -> str:
+        word = match.group(0)
+        if word in _EVENT_SPELLINGS or word in _NOT_TYPOS:
+            return word
+        right = close_to(word, _EVENT_SPELLINGS, prefixes=False)
+        if right is None:
+            return word
+        corrections.append((word, right))
+        return right
+
+    return re.sub(r"[a-z]{6,}", fix, text), corrections
+
+
+def event_types_in(text: str) -> tuple[str, ...]:
+    """The event types ``text`` mentions, in order of mention."""
+    return _find_event_types(text)[0]
+
+
+def orientations_in(text: str) -> tuple[str, ...]:
+    """Every orientation ``text`` mentions, in order of mention."""
+    found: list[tuple[int, str]] = []
+    for pattern, value in _ORIENTATION_RULES:
+        for match in re.finditer(pattern, text):
+            found.append((match.start(), value or match.group(0).strip()))
+            text = _blank(text, *match.span())
+    return tuple(dict.fromkeys(v for _, v in sorted(found) if v in ORIENTATIONS))

@@ -26,6 +26,7 @@ from __future__ import annotations
 import functools
 import re
 import struct
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
@@ -36,7 +37,9 @@ import psycopg
 from psycopg import pq
 from psycopg import sql as pgsql
 
-from deepsentinel_pipelines.rag.answer import EventRow
+from deepsentinel_pipelines.rag.compiler import event_scope
+from deepsentinel_pipelines.rag.names import nameable
+from deepsentinel_pipelines.rag.plan import Filters
 from deepsentinel_pipelines.rag.plan_cost import (
     QA_TABLES,
     TABLE_SIZES_SQL,
@@ -44,8 +47,7 @@ from deepsentinel_pipelines.rag.plan_cost import (
     plan_bounds,
     plan_problem,
 )
-from deepsentinel_pipelines.rag.question import nameable
-from deepsentinel_pipelines.rag.sql_builder import EVENT_COLUMNS, EventFilters
+from deepsentinel_pipelines.rag.rows import EVENT_COLUMNS, EventRow, QueryResult, event_row
 from deepsentinel_pipelines.rag.sql_guard import UnsafeSQLError, validate_sql
 from deepsentinel_pipelines.settings import READER_LOGIN
 from deepsentinel_pipelines.timefmt import format_timestamp
@@ -77,21 +79,6 @@ MODEL_SQL_SETTINGS = {"enable_nestloop": "off"}
 
 class CostlySQLError(UnsafeSQLError):
     """A statement the guard accepted whose plan is too large to run (``reason`` says how)."""
-
-
-@dataclass(frozen=True)
-class QueryResult:
-    """Rows of one read-only statement.
-
-    Attributes:
-        columns: Column names, in order.
-        rows: The rows, as tuples.
-    """
-
-    columns: tuple[str, ...]
-    rows: list[tuple[Any, ...]]
-    truncated: bool = False  # fetching stopped at MAX_RESULT_BYTES
-    size_bytes: int = 0  # about how many bytes the rows hold
 
 
 def _value_bytes(value: Any) -> int:
@@ -305,11 +292,7 @@ class RerankDocument:
 
 
 #: Every event (the default of the retrievers).
-NO_FILTERS = EventFilters()
-
-
-def _where(conditions: Sequence[str]) -> str:
-    return (" WHERE " + " AND ".join(conditions)) if conditions else ""
+NO_FILTERS = Filters()
 
 
 # --- the retrievers -----------------------------------------------------------------------------
@@ -318,7 +301,7 @@ def _where(conditions: Sequence[str]) -> str:
 def vector_search(
     conn: psycopg.Connection,
     query_vector: np.ndarray,
-    filters: EventFilters = NO_FILTERS,
+    filters: Filters = NO_FILTERS,
     *,
     limit: int = DEFAULT_CANDIDATES,
     timeout_ms: int = DEFAULT_TIMEOUT_MS,
@@ -362,17 +345,17 @@ def vector_search(
 
 
 def vector_search_query(
-    query_vector: np.ndarray, filters: EventFilters, limit: int
+    query_vector: np.ndarray, filters: Filters, limit: int
 ) -> tuple[str, dict[str, Any]]:
     """The SQL and parameters of :func:`vector_search` (for ``EXPLAIN``)."""
-    join, conditions, params = filters.sql()
-    conditions = ["e.embedding IS NOT NULL", *conditions]
+    scope = event_scope(filters)
     # Sent as text and cast, so the connection needs no pgvector adapters registered.
-    params.update(qv=vector_literal(query_vector), k=int(limit))
+    params = {**scope.params, "qv": vector_literal(query_vector), "k": int(limit)}
     sql = (
         "WITH hits AS MATERIALIZED ("
-        f"SELECT e.event_id, e.embedding <=> %(qv)s::vector AS distance FROM qa.events AS e{join}"
-        f"{_where(conditions)} ORDER BY e.embedding <=> %(qv)s::vector LIMIT %(k)s) "
+        "SELECT e.event_id, e.embedding <=> %(qv)s::vector AS distance "
+        f"FROM qa.events AS e{scope.join}{scope.where('e.embedding IS NOT NULL')} "
+        "ORDER BY e.embedding <=> %(qv)s::vector LIMIT %(k)s) "
         "SELECT event_id, distance FROM hits ORDER BY distance, event_id"
     )
     return sql, params
@@ -415,7 +398,7 @@ def websearch_text(question: str) -> str:
 def fulltext_search(
     conn: psycopg.Connection,
     question: str,
-    filters: EventFilters = NO_FILTERS,
+    filters: Filters = NO_FILTERS,
     *,
     limit: int = DEFAULT_CANDIDATES,
     timeout_ms: int = DEFAULT_TIMEOUT_MS,
@@ -435,13 +418,12 @@ def fulltext_search(
     text = websearch_text(question)
     if not text:
         return []
-    join, conditions, params = filters.sql()
-    conditions = ["e.search_text @@ q.query", *conditions]
-    params.update(text=text, k=int(limit))
+    scope = event_scope(filters)
+    params = {**scope.params, "text": text, "k": int(limit)}
     sql = (
         "SELECT e.event_id, ts_rank(e.search_text, q.query) AS rank "
-        f"FROM websearch_to_tsquery('english', %(text)s) AS q(query), qa.events AS e{join}"
-        f"{_where(conditions)} ORDER BY rank DESC, e.event_id LIMIT %(k)s"
+        f"FROM websearch_to_tsquery('english', %(text)s) AS q(query), qa.events AS e{scope.join}"
+        f"{scope.where('e.search_text @@ q.query')} ORDER BY rank DESC, e.event_id LIMIT %(k)s"
     )
     result = run_readonly(conn, sql, params, timeout_ms)
     return [(int(event_id), float(rank)) for event_id, rank in result.rows]
@@ -492,41 +474,27 @@ def _as_array(value: Any) -> np.ndarray | None:
     return np.frombuffer(data, dtype=">f4", count=dim, offset=4).astype(np.float32)
 
 
-def event_row(values: Sequence[Any]) -> EventRow:
-    """An :class:`EventRow` from a row in :data:`EVENT_COLUMNS` order."""
-    record = dict(zip(EVENT_COLUMNS, values, strict=True))
-    return EventRow(
-        event_id=int(record["event_id"]),
-        video_id=str(record["video_id"]),
-        event_type=str(record["event_type"]),
-        start_s=float(record["start_s"]),
-        end_s=float(record["end_s"]),
-        track_id=record["track_id"],
-        zone=record["zone"],
-        description=record["description"] or "",
-        highlight_key=record["highlight_key"],
-        confidence=None if record["confidence"] is None else float(record["confidence"]),
-        started_at=record["started_at"],
-        camera=record["camera"],
-    )
+@dataclass(frozen=True)
+class Vocabulary:
+    """The names questions may use, as the database knows them."""
+
+    video_ids: tuple[str, ...]
+    zones: tuple[str, ...]
+    lines: tuple[str, ...]
+    cameras: tuple[str, ...]
 
 
-_VOCABULARY: dict[str, tuple[tuple[Any, ...], list[str], list[str]]] = {}
+_VOCABULARY: dict[str, tuple[tuple[Any, ...], Vocabulary]] = {}
 
 
-def vocabulary(
-    conn: psycopg.Connection, *, timeout_ms: int = DEFAULT_TIMEOUT_MS
-) -> tuple[list[str], list[str]]:
-    """Known video ids and zone names, for the question parser.
+def vocabulary(conn: psycopg.Connection, *, timeout_ms: int = DEFAULT_TIMEOUT_MS) -> Vocabulary:
+    """Known video ids, zones, counting lines and cameras, for the question parser.
 
     Listing the zones reads every event (there is no index on ``zone``), so the lists are kept
     per database and read again only when a cheap version check (``qa.catalog_version``: the
     newest event id by primary key, the number of videos and the newest video) changes. A deleted
     zone or video may linger until then, which is harmless: the parser then filters on a name
     that matches nothing.
-
-    Returns:
-        ``(video_ids, zones)``.
     """
     version = tuple(
         run_readonly(
@@ -539,18 +507,29 @@ def vocabulary(
     key = f"{conn.info.host}:{conn.info.port}/{conn.info.dbname}"
     cached = _VOCABULARY.get(key)
     if cached is not None and cached[0] == version:
-        return list(cached[1]), list(cached[2])
+        return cached[1]
     result = run_readonly(
         conn,
         "SELECT 'v' AS kind, video_id AS name FROM qa.videos "
-        "UNION ALL SELECT DISTINCT 'z', e.zone FROM qa.events AS e WHERE e.zone IS NOT NULL",
+        "UNION ALL SELECT DISTINCT 'c', camera FROM qa.videos "
+        "UNION ALL SELECT DISTINCT 'z', e.zone FROM qa.events AS e WHERE e.zone IS NOT NULL "
+        "UNION ALL SELECT DISTINCT 'l', e.attributes ->> 'line' FROM qa.events AS e "
+        "WHERE e.event_type = 'line_crossing'",
         None,
         timeout_ms,
     )
-    videos = [name for kind, name in result.rows if kind == "v"]
-    zones = sorted({name for kind, name in result.rows if kind == "z"})
-    _VOCABULARY[key] = (version, videos, zones)
-    return list(videos), list(zones)
+
+    def names(kind: str) -> tuple[str, ...]:
+        found = [str(n) for k, n in result.rows if k == kind and n]
+        return tuple(found if kind == "v" else sorted(set(found)))
+
+    known = Vocabulary(names("v"), names("z"), names("l"), names("c"))
+    _VOCABULARY[key] = (version, known)
+    return known
+
+
+#: Up to this many videos, every name is tried on every question (typos included).
+ALL_VIDEOS_NAMEABLE = 200
 
 
 def mentioned_videos(question: str, video_ids: Sequence[str]) -> list[str]:
@@ -561,9 +540,20 @@ def mentioned_videos(question: str, video_ids: Sequence[str]) -> list[str]:
     interchangeable, with or without the extension) is also a substring of the question once
     both are reduced to lowercase words, which is cheap to test.
     """
+    if len(video_ids) <= ALL_VIDEOS_NAMEABLE:
+        return list(video_ids)  # few enough to try every name, misspelt ones included
     text = " " + _words(question) + " "
+    words = set(text.split())
+    tokens = {
+        v: {t for t in _words(v.rsplit("/", 1)[-1]).split() if len(t) >= 4} for v in video_ids
+    }
+    # One word of the file name ("the sample" for sample_plaza.mp4) names it, if no other has it.
+    shared = Counter(t for found in tokens.values() for t in found & words)
     found = []
     for video_id in video_ids:
+        if any(shared[t] == 1 for t in tokens[video_id] & words):
+            found.append(video_id)
+            continue
         stem, dot, ext = video_id.rpartition(".")
         names = {_words(video_id)}
         if dot and stem:

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import psycopg
 
 from deepsentinel_pipelines.db.qa_rows import Interaction, insert_interaction
-
-if TYPE_CHECKING:
-    from deepsentinel_pipelines.rag.pipeline import AskResult
+from deepsentinel_pipelines.rag.result import AskResult
 
 
 def save_interaction(conn: psycopg.Connection, result: AskResult, source: str) -> int:

@@ -32,7 +32,9 @@ MAX_VIDEOS = 5000
 # Only a question that may name a clock time or a date pays for the look-up of recording times.
 _MAY_NAME_CLOCK = re.compile(
     r"\d:\d|\d\s*[ap]\.?m\b|\b\d{4}-\d{1,2}-\d{1,2}\b|\bnoon\b|\bmidday\b|\bmidnight\b"
-    r"|\bo'?clock\b|\btoday\b|\byesterday\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",
+    r"|\bo'?clock\b|\btoday\b|\byesterday\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+    r"|\b(?:mon|tues|wednes|weds|thurs|fri|satur|sun)(?:day)?s?\b|\bmorning\b|\bafternoon\b"
+    r"|\bevening\b|\bnight\b|\btonight\b|\bovernight\b|\blunch",
     re.IGNORECASE,
 )
 
@@ -175,8 +177,9 @@ def scope_in_time(
     if not (scope.cameras or bounded or _MAY_NAME_CLOCK.search(question)):
         return Scoped()
     videos = _videos(reader, scope.cameras, video_ids, timeout_ms)
-    zone = scope.zones.of(list(scope.cameras) or sorted({v.camera for v in videos}))
     known = [v for v in videos if v.recorded_at is not None]
+    # Only footage with a known time can be in a window of real time: its cameras' zone counts.
+    zone = scope.zones.of(list(scope.cameras) or sorted({v.camera for v in known or videos}))
     context = ClockContext(
         zone,
         scope.now or datetime.now(UTC),

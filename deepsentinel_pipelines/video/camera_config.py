@@ -42,7 +42,7 @@ _CAMERA_KEYS = {
     "key_time",
 }
 _ZONE_KEYS = {"name", "points", "dwell_s", "loitering_s", "crowding_min_people"}
-_LINE_KEYS = {"name", "start", "end"}
+_LINE_KEYS = {"name", "start", "end", "in_name", "out_name"}
 
 Point = tuple[float, float]
 
@@ -62,11 +62,17 @@ class Zone:
 
 @dataclass(frozen=True)
 class CountingLine:
-    """A counting line; crossing to the left of start->end (as drawn on screen) is ``in``."""
+    """A counting line; crossing to the left of start->end (as drawn on screen) is ``in``.
+
+    ``in_name``/``out_name`` are what operators call the two directions ("into the plaza");
+    questions and answers use them.
+    """
 
     name: str
     start: Point
     end: Point
+    in_name: str | None = None
+    out_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -259,7 +265,32 @@ def _line(entry: Mapping[str, Any], width: int, height: int) -> CountingLine:
     start, end = _to_pixels([entry.get("start"), entry.get("end")], width, height, line_name)
     if start == end:
         raise ValueError(f"line {line_name!r}: start and end are the same point")
-    return CountingLine(name=line_name, start=start, end=end)
+    names = {k: str(entry[k]).strip() or None for k in ("in_name", "out_name") if entry.get(k)}
+    return CountingLine(name=line_name, start=start, end=end, **names)
+
+
+def load_camera_lines(path: str | Path | None) -> dict[str, tuple[CountingLine, ...]]:
+    """Every camera's counting lines, points as written (pixels or fractions), by camera name.
+
+    Questions need the lines' names and which way ``in`` points on screen, not the frame size,
+    so nothing is scaled; a file that does not exist or names no lines gives an empty mapping.
+    """
+    if path is None or not Path(path).is_file():
+        return {}
+    cameras = _read_cameras(Path(path))
+    default = cameras.get("default") or {}
+    found: dict[str, tuple[CountingLine, ...]] = {}
+    for name, entry in cameras.items():
+        merged = _merge(default, entry or {})
+        lines = []
+        for line in merged.get("lines") or ():
+            _check_keys(line, _LINE_KEYS, f"line {line.get('name')!r}")
+            start, end = (tuple(float(v) for v in line[k]) for k in ("start", "end"))
+            names = {k: str(line[k]) for k in ("in_name", "out_name") if line.get(k)}
+            lines.append(CountingLine(str(line["name"]), start, end, **names))  # type: ignore[arg-type]
+        if lines:
+            found[str(name)] = tuple(lines)
+    return found
 
 
 def _to_pixels(raw: Any, width: int, height: int, where: str) -> tuple[Point, ...]:

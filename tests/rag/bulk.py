@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import psycopg
 
-from deepsentinel_pipelines.rag.pipeline import _run_model_sql
+from deepsentinel_pipelines.rag.model_sql import run_model_statement
 from deepsentinel_pipelines.rag.sql_guard import UnsafeSQLError, validate_sql
 from deepsentinel_pipelines.video.types import EVENT_TYPES
 
@@ -129,7 +129,7 @@ class Outcome:
 
 
 def run_hostile(reader: psycopg.Connection, app: psycopg.Connection, sql: str) -> Outcome:
-    """Judge ``sql`` with the guard alone (timed), then send it down ``_run_model_sql``.
+    """Judge ``sql`` with the guard alone (timed), then send it down ``run_model_statement``.
 
     ``reader`` runs it, ``app`` (the application's login) only plans it, as in ``ask``.
     """
@@ -140,7 +140,7 @@ def run_hostile(reader: psycopg.Connection, app: psycopg.Connection, sql: str) -
         pass
     guard_ms = (time.perf_counter() - started) * 1000
     started = time.perf_counter()
-    validated, rows, note = _run_model_sql(reader, sql, TIMEOUT_MS, app)
+    validated, rows, note = run_model_statement(reader, sql, TIMEOUT_MS, app)
     seconds = time.perf_counter() - started
     note = note or ""
     if rows is not None:

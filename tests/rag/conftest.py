@@ -10,7 +10,8 @@ import psycopg
 import pytest
 from pgvector.psycopg import register_vector
 
-from deepsentinel_pipelines.rag.pipeline import AskResult, ask
+from deepsentinel_pipelines.rag.pipeline import ask
+from deepsentinel_pipelines.rag.result import AskResult
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.embedder import LocalEmbedder
 from deepsentinel_pipelines.resources.llm import LocalLanguageModel

@@ -373,7 +373,7 @@ _TRACK = tuple(
         text,
         _keys("plaza.cross2", "plaza.cross2b"),
         videos=("plaza",),
-        answer_contains=("track 2", "00:20 to 00:26"),
+        answer_contains=("track 2", "00:18 to 00:30"),
         kind="track",
     )
     for text in (
@@ -391,7 +391,7 @@ _DIRECTION = (
             text,
             _keys("plaza.cross1", "plaza.cross2", "plaza.cross2b", "plaza.cross3"),
             videos=("plaza",),
-            answer_contains=("3 in, 1 out", "most went in"),
+            answer_contains=("3 in, 1 out", "went in"),
             kind="direction",
         )
         for text in (
@@ -454,33 +454,37 @@ QUESTIONS: tuple[CorpusQuestion, ...] = (
         "did anyone fall?",
         _keys(),
         videos=("parking",),
-        answer_contains=("No fall events were found",),
+        answer_contains=("No: no falls were recorded",),
     ),
     CorpusQuestion("was anyone running?", _keys("parking.run1"), answer_contains=("ran",)),
     CorpusQuestion("who sat down on the bench?", _keys("lobby.sit1")),
     CorpusQuestion("anyone facing away from the camera?", _keys("lobby.away1")),
     CorpusQuestion(
+        # entering without a zone is coming into view; the other two entries are into zones
         "how many people entered?",
-        _keys("plaza.enter1", "parking.enter1", "parking.enter2"),
-        count=3,
+        _keys("parking.enter1"),
+        count=1,
     ),
     CorpusQuestion("how many crowding events?", _keys("plaza.crowd"), count=1),
     CorpusQuestion("any exits in the last minute?", _keys("lobby.exit3")),
     CorpusQuestion("what happened after 3:00?", _keys("lobby.exit3")),
     CorpusQuestion(
-        "did anyone linger at the gate?", _keys(), answer_contains=("No loitering events",)
+        # lingering is staying: the 15 s stay at the gate, not only the 30 s loitering rule
+        "did anyone linger at the gate?",
+        _keys("parking.dwell2"),
+        answer_contains=("Yes",),
     ),
     CorpusQuestion(
         "how long did someone stay at the gate?",
-        _keys("parking.dwell2", "parking.enter2"),
+        _keys("parking.dwell2"),
         answer_contains=("15 s",),
     ),
     CorpusQuestion(
-        "anyone collapse near the entrance?", _keys(), answer_contains=("No fall events",)
+        "anyone collapse near the entrance?", _keys(), answer_contains=("No: no falls",)
     ),
     CorpusQuestion("a person lying on the ground", _keys("plaza.fall5", "lobby.fall2")),
-    CorpusQuestion("someone wearing a red jacket", _keys(), answer_contains=("Nothing",)),
-    CorpusQuestion("what is the weather like today?", _keys(), answer_contains=("Nothing",)),
+    CorpusQuestion("someone wearing a red jacket", _keys(), answer_contains=("cannot tell",)),
+    CorpusQuestion("what is the weather like today?", _keys(), answer_contains=("cannot tell",)),
     CorpusQuestion(
         "people crossing the crosswalk",
         _keys("plaza.cross1", "plaza.cross2", "plaza.cross2b", "plaza.cross3"),

@@ -15,7 +15,9 @@ import pytest
 from botocore.response import StreamingBody
 from botocore.stub import ANY, Stubber
 
+from deepsentinel_pipelines.rag.plan import Filters
 from deepsentinel_pipelines.rag.retrieval import RerankDocument
+from deepsentinel_pipelines.rag.semantic import closest_events
 from deepsentinel_pipelines.resources.embedder import BedrockTitanEmbedder, titan_request
 from deepsentinel_pipelines.resources.llm import (
     ANSWER_SYSTEM,
@@ -184,9 +186,9 @@ def test_local_reranker_uses_stored_vectors_and_embeds_only_the_missing() -> Non
 
 
 def test_the_whole_ask_path_with_bedrock_shapes(
-    ask_local, corpus: Corpus, bedrock, monkeypatch
+    ask_local, corpus: Corpus, bedrock, monkeypatch, db, embedder
 ) -> None:
-    """Claude writes SQL (validated, run read-only), Cohere reranks, Claude answers."""
+    """Claude writes SQL (validated, run read-only) and answers; Cohere reranks retrieval."""
     client, stubber = bedrock
     monkeypatch.setattr(BedrockLanguageModel, "client", lambda self: client)
     monkeypatch.setattr(BedrockCohereReranker, "client", lambda self: client)
@@ -197,23 +199,6 @@ def test_the_whole_ask_path_with_bedrock_shapes(
             f"SELECT event_id FROM events WHERE event_type = 'fall' AND video_id = '{lobby}'"
         ),
         {"modelId": ANY, "system": [{"text": SQL_SYSTEM}], "messages": ANY, "inferenceConfig": ANY},
-    )
-    stubber.add_response(
-        "invoke_model",
-        body(
-            {
-                "results": [
-                    {"index": 1, "relevance_score": 0.9},
-                    {"index": 0, "relevance_score": 0.5},
-                ]
-            }
-        ),
-        {
-            "modelId": "cohere.rerank-v3-5:0",
-            "body": ANY,
-            "contentType": "application/json",
-            "accept": "application/json",
-        },
     )
     stubber.add_response(
         "converse",
@@ -235,6 +220,32 @@ def test_the_whole_ask_path_with_bedrock_shapes(
     assert result.sql.startswith("SELECT events.event_id AS event_id FROM qa.events AS events")
     assert {e.event_id for e in result.events} == corpus.ids(["plaza.fall5", "lobby.fall2"])
     assert result.count == 2
+    # A question no kind plans is answered by retrieval, which Cohere reranks.
+    stubber.add_response(
+        "invoke_model",
+        body({"results": [{"index": 1, "relevance_score": 0.9}]}),
+        {
+            "modelId": "cohere.rerank-v3-5:0",
+            "body": ANY,
+            "contentType": "application/json",
+            "accept": "application/json",
+        },
+    )
+    question = "a person lying on the floor"
+    events, retrieved = closest_events(
+        db,
+        question,
+        np.asarray(embedder.embed([question])[0]),
+        Filters(video_ids=tuple(corpus.videos())),
+        embedder=embedder,
+        reranker=BedrockCohereReranker(),
+        candidates=5,
+        top_k=1,
+        timeout_ms=2000,
+        min_similarity=0.0,
+    )
+    assert len(events) == 1 and events[0].event_id in retrieved
+    stubber.assert_no_pending_responses()
 
 
 def test_the_backend_is_picked_by_configuration(monkeypatch) -> None:

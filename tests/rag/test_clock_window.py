@@ -148,3 +148,30 @@ def test_camera_zones():
     assert zones.of(["plaza"]) == PARIS
     assert zones.of(["plaza", "lobby"]) == ZoneInfo("UTC")  # they disagree
     assert zones.name("garage") == "UTC"
+
+
+#: 3 December 2026 is a Thursday; "now" is 06:27 in Paris.
+RELATIVE = [
+    ("how many people yesterday afternoon?", utc(2, 11), utc(2, 17), "yesterday afternoon"),
+    ("anyone at the door last night?", utc(2, 19), utc(3, 5), "last night"),
+    ("entries this morning", utc(3, 5), utc(3, 11), "this morning"),
+    ("how many people entered the plaza on Monday?", utc(29, 23, month=11), utc(30, 23, month=11),
+     "on Monday"),
+    ("falls on tuesday evening", utc(1, 17), utc(1, 23), "on tuesday evening"),
+    # no day: the latest day with footage on which the afternoon had begun
+    ("crowds in the afternoon", utc(1, 11), utc(1, 17), "afternoon"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("question", "start", "end", "phrase"), RELATIVE)
+def test_parts_of_days_and_weekdays(question, start, end, phrase):
+    window = find_clock_window(question, PLAZA)
+    assert window is not None
+    assert (window.start, window.end, window.phrase) == (start, end, phrase)
+    assert window.day_assumed is (phrase == "afternoon")
+
+
+def test_parts_of_days_need_footage_with_a_known_time():
+    unknown = ClockContext(PARIS, NOW, longest_video_s=None)
+    assert find_clock_window("anyone there this morning?", unknown) is None
+    assert find_clock_window("was anybody sat down?", PLAZA) is None  # "sat" is no Saturday

@@ -1,7 +1,7 @@
 """The hostile corpus on the path model SQL takes, against 20,000 events: nothing costs much.
 
 Every statement of every family (``tests/rag/hostile_sql.py``, over 500 in all) goes through
-``_run_model_sql`` on the real reader login, as a model's statement would, with the data set of
+``run_model_statement`` on the real reader login, as a model's statement would, with the data set of
 ``tests/rag/bulk.py`` loaded. Each is refused (by the guard, or for its plan), or runs to the end
 within its statement timeout and returns at most 1 MB; none reads a forbidden value, none writes.
 """

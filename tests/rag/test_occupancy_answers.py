@@ -8,32 +8,9 @@ import pytest
 from deepsentinel_pipelines.db.clip_rows import drop_event_clips, save_event_clip
 from deepsentinel_pipelines.db.occupancy_rows import replace_occupancy
 from deepsentinel_pipelines.ops.rag_query import answer_metadata
-from deepsentinel_pipelines.rag.question import (
-    OccupancyQuestion,
-    parse_occupancy_question,
-    parse_question,
-)
 from deepsentinel_pipelines.video.clips import EncodedClip
 from deepsentinel_pipelines.video.occupancy import OccupancyRow
 from tests.rag.corpus import Corpus
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("When was it busiest?", OccupancyQuestion(busiest=True)),
-        ("when was the entrance most crowded?", OccupancyQuestion(True, "entrance")),
-        ("what was the peak time in the entrance", OccupancyQuestion(True, "entrance")),
-        ("How many people were in the entrance at 1:20?", OccupancyQuestion(False, "entrance", 80)),
-        ("how many people were there at 42 seconds?", OccupancyQuestion(False, None, 42)),
-        ("how many people fell at 1:20?", None),  # an event question
-        ("how many people entered the entrance?", None),
-        ("did anyone loiter?", None),
-    ],
-)
-def test_occupancy_questions_are_told_from_event_questions(text, expected):
-    parsed = parse_question(text, [], ["entrance"])
-    assert parse_occupancy_question(text, parsed) == expected
 
 
 @pytest.fixture()
@@ -52,19 +29,16 @@ def plaza_occupancy(settings, corpus: Corpus) -> str:
 
 def test_busiest_time_comes_from_the_occupancy_rows(ask_local, plaza_occupancy):
     result = ask_local("When was it busiest?", video_ids=[plaza_occupancy])
-    assert result.answer == (
-        f"It was busiest in the frame at 00:42 in {plaza_occupancy}, 01:15 in {plaza_occupancy}, "
-        "with 6 people in view at once."
+    assert result.answer.startswith(
+        f"It was busiest at 00:42 in {plaza_occupancy}, with 6 people in view at once. "
     )
-    assert "qa.occupancy" in result.sql and result.events == []
+    assert f"The same peak was also reached at 01:15 in {plaza_occupancy}." in result.answer
+    assert "qa.occupancy" in result.sql and result.count == 6
 
 
 def test_people_in_a_zone_at_a_moment(ask_local, plaza_occupancy):
     result = ask_local("How many people were in the entrance at 1:20?", video_ids=[plaza_occupancy])
-    assert result.answer == (
-        f"At 01:20, in zone entrance: 3 people in {plaza_occupancy} "
-        "(most seen in one frame of that second)."
-    )
+    assert result.answer == "3 people were in zone entrance at 01:20 in " + plaza_occupancy + "."
     later = ask_local("How many people were in the entrance at 9:00?", video_ids=[plaza_occupancy])
     assert later.answer.startswith("No occupancy was recorded at 09:00")
 

@@ -1,11 +1,7 @@
 import pytest
 
-from deepsentinel_pipelines.rag.question import (
-    AROUND_TOLERANCE_S,
-    AT_TOLERANCE_S,
-    ParsedQuestion,
-    parse_question,
-)
+from deepsentinel_pipelines.rag.question import ParsedQuestion, parse_question
+from deepsentinel_pipelines.rag.time_phrases import AROUND_TOLERANCE_S, AT_TOLERANCE_S
 from deepsentinel_pipelines.video.types import EVENT_TYPES, ORIENTATIONS
 
 VIDEOS = ("plaza.mp4", "Cam-02_Lobby.MOV", "fall_test.mp4", "plaza_north.mp4")
@@ -122,7 +118,8 @@ def test_questions_without_window(question: str) -> None:
         ("a man collapsed", ("fall",)),
         ("people falling", ("fall",)),
         ("anyone loitering?", ("loitering",)),
-        ("someone hanging around the door", ("loitering",)),
+        # hanging around is a stay: past a zone's dwell time, or the loitering rule's
+        ("someone hanging around the door", ("dwell", "loitering")),
         ("did he loiter", ("loitering",)),
         ("was it crowded", ("crowding",)),
         ("a crowd formed", ("crowding",)),
@@ -232,7 +229,7 @@ def test_digits_in_video_names_are_not_times() -> None:
 @pytest.mark.parametrize(
     ("question", "zones", "types"),
     [
-        ("people hanging around near the entrance", ("entrance",), ("loitering",)),
+        ("people hanging around near the entrance", ("entrance",), ("dwell", "loitering")),
         ("did someone walk into the 'loading dock'?", ("loading dock",), ("enter",)),
         ("anyone at the loading_dock", ("loading dock",), ()),
         ('falls in "Loading Dock"', ("loading dock",), ("fall",)),
@@ -277,6 +274,9 @@ def test_full_question() -> None:
         counts_people=True,
         zones=("entrance",),
         video_ids=("plaza.mp4",),
+        norm="how many people fell near the \u00a7 in \u00a4 between 3 and 5 minutes?",
+        rest="how many people fell near the in ?",
+        window_words="between 3 and 5 minutes",
     )
 
 

@@ -8,10 +8,12 @@ import pytest
 from pgvector.psycopg import register_vector
 from psycopg import pq
 
+from deepsentinel_pipelines.rag.compiler import count_of, listing
+from deepsentinel_pipelines.rag.kinds.base import filters_of
+from deepsentinel_pipelines.rag.plan import Filters, Subject
 from deepsentinel_pipelines.rag.question import parse_question
 from deepsentinel_pipelines.rag.retrieval import (
     READER_ROLE,
-    EventFilters,
     fetch_events,
     fulltext_search,
     mentioned_videos,
@@ -23,7 +25,6 @@ from deepsentinel_pipelines.rag.retrieval import (
     vocabulary,
     websearch_text,
 )
-from deepsentinel_pipelines.rag.sql_builder import build_event_sql
 from deepsentinel_pipelines.rag.sql_guard import UnsafeSQLError
 from tests.rag.corpus import QUESTIONS, Corpus
 
@@ -75,16 +76,17 @@ def test_run_validated_rejects_before_running(reader: psycopg.Connection) -> Non
 def test_builder_sql_runs_validated_with_its_parameters(
     reader: psycopg.Connection, corpus: Corpus
 ) -> None:
-    parsed = parse_question("how many falls are there?")
-    sql, params = build_event_sql(parsed, corpus.videos())
-    _, result = run_validated(reader, sql, params)
+    filters = Filters(event_types=("fall",), video_ids=tuple(corpus.videos()))
+    statement = count_of(Subject.EVENTS, filters, "count")
+    _, result = run_validated(reader, statement.sql, statement.params)
     assert result.rows == [(2,)]
 
 
 def test_vocabulary_lists_videos_and_zones(db: psycopg.Connection, corpus: Corpus) -> None:
-    videos, zones = vocabulary(db)
-    assert set(corpus.videos()) <= set(videos)
-    assert {"entrance", "bench", "gate"} <= set(zones)
+    known = vocabulary(db)
+    assert set(corpus.videos()) <= set(known.video_ids)
+    assert {"entrance", "bench", "gate"} <= set(known.zones)
+    assert "crosswalk" in known.lines and {"plaza", "lobby"} <= set(known.cameras)
 
 
 @pytest.mark.parametrize(
@@ -96,10 +98,10 @@ def test_filtered_vector_search_finds_exactly_the_builders_rows(
     """With the iterative scan, a filtered vector search is complete: it returns every event
     the parameterised SQL matches (all corpus events have embeddings), and nothing else."""
     parsed = parse_question(question.text, corpus.videos(), ["entrance", "bench", "gate"])
-    filters = EventFilters.from_question(parsed, corpus.videos(question.videos))
-    sql, params = build_event_sql(parsed, corpus.videos(question.videos), count=False)
-    _, listing = run_validated(db, sql, params)
-    expected = {row[0] for row in listing.rows}
+    filters, _ = filters_of(parsed, tuple(corpus.videos(question.videos)))
+    statement = listing(filters, "time", limit=200)
+    _, rows = run_validated(db, statement.sql, statement.params, limit=200)
+    expected = {row[0] for row in rows.rows}
     hits = vector_search(db, embedder.embed([question.text])[0], filters, limit=100)
     assert {event_id for event_id, _ in hits} == expected
     distances = [d for _, d in hits]
@@ -107,7 +109,7 @@ def test_filtered_vector_search_finds_exactly_the_builders_rows(
 
 
 def test_vector_search_ranks_by_meaning(db: psycopg.Connection, corpus: Corpus, embedder) -> None:
-    filters = EventFilters(video_ids=tuple(corpus.videos()))
+    filters = Filters(video_ids=tuple(corpus.videos()))
     hits = vector_search(db, embedder.embed(["a person fell down"])[0], filters, limit=5)
     assert {hits[0][0], hits[1][0]} == corpus.ids(["plaza.fall5", "lobby.fall2"])
 
@@ -116,11 +118,11 @@ def test_fulltext_search_ors_the_words_and_applies_filters(
     db: psycopg.Connection, corpus: Corpus
 ) -> None:
     assert websearch_text('Did "anyone" -fall or sit after 1:20?') == "fall or sit"
-    everywhere = EventFilters(video_ids=tuple(corpus.videos()))
+    everywhere = Filters(video_ids=tuple(corpus.videos()))
     hits = fulltext_search(db, "who fell near the bench?", everywhere)
     ids = [event_id for event_id, _ in hits]
     assert set(ids) >= corpus.ids(["plaza.fall5", "lobby.fall2", "lobby.sit1"])
-    lobby = EventFilters(video_ids=(corpus.video_ids["lobby"],), event_types=("fall",))
+    lobby = Filters(video_ids=(corpus.video_ids["lobby"],), event_types=("fall",))
     assert [i for i, _ in fulltext_search(db, "who fell?", lobby)] == [
         corpus.event_ids["lobby.fall2"]
     ]
@@ -131,7 +133,7 @@ def test_relative_window_filters_against_each_videos_duration(
     db: psycopg.Connection, corpus: Corpus, embedder
 ) -> None:
     parsed = parse_question("any exits in the last minute?")
-    filters = EventFilters.from_question(parsed, corpus.videos())
+    filters, _ = filters_of(parsed, tuple(corpus.videos()))
     assert filters.relative_to_end
     hits = vector_search(db, embedder.embed(["exit"])[0], filters, limit=50)
     assert [i for i, _ in hits] == [corpus.event_ids["lobby.exit3"]]
@@ -195,7 +197,7 @@ def test_iterative_scan_keeps_a_selective_filter_complete(db: psycopg.Connection
     """Through the HNSW index, a plain scan sees ef_search neighbours and filters them away;
     pgvector 0.8's iterative scan keeps going until the filtered rows are found."""
     query, zone = haystack
-    filters = EventFilters(zones=(zone,))
+    filters = Filters(zones=(zone,))
     # qa.events joins videos (current analyses only): without sorts the planner cannot start
     # from videos and sort afterwards, so it walks the HNSW index in distance order.
     use_hnsw = {
@@ -257,8 +259,7 @@ def test_video_prefilter_never_changes_what_the_parser_finds(question: str) -> N
 def test_vocabulary_is_cached_until_the_data_changes(settings, unique_id: str) -> None:
     video_id = f"rag-vocab-{unique_id}"
     with psycopg.connect(settings.database_url) as conn:
-        videos, _ = vocabulary(conn)
-        assert video_id not in videos
+        assert video_id not in vocabulary(conn).video_ids
         conn.execute(
             """INSERT INTO videos (video_id, s3_bucket, s3_key, container, codec, fps,
                    frame_count, duration_s, width, height, size_bytes, sha256)
@@ -272,8 +273,8 @@ def test_vocabulary_is_cached_until_the_data_changes(settings, unique_id: str) -
         )
         conn.commit()
         try:
-            videos, zones = vocabulary(conn)
-            assert video_id in videos and f"zone-{unique_id}" in zones
+            known = vocabulary(conn)
+            assert video_id in known.video_ids and f"zone-{unique_id}" in known.zones
         finally:
             conn.execute("DELETE FROM videos WHERE video_id = %s", (video_id,))
             conn.commit()

@@ -17,8 +17,8 @@ from deepsentinel_pipelines.db.incident_rows import Incident
 from deepsentinel_pipelines.db.video_rows import StoredEvent
 from deepsentinel_pipelines.event_alerts import AlertRule, alert_payload
 from deepsentinel_pipelines.ops.rag_query import answer_metadata
-from deepsentinel_pipelines.rag.answer import EventRow
-from deepsentinel_pipelines.rag.pipeline import AskResult
+from deepsentinel_pipelines.rag.result import AskResult
+from deepsentinel_pipelines.rag.rows import EventRow
 from deepsentinel_pipelines.settings import AlertConfig
 from deepsentinel_pipelines.upkeep.incidents import incident_body, webhook_payload
 
