@@ -73,13 +73,13 @@ def main() -> None:
     args = parser.parse_args()
     bring_up(load_settings())
     from deepsentinel_pipelines.definitions import defs
-    from deepsentinel_pipelines.local_runs import (
+    from deepsentinel_pipelines.ingest.run_history import process_tags
+    from deepsentinel_pipelines.runs.local import (
         create_partition_run,
         execute_here,
         in_process_config,
     )
-    from deepsentinel_pipelines.run_history import process_tags
-    from deepsentinel_pipelines.runner import upload_video
+    from deepsentinel_pipelines.runs.runner import upload_video
 
     with tempfile.TemporaryDirectory() as folder:
         clip = cut(Path(folder) / "launch.mp4", 20.0, args.seconds)

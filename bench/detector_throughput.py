@@ -29,6 +29,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+from deepsentinel_pipelines.ingest.video_cache import cache_root
 from deepsentinel_pipelines.video.decode import FrameBatch, iter_frame_batches
 from deepsentinel_pipelines.video.detector import (
     DEFAULT_CONF,
@@ -45,7 +46,6 @@ from deepsentinel_pipelines.video.openvino_model import (
     resolve_backend,
 )
 from deepsentinel_pipelines.video.weights import DEFAULT_WEIGHTS, resolve_weights
-from deepsentinel_pipelines.video_cache import cache_root
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "deepsentinel_pipelines" / "data" / "sample_plaza.mp4"

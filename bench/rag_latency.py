@@ -40,7 +40,7 @@ from deepsentinel_pipelines.cli.services import bring_up  # noqa: E402
 from deepsentinel_pipelines.rag.pipeline import ask, presigner  # noqa: E402
 from deepsentinel_pipelines.resources.standalone import standalone_resources  # noqa: E402
 from deepsentinel_pipelines.settings import load_settings  # noqa: E402
-from deepsentinel_pipelines.timefmt import format_timestamp  # noqa: E402
+from deepsentinel_pipelines.text.timefmt import format_timestamp  # noqa: E402
 
 PREFIX = "bench-rag-"
 SOURCE = "bench-latency"

@@ -29,7 +29,7 @@ import av
 from dagster import DagsterEventType, DagsterInstance, RunsFilter
 
 from deepsentinel_pipelines.cli.services import bring_up
-from deepsentinel_pipelines.runner import upload_video
+from deepsentinel_pipelines.runs.runner import upload_video
 from deepsentinel_pipelines.settings import SAMPLE_VIDEO, load_settings
 
 START_S = 20.0

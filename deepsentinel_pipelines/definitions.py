@@ -35,9 +35,9 @@ from deepsentinel_pipelines.jobs import (
     video_analysis_job,
 )
 from deepsentinel_pipelines.resources import build_resources
+from deepsentinel_pipelines.resources.step_pods import STEP_K8S_CONFIG
 from deepsentinel_pipelines.sensors import SCHEDULES, build_sensors
 from deepsentinel_pipelines.settings import load_settings
-from deepsentinel_pipelines.step_pods import STEP_K8S_CONFIG
 
 
 def _local_execution(config: dict) -> dict:

@@ -19,7 +19,7 @@ import yaml
 from deepsentinel_pipelines.db.video_rows import StoredEvent
 from deepsentinel_pipelines.text.escaping import chat_text
 from deepsentinel_pipelines.text.redaction import redact
-from deepsentinel_pipelines.timefmt import format_timestamp
+from deepsentinel_pipelines.text.timefmt import format_timestamp
 from deepsentinel_pipelines.upkeep.incidents import post_webhook
 from deepsentinel_pipelines.video.types import EVENT_TYPES
 

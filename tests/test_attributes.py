@@ -16,7 +16,7 @@ from deepsentinel_pipelines.resources.attributes import (
     DisabledAttributeEstimator,
     TorchScriptAttributeEstimator,
 )
-from deepsentinel_pipelines.runner import upload_video
+from deepsentinel_pipelines.runs.runner import upload_video
 from deepsentinel_pipelines.settings import Settings, load_settings
 from deepsentinel_pipelines.video.probe import probe_video
 from deepsentinel_pipelines.video.types import Detection

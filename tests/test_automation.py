@@ -23,7 +23,7 @@ import pytest
 from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
 from dagster._core.scheduler.instigation import InstigatorType
 
-from deepsentinel_pipelines.aws_clients import make_client
+from deepsentinel_pipelines.aws.clients import make_client
 from deepsentinel_pipelines.ingest.messages import record_body, seed_message
 from deepsentinel_pipelines.ingest.uploads import upload_file
 from deepsentinel_pipelines.local_stack.bootstrap import ensure_queues

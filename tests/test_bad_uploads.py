@@ -17,9 +17,9 @@ import pytest
 from dagster import DagsterEventType, DagsterInstance
 
 from deepsentinel_pipelines import cli
-from deepsentinel_pipelines.aws_clients import make_client
-from deepsentinel_pipelines.run_history import version_history
-from deepsentinel_pipelines.runner import process_file, run_video_analysis, upload_video
+from deepsentinel_pipelines.aws.clients import make_client
+from deepsentinel_pipelines.ingest.run_history import version_history
+from deepsentinel_pipelines.runs.runner import process_file, run_video_analysis, upload_video
 from deepsentinel_pipelines.settings import Settings
 from tests import media
 

@@ -15,11 +15,11 @@ import pytest
 from dagster import DagsterInstance, evaluate_automation_conditions, materialize
 
 from deepsentinel_pipelines.assets.camera_days import camera_day_report, day_report_key
-from deepsentinel_pipelines.aws_clients import make_client
+from deepsentinel_pipelines.aws.clients import make_client
 from deepsentinel_pipelines.jobs import video_analysis_job
 from deepsentinel_pipelines.partitions import camera_day_key, register_camera
 from deepsentinel_pipelines.resources import build_resources
-from deepsentinel_pipelines.runner import upload_video
+from deepsentinel_pipelines.runs.runner import upload_video
 from deepsentinel_pipelines.settings import Settings, load_settings
 from tests.media import remux_span
 

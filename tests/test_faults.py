@@ -18,10 +18,10 @@ import psycopg
 import pytest
 from dagster import DagsterEventType, DagsterInstance, RunsFilter
 
-from deepsentinel_pipelines.aws_clients import make_client
+from deepsentinel_pipelines.aws.clients import make_client
 from deepsentinel_pipelines.local_stack import aws_emulator, postgres
 from deepsentinel_pipelines.local_stack.manager import _aws_dir
-from deepsentinel_pipelines.runner import process_file, run_video_analysis
+from deepsentinel_pipelines.runs.runner import process_file, run_video_analysis
 from deepsentinel_pipelines.settings import Settings
 from tests.child import python_child
 from tests.media import cut_sample
@@ -60,7 +60,7 @@ def _highlights(settings: Settings, video_id: str) -> list[str]:
 def _start_run(video_id: str) -> subprocess.Popen:
     code = (
         "import sys\n"
-        "from deepsentinel_pipelines.runner import run_video_analysis\n"
+        "from deepsentinel_pipelines.runs.runner import run_video_analysis\n"
         f"_, ok, error, _ = run_video_analysis({video_id!r}, lambda line: None)\n"
         "print(error or 'ok')\n"
         "sys.exit(0 if ok else 1)\n"

@@ -22,8 +22,8 @@ from dagster_k8s.job import (
 from deepsentinel_pipelines.assets.detections import GPU_STEP_TAGS, detections
 from deepsentinel_pipelines.assets.events import events
 from deepsentinel_pipelines.jobs import rag_query_job
+from deepsentinel_pipelines.resources.step_pods import STEP_K8S_CONFIG, VIDEO_CACHE_PATH
 from deepsentinel_pipelines.settings import REPO_ROOT
-from deepsentinel_pipelines.step_pods import STEP_K8S_CONFIG, VIDEO_CACHE_PATH
 
 K8S_CONFIG_TAG = "dagster-k8s/config"
 GPU_TOLERATION = {"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"}

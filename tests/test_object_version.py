@@ -5,12 +5,12 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from deepsentinel_pipelines.aws_clients import make_client
+from deepsentinel_pipelines.aws.clients import make_client
 from deepsentinel_pipelines.ingest.keys import normalize_etag, run_key
+from deepsentinel_pipelines.ingest.video_cache import ObjectChangedError, local_video
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
-from deepsentinel_pipelines.runner import run_video_analysis, upload_video
+from deepsentinel_pipelines.runs.runner import run_video_analysis, upload_video
 from deepsentinel_pipelines.settings import Settings
-from deepsentinel_pipelines.video_cache import ObjectChangedError, local_video
 from tests.media import no_frames, tiny_single_frame
 
 

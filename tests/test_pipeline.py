@@ -10,9 +10,9 @@ import psycopg
 import pytest
 from dagster import AssetKey, AssetRecordsFilter, DagsterInstance
 
-from deepsentinel_pipelines.aws_clients import make_client
+from deepsentinel_pipelines.aws.clients import make_client
 from deepsentinel_pipelines.partitions import video_id_from_key
-from deepsentinel_pipelines.runner import process_file, run_video_analysis, upload_video
+from deepsentinel_pipelines.runs.runner import process_file, run_video_analysis, upload_video
 from deepsentinel_pipelines.settings import REPO_ROOT, Settings
 from tests.media import cut_sample
 

@@ -9,7 +9,7 @@ import pytest
 
 from deepsentinel_pipelines.assets import step_usage
 from deepsentinel_pipelines.assets.step_usage import PeakMemory, StepProgress
-from deepsentinel_pipelines.runner import progress_bar
+from deepsentinel_pipelines.runs.runner import progress_bar
 
 
 class _Lines(logging.Handler):

@@ -13,7 +13,7 @@ from deepsentinel_pipelines.assets.checks import (
     RAW_VIDEO_DURATION,
     check_result,
 )
-from deepsentinel_pipelines.quality import (
+from deepsentinel_pipelines.assets.quality import (
     duration_verdict,
     embeddings_verdict,
     frames_verdict,

@@ -23,11 +23,11 @@ from dagster import (
     materialize,
 )
 
-from deepsentinel_pipelines.aws_clients import make_client
+from deepsentinel_pipelines.assets.quality import embeddings_verdict, objects_verdict
+from deepsentinel_pipelines.aws.clients import make_client
 from deepsentinel_pipelines.db import quality as db_quality
 from deepsentinel_pipelines.db.clip_rows import clip_keys
-from deepsentinel_pipelines.quality import embeddings_verdict, objects_verdict
-from deepsentinel_pipelines.runner import process_file
+from deepsentinel_pipelines.runs.runner import process_file
 from deepsentinel_pipelines.settings import PACKAGE_DIR, Settings
 from tests.media import cut_sample
 

@@ -18,7 +18,7 @@ import psycopg
 import pytest
 from dagster import DagsterEventType, DagsterInstance, RunsFilter
 
-from deepsentinel_pipelines.runner import upload_video
+from deepsentinel_pipelines.runs.runner import upload_video
 from deepsentinel_pipelines.settings import Settings
 from tests.child import python_child
 from tests.media import cut_sample
@@ -45,7 +45,8 @@ def _detect(video_id: str) -> subprocess.Popen:
         "import sys\n"
         "from dagster import AssetKey, DagsterInstance\n"
         "from deepsentinel_pipelines.definitions import defs\n"
-        "from deepsentinel_pipelines.run_history import fail_runs_of_dead_processes, process_tags\n"
+        "from deepsentinel_pipelines.ingest.run_history import (\n"
+        "    fail_runs_of_dead_processes, process_tags)\n"
         "job = defs.resolve_job_def('video_analysis_job')\n"
         "fail_runs_of_dead_processes(DagsterInstance.get())  # as `deepsentinel process` does\n"
         "result = job.execute_in_process(\n"

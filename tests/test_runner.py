@@ -8,11 +8,11 @@ import time
 
 from dagster import DagsterEvent, DagsterEventType, DagsterInstance, DagsterRunStatus, RunsFilter
 
-from deepsentinel_pipelines.aws_clients import make_client
+from deepsentinel_pipelines.aws.clients import make_client
 from deepsentinel_pipelines.ingest.keys import RUN_KEY_TAG
-from deepsentinel_pipelines.local_runs import create_partition_run
-from deepsentinel_pipelines.run_history import version_history
-from deepsentinel_pipelines.runner import run_video_analysis, upload_video
+from deepsentinel_pipelines.ingest.run_history import version_history
+from deepsentinel_pipelines.runs.local import create_partition_run
+from deepsentinel_pipelines.runs.runner import run_video_analysis, upload_video
 from deepsentinel_pipelines.settings import Settings
 
 #: md5sum of b"not really a movie": a single-part upload's ETag.

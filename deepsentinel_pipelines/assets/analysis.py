@@ -5,9 +5,9 @@ from pathlib import Path
 from dagster import AssetExecutionContext, AssetKey, Failure
 
 from deepsentinel_pipelines.db.analyses import analysis_of_run, derive_analysis
+from deepsentinel_pipelines.ingest.video_cache import ObjectChangedError, local_video
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
-from deepsentinel_pipelines.video_cache import ObjectChangedError, local_video
 
 
 def analysis_run_key(context: AssetExecutionContext) -> str:

@@ -1,11 +1,11 @@
-"""The asset checks' specs, and their results from :mod:`deepsentinel_pipelines.quality`.
+"""The asset checks' specs, and their results from :mod:`deepsentinel_pipelines.assets.quality`.
 
 Blocking checks stop bad data from flowing on: a failed one skips the assets downstream.
 """
 
 from dagster import AssetCheckResult, AssetCheckSeverity, AssetCheckSpec
 
-from deepsentinel_pipelines.quality import Verdict
+from deepsentinel_pipelines.assets.quality import Verdict
 
 RAW_VIDEO_DURATION = AssetCheckSpec(
     "duration_positive",

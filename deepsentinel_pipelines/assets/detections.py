@@ -8,10 +8,11 @@ from pydantic import Field
 
 from deepsentinel_pipelines.assets.analysis import pinned_video, run_video
 from deepsentinel_pipelines.assets.checks import FRAMES_COVERED, PEOPLE_LEVEL, check_result
+from deepsentinel_pipelines.assets.code_versions import configured_detections_code_version
 from deepsentinel_pipelines.assets.ingest import GROUP, raw_video
 from deepsentinel_pipelines.assets.metadata import OWNERS, PII
+from deepsentinel_pipelines.assets.quality import frames_verdict, people_drift_verdict
 from deepsentinel_pipelines.assets.step_usage import StepProgress, reports_peak_memory
-from deepsentinel_pipelines.code_versions import configured_detections_code_version
 from deepsentinel_pipelines.db.detection_chunks import (
     DetectionProgress,
     begin_detections,
@@ -24,8 +25,8 @@ from deepsentinel_pipelines.db.detection_chunks import (
 )
 from deepsentinel_pipelines.db.quality import usual_people_per_frame
 from deepsentinel_pipelines.db.video_rows import set_result_fields
+from deepsentinel_pipelines.ingest.video_cache import cache_root
 from deepsentinel_pipelines.partitions import videos
-from deepsentinel_pipelines.quality import frames_verdict, people_drift_verdict
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.detector import DetectorResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
@@ -34,7 +35,6 @@ from deepsentinel_pipelines.video.decode import iter_frame_batches, read_frame_a
 from deepsentinel_pipelines.video.detection_chunks import CHUNK_S, chunk_tracked_batches
 from deepsentinel_pipelines.video.detector import decode_threads, decode_workers
 from deepsentinel_pipelines.video.tracker_state import TrackerStateError
-from deepsentinel_pipelines.video_cache import cache_root
 
 #: Step-level Kubernetes config: a GPU, on the GPU node pool (job-level tags don't reach steps).
 #: Memory: the step alone peaked at 1.2 GiB on a CPU (model, a batch of frames in flight and

@@ -5,6 +5,7 @@ from pydantic import Field
 
 from deepsentinel_pipelines.assets.analysis import pinned_video, run_video
 from deepsentinel_pipelines.assets.checks import CLIPS_STORED, check_result
+from deepsentinel_pipelines.assets.code_versions import clips_code_version
 from deepsentinel_pipelines.assets.events import (
     MAX_LINKS,
     cameras_config_path,
@@ -14,9 +15,9 @@ from deepsentinel_pipelines.assets.events import (
 )
 from deepsentinel_pipelines.assets.ingest import GROUP
 from deepsentinel_pipelines.assets.metadata import OWNERS, PII, VideoClock
+from deepsentinel_pipelines.assets.quality import objects_verdict
 from deepsentinel_pipelines.assets.rederive import INPUTS_REDERIVED
 from deepsentinel_pipelines.assets.step_usage import StepProgress, reports_peak_memory
-from deepsentinel_pipelines.code_versions import clips_code_version
 from deepsentinel_pipelines.db.clip_rows import (
     ClipRow,
     clip_keys,
@@ -27,7 +28,6 @@ from deepsentinel_pipelines.db.clip_rows import (
 from deepsentinel_pipelines.db.detection_reads import iter_frames
 from deepsentinel_pipelines.db.video_rows import load_notable_events
 from deepsentinel_pipelines.partitions import videos
-from deepsentinel_pipelines.quality import objects_verdict
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
 from deepsentinel_pipelines.video import clips

@@ -7,6 +7,7 @@ from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, ass
 
 from deepsentinel_pipelines.assets.analysis import pinned_video, run_video
 from deepsentinel_pipelines.assets.checks import HIGHLIGHTS_STORED, check_result
+from deepsentinel_pipelines.assets.code_versions import rules_code_version
 from deepsentinel_pipelines.assets.detections import detections
 from deepsentinel_pipelines.assets.ingest import GROUP
 from deepsentinel_pipelines.assets.metadata import (
@@ -16,9 +17,9 @@ from deepsentinel_pipelines.assets.metadata import (
     image_preview,
     notable_events_table,
 )
+from deepsentinel_pipelines.assets.quality import objects_verdict
 from deepsentinel_pipelines.assets.rederive import INPUTS_REDERIVED, RULES_CHANGED
 from deepsentinel_pipelines.assets.step_usage import StepProgress, reports_peak_memory
-from deepsentinel_pipelines.code_versions import rules_code_version
 from deepsentinel_pipelines.db.detection_reads import (
     detections_at,
     frame_times,
@@ -33,7 +34,6 @@ from deepsentinel_pipelines.db.video_rows import (
     set_highlight_keys,
 )
 from deepsentinel_pipelines.partitions import videos
-from deepsentinel_pipelines.quality import objects_verdict
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
 from deepsentinel_pipelines.settings import load_settings

@@ -7,6 +7,7 @@ from dagster import AssetExecutionContext, Failure, MaterializeResult, MetadataV
 from deepsentinel_pipelines.assets.analysis import analysis_run_key, pinned_video, run_video
 from deepsentinel_pipelines.assets.checks import RAW_VIDEO_DURATION, check_result
 from deepsentinel_pipelines.assets.metadata import OWNERS, PII, image_preview
+from deepsentinel_pipelines.assets.quality import duration_verdict
 from deepsentinel_pipelines.assets.sources import raw_videos_bucket
 from deepsentinel_pipelines.assets.step_usage import reports_peak_memory
 from deepsentinel_pipelines.db.analyses import start_analysis
@@ -14,8 +15,8 @@ from deepsentinel_pipelines.db.video_rows import set_result_fields, video_column
 from deepsentinel_pipelines.ingest.cameras import InvalidCameraName, metadata_camera
 from deepsentinel_pipelines.ingest.keys import CAMERA_TAG, ETAG_TAG, RECORDED_AT_TAG
 from deepsentinel_pipelines.ingest.recorded_at import METADATA_KEY, TimeClues, resolve_recorded_at
+from deepsentinel_pipelines.ingest.video_cache import ObjectChangedError, local_video
 from deepsentinel_pipelines.partitions import object_key_from_video_id, register_camera, videos
-from deepsentinel_pipelines.quality import duration_verdict
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
 from deepsentinel_pipelines.settings import load_settings
@@ -23,7 +24,6 @@ from deepsentinel_pipelines.video.camera_config import load_camera_clock
 from deepsentinel_pipelines.video.decode import representative_frame
 from deepsentinel_pipelines.video.drawing import encode_jpeg
 from deepsentinel_pipelines.video.probe import VideoProbeError, probe_video
-from deepsentinel_pipelines.video_cache import ObjectChangedError, local_video
 
 GROUP = "video_analysis"
 

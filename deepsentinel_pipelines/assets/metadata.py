@@ -14,7 +14,7 @@ from dagster import MetadataValue, TableColumn, TableRecord, TableSchema
 from deepsentinel_pipelines.review.links import video_page
 from deepsentinel_pipelines.settings import load_settings
 from deepsentinel_pipelines.text.escaping import markdown_link, markdown_text
-from deepsentinel_pipelines.timefmt import format_timestamp
+from deepsentinel_pipelines.text.timefmt import format_timestamp
 from deepsentinel_pipelines.video.camera_config import load_camera_clock
 
 PREVIEW_WIDTH = 320

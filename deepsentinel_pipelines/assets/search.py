@@ -11,6 +11,7 @@ from deepsentinel_pipelines.assets.events import RULES_CODE_VERSION, events, hig
 from deepsentinel_pipelines.assets.ingest import GROUP
 from deepsentinel_pipelines.assets.metadata import OWNERS, review_link
 from deepsentinel_pipelines.assets.occupancy import occupancy
+from deepsentinel_pipelines.assets.quality import embeddings_verdict
 from deepsentinel_pipelines.assets.rederive import INPUTS_REDERIVED
 from deepsentinel_pipelines.assets.step_usage import StepProgress, reports_peak_memory
 from deepsentinel_pipelines.db.occupancy_rows import frame_peak
@@ -24,7 +25,6 @@ from deepsentinel_pipelines.db.video_rows import (
     set_result_fields,
 )
 from deepsentinel_pipelines.partitions import videos
-from deepsentinel_pipelines.quality import embeddings_verdict
 from deepsentinel_pipelines.rag.documents import embedding_text
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.embedder import Embedder

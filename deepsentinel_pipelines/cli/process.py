@@ -78,7 +78,7 @@ def _process(
         raise UserError(str(err), file=str(path)) from None
     # Imported here: every `deepsentinel` command loads this module, and `ask` must stay light.
     from deepsentinel_pipelines.cli.question_answering import ask_question
-    from deepsentinel_pipelines.runner import process_file
+    from deepsentinel_pipelines.runs.runner import process_file
 
     with chatter_to_stderr():
         settings = bring_up(load_settings())

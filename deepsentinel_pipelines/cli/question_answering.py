@@ -76,7 +76,7 @@ def _presigner(settings: Settings) -> Callable[[str], str]:
     def presign(key: str) -> str:
         if not client:
             # Imported on the first citation: boto3 takes a noticeable part of a second.
-            from deepsentinel_pipelines.aws_clients import make_client
+            from deepsentinel_pipelines.aws.clients import make_client
 
             client.append(make_client("s3", settings.aws_endpoint_url, settings.region))
         return client[0].generate_presigned_url(

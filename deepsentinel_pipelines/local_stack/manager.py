@@ -8,7 +8,7 @@ from typing import Any
 
 import psycopg
 
-from deepsentinel_pipelines.aws_clients import make_client
+from deepsentinel_pipelines.aws.clients import make_client
 from deepsentinel_pipelines.local_stack import aws_emulator, postgres
 from deepsentinel_pipelines.local_stack.bootstrap import (
     ensure_buckets,

@@ -27,7 +27,7 @@ from deepsentinel_pipelines.rag.wording import (
     unknown_time_sentence,
     where_words,
 )
-from deepsentinel_pipelines.timefmt import format_timestamp
+from deepsentinel_pipelines.text.timefmt import format_timestamp
 
 #: Events cited in one answer; more are summarised by the count.
 MAX_CITED = 5

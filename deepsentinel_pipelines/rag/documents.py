@@ -1,6 +1,6 @@
 """The text that stands for an event in vector search."""
 
-from deepsentinel_pipelines.timefmt import format_timestamp
+from deepsentinel_pipelines.text.timefmt import format_timestamp
 
 
 def embedding_text(

@@ -50,7 +50,7 @@ from deepsentinel_pipelines.rag.plan_cost import (
 from deepsentinel_pipelines.rag.rows import EVENT_COLUMNS, EventRow, QueryResult, event_row
 from deepsentinel_pipelines.rag.sql_guard import UnsafeSQLError, validate_sql
 from deepsentinel_pipelines.settings import READER_LOGIN
-from deepsentinel_pipelines.timefmt import format_timestamp
+from deepsentinel_pipelines.text.timefmt import format_timestamp
 
 #: The login question SQL runs as (see ``local_stack/bootstrap.py`` and migration 0005).
 READER_ROLE = READER_LOGIN

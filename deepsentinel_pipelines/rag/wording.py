@@ -12,7 +12,7 @@ from deepsentinel_pipelines.rag.clock_window import local_time
 from deepsentinel_pipelines.rag.plan import Filters, QueryPlan, Subject
 from deepsentinel_pipelines.rag.rows import EventRow, Findings, OccupancyRow
 from deepsentinel_pipelines.rag.site import Site
-from deepsentinel_pipelines.timefmt import format_timestamp
+from deepsentinel_pipelines.text.timefmt import format_timestamp
 
 _NOUNS: dict[str, tuple[str, str]] = {
     "enter": ("entry", "entries"),

@@ -11,7 +11,7 @@ import numpy as np
 from dagster import ConfigurableResource, InitResourceContext
 from pydantic import PrivateAttr
 
-from deepsentinel_pipelines.aws_clients import make_client
+from deepsentinel_pipelines.aws.clients import make_client
 from deepsentinel_pipelines.rag.minilm import MiniLMEncoder, default_cache_root, shipped_model_dir
 
 

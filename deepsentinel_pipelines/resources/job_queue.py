@@ -9,7 +9,7 @@ from typing import Any
 from dagster import ConfigurableResource
 from pydantic import PrivateAttr
 
-from deepsentinel_pipelines.aws_clients import make_client
+from deepsentinel_pipelines.aws.clients import make_client
 
 
 def cloudwatch_oldest_age(cloudwatch: Any, queue_name: str, now: datetime) -> float | None:

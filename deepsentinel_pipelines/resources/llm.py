@@ -7,7 +7,7 @@ from typing import Any
 from dagster import ConfigurableResource
 from pydantic import PrivateAttr
 
-from deepsentinel_pipelines.aws_clients import make_client
+from deepsentinel_pipelines.aws.clients import make_client
 from deepsentinel_pipelines.rag.local_models import DraftAnswers
 from deepsentinel_pipelines.settings import DEFAULT_BEDROCK_LLM_MODEL
 from deepsentinel_pipelines.video.summary import NOTABLE_IN_SUMMARY, VideoFacts, compose_summary

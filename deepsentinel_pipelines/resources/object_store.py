@@ -11,7 +11,7 @@ from urllib.parse import quote
 from dagster import ConfigurableResource
 from pydantic import PrivateAttr
 
-from deepsentinel_pipelines.aws_clients import make_client
+from deepsentinel_pipelines.aws.clients import make_client
 from deepsentinel_pipelines.ingest.uploads import (
     PresignedUpload,
     StoredVideo,

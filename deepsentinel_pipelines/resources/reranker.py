@@ -10,7 +10,7 @@ import numpy as np
 from dagster import ConfigurableResource
 from pydantic import PrivateAttr
 
-from deepsentinel_pipelines.aws_clients import make_client
+from deepsentinel_pipelines.aws.clients import make_client
 from deepsentinel_pipelines.rag import ports
 from deepsentinel_pipelines.rag.local_models import CosineReranker
 from deepsentinel_pipelines.rag.retrieval import RerankDocument

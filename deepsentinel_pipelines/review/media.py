@@ -28,7 +28,7 @@ class MediaSigner:
         with self._lock:
             if self._client is None:
                 # Imported on the first link: boto3 takes a noticeable part of a second.
-                from deepsentinel_pipelines.aws_clients import make_client
+                from deepsentinel_pipelines.aws.clients import make_client
 
                 self._client = make_client(
                     "s3", self.settings.aws_endpoint_url, self.settings.region

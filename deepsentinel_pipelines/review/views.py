@@ -13,7 +13,7 @@ from deepsentinel_pipelines.review.clock import VideoClock
 from deepsentinel_pipelines.review.queries import EventRow, VideoRow
 from deepsentinel_pipelines.review.runs import RunState
 from deepsentinel_pipelines.review.timeline import Curve, Lane, Timeline, build_timeline
-from deepsentinel_pipelines.timefmt import format_timestamp
+from deepsentinel_pipelines.text.timefmt import format_timestamp
 
 
 @dataclass(frozen=True)

@@ -21,10 +21,10 @@ from deepsentinel_pipelines.ingest.cursor import (
     select_new_objects,
 )
 from deepsentinel_pipelines.ingest.keys import ETAG_TAG, RUN_KEY_TAG, normalize_etag, run_key
+from deepsentinel_pipelines.ingest.run_history import existing_run_keys
 from deepsentinel_pipelines.jobs import video_analysis_job
 from deepsentinel_pipelines.partitions import video_id_from_key, videos
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
-from deepsentinel_pipelines.run_history import existing_run_keys
 from deepsentinel_pipelines.settings import SensorLimits, Settings
 
 

@@ -20,12 +20,12 @@ from dagster import (
 from deepsentinel_pipelines.db.video_rows import published_etags
 from deepsentinel_pipelines.ingest.cursor import describe_skips
 from deepsentinel_pipelines.ingest.keys import run_key
+from deepsentinel_pipelines.ingest.run_history import existing_run_keys
 from deepsentinel_pipelines.ingest.uploads import list_videos
 from deepsentinel_pipelines.jobs import video_analysis_job
 from deepsentinel_pipelines.partitions import video_id_from_key
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
-from deepsentinel_pipelines.run_history import existing_run_keys
 from deepsentinel_pipelines.sensors.raw_videos import (
     video_run_request,
     video_sensor_result,

@@ -32,10 +32,10 @@ from deepsentinel_pipelines.ingest.messages import (
     RejectedRecord,
     parse_job_message,
 )
+from deepsentinel_pipelines.ingest.run_history import existing_run_keys, version_history
 from deepsentinel_pipelines.jobs import video_analysis_job
 from deepsentinel_pipelines.resources.job_queue import JobQueueResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
-from deepsentinel_pipelines.run_history import existing_run_keys, version_history
 from deepsentinel_pipelines.sensors.raw_videos import (
     video_run_request,
     video_sensor_result,

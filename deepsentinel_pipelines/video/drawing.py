@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from deepsentinel_pipelines.timefmt import format_timestamp
+from deepsentinel_pipelines.text.timefmt import format_timestamp
 from deepsentinel_pipelines.video.camera_config import CameraConfig
 from deepsentinel_pipelines.video.types import Detection, Event
 

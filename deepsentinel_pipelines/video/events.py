@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from deepsentinel_pipelines.timefmt import format_timestamp
+from deepsentinel_pipelines.text.timefmt import format_timestamp
 from deepsentinel_pipelines.video.camera_config import CameraConfig, CountingLine, Zone
 from deepsentinel_pipelines.video.pose import orientation, posture, torso_angle_deg
 from deepsentinel_pipelines.video.types import (

@@ -16,7 +16,7 @@ import psycopg
 import pytest
 
 from deepsentinel_pipelines import cli
-from deepsentinel_pipelines.aws_clients import make_client
+from deepsentinel_pipelines.aws.clients import make_client
 from deepsentinel_pipelines.db.clip_rows import save_event_clip
 from deepsentinel_pipelines.db.video_rows import replace_events, upsert_video
 from deepsentinel_pipelines.settings import REPO_ROOT

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from deepsentinel_pipelines.aws_clients import make_client
+from deepsentinel_pipelines.aws.clients import make_client
 from deepsentinel_pipelines.cli.main import main
 from deepsentinel_pipelines.ingest.recorder import SegmentInfo, Spool, Uploader
 from deepsentinel_pipelines.local_stack import aws_emulator

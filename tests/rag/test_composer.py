@@ -10,7 +10,7 @@ from deepsentinel_pipelines.rag.evidence import evidence_text
 from deepsentinel_pipelines.rag.plan import Filters, Operation, QueryPlan, Subject
 from deepsentinel_pipelines.rag.rows import EventRow, Findings, OccupancyRow, TrackRow
 from deepsentinel_pipelines.rag.site import LineNames, Site
-from deepsentinel_pipelines.timefmt import format_timestamp
+from deepsentinel_pipelines.text.timefmt import format_timestamp
 
 SITE = Site(
     ("v.mp4",),

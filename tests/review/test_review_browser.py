@@ -18,7 +18,7 @@ from urllib.parse import quote, urlencode
 
 import pytest
 
-from deepsentinel_pipelines.runner import process_file
+from deepsentinel_pipelines.runs.runner import process_file
 from deepsentinel_pipelines.settings import REPO_ROOT, Settings
 from tests.browser import Browser
 from tests.media import cut_sample

@@ -12,7 +12,7 @@ from deepsentinel_pipelines.review.timeline import (
     lanes_for,
     tick_step,
 )
-from deepsentinel_pipelines.timefmt import format_timestamp
+from deepsentinel_pipelines.text.timefmt import format_timestamp
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from dagster import DagsterInstance, instance_for_test
 
-from deepsentinel_pipelines.aws_clients import make_client
+from deepsentinel_pipelines.aws.clients import make_client
 from deepsentinel_pipelines.local_stack.bootstrap import ensure_queues
 from deepsentinel_pipelines.resources.job_queue import JobQueueResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource

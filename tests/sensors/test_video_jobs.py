@@ -15,9 +15,9 @@ from dagster import (
 from dagster._core.test_utils import create_run_for_test
 
 from deepsentinel_pipelines.ingest.keys import run_key
+from deepsentinel_pipelines.ingest.run_history import reserve_run_key
 from deepsentinel_pipelines.resources.job_queue import JobQueueResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
-from deepsentinel_pipelines.run_history import reserve_run_key
 from deepsentinel_pipelines.sensors.video_jobs import build_video_jobs_sqs_sensor
 from deepsentinel_pipelines.settings import load_settings
 

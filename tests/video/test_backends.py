@@ -7,8 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from deepsentinel_pipelines.aws_clients import make_client
-from deepsentinel_pipelines.code_versions import detections_code_version
+from deepsentinel_pipelines.assets.code_versions import detections_code_version
+from deepsentinel_pipelines.aws.clients import make_client
+from deepsentinel_pipelines.ingest.video_cache import cache_root
 from deepsentinel_pipelines.settings import Settings
 from deepsentinel_pipelines.video import openvino_model
 from deepsentinel_pipelines.video.decode import iter_frame_batches
@@ -19,7 +20,6 @@ from deepsentinel_pipelines.video.openvino_model import (
     resolve_backend,
 )
 from deepsentinel_pipelines.video.weights import DEFAULT_WEIGHTS, resolve_weights
-from deepsentinel_pipelines.video_cache import cache_root
 from tests import media
 
 #: The guard compares on 4 s of the busiest stretch of the sample at 5 fps (20 frames, ~110

@@ -1,7 +1,7 @@
 """Run the video analysis job for one local file through Dagster, with progress and a report.
 
 Used by `deepsentinel demo` and `deepsentinel process`: a run of the code location's job on the
-instance in DAGSTER_HOME (:mod:`~deepsentinel_pipelines.local_runs`), so the UI lists it with
+instance in DAGSTER_HOME (:mod:`~deepsentinel_pipelines.runs.local`), so the UI lists it with
 the sensors' runs, executed in this process, which draws its progress.
 """
 
@@ -24,21 +24,21 @@ from deepsentinel_pipelines.assets.occupancy import occupancy_image_keys
 from deepsentinel_pipelines.db.clip_rows import current_clip_keys
 from deepsentinel_pipelines.db.video_report import video_results
 from deepsentinel_pipelines.ingest.keys import ETAG_TAG, RUN_KEY_TAG, run_key
-from deepsentinel_pipelines.jobs import video_analysis_job
-from deepsentinel_pipelines.local_runs import (
-    create_partition_run,
-    execute_here,
-    in_process_config,
-)
-from deepsentinel_pipelines.partitions import video_id_from_key, videos
-from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
-from deepsentinel_pipelines.resources.standalone import standalone_resources
-from deepsentinel_pipelines.run_history import (
+from deepsentinel_pipelines.ingest.run_history import (
     fail_runs_of_dead_processes,
     going_run,
     process_tags,
     reserve_run_key,
     waiting_runs,
+)
+from deepsentinel_pipelines.jobs import video_analysis_job
+from deepsentinel_pipelines.partitions import video_id_from_key, videos
+from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
+from deepsentinel_pipelines.resources.standalone import standalone_resources
+from deepsentinel_pipelines.runs.local import (
+    create_partition_run,
+    execute_here,
+    in_process_config,
 )
 from deepsentinel_pipelines.settings import load_settings
 from deepsentinel_pipelines.video.camera_config import load_camera_clock

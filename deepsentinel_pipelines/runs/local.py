@@ -6,7 +6,8 @@ UI loads), so the UI lists it in the job's Runs tab, on the Overview timeline an
 partition's history, and can re-execute it. The run is then executed here, as the run worker
 the instance's run launcher starts (``dagster api execute_run``) executes it: the command's
 progress lines, exit code and one-line errors stay what they were, and a killed command is
-found by its process tags (:func:`~deepsentinel_pipelines.run_history.fail_runs_of_dead_processes`).
+found by its process tags
+(:func:`~deepsentinel_pipelines.ingest.run_history.fail_runs_of_dead_processes`).
 """
 
 from __future__ import annotations
