@@ -12,6 +12,8 @@ import psycopg
 import pytest
 from dagster import DagsterInstance, SensorResult, build_sensor_context, materialize
 
+from deepsentinel_pipelines.alerts.delivery import deliver
+from deepsentinel_pipelines.alerts.rules import AlertRule, alert_key, first_match, load_alert_rules
 from deepsentinel_pipelines.assets.event_alerts import event_alerts
 from deepsentinel_pipelines.db.alert_rows import load_alerts
 from deepsentinel_pipelines.db.video_rows import (
@@ -19,13 +21,6 @@ from deepsentinel_pipelines.db.video_rows import (
     replace_events,
     set_highlight_keys,
     upsert_video,
-)
-from deepsentinel_pipelines.event_alerts import (
-    AlertRule,
-    alert_key,
-    deliver,
-    first_match,
-    load_alert_rules,
 )
 from deepsentinel_pipelines.resources import build_resources
 from deepsentinel_pipelines.resources.database import PostgresResource

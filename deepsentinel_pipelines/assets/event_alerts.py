@@ -4,6 +4,8 @@ from collections import Counter
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
+from deepsentinel_pipelines.alerts.delivery import alert_payload, deliver, with_links
+from deepsentinel_pipelines.alerts.rules import alert_key, first_match, load_alert_rules
 from deepsentinel_pipelines.assets.analysis import run_video
 from deepsentinel_pipelines.assets.events import RULES_CODE_VERSION, cameras_config_path
 from deepsentinel_pipelines.assets.ingest import GROUP
@@ -18,14 +20,6 @@ from deepsentinel_pipelines.db.alert_rows import (
     undelivered_alerts,
 )
 from deepsentinel_pipelines.db.video_rows import load_events
-from deepsentinel_pipelines.event_alerts import (
-    alert_key,
-    alert_payload,
-    deliver,
-    first_match,
-    load_alert_rules,
-    with_links,
-)
 from deepsentinel_pipelines.partitions import videos
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.event_webhook import EventWebhookResource

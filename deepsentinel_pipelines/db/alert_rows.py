@@ -19,7 +19,7 @@ from psycopg.types.json import Jsonb
 class PendingAlert:
     """An alert to post: its key, the event, the rule, the payload and its media keys.
 
-    The stored payload carries no links; :func:`deepsentinel_pipelines.event_alerts.with_links`
+    The stored payload carries no links; :func:`deepsentinel_pipelines.alerts.delivery.with_links`
     signs ``frame_key`` and ``clip_key`` afresh for every attempt.
     """
 

@@ -17,8 +17,8 @@ from dagster import (
     sensor,
 )
 
+from deepsentinel_pipelines.alerts.delivery import deliver, with_links
 from deepsentinel_pipelines.db.alert_rows import due_alerts, record_delivery
-from deepsentinel_pipelines.event_alerts import deliver, with_links
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.event_webhook import EventWebhookResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource

@@ -21,6 +21,7 @@ from dagster import (
     sensor,
 )
 
+from deepsentinel_pipelines.alerts.webhook import post_webhook
 from deepsentinel_pipelines.assets.sources import video_jobs_queue
 from deepsentinel_pipelines.db.alert_rows import alert_counts
 from deepsentinel_pipelines.resources.database import PostgresResource
@@ -28,7 +29,6 @@ from deepsentinel_pipelines.resources.job_queue import JobQueueResource
 from deepsentinel_pipelines.settings import Settings
 from deepsentinel_pipelines.text.escaping import chat_text
 from deepsentinel_pipelines.text.redaction import redact
-from deepsentinel_pipelines.upkeep.incidents import post_webhook
 
 QUEUE_ASSET_KEY = video_jobs_queue.key.to_user_string()
 #: Record an unchanged state at most this often.

@@ -12,6 +12,7 @@ from typing import Any
 
 import requests
 
+from deepsentinel_pipelines.alerts.webhook import post_webhook
 from deepsentinel_pipelines.db.incident_rows import Incident
 from deepsentinel_pipelines.settings import AlertConfig
 from deepsentinel_pipelines.text.escaping import chat_text, code_block, code_span, markdown_link
@@ -98,13 +99,6 @@ def webhook_payload(incident: Incident, config: AlertConfig) -> dict[str, Any]:
         "text": chat_text(f"{title}\n{truncate(incident.error, 1500, keep_end=False)}"),
         "run_url": run_url(config, incident.run_id),
     }
-
-
-def post_webhook(url: str, payload: dict[str, Any], timeout_s: float = 10.0) -> int:
-    """POST JSON to a webhook; return the HTTP status (raises on 4xx/5xx or no connection)."""
-    response = requests.post(url, json=payload, timeout=timeout_s)
-    response.raise_for_status()
-    return response.status_code
 
 
 def create_github_issue(

@@ -12,10 +12,11 @@ import numpy as np
 from dagster import TextMetadataValue
 from markdown_it import MarkdownIt
 
+from deepsentinel_pipelines.alerts.delivery import alert_payload
+from deepsentinel_pipelines.alerts.rules import AlertRule
 from deepsentinel_pipelines.assets.metadata import image_preview
 from deepsentinel_pipelines.db.incident_rows import Incident
 from deepsentinel_pipelines.db.video_rows import StoredEvent
-from deepsentinel_pipelines.event_alerts import AlertRule, alert_payload
 from deepsentinel_pipelines.ops.rag_query import answer_metadata
 from deepsentinel_pipelines.rag.result import AskResult
 from deepsentinel_pipelines.rag.rows import EventRow
