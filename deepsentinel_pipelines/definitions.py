@@ -28,15 +28,17 @@ from deepsentinel_pipelines.assets.camera_days import camera_day_footage
 from deepsentinel_pipelines.assets.sources import raw_videos_bucket, video_jobs_queue
 from deepsentinel_pipelines.jobs import (
     camera_day_report_job,
-    camera_day_reports_sensor,
     rag_query_job,
     retention_job,
-    rules_rederivation_sensor,
     video_analysis_job,
 )
 from deepsentinel_pipelines.resources import build_resources
 from deepsentinel_pipelines.resources.step_pods import STEP_K8S_CONFIG
 from deepsentinel_pipelines.sensors import SCHEDULES, build_sensors
+from deepsentinel_pipelines.sensors.automation import (
+    camera_day_reports_sensor,
+    rules_rederivation_sensor,
+)
 from deepsentinel_pipelines.settings import load_settings
 
 

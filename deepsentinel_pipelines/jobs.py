@@ -1,10 +1,8 @@
-"""Jobs: the per-video analysis job (one partition per video), questions and retention."""
+"""Jobs: the per-video analysis job (one partition per video), questions, retention, days."""
 
 from dagster import (
     AssetSelection,
-    AutomationConditionSensorDefinition,
     Backoff,
-    DefaultSensorStatus,
     Jitter,
     RetryPolicy,
     RunConfig,
@@ -58,35 +56,4 @@ camera_day_report_job = define_asset_job(
     "camera_day_report_job",
     selection=AssetSelection.assets("camera_day_report"),
     description="Count one camera's day across its videos (day x camera partitions).",
-)
-
-#: Evaluates camera_day_report's condition: a video of the day was published.
-camera_day_reports_sensor = AutomationConditionSensorDefinition(
-    "camera_day_reports_sensor",
-    target=AssetSelection.assets("camera_day_report"),
-    default_status=DefaultSensorStatus.RUNNING,
-    minimum_interval_seconds=60,
-    description="A camera's day is counted again once a video recorded that day is published.",
-)
-
-#: Evaluates the automation conditions of assets/rederive.py (events and below).
-rules_rederivation_sensor = AutomationConditionSensorDefinition(
-    "rules_rederivation_sensor",
-    target=AssetSelection.assets(
-        "events",
-        "highlights",
-        "embeddings",
-        "video_summary",
-        "event_clips",
-        "occupancy",
-        "current_analysis",
-        "event_alerts",
-    ),
-    default_status=DefaultSensorStatus.RUNNING,
-    minimum_interval_seconds=60,
-    description=(
-        "After a camera rules edit: events, highlights, clips, embeddings, summary and "
-        "occupancy again, under a new analysis carrying the current detections; published, "
-        "then alerts."
-    ),
 )

@@ -28,7 +28,7 @@ from deepsentinel_pipelines.settings import load_settings
     group_name=GROUP,
     kinds={"postgres", "s3"},
     deps=[video_summary, thumbnail, attributes.person_attributes.key, event_clips, occupancy],
-    # A re-derivation run publishes its new analysis too (jobs.py rules_rederivation_sensor).
+    # A re-derivation run publishes its new analysis too (rules_rederivation_sensor).
     automation_condition=INPUTS_REDERIVED,
     owners=OWNERS,
 )
