@@ -15,13 +15,14 @@ from dagster import (
 from deepsentinel_pipelines.assets import (
     camera_days,
     detections,
+    embeddings,
     event_alerts,
     event_clips,
     events,
     ingest,
     occupancy,
     publication,
-    search,
+    video_summary,
 )
 from deepsentinel_pipelines.assets.attributes import attribute_stage
 from deepsentinel_pipelines.assets.camera_days import camera_day_footage
@@ -93,7 +94,8 @@ defs = Definitions(
                 event_clips,
                 event_alerts,
                 occupancy,
-                search,
+                embeddings,
+                video_summary,
                 publication,
                 camera_days,
             ]

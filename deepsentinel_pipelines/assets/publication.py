@@ -13,8 +13,8 @@ from deepsentinel_pipelines.assets.ingest import GROUP, thumbnail
 from deepsentinel_pipelines.assets.metadata import OWNERS, review_link
 from deepsentinel_pipelines.assets.occupancy import occupancy
 from deepsentinel_pipelines.assets.rederive import INPUTS_REDERIVED
-from deepsentinel_pipelines.assets.search import video_summary
 from deepsentinel_pipelines.assets.step_usage import reports_peak_memory
+from deepsentinel_pipelines.assets.video_summary import video_summary
 from deepsentinel_pipelines.db.analyses import publish_analysis
 from deepsentinel_pipelines.db.camera_days import recording_span
 from deepsentinel_pipelines.partitions import videos

@@ -1,99 +1,28 @@
-"""Assets that make a video's events searchable and summarise the video."""
-
-import itertools
-import time
+"""The ``video_summary`` asset: people, how busy it was and the notable events, in words."""
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
 from deepsentinel_pipelines.assets.analysis import run_video
-from deepsentinel_pipelines.assets.checks import EVENTS_EMBEDDED, check_result
-from deepsentinel_pipelines.assets.events import RULES_CODE_VERSION, events, highlights
+from deepsentinel_pipelines.assets.embeddings import embeddings
+from deepsentinel_pipelines.assets.events import RULES_CODE_VERSION, highlights
 from deepsentinel_pipelines.assets.ingest import GROUP
 from deepsentinel_pipelines.assets.metadata import OWNERS, review_link
 from deepsentinel_pipelines.assets.occupancy import occupancy
-from deepsentinel_pipelines.assets.quality import embeddings_verdict
 from deepsentinel_pipelines.assets.rederive import INPUTS_REDERIVED
-from deepsentinel_pipelines.assets.step_usage import StepProgress, reports_peak_memory
+from deepsentinel_pipelines.assets.step_usage import reports_peak_memory
 from deepsentinel_pipelines.db.occupancy_rows import frame_peak
-from deepsentinel_pipelines.db.quality import embedding_counts
 from deepsentinel_pipelines.db.video_rows import (
-    embeddings_writer,
     event_counts,
-    iter_events,
     load_notable_events,
     load_person_spans,
     set_result_fields,
 )
 from deepsentinel_pipelines.partitions import videos
-from deepsentinel_pipelines.rag.documents import embedding_text
 from deepsentinel_pipelines.resources.database import PostgresResource
-from deepsentinel_pipelines.resources.embedder import Embedder
 from deepsentinel_pipelines.resources.llm import LanguageModel
 from deepsentinel_pipelines.text.escaping import markdown_text
 from deepsentinel_pipelines.video.busiest import MINUTE_NAME, PEAK_NAME, busiest_of
 from deepsentinel_pipelines.video.summary import NOTABLE_IN_SUMMARY, NotableEvent, VideoFacts
-
-#: Event descriptions embedded at a time.
-EMBED_BATCH = 256
-
-
-@asset(
-    partitions_def=videos,
-    group_name=GROUP,
-    kinds={"pgvector"},
-    deps=[events],
-    code_version=RULES_CODE_VERSION,
-    automation_condition=INPUTS_REDERIVED,
-    owners=OWNERS,
-    check_specs=[EVENTS_EMBEDDED],
-)
-@reports_peak_memory
-def embeddings(
-    context: AssetExecutionContext, database: PostgresResource, embedder: Embedder
-) -> MaterializeResult:
-    """Every event's description embedded into ``events.embedding`` for vector search."""
-    video_id = context.partition_key
-    started = time.perf_counter()
-    video = run_video(context, database)
-    analysis_id = video["analysis_id"]
-    with database.connection() as conn:
-        total = sum(event_counts(conn, video_id, analysis_id=analysis_id).values())
-    progress = StepProgress(context.log, "embeddings", "events", total)
-    embedded_now = 0
-    with (
-        database.connection() as reader,
-        database.connection() as writer,
-        writer.transaction(),
-        embeddings_writer(writer) as write,
-    ):
-        events = iter_events(reader, video_id, analysis_id=analysis_id)
-        while batch := list(itertools.islice(events, EMBED_BATCH)):
-            texts = [
-                embedding_text(
-                    video["camera"],
-                    video_id,
-                    e.event_type,
-                    e.start_s,
-                    e.end_s,
-                    e.zone,
-                    e.description,
-                )  # fmt: skip
-                for e in batch
-            ]
-            write([e.event_id for e in batch], embedder.embed(texts))
-            embedded_now += len(batch)
-            progress.update(embedded_now)
-    with database.connection() as conn:
-        counted, embedded = embedding_counts(conn, video_id, analysis_id)
-    return MaterializeResult(
-        metadata={
-            "dagster/row_count": embedded_now,
-            "events_embedded": embedded_now,
-            "dimensions": embedder.dim(),
-            "seconds": round(time.perf_counter() - started, 2),
-        },
-        check_results=[check_result(EVENTS_EMBEDDED, embeddings_verdict(counted, embedded))],
-    )
 
 
 @asset(
