@@ -1,0 +1,6 @@
+"""The assets of one video's analysis and of camera-days, thin over the pure cores.
+
+Beside them, in plain modules without Dagster assets: their code versions (``code_versions``),
+the asset checks' verdicts (``quality``), the automation conditions (``rederive``) and the
+step-usage metadata (``step_usage``).
+"""

@@ -1,0 +1,1 @@
+"""SQL on the application tables (no Dagster): the migrations and one module per group of rows."""

@@ -1,0 +1,1 @@
+"""The embedded stack of ``deepsentinel services|demo|dev``: PostgreSQL and the AWS emulator."""

@@ -1,1 +1,1 @@
-"""Text that crosses a boundary (no Dagster): secrets redacted, outside text escaped per surface."""
+"""Text (no Dagster): secrets redacted, outside text escaped per surface, video times written."""
