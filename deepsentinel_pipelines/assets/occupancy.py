@@ -18,8 +18,8 @@ from deepsentinel_pipelines.partitions import videos
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
 from deepsentinel_pipelines.video.busiest import MINUTE_NAME, PEAK_NAME, busiest_of
-from deepsentinel_pipelines.video.camera_config import load_camera_config
-from deepsentinel_pipelines.video.occupancy import FRAME_ZONE, OccupancyCounter, busiest
+from deepsentinel_pipelines.video.camera_config import WHOLE_FRAME_ZONE, load_camera_config
+from deepsentinel_pipelines.video.occupancy import OccupancyCounter, busiest
 
 OCCUPANCY_PREFIX = "occupancy"
 
@@ -91,7 +91,7 @@ def occupancy(
         metadata[f"{name}_object"] = MetadataValue.url(
             object_store.object_url(object_store.thumbnails_bucket, keys[name])
         )
-    peak = busiest(rows, FRAME_ZONE)
+    peak = busiest(rows, WHOLE_FRAME_ZONE)
     figures = busiest_of(
         (peak.people, float(peak.second)) if peak else None, spans, video["duration_s"]
     )

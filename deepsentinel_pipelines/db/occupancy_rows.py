@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import psycopg
 
+from deepsentinel_pipelines.video.camera_config import WHOLE_FRAME_ZONE
 from deepsentinel_pipelines.video.occupancy import OccupancyRow
 
 
@@ -30,25 +31,15 @@ def replace_occupancy(
     return len(rows)
 
 
-def load_occupancy(conn: psycopg.Connection, video_id: str) -> list[OccupancyRow]:
-    """The occupancy rows of a video's current analysis, by zone and second."""
-    rows = conn.execute(
-        """SELECT zone, second, people, mean_people FROM qa.occupancy WHERE video_id = %s
-           ORDER BY zone = 'frame' DESC, zone, second""",
-        (video_id,),
-    )
-    return [OccupancyRow(z, s, p, m) for z, s, p, m in rows]
-
-
 def frame_peak(
     conn: psycopg.Connection, video_id: str, *, analysis_id: int | None
 ) -> tuple[int, float] | None:
     """(most people in one frame, the earliest second reaching it) of an analysis, or None."""
     row = conn.execute(
         """SELECT people, second FROM occupancy
-           WHERE video_id = %s AND analysis_id IS NOT DISTINCT FROM %s AND zone = 'frame'
+           WHERE video_id = %s AND analysis_id IS NOT DISTINCT FROM %s AND zone = %s
              AND people > 0
            ORDER BY people DESC, second LIMIT 1""",
-        (video_id, analysis_id),
+        (video_id, analysis_id, WHOLE_FRAME_ZONE),
     ).fetchone()
     return None if row is None else (int(row[0]), float(row[1]))

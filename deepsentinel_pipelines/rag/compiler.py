@@ -17,6 +17,7 @@ from typing import Any
 
 from deepsentinel_pipelines.rag.plan import Filters, Operation, QueryPlan, Subject
 from deepsentinel_pipelines.rag.rows import EVENT_COLUMNS
+from deepsentinel_pipelines.video.camera_config import WHOLE_FRAME_ZONE
 
 #: Rows of an event listing (the answer cites a few; the count states the rest).
 LISTING_LIMIT = 50
@@ -24,8 +25,6 @@ LISTING_LIMIT = 50
 TIMELINE_LIMIT = 200
 #: Tracks read for the busiest moment when a video has no occupancy rows.
 PEAK_TRACKS_LIMIT = 20_000
-#: Zone name of the whole-frame occupancy rows.
-WHOLE_FRAME = "frame"
 
 _COLUMNS = ", ".join(f"e.{c}" for c in EVENT_COLUMNS)
 _DURATION = "(e.end_s - e.start_s)"
@@ -287,7 +286,7 @@ def repeated_people(f: Filters, at_least: int) -> Statement:
 
 def _occupancy_peak_sql(f: Filters) -> tuple[str, dict[str, Any]]:
     conditions = ["lower(o.zone) = %(zone)s"]
-    params: dict[str, Any] = {"zone": (f.zones[0] if f.zones else WHOLE_FRAME).lower()}
+    params: dict[str, Any] = {"zone": (f.zones[0] if f.zones else WHOLE_FRAME_ZONE).lower()}
     _occupancy_where(f, conditions, params)
     where = " AND ".join(conditions)
     return f"SELECT max(o.people) AS n {_OCCUPANCY_FROM} WHERE {where}", params
@@ -342,7 +341,7 @@ def tracks(f: Filters, order: str, *, limit: int = LISTING_LIMIT, offset: int = 
 _GROUP_EXPRESSIONS = {
     "video": "e.video_id",
     "camera": "v.camera",
-    "zone": "coalesce(e.zone, 'frame')",
+    "zone": f"coalesce(e.zone, '{WHOLE_FRAME_ZONE}')",
     "line": "e.attributes ->> 'line'",
     "direction": "e.attributes ->> 'direction'",
     "event_type": "e.event_type",
@@ -423,7 +422,7 @@ def durations(f: Filters) -> Statement:
 def busiest(f: Filters, limit: int = 10) -> Statement:
     """The seconds with the most people in view (the frame or one zone), most first."""
     conditions = ["lower(o.zone) = %(zone)s"]
-    params: dict[str, Any] = {"zone": (f.zones[0] if f.zones else WHOLE_FRAME).lower()}
+    params: dict[str, Any] = {"zone": (f.zones[0] if f.zones else WHOLE_FRAME_ZONE).lower()}
     _occupancy_where(f, conditions, params)
     sql = (
         f"SELECT {_OCCUPANCY_COLUMNS} {_OCCUPANCY_FROM} WHERE {' AND '.join(conditions)} "
@@ -438,7 +437,7 @@ def occupancy_at(f: Filters) -> Statement:
     if f.start_s is not None and f.start_s == 0.0 and f.end_s is not None:
         middle = max(middle, f.end_s - 2.0)  # "at 0:01" was clipped at the start
     conditions = ["lower(o.zone) = %(zone)s"]
-    params: dict[str, Any] = {"zone": (f.zones[0] if f.zones else WHOLE_FRAME).lower()}
+    params: dict[str, Any] = {"zone": (f.zones[0] if f.zones else WHOLE_FRAME_ZONE).lower()}
     if f.clock_start is None and f.clock_end is None:
         conditions.append("o.second = %(second)s")
         params["second"] = int(middle)

@@ -12,6 +12,7 @@ from deepsentinel_pipelines.rag import compiler
 from deepsentinel_pipelines.rag.plan import Operation, QueryPlan, Subject
 from deepsentinel_pipelines.rag.retrieval import run_validated
 from deepsentinel_pipelines.rag.rows import EventRow, Findings, OccupancyRow, TrackRow, event_row
+from deepsentinel_pipelines.video.camera_config import WHOLE_FRAME_ZONE
 
 
 @dataclass
@@ -198,7 +199,7 @@ def _busiest_from_tracks(
             if best is None or current > best[0]:
                 best = (current, video, at)
     if best is not None and best[0] > 0:
-        found.occupancy = [OccupancyRow(best[1], "frame", int(best[2]), best[0], None)]
+        found.occupancy = [OccupancyRow(best[1], WHOLE_FRAME_ZONE, int(best[2]), best[0], None)]
         found.value = float(best[0])
 
 

@@ -49,11 +49,8 @@ from deepsentinel_pipelines.rag.plan_cost import (
 )
 from deepsentinel_pipelines.rag.rows import EVENT_COLUMNS, EventRow, QueryResult, event_row
 from deepsentinel_pipelines.rag.sql_guard import UnsafeSQLError, validate_sql
-from deepsentinel_pipelines.settings import READER_LOGIN
 from deepsentinel_pipelines.text.timefmt import format_timestamp
 
-#: The login question SQL runs as (see ``local_stack/bootstrap.py`` and migration 0005).
-READER_ROLE = READER_LOGIN
 #: Default ``statement_timeout`` of one statement, in milliseconds.
 DEFAULT_TIMEOUT_MS = 2_000
 #: The most any caller (run config included) may set; the reader login's own default is the same.

@@ -13,6 +13,8 @@ from datetime import datetime
 
 import psycopg
 
+from deepsentinel_pipelines.video.camera_config import WHOLE_FRAME_ZONE
+
 #: Videos listed on the front page (newest first per camera).
 MAX_VIDEOS = 500
 #: Events one timeline shows (a day of a busy camera holds more: the first ones are shown).
@@ -124,7 +126,7 @@ def events_of(
 
 
 def occupancy_of(
-    conn: psycopg.Connection, video_ids: Sequence[str], zone: str = "frame"
+    conn: psycopg.Connection, video_ids: Sequence[str], zone: str = WHOLE_FRAME_ZONE
 ) -> dict[str, list[tuple[int, int]]]:
     """Per video, (second, most people seen in a frame of it) in ``zone``, in time order."""
     rows = conn.execute(

@@ -14,11 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from deepsentinel_pipelines.video.camera_config import Zone
+from deepsentinel_pipelines.video.camera_config import WHOLE_FRAME_ZONE, Zone
 from deepsentinel_pipelines.video.types import Detection
 
-#: Zone name of the whole-frame rows.
-FRAME_ZONE = "frame"
 #: Heat-map cell size in pixels of the original frame.
 HEATMAP_CELL_PX = 8
 
@@ -28,7 +26,7 @@ class OccupancyRow:
     """People in one zone during one second of video.
 
     Attributes:
-        zone: A camera zone, or :data:`FRAME_ZONE`.
+        zone: A camera zone, or :data:`WHOLE_FRAME_ZONE`.
         second: Whole seconds from the start of the video.
         people: Most people seen in one analysed frame of that second.
         mean_people: Mean over the second's analysed frames (frames without people count as 0).
@@ -91,7 +89,7 @@ class OccupancyCounter:
         self.polygons = {
             z.name: sv.PolygonZone(polygon=np.asarray(z.polygon, dtype=float)) for z in areas
         }
-        self.names = [FRAME_ZONE, *(z.name for z in areas)]
+        self.names = [WHOLE_FRAME_ZONE, *(z.name for z in areas)]
         self.peak = {name: np.zeros(self.seconds, dtype=int) for name in self.names}
         self.total = {name: np.zeros(self.seconds, dtype=float) for name in self.names}
         width, height = heatmap_size
@@ -106,7 +104,7 @@ class OccupancyCounter:
         if not frame:
             return
         second = min(int(frame[0].t_s), self.seconds - 1)
-        counts = {FRAME_ZONE: len(frame)}
+        counts = {WHOLE_FRAME_ZONE: len(frame)}
         boxes = self._sv.Detections(xyxy=np.array([d.box for d in frame], dtype=float))
         for name, polygon in self.polygons.items():
             counts[name] = int(np.count_nonzero(polygon.trigger(boxes)))
@@ -170,7 +168,7 @@ def occupancy_per_second(
     return counter.rows()
 
 
-def busiest(rows: Sequence[OccupancyRow], zone: str = FRAME_ZONE) -> OccupancyRow | None:
+def busiest(rows: Sequence[OccupancyRow], zone: str = WHOLE_FRAME_ZONE) -> OccupancyRow | None:
     """The earliest second with the most people in ``zone`` (None when nobody was there)."""
     best = None
     for row in rows:

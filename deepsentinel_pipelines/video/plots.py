@@ -16,8 +16,9 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from deepsentinel_pipelines.text.timefmt import format_timestamp
+from deepsentinel_pipelines.video.camera_config import WHOLE_FRAME_ZONE
 from deepsentinel_pipelines.video.camera_day import DayReport
-from deepsentinel_pipelines.video.occupancy import FRAME_ZONE, OccupancyRow
+from deepsentinel_pipelines.video.occupancy import OccupancyRow
 
 DPI = 100
 
@@ -39,7 +40,7 @@ def occupancy_plot_png(rows: Sequence[OccupancyRow], title: str = "") -> bytes:
         # Each count holds for its whole second, the last one included.
         xs = [s for s, _ in points] + [points[-1][0] + 1]
         ys = [n for _, n in points] + [points[-1][1]]
-        frame = zone == FRAME_ZONE
+        frame = zone == WHOLE_FRAME_ZONE
         axes.step(
             xs,
             ys,

@@ -13,7 +13,6 @@ from deepsentinel_pipelines.rag.kinds.base import filters_of
 from deepsentinel_pipelines.rag.plan import Filters, Subject
 from deepsentinel_pipelines.rag.question import parse_question
 from deepsentinel_pipelines.rag.retrieval import (
-    READER_ROLE,
     fetch_events,
     fulltext_search,
     mentioned_videos,
@@ -26,6 +25,7 @@ from deepsentinel_pipelines.rag.retrieval import (
     websearch_text,
 )
 from deepsentinel_pipelines.rag.sql_guard import UnsafeSQLError
+from deepsentinel_pipelines.settings import READER_LOGIN
 from tests.rag.corpus import QUESTIONS, Corpus
 
 
@@ -39,7 +39,7 @@ def test_statement_runs_read_only_as_the_reader_with_a_timeout(
         timeout_ms=1234,
     )
     assert result.columns == ("current_user", "current_setting", "current_setting")
-    assert result.rows == [(READER_ROLE, "on", "1234ms")]
+    assert result.rows == [(READER_LOGIN, "on", "1234ms")]
 
 
 def test_connection_is_left_as_it_was(db: psycopg.Connection) -> None:

@@ -16,9 +16,10 @@ import psycopg
 import pytest
 from psycopg import errors
 
-from deepsentinel_pipelines.rag.retrieval import READER_ROLE, run_readonly
+from deepsentinel_pipelines.rag.retrieval import run_readonly
 from deepsentinel_pipelines.rag.sql_guard import UnsafeSQLError, validate_sql
 from deepsentinel_pipelines.resources.llm import LocalLanguageModel
+from deepsentinel_pipelines.settings import READER_LOGIN
 from tests.rag.conftest import table_counts
 from tests.rag.corpus import Corpus
 
@@ -86,7 +87,7 @@ def test_database_layer_refuses_what_the_validator_would(
     assert table_counts(db, ("videos", "events", *QA_TABLES)) == before
     # The next statement on the same connection is the reader again, read-only again.
     again = run_readonly(reader, "SELECT current_user, current_setting('transaction_read_only')")
-    assert again.rows == [(READER_ROLE, "on")]
+    assert again.rows == [(READER_LOGIN, "on")]
 
 
 SLOW = "SELECT count(*) FROM generate_series(1, 2000000000)"  # minutes of counting
@@ -130,7 +131,7 @@ def test_the_reader_login_cannot_change_role_or_lift_its_limits(
     user, superuser = reader.execute(
         "SELECT current_user, rolsuper FROM pg_roles WHERE rolname = current_user"
     ).fetchone()
-    assert (user, superuser) == (READER_ROLE, False)
+    assert (user, superuser) == (READER_LOGIN, False)
 
 
 def test_the_reader_login_carries_its_limits(reader: psycopg.Connection) -> None:
