@@ -16,7 +16,7 @@ from deepsentinel_pipelines.assets.step_usage import StepProgress, reports_peak_
 from deepsentinel_pipelines.db.quality import embedding_counts
 from deepsentinel_pipelines.db.video_rows import embeddings_writer, event_counts, iter_events
 from deepsentinel_pipelines.partitions import videos
-from deepsentinel_pipelines.rag.documents import embedding_text
+from deepsentinel_pipelines.rag.documents import event_text
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.embedder import Embedder
 
@@ -56,15 +56,15 @@ def embeddings(
         events = iter_events(reader, video_id, analysis_id=analysis_id)
         while batch := list(itertools.islice(events, EMBED_BATCH)):
             texts = [
-                embedding_text(
-                    video["camera"],
-                    video_id,
+                event_text(
                     e.event_type,
                     e.start_s,
                     e.end_s,
                     e.zone,
+                    video_id,
                     e.description,
-                )  # fmt: skip
+                    camera=video["camera"],
+                )
                 for e in batch
             ]
             write([e.event_id for e in batch], embedder.embed(texts))

@@ -1,20 +1,21 @@
-"""The text that stands for an event in vector search."""
+"""The text that stands for an event in vector search and to a reranker."""
 
 from deepsentinel_pipelines.text.timefmt import format_timestamp
 
 
-def embedding_text(
-    camera: str,
-    video_id: str,
+def event_text(
     event_type: str,
     start_s: float,
     end_s: float,
     zone: str | None,
+    video_id: str,
     description: str,
+    camera: str | None = None,
 ) -> str:
-    """What is embedded for one event: its description with its video and time context."""
+    """One event in words: type, zone, time, video (and camera, when given), description."""
     where = f" in zone {zone}" if zone else ""
+    seen_by = f" (camera {camera})" if camera is not None else ""
     return (
         f"{event_type}{where} at {format_timestamp(start_s)}-{format_timestamp(end_s)} "
-        f"in video {video_id} (camera {camera}): {description}"
+        f"in video {video_id}{seen_by}: {description}"
     )

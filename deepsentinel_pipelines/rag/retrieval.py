@@ -38,6 +38,7 @@ from psycopg import pq
 from psycopg import sql as pgsql
 
 from deepsentinel_pipelines.rag.compiler import event_scope
+from deepsentinel_pipelines.rag.documents import event_text
 from deepsentinel_pipelines.rag.names import nameable
 from deepsentinel_pipelines.rag.plan import Filters
 from deepsentinel_pipelines.rag.plan_cost import (
@@ -49,7 +50,6 @@ from deepsentinel_pipelines.rag.plan_cost import (
 )
 from deepsentinel_pipelines.rag.rows import EVENT_COLUMNS, EventRow, QueryResult, event_row
 from deepsentinel_pipelines.rag.sql_guard import UnsafeSQLError, validate_sql
-from deepsentinel_pipelines.text.timefmt import format_timestamp
 
 #: Default ``statement_timeout`` of one statement, in milliseconds.
 DEFAULT_TIMEOUT_MS = 2_000
@@ -568,6 +568,7 @@ def _words(text: str) -> str:
 
 def document_text(event: EventRow) -> str:
     """How an event reads to a reranker: type, zone, time, video and description."""
-    where = f" in zone {event.zone}" if event.zone else ""
-    when = f"{format_timestamp(event.start_s)}-{format_timestamp(max(event.end_s, event.start_s))}"
-    return f"{event.event_type}{where} at {when} in video {event.video_id}: {event.description}"
+    end_s = max(event.end_s, event.start_s)
+    return event_text(
+        event.event_type, event.start_s, end_s, event.zone, event.video_id, event.description
+    )

@@ -2,7 +2,7 @@
 
 The videos get unique ids (``rag-<tag>-plaza`` ...), so the corpus can live next to other tests'
 rows; questions are asked with ``video_ids`` set to the corpus's videos, so counts are exact.
-Events are embedded with the real MiniLM model and the pipeline's own ``embedding_text``.
+Events are embedded with the real MiniLM model and the pipeline's own ``event_text``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import psycopg
 
-from deepsentinel_pipelines.rag.documents import embedding_text
+from deepsentinel_pipelines.rag.documents import event_text
 from deepsentinel_pipelines.rag.retrieval import vector_literal
 
 #: (name, camera, duration_s)
@@ -521,14 +521,14 @@ def load_corpus(conn: psycopg.Connection, embedder, tag: str) -> Corpus:
     video_ids = {name: f"rag-{tag}-{name}" for name, _, _ in VIDEOS}
     cameras = {name: camera for name, camera, _ in VIDEOS}
     texts = [
-        embedding_text(
-            cameras[e.video],
-            video_ids[e.video],
+        event_text(
             e.event_type,
             e.start_s,
             e.end_s,
             e.zone,
+            video_ids[e.video],
             e.description,
+            camera=cameras[e.video],
         )
         for e in EVENTS
     ]

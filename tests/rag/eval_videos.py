@@ -16,7 +16,7 @@ from pathlib import Path
 
 import psycopg
 
-from deepsentinel_pipelines.rag.documents import embedding_text
+from deepsentinel_pipelines.rag.documents import event_text
 from deepsentinel_pipelines.rag.retrieval import vector_literal
 
 DATA = Path(__file__).parent / "data" / "eval_videos.json"
@@ -73,7 +73,7 @@ def load_eval_videos(conn: psycopg.Connection, embedder, tag: str) -> EvalVideos
                 )
             events = record["events"]
             vectors = embedder.embed(
-                [embedding_text(camera, video_id, e[1], e[2], e[3], e[5], e[8]) for e in events]
+                [event_text(e[1], e[2], e[3], e[5], video_id, e[8], camera=camera) for e in events]
             )
             clipped = {row[0] for row in record["clips"]}
             for event, vector in zip(events, vectors, strict=True):
