@@ -178,7 +178,7 @@ def _occupancy_where(f: Filters, conditions: list[str], params: dict[str, Any]) 
     _clock(f, "o.at", "o.at", conditions, params)
 
 
-#: Columns of the occupancy listings, in :class:`~deepsentinel_pipelines.rag.rows.OccupancyRow`
+#: Columns of the occupancy listings, in :class:`~deepsentinel_pipelines.rag.rows.OccupancyFinding`
 #: order, then the camera.
 _OCCUPANCY_COLUMNS = "o.video_id, o.zone, o.second, o.people, o.at, v.camera"
 _OCCUPANCY_FROM = "FROM qa.occupancy AS o JOIN qa.videos AS v ON v.video_id = o.video_id"

@@ -11,7 +11,13 @@ import psycopg
 from deepsentinel_pipelines.rag import compiler
 from deepsentinel_pipelines.rag.plan import Operation, QueryPlan, Subject
 from deepsentinel_pipelines.rag.retrieval import run_validated
-from deepsentinel_pipelines.rag.rows import EventRow, Findings, OccupancyRow, TrackRow, event_row
+from deepsentinel_pipelines.rag.rows import (
+    EventRow,
+    Findings,
+    OccupancyFinding,
+    TrackRow,
+    event_row,
+)
 from deepsentinel_pipelines.video.camera_config import WHOLE_FRAME_ZONE
 
 
@@ -139,7 +145,7 @@ def _directions(found: Findings, rows: list[tuple[Any, ...]], plan: QueryPlan) -
 
 def _occupancy(found: Findings, rows: list[tuple[Any, ...]], plan: QueryPlan) -> None:
     found.occupancy = [
-        OccupancyRow(str(v), str(z), int(s), int(n), at, str(camera))
+        OccupancyFinding(str(v), str(z), int(s), int(n), at, str(camera))
         for v, z, s, n, at, camera in rows
     ]
     if found.occupancy:
@@ -199,7 +205,7 @@ def _busiest_from_tracks(
             if best is None or current > best[0]:
                 best = (current, video, at)
     if best is not None and best[0] > 0:
-        found.occupancy = [OccupancyRow(best[1], WHOLE_FRAME_ZONE, int(best[2]), best[0], None)]
+        found.occupancy = [OccupancyFinding(best[1], WHOLE_FRAME_ZONE, int(best[2]), best[0], None)]
         found.value = float(best[0])
 
 

@@ -56,7 +56,7 @@ from deepsentinel_pipelines.rag.retrieval import (
     mentioned_videos,
     vocabulary,
 )
-from deepsentinel_pipelines.rag.rows import Findings, OccupancyRow
+from deepsentinel_pipelines.rag.rows import Findings, OccupancyFinding
 from deepsentinel_pipelines.rag.scope import caller_scope, in_clock, moment
 from deepsentinel_pipelines.rag.semantic import DEFAULT_MIN_SIMILARITY, closest_events
 from deepsentinel_pipelines.rag.sessions import save_interaction
@@ -301,7 +301,7 @@ def _answer(r: _Request) -> AskResult:
     )
 
 
-def _zoned(row: OccupancyRow, zone: str) -> OccupancyRow:
+def _zoned(row: OccupancyFinding, zone: str) -> OccupancyFinding:
     return replace(row, timezone=zone)
 
 

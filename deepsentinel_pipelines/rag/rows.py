@@ -104,7 +104,7 @@ def event_row(values: Sequence[Any]) -> EventRow:
 
 
 @dataclass(frozen=True)
-class OccupancyRow:
+class OccupancyFinding:
     """One row of ``qa.occupancy``: the most people seen in one frame of a second.
 
     ``at`` is the second's clock time (None when the video's time is unknown), told in
@@ -188,7 +188,7 @@ class Findings:
     tracked: int | None = None
     groups: list[tuple[str, float]] = field(default_factory=list)
     tracks: list[TrackRow] = field(default_factory=list)
-    occupancy: list[OccupancyRow] = field(default_factory=list)
+    occupancy: list[OccupancyFinding] = field(default_factory=list)
     summaries: list[tuple[str, str | None]] = field(default_factory=list)
     durations: dict[str, float] = field(default_factory=dict)
     extra: dict[str, float] = field(default_factory=dict)

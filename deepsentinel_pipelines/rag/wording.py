@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from deepsentinel_pipelines.rag.clock_window import local_time
 from deepsentinel_pipelines.rag.plan import Filters, QueryPlan, Subject
-from deepsentinel_pipelines.rag.rows import EventRow, Findings, OccupancyRow
+from deepsentinel_pipelines.rag.rows import EventRow, Findings, OccupancyFinding
 from deepsentinel_pipelines.rag.site import Site
 from deepsentinel_pipelines.text.timefmt import format_timestamp
 
@@ -70,7 +70,7 @@ def start_time(row: EventRow) -> str:
     return f"{local_time(row.started_at, row.timezone or 'UTC')} ({offset} in the video)"
 
 
-def occupancy_time(row: OccupancyRow) -> str:
+def occupancy_time(row: OccupancyFinding) -> str:
     """A second of occupancy as the camera's clock shows it, the offset beside it (or alone)."""
     offset = format_timestamp(row.second)
     if row.at is None:

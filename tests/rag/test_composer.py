@@ -8,7 +8,7 @@ import pytest
 from deepsentinel_pipelines.rag.composer import compose
 from deepsentinel_pipelines.rag.evidence import evidence_text
 from deepsentinel_pipelines.rag.plan import Filters, Operation, QueryPlan, Subject
-from deepsentinel_pipelines.rag.rows import EventRow, Findings, OccupancyRow, TrackRow
+from deepsentinel_pipelines.rag.rows import EventRow, Findings, OccupancyFinding, TrackRow
 from deepsentinel_pipelines.rag.site import LineNames, Site
 from deepsentinel_pipelines.text.timefmt import format_timestamp
 
@@ -123,7 +123,9 @@ def test_at_most_two_sentences_of_context_before_the_events() -> None:
 def test_busiest_names_the_peak_and_clock_time_when_known() -> None:
     at = datetime(2026, 12, 1, 13, 0, 35, tzinfo=UTC)
     plan = QueryPlan("occupancy", Operation.BUSIEST, Subject.OCCUPANCY)
-    found = Findings(occupancy=[OccupancyRow("v.mp4", "frame", 35, 8, at, "plaza", "Europe/Paris")])
+    found = Findings(
+        occupancy=[OccupancyFinding("v.mp4", "frame", 35, 8, at, "plaza", "Europe/Paris")]
+    )
     assert compose(plan, found, SITE).text == (
         "It was busiest at 2026-12-01 14:00:35 CET (00:35 in the video) in v.mp4, "
         "with 8 people in view at once."
