@@ -43,7 +43,7 @@ from deepsentinel_pipelines.cli.question_answering import (  # noqa: E402
 from deepsentinel_pipelines.cli.services import bring_up  # noqa: E402
 from deepsentinel_pipelines.rag.background_encoder import BackgroundEncoder  # noqa: E402
 from deepsentinel_pipelines.rag.pipeline import ask  # noqa: E402
-from deepsentinel_pipelines.resources.embedder import LocalEmbedder  # noqa: E402
+from deepsentinel_pipelines.resources.embedder import LocalEmbedderResource  # noqa: E402
 from deepsentinel_pipelines.settings import load_settings  # noqa: E402
 from tests.rag.corpus import QUESTIONS, delete_corpus, load_corpus  # noqa: E402
 
@@ -158,7 +158,7 @@ def main() -> int:
 
     compileall.compile_dir(REPO / "deepsentinel_pipelines", quiet=1)
     settings = bring_up(load_settings())
-    embedder = LocalEmbedder()
+    embedder = LocalEmbedderResource()
     conn = psycopg.connect(settings.database_url)
     corpus = load_corpus(conn, embedder, f"latency-{uuid.uuid4().hex[:6]}")
     questions = pick_questions(N_QUESTIONS)

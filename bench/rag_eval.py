@@ -31,9 +31,9 @@ from deepsentinel_pipelines.cli.services import bring_up  # noqa: E402
 from deepsentinel_pipelines.rag.pipeline import ask  # noqa: E402
 from deepsentinel_pipelines.rag.site import LineBook  # noqa: E402
 from deepsentinel_pipelines.rag.time_scope import TimeScope, camera_zones  # noqa: E402
-from deepsentinel_pipelines.resources.embedder import LocalEmbedder  # noqa: E402
-from deepsentinel_pipelines.resources.llm import LocalLanguageModel  # noqa: E402
-from deepsentinel_pipelines.resources.reranker import LocalReranker  # noqa: E402
+from deepsentinel_pipelines.resources.embedder import LocalEmbedderResource  # noqa: E402
+from deepsentinel_pipelines.resources.llm import LocalLanguageModelResource  # noqa: E402
+from deepsentinel_pipelines.resources.reranker import LocalRerankerResource  # noqa: E402
 from deepsentinel_pipelines.settings import load_settings  # noqa: E402
 from tests.rag.eval_videos import delete_eval_videos, load_eval_videos  # noqa: E402
 from tests.rag.operator_questions import NOW, QUESTIONS, grade, truth_of  # noqa: E402
@@ -48,7 +48,7 @@ def main() -> int:
     args = parser.parse_args()
 
     settings = bring_up(load_settings())
-    embedder = LocalEmbedder()
+    embedder = LocalEmbedderResource()
     embedder.dim()
     conn = psycopg.connect(settings.database_url)
     reader = psycopg.connect(settings.reader_database_url)
@@ -74,8 +74,8 @@ def main() -> int:
                 connect=connect,
                 connect_reader=connect_reader,
                 embedder=embedder,
-                llm=LocalLanguageModel(),
-                reranker=LocalReranker(),
+                llm=LocalLanguageModelResource(),
+                reranker=LocalRerankerResource(),
                 presign=lambda key: key,
                 video_ids=videos.ids(),
                 source=SOURCE,

@@ -13,8 +13,8 @@ from deepsentinel_pipelines.db.video_rows import upsert_video
 from deepsentinel_pipelines.resources import build_resources
 from deepsentinel_pipelines.resources.attributes import (
     DISABLED_REASON,
-    DisabledAttributeEstimator,
-    TorchScriptAttributeEstimator,
+    DisabledAttributeEstimatorResource,
+    TorchScriptAttributeEstimatorResource,
 )
 from deepsentinel_pipelines.runs.runner import upload_video
 from deepsentinel_pipelines.settings import Settings, load_settings
@@ -78,8 +78,8 @@ def _attributes(settings: Settings, video_id: str) -> dict[int, dict]:
 
 def test_off_by_default_says_why_and_writes_nothing(settings: Settings, tracked_video):
     estimator = build_resources(load_settings())["attribute_estimator"]
-    assert isinstance(estimator, DisabledAttributeEstimator)
-    metadata = _materialize(tracked_video, DisabledAttributeEstimator())
+    assert isinstance(estimator, DisabledAttributeEstimatorResource)
+    metadata = _materialize(tracked_video, DisabledAttributeEstimatorResource())
     assert metadata["enabled"] is False and metadata["reason"] == DISABLED_REASON
     assert _attributes(settings, tracked_video) == {1: {}, 2: {}}
 
@@ -91,7 +91,7 @@ def test_a_configured_model_fills_track_attributes(
     torch.jit.script(BrightnessAgeModel()).save(str(model_path))
     monkeypatch.setenv("DEEPSENTINEL_ATTRIBUTES_MODEL", str(model_path))
     estimator = build_resources(load_settings())["attribute_estimator"]
-    assert isinstance(estimator, TorchScriptAttributeEstimator)  # a setting, not code
+    assert isinstance(estimator, TorchScriptAttributeEstimatorResource)  # a setting, not code
     metadata = _materialize(tracked_video, estimator)
     assert metadata["enabled"] is True and metadata["tracks"] == 2
     attributes = _attributes(settings, tracked_video)

@@ -21,7 +21,7 @@ from deepsentinel_pipelines.assets.step_usage import reports_peak_memory
 from deepsentinel_pipelines.db.detection_reads import iter_tracks
 from deepsentinel_pipelines.db.video_rows import set_track_attributes
 from deepsentinel_pipelines.partitions import videos
-from deepsentinel_pipelines.resources.attributes import DISABLED_REASON, AttributeEstimator
+from deepsentinel_pipelines.resources.attributes import DISABLED_REASON, AttributeEstimatorResource
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
 from deepsentinel_pipelines.video.attributes import best_views, person_crop
@@ -45,7 +45,7 @@ def person_attributes(
     context: AssetExecutionContext,
     object_store: ObjectStoreResource,
     database: PostgresResource,
-    attribute_estimator: AttributeEstimator,
+    attribute_estimator: AttributeEstimatorResource,
 ) -> MaterializeResult:
     """Age and gender of each tracked person from their best view (off without a model)."""
     if not attribute_estimator.enabled():

@@ -18,7 +18,7 @@ from deepsentinel_pipelines.db.video_rows import embeddings_writer, event_counts
 from deepsentinel_pipelines.partitions import videos
 from deepsentinel_pipelines.rag.documents import event_text
 from deepsentinel_pipelines.resources.database import PostgresResource
-from deepsentinel_pipelines.resources.embedder import Embedder
+from deepsentinel_pipelines.resources.embedder import EmbedderResource
 
 #: Event descriptions embedded at a time.
 EMBED_BATCH = 256
@@ -36,7 +36,7 @@ EMBED_BATCH = 256
 )
 @reports_peak_memory
 def embeddings(
-    context: AssetExecutionContext, database: PostgresResource, embedder: Embedder
+    context: AssetExecutionContext, database: PostgresResource, embedder: EmbedderResource
 ) -> MaterializeResult:
     """Every event's description embedded into ``events.embedding`` for vector search."""
     video_id = context.partition_key

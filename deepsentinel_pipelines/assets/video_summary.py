@@ -19,7 +19,7 @@ from deepsentinel_pipelines.db.video_rows import (
 )
 from deepsentinel_pipelines.partitions import videos
 from deepsentinel_pipelines.resources.database import PostgresResource
-from deepsentinel_pipelines.resources.llm import LanguageModel
+from deepsentinel_pipelines.resources.llm import LanguageModelResource
 from deepsentinel_pipelines.text.escaping import markdown_text
 from deepsentinel_pipelines.video.busiest import MINUTE_NAME, PEAK_NAME, busiest_of
 from deepsentinel_pipelines.video.summary import NOTABLE_IN_SUMMARY, NotableEvent, VideoFacts
@@ -37,7 +37,7 @@ from deepsentinel_pipelines.video.summary import NOTABLE_IN_SUMMARY, NotableEven
 )
 @reports_peak_memory
 def video_summary(
-    context: AssetExecutionContext, database: PostgresResource, llm: LanguageModel
+    context: AssetExecutionContext, database: PostgresResource, llm: LanguageModelResource
 ) -> MaterializeResult:
     """A short summary: people, how busy it was (peak in view, busiest minute), notable events."""
     video_id = context.partition_key

@@ -16,10 +16,10 @@ from deepsentinel_pipelines.rag.time_scope import TimeScope, camera_zones
 from deepsentinel_pipelines.rag.wording import event_time
 from deepsentinel_pipelines.resources import RESULT_IO_MANAGER
 from deepsentinel_pipelines.resources.database import PostgresResource
-from deepsentinel_pipelines.resources.embedder import Embedder
-from deepsentinel_pipelines.resources.llm import LanguageModel
+from deepsentinel_pipelines.resources.embedder import EmbedderResource
+from deepsentinel_pipelines.resources.llm import LanguageModelResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
-from deepsentinel_pipelines.resources.reranker import Reranker
+from deepsentinel_pipelines.resources.reranker import RerankerResource
 from deepsentinel_pipelines.review.links import ask_page
 from deepsentinel_pipelines.settings import load_settings
 from deepsentinel_pipelines.text.escaping import code_block, markdown_link, markdown_text
@@ -64,9 +64,9 @@ def rag_query(
     config: RagQueryConfig,
     database: PostgresResource,
     object_store: ObjectStoreResource,
-    embedder: Embedder,
-    llm: LanguageModel,
-    reranker: Reranker,
+    embedder: EmbedderResource,
+    llm: LanguageModelResource,
+    reranker: RerankerResource,
 ) -> dict[str, Any]:
     """Answer the question from the events; the same code path as ``deepsentinel ask``."""
     try:
@@ -88,9 +88,9 @@ def _ask(
     window: tuple[float | None, float | None] | None,
     database: PostgresResource,
     object_store: ObjectStoreResource,
-    embedder: Embedder,
-    llm: LanguageModel,
-    reranker: Reranker,
+    embedder: EmbedderResource,
+    llm: LanguageModelResource,
+    reranker: RerankerResource,
 ) -> AskResult:
     return ask_with_resources(
         config.question,

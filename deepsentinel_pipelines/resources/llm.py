@@ -13,7 +13,7 @@ from deepsentinel_pipelines.settings import DEFAULT_BEDROCK_LLM_MODEL
 from deepsentinel_pipelines.video.summary import NOTABLE_IN_SUMMARY, VideoFacts, compose_summary
 
 
-class LanguageModel(ConfigurableResource):
+class LanguageModelResource(ConfigurableResource):
     """Writes video summaries, SQL for questions, and answers from retrieved rows."""
 
     def summarize(self, facts: VideoFacts) -> str:
@@ -29,7 +29,7 @@ class LanguageModel(ConfigurableResource):
         raise NotImplementedError
 
 
-class LocalLanguageModel(LanguageModel):
+class LocalLanguageModelResource(LanguageModelResource):
     """Deterministic composer: small local LLMs invent facts, this states only the rows."""
 
     def summarize(self, facts: VideoFacts) -> str:
@@ -75,7 +75,7 @@ ANSWER_SYSTEM = (
 )
 
 
-class BedrockLanguageModel(LanguageModel):
+class BedrockLanguageModelResource(LanguageModelResource):
     """Claude through the Bedrock Converse API."""
 
     region: str = "us-east-1"

@@ -16,10 +16,15 @@ from deepsentinel_pipelines.rag.local_models import CosineReranker
 from deepsentinel_pipelines.rag.retrieval import RerankDocument
 from deepsentinel_pipelines.settings import DEFAULT_BEDROCK_RERANK_MODEL
 
-__all__ = ["BedrockCohereReranker", "LocalReranker", "RerankDocument", "Reranker"]
+__all__ = [
+    "BedrockCohereRerankerResource",
+    "LocalRerankerResource",
+    "RerankDocument",
+    "RerankerResource",
+]
 
 
-class Reranker(ConfigurableResource):
+class RerankerResource(ConfigurableResource):
     """Orders candidates by relevance to a question and keeps the best ``top_n``."""
 
     def rerank(
@@ -43,7 +48,7 @@ class Reranker(ConfigurableResource):
         raise NotImplementedError
 
 
-class LocalReranker(Reranker):
+class LocalRerankerResource(RerankerResource):
     """Cosine similarity between the question's and the stored events' embeddings.
 
     The code is :class:`~deepsentinel_pipelines.rag.local_models.CosineReranker`, shared with
@@ -79,7 +84,7 @@ def cohere_rerank_results(response_body: bytes) -> list[tuple[int, float]]:
     return sorted(pairs, key=lambda pair: -pair[1])
 
 
-class BedrockCohereReranker(Reranker):
+class BedrockCohereRerankerResource(RerankerResource):
     """Cohere Rerank 3.5 through bedrock-runtime ``InvokeModel``.
 
     ``InvokeModel`` rather than the bedrock-agent-runtime ``Rerank`` API: it uses the same

@@ -13,9 +13,9 @@ from pgvector.psycopg import register_vector
 from deepsentinel_pipelines.rag.pipeline import ask
 from deepsentinel_pipelines.rag.result import AskResult
 from deepsentinel_pipelines.resources.database import PostgresResource
-from deepsentinel_pipelines.resources.embedder import LocalEmbedder
-from deepsentinel_pipelines.resources.llm import LocalLanguageModel
-from deepsentinel_pipelines.resources.reranker import LocalReranker
+from deepsentinel_pipelines.resources.embedder import LocalEmbedderResource
+from deepsentinel_pipelines.resources.llm import LocalLanguageModelResource
+from deepsentinel_pipelines.resources.reranker import LocalRerankerResource
 from deepsentinel_pipelines.settings import Settings
 from tests.rag.corpus import Corpus, delete_corpus, load_corpus
 
@@ -23,9 +23,9 @@ DATA_TABLES = ("videos", "events", "tracks", "detections", "incidents")
 
 
 @pytest.fixture(scope="session")
-def embedder() -> LocalEmbedder:
+def embedder() -> LocalEmbedderResource:
     """MiniLM, loaded once for the session."""
-    model = LocalEmbedder()
+    model = LocalEmbedderResource()
     model.dim()  # load now, not inside the first timed question
     return model
 
@@ -37,7 +37,7 @@ def database(settings: Settings) -> PostgresResource:
 
 
 @pytest.fixture(scope="session")
-def corpus(settings: Settings, embedder: LocalEmbedder) -> Iterator[Corpus]:
+def corpus(settings: Settings, embedder: LocalEmbedderResource) -> Iterator[Corpus]:
     """The fixture corpus, loaded under unique video ids for this session."""
     with psycopg.connect(settings.database_url) as conn:
         register_vector(conn)
@@ -48,7 +48,9 @@ def corpus(settings: Settings, embedder: LocalEmbedder) -> Iterator[Corpus]:
 
 
 @pytest.fixture()
-def ask_local(database: PostgresResource, embedder: LocalEmbedder) -> Callable[..., AskResult]:
+def ask_local(
+    database: PostgresResource, embedder: LocalEmbedderResource
+) -> Callable[..., AskResult]:
     """``ask`` with the local backend and the real database; keyword arguments pass through."""
 
     def run(question: str, **kwargs: Any) -> AskResult:
@@ -56,8 +58,8 @@ def ask_local(database: PostgresResource, embedder: LocalEmbedder) -> Callable[.
             "connect": database.connection,
             "connect_reader": database.reader_connection,
             "embedder": embedder,
-            "llm": LocalLanguageModel(),
-            "reranker": LocalReranker(),
+            "llm": LocalLanguageModelResource(),
+            "reranker": LocalRerankerResource(),
             "presign": lambda key: f"https://highlights.example/{key}",
             "source": "test",
         }

@@ -15,7 +15,7 @@ import pytest
 
 from deepsentinel_pipelines.rag.model_sql import schema_description
 from deepsentinel_pipelines.resources import build_resources
-from deepsentinel_pipelines.resources.llm import LocalLanguageModel
+from deepsentinel_pipelines.resources.llm import LocalLanguageModelResource
 from deepsentinel_pipelines.review.links import ask_page
 from deepsentinel_pipelines.settings import REPO_ROOT, load_settings
 from tests.rag.corpus import QUESTIONS, Corpus, CorpusQuestion
@@ -143,7 +143,7 @@ def test_a_bad_session_id_is_rejected(ask_local) -> None:
         ask_local("did anyone fall?", session_id="not-a-uuid")
 
 
-class ScriptedModel(LocalLanguageModel):
+class ScriptedModel(LocalLanguageModelResource):
     """A language model whose SQL and answers are fixed (the Bedrock path, without Bedrock)."""
 
     sql: str | None = None

@@ -10,9 +10,9 @@ from deepsentinel_pipelines.resources import embedder, llm, reranker
 @pytest.mark.parametrize(
     ("module", "resource"),
     [
-        (embedder, embedder.BedrockTitanEmbedder()),
-        (llm, llm.BedrockLanguageModel()),
-        (reranker, reranker.BedrockCohereReranker()),
+        (embedder, embedder.BedrockTitanEmbedderResource()),
+        (llm, llm.BedrockLanguageModelResource()),
+        (reranker, reranker.BedrockCohereRerankerResource()),
     ],
 )
 def test_one_client_per_resource(module, resource, monkeypatch: pytest.MonkeyPatch) -> None:

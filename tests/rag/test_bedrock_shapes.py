@@ -18,16 +18,16 @@ from botocore.stub import ANY, Stubber
 from deepsentinel_pipelines.rag.plan import Filters
 from deepsentinel_pipelines.rag.retrieval import RerankDocument
 from deepsentinel_pipelines.rag.semantic import closest_events
-from deepsentinel_pipelines.resources.embedder import BedrockTitanEmbedder, titan_request
+from deepsentinel_pipelines.resources.embedder import BedrockTitanEmbedderResource, titan_request
 from deepsentinel_pipelines.resources.llm import (
     ANSWER_SYSTEM,
     SQL_SYSTEM,
-    BedrockLanguageModel,
+    BedrockLanguageModelResource,
     converse_request,
 )
 from deepsentinel_pipelines.resources.reranker import (
-    BedrockCohereReranker,
-    LocalReranker,
+    BedrockCohereRerankerResource,
+    LocalRerankerResource,
     cohere_rerank_request,
     cohere_rerank_results,
 )
@@ -64,8 +64,8 @@ def body(payload: dict) -> dict:
 
 def test_converse_sql_request_and_fenced_reply(bedrock, monkeypatch) -> None:
     client, stubber = bedrock
-    model = BedrockLanguageModel(model_id="anthropic.test-v1:0", max_tokens=300)
-    monkeypatch.setattr(BedrockLanguageModel, "client", lambda self: client)
+    model = BedrockLanguageModelResource(model_id="anthropic.test-v1:0", max_tokens=300)
+    monkeypatch.setattr(BedrockLanguageModelResource, "client", lambda self: client)
     expected = converse_request(
         "anthropic.test-v1:0", SQL_SYSTEM, "Views:\nqa.events(...)\n\nQuestion: any falls?", 300
     )
@@ -78,8 +78,8 @@ def test_converse_sql_request_and_fenced_reply(bedrock, monkeypatch) -> None:
 
 def test_converse_answer_gets_the_evidence(bedrock, monkeypatch) -> None:
     client, stubber = bedrock
-    model = BedrockLanguageModel()
-    monkeypatch.setattr(BedrockLanguageModel, "client", lambda self: client)
+    model = BedrockLanguageModelResource()
+    monkeypatch.setattr(BedrockLanguageModelResource, "client", lambda self: client)
     stubber.add_response(
         "converse",
         converse_response("Yes: event #7 at 01:15."),
@@ -97,8 +97,8 @@ def test_converse_answer_gets_the_evidence(bedrock, monkeypatch) -> None:
 
 def test_titan_invoke_model_request_and_vectors(bedrock, monkeypatch) -> None:
     client, stubber = bedrock
-    embedder = BedrockTitanEmbedder(dimensions=256)
-    monkeypatch.setattr(BedrockTitanEmbedder, "client", lambda self: client)
+    embedder = BedrockTitanEmbedderResource(dimensions=256)
+    monkeypatch.setattr(BedrockTitanEmbedderResource, "client", lambda self: client)
     for i, text in enumerate(["a fall", "a crowd"]):
         vector = np.zeros(256)
         vector[i] = 1.0
@@ -124,8 +124,8 @@ def test_titan_invoke_model_request_and_vectors(bedrock, monkeypatch) -> None:
 
 def test_cohere_rerank_request_and_results(bedrock, monkeypatch) -> None:
     client, stubber = bedrock
-    reranker = BedrockCohereReranker()
-    monkeypatch.setattr(BedrockCohereReranker, "client", lambda self: client)
+    reranker = BedrockCohereRerankerResource()
+    monkeypatch.setattr(BedrockCohereRerankerResource, "client", lambda self: client)
     documents = [RerankDocument(id=100 + i, text=f"doc {i}") for i in range(4)]
     stubber.add_response(
         "invoke_model",
@@ -159,7 +159,7 @@ def test_cohere_results_are_sorted_and_nothing_is_sent_for_no_documents() -> Non
         b'{"results": [{"index": 1, "relevance_score": 0.2}, {"index": 0, "relevance_score": 0.7}]}'
     )
     assert parsed == [(0, 0.7), (1, 0.2)]
-    assert BedrockCohereReranker().rerank("q", [], 5) == []  # no client is even created
+    assert BedrockCohereRerankerResource().rerank("q", [], 5) == []  # no client is even created
 
 
 def test_local_reranker_uses_stored_vectors_and_embeds_only_the_missing() -> None:
@@ -176,13 +176,13 @@ def test_local_reranker_uses_stored_vectors_and_embeds_only_the_missing() -> Non
         RerankDocument(2, "no vector"),
         RerankDocument(3, "stored, close", np.array([0.6, 0.8], dtype=np.float32)),
     ]
-    ranked = LocalReranker().rerank(
+    ranked = LocalRerankerResource().rerank(
         "q", documents, 2, query_vector=np.array([0.0, 1.0], dtype=np.float32), embedder=embedder
     )
     assert [i for i, _ in ranked] == [2, 3]
     assert embedder.calls == [["no vector"]]
     with pytest.raises(ValueError, match="needs an embedder"):
-        LocalReranker().rerank("q", documents, 2)
+        LocalRerankerResource().rerank("q", documents, 2)
 
 
 def test_the_whole_ask_path_with_bedrock_shapes(
@@ -190,8 +190,8 @@ def test_the_whole_ask_path_with_bedrock_shapes(
 ) -> None:
     """Claude writes SQL (validated, run read-only) and answers; Cohere reranks retrieval."""
     client, stubber = bedrock
-    monkeypatch.setattr(BedrockLanguageModel, "client", lambda self: client)
-    monkeypatch.setattr(BedrockCohereReranker, "client", lambda self: client)
+    monkeypatch.setattr(BedrockLanguageModelResource, "client", lambda self: client)
+    monkeypatch.setattr(BedrockCohereRerankerResource, "client", lambda self: client)
     lobby = corpus.video_ids["lobby"]
     stubber.add_response(
         "converse",
@@ -213,8 +213,8 @@ def test_the_whole_ask_path_with_bedrock_shapes(
     result = ask_local(
         "did anyone fall?",
         video_ids=corpus.videos(),
-        llm=BedrockLanguageModel(),
-        reranker=BedrockCohereReranker(),
+        llm=BedrockLanguageModelResource(),
+        reranker=BedrockCohereRerankerResource(),
     )
     assert result.answer == "Two people fell: #A and #B."
     assert result.sql.startswith("SELECT events.event_id AS event_id FROM qa.events AS events")
@@ -238,7 +238,7 @@ def test_the_whole_ask_path_with_bedrock_shapes(
         np.asarray(embedder.embed([question])[0]),
         Filters(video_ids=tuple(corpus.videos())),
         embedder=embedder,
-        reranker=BedrockCohereReranker(),
+        reranker=BedrockCohereRerankerResource(),
         candidates=5,
         top_k=1,
         timeout_ms=2000,
@@ -253,8 +253,8 @@ def test_the_backend_is_picked_by_configuration(monkeypatch) -> None:
     from deepsentinel_pipelines.settings import load_settings
 
     monkeypatch.setenv("DEEPSENTINEL_MODEL_BACKEND", "local")
-    assert isinstance(build_resources(load_settings())["reranker"], LocalReranker)
+    assert isinstance(build_resources(load_settings())["reranker"], LocalRerankerResource)
     monkeypatch.setenv("DEEPSENTINEL_MODEL_BACKEND", "bedrock")
     reranker = build_reranker(load_settings())
-    assert isinstance(reranker, BedrockCohereReranker)
+    assert isinstance(reranker, BedrockCohereRerankerResource)
     assert reranker.model_id == "cohere.rerank-v3-5:0"

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from deepsentinel_pipelines.rag.minilm import shipped_model_dir
-from deepsentinel_pipelines.resources.embedder import LocalEmbedder
+from deepsentinel_pipelines.resources.embedder import LocalEmbedderResource
 from deepsentinel_pipelines.settings import REPO_ROOT, Settings
 
 TEXTS = [
@@ -24,7 +24,7 @@ TEXTS = [
 
 
 @pytest.mark.slow
-def test_vectors_match_sentence_transformers(embedder: LocalEmbedder) -> None:
+def test_vectors_match_sentence_transformers(embedder: LocalEmbedderResource) -> None:
     from sentence_transformers import SentenceTransformer
 
     reference = SentenceTransformer(str(shipped_model_dir()), device="cpu", local_files_only=True)

@@ -20,21 +20,30 @@ from deepsentinel_pipelines.rag.local_models import CosineReranker, DraftAnswers
 from deepsentinel_pipelines.rag.minilm import MiniLMEncoder
 from deepsentinel_pipelines.rag.retrieval import RerankDocument
 from deepsentinel_pipelines.resources.database import PostgresResource
-from deepsentinel_pipelines.resources.embedder import BedrockTitanEmbedder, LocalEmbedder
-from deepsentinel_pipelines.resources.llm import BedrockLanguageModel, LocalLanguageModel
+from deepsentinel_pipelines.resources.embedder import (
+    BedrockTitanEmbedderResource,
+    LocalEmbedderResource,
+)
+from deepsentinel_pipelines.resources.llm import (
+    BedrockLanguageModelResource,
+    LocalLanguageModelResource,
+)
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
-from deepsentinel_pipelines.resources.reranker import BedrockCohereReranker, LocalReranker
+from deepsentinel_pipelines.resources.reranker import (
+    BedrockCohereRerankerResource,
+    LocalRerankerResource,
+)
 
 IMPLEMENTATIONS = [
-    (ports.Embedder, LocalEmbedder),
-    (ports.Embedder, BedrockTitanEmbedder),
+    (ports.Embedder, LocalEmbedderResource),
+    (ports.Embedder, BedrockTitanEmbedderResource),
     (ports.Embedder, MiniLMEncoder),
     (ports.Embedder, BackgroundEncoder),
-    (ports.LanguageModel, LocalLanguageModel),
-    (ports.LanguageModel, BedrockLanguageModel),
+    (ports.LanguageModel, LocalLanguageModelResource),
+    (ports.LanguageModel, BedrockLanguageModelResource),
     (ports.LanguageModel, DraftAnswers),
-    (ports.Reranker, LocalReranker),
-    (ports.Reranker, BedrockCohereReranker),
+    (ports.Reranker, LocalRerankerResource),
+    (ports.Reranker, BedrockCohereRerankerResource),
     (ports.Reranker, CosineReranker),
     (ports.Database, PostgresResource),
     (ports.HighlightStore, ObjectStoreResource),
@@ -77,23 +86,23 @@ def test_each_backend_has_the_ports_members_with_its_signatures(
 
 
 def test_isinstance_sees_the_ports_and_refuses_a_stranger() -> None:
-    assert isinstance(LocalLanguageModel(), ports.LanguageModel)
-    assert isinstance(BedrockCohereReranker(), ports.Reranker)
-    assert isinstance(BedrockTitanEmbedder(), ports.Embedder)
+    assert isinstance(LocalLanguageModelResource(), ports.LanguageModel)
+    assert isinstance(BedrockCohereRerankerResource(), ports.Reranker)
+    assert isinstance(BedrockTitanEmbedderResource(), ports.Embedder)
     assert isinstance(PostgresResource(url="postgresql://nowhere/db"), ports.Database)
     assert not isinstance(DraftAnswers(), ports.Reranker)
     assert not isinstance(CosineReranker(), ports.Embedder)
 
 
 @pytest.mark.slow
-def test_the_local_backends_work_through_their_ports(embedder: LocalEmbedder) -> None:
+def test_the_local_backends_work_through_their_ports(embedder: LocalEmbedderResource) -> None:
     """MiniLM gives vectors of the port's size; the cosine reranker puts the fall first."""
     through_port: ports.Embedder = embedder
     vectors = through_port.embed(["Someone fell down near the entrance"])
     assert vectors.shape == (1, through_port.dim()) == (1, 384)
     np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
 
-    reranker: ports.Reranker = LocalReranker()
+    reranker: ports.Reranker = LocalRerankerResource()
     documents = [
         RerankDocument(7, "A car parked in the lot"),
         RerankDocument(9, "A person fell to the ground"),
@@ -101,6 +110,6 @@ def test_the_local_backends_work_through_their_ports(embedder: LocalEmbedder) ->
     ranked = reranker.rerank("did anyone fall?", documents, 2, embedder=through_port)
     assert [event_id for event_id, _ in ranked] == [9, 7]
 
-    model: ports.LanguageModel = LocalLanguageModel()
+    model: ports.LanguageModel = LocalLanguageModelResource()
     assert model.write_sql("did anyone fall?", "qa.events(event_id int)") is None
     assert model.answer("did anyone fall?", "rows", "1 fall: #9.") == "1 fall: #9."

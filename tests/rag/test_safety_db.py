@@ -18,7 +18,7 @@ from psycopg import errors
 
 from deepsentinel_pipelines.rag.retrieval import run_readonly
 from deepsentinel_pipelines.rag.sql_guard import UnsafeSQLError, validate_sql
-from deepsentinel_pipelines.resources.llm import LocalLanguageModel
+from deepsentinel_pipelines.resources.llm import LocalLanguageModelResource
 from deepsentinel_pipelines.settings import READER_LOGIN
 from tests.rag.conftest import table_counts
 from tests.rag.corpus import Corpus
@@ -183,7 +183,7 @@ def test_validator_layer_rejects_hostile_model_sql(sql: str) -> None:
         validate_sql(sql)
 
 
-class HostileModel(LocalLanguageModel):
+class HostileModel(LocalLanguageModelResource):
     """A model that answers every question with the same hostile SQL."""
 
     sql: str
