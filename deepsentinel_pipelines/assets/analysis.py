@@ -4,7 +4,7 @@ from pathlib import Path
 
 from dagster import AssetExecutionContext, AssetKey, Failure
 
-from deepsentinel_pipelines.db.analyses import analysis_of_run, derive_analysis
+from deepsentinel_pipelines.db.analyses import RunVideo, analysis_of_run, derive_analysis
 from deepsentinel_pipelines.ingest.video_cache import ObjectChangedError, local_video
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
@@ -27,7 +27,7 @@ def rederives(context: AssetExecutionContext) -> bool:
     )
 
 
-def run_video(context: AssetExecutionContext, database: PostgresResource) -> dict:
+def run_video(context: AssetExecutionContext, database: PostgresResource) -> RunVideo:
     """The ``videos`` row as this run's analysis sees it (``analysis_id``, ``s3_etag``)."""
     run_key = analysis_run_key(context)
     with database.connection() as conn:
@@ -42,9 +42,9 @@ def run_video(context: AssetExecutionContext, database: PostgresResource) -> dic
     return video
 
 
-def pinned_video(object_store: ObjectStoreResource, video: dict) -> Path:
+def pinned_video(object_store: ObjectStoreResource, video: RunVideo) -> Path:
     """The local copy of the object version the analysis was started for."""
     try:
-        return local_video(object_store, video["s3_key"], etag=video.get("s3_etag"))
+        return local_video(object_store, video.s3_key, etag=video.s3_etag)
     except ObjectChangedError as err:
         raise Failure(str(err), allow_retries=False) from err

@@ -53,7 +53,7 @@ def person_attributes(
         return MaterializeResult(metadata={"enabled": False, "reason": DISABLED_REASON})
     video_id = context.partition_key
     video = run_video(context, database)
-    analysis_id = video["analysis_id"]
+    analysis_id = video.analysis_id
     views: dict[int, Detection] = {}
     with database.connection() as conn:
         for track in iter_tracks(conn, video_id, analysis_id):

@@ -101,7 +101,7 @@ def detections(
     """People with 17-point poses, tracked with ByteTrack, committed chunk by chunk with COPY."""
     video_id = context.partition_key
     video = run_video(context, database)
-    analysis_id = video["analysis_id"]
+    analysis_id = video.analysis_id
     path = pinned_video(object_store, video)
     started = time.perf_counter()
     context.log.info(f"detections: loading the {detector.backend} detector")
@@ -112,7 +112,7 @@ def detections(
     with database.connection() as conn:
         chunked = resumable(conn, analysis_id)
         resumed = (
-            begin_detections(conn, video_id, analysis_id, video["s3_etag"], recipe)
+            begin_detections(conn, video_id, analysis_id, video.s3_etag, recipe)
             if chunked
             else None
         )
@@ -138,7 +138,7 @@ def detections(
             detector.analysis_fps,
             detector.batch_size,
             start_frame=done.next_frame_idx,
-            rotation=video["rotation"],
+            rotation=video.rotation,
             threads=decode_threads(tracker.device),
             workers=decode_workers(tracker.device),
         )
@@ -172,7 +172,7 @@ def detections(
                 with conn.transaction():
                     copy_detections(conn, video_id, analysis_id, chunk.detections)
                     if chunked:
-                        save_progress(conn, video_id, analysis_id, video["s3_etag"], recipe, done)
+                        save_progress(conn, video_id, analysis_id, video.s3_etag, recipe, done)
             infer_s = time.perf_counter() - started - load_s
             with conn.transaction():
                 totals = finish_detections(conn, video_id, analysis_id)
@@ -183,7 +183,7 @@ def detections(
                     analysis_fps=batches.fps_analysed,
                     frames_analyzed=done.frames_done,
                 )
-        usual = usual_people_per_frame(conn, video["camera"], video_id)
+        usual = usual_people_per_frame(conn, video.camera, video_id)
     frames_here = done.frames_done - before.frames_done
     metadata = {
         "dagster/row_count": totals.detections,
@@ -204,7 +204,7 @@ def detections(
     frames = done.frames_done
     # Every sampled frame is either run through the model or skipped by the motion gate.
     frames_check = frames_verdict(
-        video["duration_s"], batches.fps_analysed, done.frames_detected, done.frames_skipped
+        video.duration_s, batches.fps_analysed, done.frames_detected, done.frames_skipped
     )
     return MaterializeResult(
         metadata=metadata,

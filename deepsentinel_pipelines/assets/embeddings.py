@@ -42,7 +42,7 @@ def embeddings(
     video_id = context.partition_key
     started = time.perf_counter()
     video = run_video(context, database)
-    analysis_id = video["analysis_id"]
+    analysis_id = video.analysis_id
     with database.connection() as conn:
         total = sum(event_counts(conn, video_id, analysis_id=analysis_id).values())
     progress = StepProgress(context.log, "embeddings", "events", total)
@@ -63,7 +63,7 @@ def embeddings(
                     e.zone,
                     video_id,
                     e.description,
-                    camera=video["camera"],
+                    camera=video.camera,
                 )
                 for e in batch
             ]

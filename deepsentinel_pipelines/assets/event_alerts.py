@@ -50,7 +50,7 @@ def event_alerts(
     # After current_analysis: this run's analysis is the published one.
     video = run_video(context, database)
     with database.connection() as conn:
-        stored = load_events(conn, video_id, analysis_id=video["analysis_id"])
+        stored = load_events(conn, video_id, analysis_id=video.analysis_id)
         media = event_media_keys(conn, video_id)
     bucket = object_store.highlights_bucket
 
@@ -59,12 +59,12 @@ def event_alerts(
 
     alerts = []
     for e in stored:
-        rule = first_match(rules, e, video["camera"])
+        rule = first_match(rules, e, video.camera)
         if rule is None:
             continue
         frame, clip = media.get(e.event_id, (None, None))
         # Stored without links: every attempt signs its own (see with_links).
-        payload = alert_payload(video_id, video["camera"], e, rule, None, None)
+        payload = alert_payload(video_id, video.camera, e, rule, None, None)
         key = alert_key(video_id, e)
         alerts.append(PendingAlert(key, e.event_id, rule.name, payload, frame, clip))
     with database.connection() as conn:

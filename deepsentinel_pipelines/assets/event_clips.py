@@ -77,7 +77,7 @@ def event_clips(
     """H.264 clips of notable events with boxes drawn, cut in one decode pass, kept on a retry."""
     video_id = context.partition_key
     video = run_video(context, database)
-    analysis_id = video["analysis_id"]
+    analysis_id = video.analysis_id
     bucket = object_store.highlights_bucket
     with database.connection() as conn:
         notable = load_notable_events(conn, video_id, analysis_id=analysis_id)
@@ -88,7 +88,7 @@ def event_clips(
     requests: list[clips.ClipRequest] = []
     for e in notable:
         start, end = clips.clip_window(
-            e.start_s, e.end_s, video["duration_s"], config.before_s, config.after_s,
+            e.start_s, e.end_s, video.duration_s, config.before_s, config.after_s,
             config.max_clip_s,
         )  # fmt: skip
         requests.append(clips.ClipRequest(e.event_id, keys[e.event_id], e.as_event(), start, end))
@@ -128,16 +128,14 @@ def event_clips(
                 )
 
             overlay = SceneOverlay.of(
-                load_camera_config(
-                    cameras_config_path(), video["camera"], video["width"], video["height"]
-                )
+                load_camera_config(cameras_config_path(), video.camera, video.width, video.height)
             )
             for c in clips.render_clips(
                 path,
                 to_cut,
                 detections_of,
-                video["analysis_fps"],
-                rotation=video["rotation"],
+                video.analysis_fps,
+                rotation=video.rotation,
                 overlay=overlay,
             ):
                 object_store.put_bytes(bucket, c.key, c.data, "video/mp4")
@@ -157,7 +155,7 @@ def event_clips(
         "dagster/row_count": len(made),
         "clips": len(made),
         "clips_kept": len(kept),
-        "seconds": round(sum(f for f, _ in made.values()) / (video["analysis_fps"] or 1), 1),
+        "seconds": round(sum(f for f, _ in made.values()) / (video.analysis_fps or 1), 1),
         "bytes": sum(size for _, size in made.values()),
         "keys": MetadataValue.json(in_order),
         # When each clip starts: the camera's clock time, the offset beside it.

@@ -67,18 +67,16 @@ def events(context: AssetExecutionContext, database: PostgresResource) -> Materi
     """Events derived by the rules from tracks and keypoints (enter, loitering, fall, ...)."""
     video_id = context.partition_key
     video = run_video(context, database)
-    config = load_camera_config(
-        cameras_config_path(), video["camera"], video["width"], video["height"]
-    )
+    config = load_camera_config(cameras_config_path(), video.camera, video.width, video.height)
     with database.connection() as conn:
-        frames = frame_times(conn, video_id, video["analysis_id"])
+        frames = frame_times(conn, video_id, video.analysis_id)
         progress = StepProgress(
-            context.log, "events", "tracks", track_count(conn, video_id, video["analysis_id"])
+            context.log, "events", "tracks", track_count(conn, video_id, video.analysis_id)
         )
-        tracks = progress.over(iter_tracks(conn, video_id, video["analysis_id"]))
-        derived = derive_events_by_track(tracks, frames, config, video["analysis_fps"])
+        tracks = progress.over(iter_tracks(conn, video_id, video.analysis_id))
+        derived = derive_events_by_track(tracks, frames, config, video.analysis_fps)
     with database.connection() as conn:
-        stored = replace_events(conn, video_id, derived, analysis_id=video["analysis_id"])
+        stored = replace_events(conn, video_id, derived, analysis_id=video.analysis_id)
     counts = Counter(e.event_type for e in stored)
     notable = [
         (e.start_s, e.event_type, e.track_id, e.zone)
@@ -91,7 +89,7 @@ def events(context: AssetExecutionContext, database: PostgresResource) -> Materi
             "events": len(stored),
             "notable_events": notable_events_table(notable, VideoClock(video)),
             "by_type": MetadataValue.json(dict(sorted(counts.items()))),
-            "camera": video["camera"],
+            "camera": video.camera,
         }
     )
 
@@ -151,7 +149,7 @@ def highlights(
     """Key frames of notable events with boxes and keypoints drawn, stored in S3."""
     video_id = context.partition_key
     video = run_video(context, database)
-    analysis_id = video["analysis_id"]
+    analysis_id = video.analysis_id
     with database.connection() as conn:
         notable = load_notable_events(conn, video_id, analysis_id=analysis_id)
     # Frames of an earlier try of this step (its events are gone) must not linger.
@@ -167,7 +165,7 @@ def highlights(
     )
     path = pinned_video(object_store, video)
     overlay = SceneOverlay.of(
-        load_camera_config(cameras_config_path(), video["camera"], video["width"], video["height"])
+        load_camera_config(cameras_config_path(), video.camera, video.width, video.height)
     )
     planned = unique_event_keys(
         notable, lambda e: highlight_key(video_id, analysis_id, e.start_s, e.event_type)

@@ -153,7 +153,7 @@ def thumbnail(
     key = thumbnail_key(video_id)
     object_store.put_bytes(object_store.thumbnails_bucket, key, encode_jpeg(frame), "image/jpeg")
     with database.connection() as conn:
-        set_result_fields(conn, video_id, video["analysis_id"], thumbnail_key=key)
+        set_result_fields(conn, video_id, video.analysis_id, thumbnail_key=key)
     return MaterializeResult(
         metadata={
             "s3_key": MetadataValue.text(f"s3://{object_store.thumbnails_bucket}/{key}"),

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterable, Mapping
-from datetime import datetime, timedelta
-from typing import Any
+from collections.abc import Iterable
+from datetime import timedelta
 
 import cv2
 import numpy as np
 from dagster import MetadataValue, TableColumn, TableRecord, TableSchema
 
+from deepsentinel_pipelines.db.analyses import RunVideo
 from deepsentinel_pipelines.review.links import video_page
 from deepsentinel_pipelines.settings import load_settings
 from deepsentinel_pipelines.text.escaping import markdown_link, markdown_text
@@ -85,13 +85,9 @@ def notable_events_table(
 class VideoClock:
     """How a video's offsets read on its camera's clock (``timezone`` in cameras.yaml)."""
 
-    def __init__(self, video: Mapping[str, Any]) -> None:
-        recorded = video.get("recorded_at")
-        # An analysis keeps its columns as JSON until published: the time is ISO text there.
-        self.recorded_at = (
-            datetime.fromisoformat(recorded) if isinstance(recorded, str) else recorded
-        )
-        self.zone = load_camera_clock(load_settings().cameras_config, video["camera"]).zone
+    def __init__(self, video: RunVideo) -> None:
+        self.recorded_at = video.recorded_at
+        self.zone = load_camera_clock(load_settings().cameras_config, video.camera).zone
 
     @property
     def known(self) -> bool:

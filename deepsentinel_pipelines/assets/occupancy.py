@@ -51,25 +51,23 @@ def occupancy(
 
     video_id = context.partition_key
     video = run_video(context, database)
-    analysis_id = video["analysis_id"]
-    config = load_camera_config(
-        cameras_config_path(), video["camera"], video["width"], video["height"]
-    )
-    jpeg = object_store.get_bytes(object_store.thumbnails_bucket, video["thumbnail_key"])
+    analysis_id = video.analysis_id
+    config = load_camera_config(cameras_config_path(), video.camera, video.width, video.height)
+    jpeg = object_store.get_bytes(object_store.thumbnails_bucket, video.thumbnail_key)
     thumb = cv2.imdecode(np.frombuffer(jpeg, dtype=np.uint8), cv2.IMREAD_COLOR)
     # The thumbnail is upright and full size, like the boxes the heat map is counted from.
     counter = OccupancyCounter(
         config.zones,
-        video["analysis_fps"],
-        video["duration_s"],
+        video.analysis_fps,
+        video.duration_s,
         heatmap_size=(thumb.shape[1], thumb.shape[0]),
     )
-    frames_total = round(video["duration_s"] * video["analysis_fps"])
+    frames_total = round(video.duration_s * video.analysis_fps)
     progress = StepProgress(context.log, "occupancy", "frames", frames_total)
     with database.connection() as conn:
         for _, people in iter_frames(conn, video_id, analysis_id, people_only=True):
             counter.add_frame(people)
-            progress.update(round(people[0].t_s * video["analysis_fps"]))
+            progress.update(round(people[0].t_s * video.analysis_fps))
     progress.update(frames_total)
     rows = counter.rows()
     with database.connection() as conn:
@@ -93,7 +91,7 @@ def occupancy(
         )
     peak = busiest(rows, WHOLE_FRAME_ZONE)
     figures = busiest_of(
-        (peak.people, float(peak.second)) if peak else None, spans, video["duration_s"]
+        (peak.people, float(peak.second)) if peak else None, spans, video.duration_s
     )
     metadata[PEAK_NAME] = figures.peak_words()
     metadata[MINUTE_NAME] = figures.minute_words()

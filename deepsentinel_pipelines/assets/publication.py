@@ -42,17 +42,17 @@ def current_analysis(
         # Without a model the attribute stage never runs: this analysis says it was off.
         context.log_event(attributes.off_observation(video_id))
     video = run_video(context, database)
-    if video["analysis_id"] is None or video["analysis_id"] == video["current_analysis_id"]:
+    if video.analysis_id is None or video.analysis_id == video.current_analysis_id:
         return MaterializeResult(
             metadata={
-                "analysis_id": video["analysis_id"],
+                "analysis_id": video.analysis_id,
                 "switched": False,
                 "review": review_link(video_id),
             }
         )
     with database.connection() as conn:
         before = recording_span(conn, video_id)
-        published = publish_analysis(conn, video_id, video["analysis_id"])
+        published = publish_analysis(conn, video_id, video.analysis_id)
         after = recording_span(conn, video_id)
     # The days the video was on and is on now are counted again (camera_day_report).
     for event in footage_reports(video_id, before, after):

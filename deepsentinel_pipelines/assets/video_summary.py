@@ -43,16 +43,16 @@ def video_summary(
     video_id = context.partition_key
     video = run_video(context, database)
     with database.connection() as conn:
-        counts = event_counts(conn, video_id, analysis_id=video["analysis_id"])
+        counts = event_counts(conn, video_id, analysis_id=video.analysis_id)
         notable = load_notable_events(
-            conn, video_id, analysis_id=video["analysis_id"], limit=NOTABLE_IN_SUMMARY
+            conn, video_id, analysis_id=video.analysis_id, limit=NOTABLE_IN_SUMMARY
         )
-        spans = load_person_spans(conn, video_id, analysis_id=video["analysis_id"])
-        peak = frame_peak(conn, video_id, analysis_id=video["analysis_id"])
-    busiest = busiest_of(peak, spans, video["duration_s"])
+        spans = load_person_spans(conn, video_id, analysis_id=video.analysis_id)
+        peak = frame_peak(conn, video_id, analysis_id=video.analysis_id)
+    busiest = busiest_of(peak, spans, video.duration_s)
     facts = VideoFacts(
         video_id=video_id,
-        duration_s=video["duration_s"],
+        duration_s=video.duration_s,
         people_count=len(spans),
         busiest=busiest,
         event_counts=counts,
@@ -60,7 +60,7 @@ def video_summary(
     )
     summary = llm.summarize(facts)
     with database.connection() as conn:
-        set_result_fields(conn, video_id, video["analysis_id"], summary=summary)
+        set_result_fields(conn, video_id, video.analysis_id, summary=summary)
     return MaterializeResult(
         metadata={
             "summary": MetadataValue.md(markdown_text(summary)),

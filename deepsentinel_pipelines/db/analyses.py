@@ -7,12 +7,57 @@ leaves the previous complete analysis answering.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 import psycopg
 from psycopg.types.json import Jsonb
 
 from deepsentinel_pipelines.db.video_rows import get_video
+
+
+@dataclass(frozen=True)
+class RunVideo:
+    """The ``videos`` row as one run's analysis sees it: the analysis's own columns over it.
+
+    ``analysis_id`` and ``s3_etag`` name the analysis and the object version it pinned.
+    """
+
+    video_id: str
+    s3_key: str
+    s3_etag: str | None
+    camera: str
+    width: int
+    height: int
+    rotation: int
+    duration_s: float
+    analysis_fps: float | None
+    thumbnail_key: str | None
+    recorded_at: datetime | None
+    analysis_id: int | None
+    current_analysis_id: int | None
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> RunVideo:
+        """From the merged row; an analysis keeps its columns as JSON (times as ISO text)."""
+        recorded = row.get("recorded_at")
+        return cls(
+            video_id=row["video_id"],
+            s3_key=row["s3_key"],
+            s3_etag=row.get("s3_etag"),
+            camera=row["camera"],
+            width=row["width"],
+            height=row["height"],
+            rotation=row["rotation"],
+            duration_s=row["duration_s"],
+            analysis_fps=row["analysis_fps"],
+            thumbnail_key=row["thumbnail_key"],
+            recorded_at=datetime.fromisoformat(recorded) if isinstance(recorded, str) else recorded,
+            analysis_id=row["analysis_id"],
+            current_analysis_id=row["current_analysis_id"],
+        )
 
 
 @dataclass(frozen=True)
@@ -90,7 +135,7 @@ def derive_analysis(conn: psycopg.Connection, video_id: str, run_key: str) -> in
     return analysis_id
 
 
-def analysis_of_run(conn: psycopg.Connection, video_id: str, run_key: str) -> dict | None:
+def analysis_of_run(conn: psycopg.Connection, video_id: str, run_key: str) -> RunVideo | None:
     """What a step of this run works on: the ``videos`` row as this analysis will publish it.
 
     ``analysis_id`` and ``s3_etag`` name the analysis and object version. A run that did not
@@ -105,9 +150,9 @@ def analysis_of_run(conn: psycopg.Connection, video_id: str, run_key: str) -> di
         (run_key, video_id),
     ).fetchone()
     if row is None:
-        return video | {"analysis_id": video["current_analysis_id"]}
+        return RunVideo.from_row(video | {"analysis_id": video["current_analysis_id"]})
     analysis_id, etag, columns = row
-    return video | columns | {"analysis_id": analysis_id, "s3_etag": etag}
+    return RunVideo.from_row(video | columns | {"analysis_id": analysis_id, "s3_etag": etag})
 
 
 def publish_analysis(conn: psycopg.Connection, video_id: str, analysis_id: int) -> Published:
