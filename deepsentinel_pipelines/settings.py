@@ -7,6 +7,7 @@ call :func:`load_settings` and hand the values (or the whole :class:`Settings`) 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -193,6 +194,28 @@ def _has_aws_credentials(env: dict[str, str]) -> bool:
 def aws_access_key_set() -> bool:
     """True when boto3 will find an access key in the environment (else: the emulator's)."""
     return bool(os.environ.get("AWS_ACCESS_KEY_ID"))
+
+
+def embedded_aws_credentials() -> dict[str, str]:
+    """The emulator's credentials, each replaced by the one this process was given, if any."""
+    return {key: os.environ.get(key, value) for key, value in EMBEDDED_AWS_CREDENTIALS.items()}
+
+
+def child_environment(extra: Mapping[str, str]) -> dict[str, str]:
+    """A copy of this process's environment with ``extra`` over it, for a child process."""
+    return {**os.environ, **extra}
+
+
+def export_environment(values: Mapping[str, str], *, overwrite: bool = True) -> None:
+    """Put ``values`` into this process's environment, for Dagster's ``EnvVar`` and children.
+
+    With ``overwrite=False`` a variable that is already set keeps its value.
+    """
+    for key, value in values.items():
+        if overwrite:
+            os.environ[key] = value
+        else:
+            os.environ.setdefault(key, value)
 
 
 def _flag(value: str | None, default: bool) -> bool:

@@ -16,6 +16,7 @@ from deepsentinel_pipelines.settings import (
     DEFAULT_REVIEW_PORT,
     WORKSPACE_YAML,
     Settings,
+    export_environment,
     load_settings,
 )
 
@@ -32,7 +33,7 @@ def bring_up(settings: Settings) -> Settings:
     # when the services already run.
     from deepsentinel_pipelines.local_stack.manager import services_up
 
-    os.environ.update(services_up(settings))
+    export_environment(services_up(settings))
     return load_settings()
 
 
@@ -73,8 +74,13 @@ def _cmd_env(args: argparse.Namespace) -> int:
 
 def _cmd_dev(args: argparse.Namespace) -> int:
     # Each side links to the other: the UI's metadata to the review pages and back.
-    os.environ.setdefault("DEEPSENTINEL_DAGSTER_UI_URL", f"http://127.0.0.1:{args.port}")
-    os.environ.setdefault("DEEPSENTINEL_REVIEW_URL", f"http://127.0.0.1:{args.review_port}")
+    export_environment(
+        {
+            "DEEPSENTINEL_DAGSTER_UI_URL": f"http://127.0.0.1:{args.port}",
+            "DEEPSENTINEL_REVIEW_URL": f"http://127.0.0.1:{args.review_port}",
+        },
+        overwrite=False,
+    )
     bring_up(load_settings())
     # dagster dev started in the background ignores SIGINT/SIGTERM unless these are default.
     signal.signal(signal.SIGINT, signal.SIG_DFL)

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from deepsentinel_pipelines.local_stack.errors import ServiceError
+from deepsentinel_pipelines.settings import child_environment
 
 HOST = "127.0.0.1"
 START_TIMEOUT_S = 30.0
@@ -70,8 +71,7 @@ def start_emulator(data_dir: Path, port: int) -> int:
     data_dir.mkdir(parents=True, exist_ok=True)
     # The emulator is a child process: it inherits this environment plus its own settings
     # (building a child's environment, not reading configuration: see settings.py).
-    env = dict(os.environ)
-    env.update(
+    env = child_environment(
         {
             "SERVICES": "s3,sqs",
             "BIND_HOST": HOST,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +20,9 @@ from deepsentinel_pipelines.local_stack.bootstrap import (
 from deepsentinel_pipelines.local_stack.postgres import database_urls
 from deepsentinel_pipelines.rag.minilm import cached_ir, shipped_model_dir
 from deepsentinel_pipelines.settings import (
-    EMBEDDED_AWS_CREDENTIALS,
     INSTANCE_YAML,
     Settings,
+    embedded_aws_credentials,
 )
 from deepsentinel_pipelines.text.redaction import redact
 
@@ -83,8 +82,8 @@ def service_environment(settings: Settings) -> dict[str, str]:
         env["AWS_ENDPOINT_URL"] = settings.aws_endpoint_url
     if settings.embedded_aws:
         # A child process keeps credentials given to this one; else the emulator's.
-        for key, value in EMBEDDED_AWS_CREDENTIALS.items():
-            env.setdefault(key, os.environ.get(key, value))
+        for key, value in embedded_aws_credentials().items():
+            env.setdefault(key, value)
     return env
 
 
