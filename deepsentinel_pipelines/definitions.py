@@ -1,14 +1,17 @@
 """The single Definitions object of the DeepSentinel code location.
 
-Settings are read once, here; resources and sensors are built from them.
+Settings are read once, here; resources, sensors and the assets' code versions are built
+from them.
 """
 
 from dagster import (
+    AssetSpec,
     Definitions,
     ExecutorDefinition,
     Field,
     in_process_executor,
     load_assets_from_modules,
+    map_asset_specs,
     multi_or_in_process_executor,
 )
 
@@ -26,6 +29,7 @@ from deepsentinel_pipelines.assets import (
 )
 from deepsentinel_pipelines.assets.attributes import attribute_stage
 from deepsentinel_pipelines.assets.camera_days import camera_day_footage
+from deepsentinel_pipelines.assets.code_versions import code_versions
 from deepsentinel_pipelines.assets.sources import raw_videos_bucket, video_jobs_queue
 from deepsentinel_pipelines.jobs import (
     camera_day_report_job,
@@ -78,6 +82,15 @@ def build_executor(name: str) -> ExecutorDefinition:
 
 
 settings = load_settings()
+CODE_VERSIONS = code_versions(settings)
+
+
+def with_code_version(spec: AssetSpec) -> AssetSpec:
+    """``spec`` with its code version from :data:`CODE_VERSIONS` (unchanged if it has none)."""
+    version = CODE_VERSIONS.get(spec.key.to_user_string())
+    return spec if version is None else spec.replace_attributes(code_version=version)
+
+
 defs = Definitions(
     assets=[
         raw_videos_bucket,
@@ -86,19 +99,22 @@ defs = Definitions(
         camera_day_footage,
         # The attribute stage runs only with a model; without one it is shown as off.
         attribute_stage(settings.attributes_model is not None),
-        *load_assets_from_modules(
-            [
-                ingest,
-                detections,
-                events,
-                event_clips,
-                event_alerts,
-                occupancy,
-                embeddings,
-                video_summary,
-                publication,
-                camera_days,
-            ]
+        *map_asset_specs(
+            with_code_version,
+            load_assets_from_modules(
+                [
+                    ingest,
+                    detections,
+                    events,
+                    event_clips,
+                    event_alerts,
+                    occupancy,
+                    embeddings,
+                    video_summary,
+                    publication,
+                    camera_days,
+                ]
+            ),
         ),
     ],
     jobs=[video_analysis_job, rag_query_job, retention_job, camera_day_report_job],

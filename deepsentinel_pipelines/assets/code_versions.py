@@ -63,3 +63,21 @@ def clips_code_version(cameras_config: str | os.PathLike[str]) -> str:
     """:func:`rules_code_version` and the default clip window (seconds before, after, longest)."""
     window = f"{DEFAULT_BEFORE_S:g}-{DEFAULT_AFTER_S:g}-{DEFAULT_MAX_CLIP_S:g}"
     return f"{rules_code_version(cameras_config)}-w{window}"
+
+
+def code_versions(settings: Settings) -> dict[str, str]:
+    """The code version of each asset that has one, by asset name (definitions.py applies them).
+
+    Computed from the settings the definitions load once, not at each asset module's import.
+    """
+    rules = rules_code_version(settings.cameras_config)
+    return {
+        "detections": configured_detections_code_version(settings),
+        "events": rules,
+        "highlights": rules,
+        "occupancy": rules,
+        "event_alerts": rules,
+        "embeddings": rules,
+        "video_summary": rules,
+        "event_clips": clips_code_version(settings.cameras_config),
+    }

@@ -85,7 +85,6 @@ def detection_recipe(detector: DetectorResource, device: str, backend: str) -> s
     deps=[raw_video],
     pool="gpu",
     op_tags=GPU_STEP_TAGS,
-    code_version=configured_detections_code_version(load_settings()),
     owners=OWNERS,
     tags=PII,
     check_specs=[FRAMES_COVERED, PEOPLE_LEVEL],

@@ -7,7 +7,7 @@ from dagster import AssetExecutionContext, MaterializeResult, asset
 
 from deepsentinel_pipelines.assets.analysis import run_video
 from deepsentinel_pipelines.assets.checks import EVENTS_EMBEDDED, check_result
-from deepsentinel_pipelines.assets.events import RULES_CODE_VERSION, events
+from deepsentinel_pipelines.assets.events import events
 from deepsentinel_pipelines.assets.ingest import GROUP
 from deepsentinel_pipelines.assets.metadata import OWNERS
 from deepsentinel_pipelines.assets.quality import embeddings_verdict
@@ -29,7 +29,6 @@ EMBED_BATCH = 256
     group_name=GROUP,
     kinds={"pgvector"},
     deps=[events],
-    code_version=RULES_CODE_VERSION,
     automation_condition=INPUTS_REDERIVED,
     owners=OWNERS,
     check_specs=[EVENTS_EMBEDDED],

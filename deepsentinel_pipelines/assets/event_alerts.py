@@ -7,7 +7,7 @@ from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, ass
 from deepsentinel_pipelines.alerts.delivery import alert_payload, deliver, with_links
 from deepsentinel_pipelines.alerts.rules import alert_key, first_match, load_alert_rules
 from deepsentinel_pipelines.assets.analysis import run_video
-from deepsentinel_pipelines.assets.events import RULES_CODE_VERSION, cameras_config_path
+from deepsentinel_pipelines.assets.events import cameras_config_path
 from deepsentinel_pipelines.assets.ingest import GROUP
 from deepsentinel_pipelines.assets.metadata import OWNERS
 from deepsentinel_pipelines.assets.publication import current_analysis
@@ -33,7 +33,6 @@ from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
     deps=[current_analysis],
     # Alert rules live in the camera rules file. Re-derived events are posted only when new:
     # delivered alerts are keyed by the event's content, not its id (event_alerts.alert_key).
-    code_version=RULES_CODE_VERSION,
     automation_condition=INPUTS_REDERIVED,
     owners=OWNERS,
 )

@@ -5,7 +5,6 @@ from pydantic import Field
 
 from deepsentinel_pipelines.assets.analysis import pinned_video, run_video
 from deepsentinel_pipelines.assets.checks import CLIPS_STORED, check_result
-from deepsentinel_pipelines.assets.code_versions import clips_code_version
 from deepsentinel_pipelines.assets.events import (
     MAX_LINKS,
     cameras_config_path,
@@ -61,7 +60,6 @@ def clip_key(video_id: str, analysis_id: int | None, start_s: float, event_type:
     group_name=GROUP,
     kinds={"s3", "video"},
     deps=[events],
-    code_version=clips_code_version(cameras_config_path()),
     automation_condition=INPUTS_REDERIVED,
     owners=OWNERS,
     tags=PII,

@@ -7,7 +7,6 @@ from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, ass
 
 from deepsentinel_pipelines.assets.analysis import pinned_video, run_video
 from deepsentinel_pipelines.assets.checks import HIGHLIGHTS_STORED, check_result
-from deepsentinel_pipelines.assets.code_versions import rules_code_version
 from deepsentinel_pipelines.assets.detections import detections
 from deepsentinel_pipelines.assets.ingest import GROUP
 from deepsentinel_pipelines.assets.metadata import (
@@ -49,16 +48,11 @@ def cameras_config_path() -> str:
     return str(load_settings().cameras_config)
 
 
-#: Code version of ``events`` and everything derived from them.
-RULES_CODE_VERSION = rules_code_version(cameras_config_path())
-
-
 @asset(
     partitions_def=videos,
     group_name=GROUP,
     kinds={"python", "postgres"},
     deps=[detections],
-    code_version=RULES_CODE_VERSION,
     automation_condition=RULES_CHANGED,
     owners=OWNERS,
 )
@@ -136,7 +130,6 @@ HIGHLIGHT_BATCH = 200
     group_name=GROUP,
     kinds={"s3", "image"},
     deps=[events],
-    code_version=RULES_CODE_VERSION,
     automation_condition=INPUTS_REDERIVED,
     owners=OWNERS,
     tags=PII,

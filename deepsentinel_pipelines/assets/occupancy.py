@@ -6,7 +6,7 @@ from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, ass
 
 from deepsentinel_pipelines.assets.analysis import run_video
 from deepsentinel_pipelines.assets.detections import detections
-from deepsentinel_pipelines.assets.events import RULES_CODE_VERSION, cameras_config_path
+from deepsentinel_pipelines.assets.events import cameras_config_path
 from deepsentinel_pipelines.assets.ingest import GROUP, thumbnail
 from deepsentinel_pipelines.assets.metadata import OWNERS, PII, png_markdown
 from deepsentinel_pipelines.assets.rederive import RULES_CHANGED
@@ -36,7 +36,6 @@ def occupancy_image_keys(video_id: str) -> dict[str, str]:
     kinds={"postgres", "s3", "image"},
     deps=[detections, thumbnail],
     # Zones come from the camera rules file: an edit recounts them from the stored detections.
-    code_version=RULES_CODE_VERSION,
     automation_condition=RULES_CHANGED,
     owners=OWNERS,
     tags=PII,

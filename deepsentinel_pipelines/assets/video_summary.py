@@ -4,7 +4,7 @@ from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, ass
 
 from deepsentinel_pipelines.assets.analysis import run_video
 from deepsentinel_pipelines.assets.embeddings import embeddings
-from deepsentinel_pipelines.assets.events import RULES_CODE_VERSION, highlights
+from deepsentinel_pipelines.assets.events import highlights
 from deepsentinel_pipelines.assets.ingest import GROUP
 from deepsentinel_pipelines.assets.metadata import OWNERS, review_link
 from deepsentinel_pipelines.assets.occupancy import occupancy
@@ -31,7 +31,6 @@ from deepsentinel_pipelines.video.summary import NOTABLE_IN_SUMMARY, NotableEven
     kinds={"python", "postgres"},
     # occupancy: the peak people in view, the summary's first figure of how busy it was.
     deps=[embeddings, highlights, occupancy],
-    code_version=RULES_CODE_VERSION,
     automation_condition=INPUTS_REDERIVED,
     owners=OWNERS,
 )

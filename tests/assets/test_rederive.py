@@ -33,17 +33,8 @@ from tests.media import cut_sample
 
 pytestmark = pytest.mark.slow
 
-#: The modules whose assets take their code version from the rules file, in import order.
-RELOADED = (
-    "deepsentinel_pipelines.assets.events",
-    "deepsentinel_pipelines.assets.event_clips",
-    "deepsentinel_pipelines.assets.occupancy",
-    "deepsentinel_pipelines.assets.embeddings",
-    "deepsentinel_pipelines.assets.video_summary",
-    "deepsentinel_pipelines.assets.publication",
-    "deepsentinel_pipelines.assets.event_alerts",
-    "deepsentinel_pipelines.definitions",
-)
+#: The module that gives the assets their code versions from the rules file (the settings).
+RELOADED = ("deepsentinel_pipelines.definitions",)
 DERIVED = {
     "events",
     "highlights",
