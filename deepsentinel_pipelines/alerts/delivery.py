@@ -15,6 +15,7 @@ import requests
 from deepsentinel_pipelines.alerts.rules import AlertRule
 from deepsentinel_pipelines.alerts.webhook import post_webhook
 from deepsentinel_pipelines.db.video_rows import StoredEvent
+from deepsentinel_pipelines.rag.documents import in_zone
 from deepsentinel_pipelines.text.escaping import chat_text
 from deepsentinel_pipelines.text.redaction import redact
 from deepsentinel_pipelines.text.timefmt import format_timestamp
@@ -40,7 +41,7 @@ def alert_payload(
 ) -> dict[str, Any]:
     """The JSON posted for one event, with a ``text`` line for chat tools (escaped for them)."""
     start, end = format_timestamp(event.start_s), format_timestamp(event.end_s)
-    where = f" in zone {event.zone}" if event.zone else ""
+    where = in_zone(event.zone)
     return {
         "alert": rule.name,
         "event_id": event.event_id,

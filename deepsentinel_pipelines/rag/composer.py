@@ -9,6 +9,7 @@ themselves (times, nouns, scopes) come from ``rag/wording.py``.
 
 from __future__ import annotations
 
+from deepsentinel_pipelines.rag.documents import in_zone
 from deepsentinel_pipelines.rag.plan import Filters, Operation, QueryPlan, Subject
 from deepsentinel_pipelines.rag.rows import Answer, EventRow, Findings
 from deepsentinel_pipelines.rag.site import Site
@@ -156,7 +157,7 @@ def _ordered(plan: QueryPlan, found: Findings, site: Site) -> _Handled:
         )
         return head, [], [row]
     who = f"person {row.track_id}" if row.track_id is not None else "no tracked person"
-    where = f" in zone {row.zone}" if row.zone else ""
+    where = in_zone(row.zone)
     if op is Operation.WHEN and (found.total or 0) > 1:
         times = ", ".join(format_timestamp(r.start_s) for r in found.events[:MAX_CITED])
         head = (
@@ -200,7 +201,7 @@ def _extreme(plan: QueryPlan, found: Findings, site: Site) -> _Handled:
         return f"No {events_phrase(f, 2, site).split(' ', 1)[1]} were recorded{scope}.", [], []
     row = found.events[0]
     what = event_noun(f.event_types, 1).split(" ", 1)[1] if f.event_types else "event"
-    where = f" in zone {row.zone}" if row.zone else ""
+    where = in_zone(row.zone)
     who = f"person {row.track_id}'s" if row.track_id is not None else "one"
     head = (
         f"The {word} {what}{where}{scope} was {who}: {duration_words(row.duration_s)}, from "
@@ -231,7 +232,7 @@ def _largest(plan: QueryPlan, found: Findings, site: Site) -> _Handled:
         return f"No crowds were recorded{scope}.", [], []
     row = found.events[0]
     size = int(row.value) if row.value is not None else None
-    where = f" in zone {row.zone}" if row.zone else ""
+    where = in_zone(row.zone)
     people = f"{size} people" if size is not None else "an unrecorded number of people"
     head = f"The largest crowd had {people}, at {start_time(row)}{where} in {row.video_id}."
     context = []

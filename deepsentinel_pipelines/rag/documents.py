@@ -3,6 +3,11 @@
 from deepsentinel_pipelines.text.timefmt import format_timestamp
 
 
+def in_zone(zone: str | None) -> str:
+    """Where an event happened, as a phrase to append: " in zone <name>", or nothing."""
+    return f" in zone {zone}" if zone else ""
+
+
 def event_text(
     event_type: str,
     start_s: float,
@@ -13,7 +18,7 @@ def event_text(
     camera: str | None = None,
 ) -> str:
     """One event in words: type, zone, time, video (and camera, when given), description."""
-    where = f" in zone {zone}" if zone else ""
+    where = in_zone(zone)
     seen_by = f" (camera {camera})" if camera is not None else ""
     return (
         f"{event_type}{where} at {format_timestamp(start_s)}-{format_timestamp(end_s)} "

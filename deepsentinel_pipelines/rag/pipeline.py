@@ -63,9 +63,6 @@ from deepsentinel_pipelines.rag.sessions import save_interaction
 from deepsentinel_pipelines.rag.site import LineBook
 from deepsentinel_pipelines.rag.time_scope import TimeScope, scope_in_time
 
-#: Events cited in an answer.
-DEFAULT_TOP_K = composer.MAX_CITED
-
 ConnectFn = Callable[[], AbstractContextManager[psycopg.Connection]]
 PresignFn = Callable[[str], str]
 
@@ -129,7 +126,7 @@ def ask(
     source: str = "cli",
     timeout_ms: int = DEFAULT_TIMEOUT_MS,
     candidates: int = DEFAULT_CANDIDATES,
-    top_k: int = DEFAULT_TOP_K,
+    top_k: int = composer.MAX_CITED,
     min_similarity: float = DEFAULT_MIN_SIMILARITY,
     lines: LineBook | None = None,
     time_scope: TimeScope | None = None,

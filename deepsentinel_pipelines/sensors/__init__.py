@@ -1,4 +1,4 @@
-"""Sensors and schedules that start runs without an operator."""
+"""Sensors and schedules that start runs without an operator (automation.py: declarative)."""
 
 from dagster import SensorDefinition
 
