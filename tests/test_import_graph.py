@@ -1,4 +1,4 @@
-"""The package's modules import each other without a cycle, function-level imports included.
+"""The package's layout: modules import each other without a cycle; each folder says what it holds.
 
 A cycle held together by imports placed inside functions still couples the modules both ways
 and breaks as soon as one of those imports moves to the top of its file.
@@ -199,3 +199,17 @@ def test_package_has_no_import_cycle_even_for_types():
     graph = import_graph(type_only=True)
     found = [describe(graph, group) for group in loops(graph)]
     assert not found, "import cycles (type-only imports included):\n" + "\n".join(found)
+
+
+def test_the_top_level_holds_only_the_entry_modules_and_folders():
+    modules = {path.name for path in ROOT.glob("*.py")}
+    assert modules == {"__init__.py", "definitions.py", "settings.py", "jobs.py", "partitions.py"}
+
+
+def test_every_folder_opens_with_a_docstring_saying_what_lives_there():
+    missing = [
+        str(init.relative_to(ROOT))
+        for init in sorted(ROOT.rglob("__init__.py"))
+        if not ast.get_docstring(ast.parse(init.read_text(), str(init)))
+    ]
+    assert not missing, f"folders without a docstring: {missing}"
