@@ -25,9 +25,10 @@ def bring_up(settings: Settings) -> Settings:
     """Start the services ``settings`` name; return the settings that reach them.
 
     Their environment is also exported into this process, for Dagster and for children only:
-    Dagster resolves the resources' ``EnvVar`` values from ``os.environ`` when it builds them or
-    runs a job in-process, and `dagster dev` and `dagster job backfill` inherit it. Code of ours
-    takes the returned settings as a parameter instead of reading the environment again.
+    Dagster resolves the resources' ``EnvVar`` values from the process environment when it
+    builds them or runs a job in-process, and `dagster dev` and `dagster job backfill` inherit
+    it. Code of ours takes the returned settings as a parameter instead of reading the
+    environment again.
     """
     # Imported here: the manager loads boto3 and the bootstrap, which `deepsentinel ask` skips
     # when the services already run.
