@@ -264,6 +264,7 @@ def kill_and_resume(path: Path, camera: str, at: float) -> None:
     whole = Analysis(path, camera)
     whole.watch()
     clean = whole.report()
+    print_table(f"{path.name}, uninterrupted", clean, whole.peaks, whole.wall_s)
     killed = Analysis(path, camera)
     finished = killed.watch(until=lambda a: a.percent.get("detections", 0) >= 100 * at)
     if finished:
