@@ -18,7 +18,7 @@ from deepsentinel_pipelines.settings import PACKAGE_DIR, load_settings
 NOT_CONFIGURATION = {
     "local_stack/aws_emulator.py",
     "local_stack/manager.py",
-    "video/detector.py",
+    "video/runtime.py",
     "cli/services.py",
 }
 ENVIRONMENT_ACCESS = re.compile(r"\bos\.(environ|getenv)\b|from os import [^\n]*(environ|getenv)")
