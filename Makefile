@@ -1,4 +1,5 @@
 # The two set-up commands: `make demo` and `make test`. Everything else is installed by them.
+# `make test-fast` is the inner loop: the suite without the tests marked `slow` (CONTRIBUTING.md).
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
@@ -11,7 +12,7 @@ UV_VERSION := 0.13.9
 # front instead took a minute of every fresh install.
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: demo test lint bytecode dev services-up services-down clean-data
+.PHONY: demo test test-fast lint bytecode dev services-up services-down clean-data
 
 $(STAMP): pyproject.toml
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +32,9 @@ demo: bytecode
 
 test: lint bytecode
 	$(VENV)/bin/python -m pytest
+
+test-fast: lint bytecode
+	$(VENV)/bin/python -m pytest -m "not slow"
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check deepsentinel_pipelines tests bench scripts

@@ -13,8 +13,8 @@ Stages (frames/s, higher is better):
   predict   stock ultralytics predict (CPU letterbox, forward, NMS, per-image Results).
   ov-fp32   OpenVINO fp32 build, bare inference on letterboxed frames (CPU only).
   ov-int8   OpenVINO INT8 (NNCF) build, bare inference on letterboxed frames (CPU only).
-  infer     ``PoseTracker.infer`` on the chosen ``--backend``: letterbox, model, batched NMS.
-  pipeline  ``PoseTracker.track_batches`` on frames in memory (infer + ByteTrack + Detection).
+  infer     ``PoseModel.infer`` on the chosen ``--backend``: letterbox, model, batched NMS.
+  pipeline  ``Tracker.track_batches`` on frames in memory (infer + ByteTrack + Detection).
   e2e       what the ``detections`` asset does: decode (one thread, on a prefetch thread) +
             pipeline with the motion gate, on the chosen backend.
 OpenVINO builds come from the same cache as the asset (built on first use, ~1 min on 2 cores).
@@ -31,20 +31,20 @@ from pathlib import Path
 
 from deepsentinel_pipelines.ingest.video_cache import cache_root
 from deepsentinel_pipelines.video.decode import FrameBatch, iter_frame_batches
-from deepsentinel_pipelines.video.detector import (
-    DEFAULT_CONF,
-    PoseTracker,
-    configure_ultralytics_offline,
-    decode_threads,
-    decode_workers,
-    resolve_device,
-)
+from deepsentinel_pipelines.video.inference import PoseModel
 from deepsentinel_pipelines.video.motion import MotionGate
 from deepsentinel_pipelines.video.openvino_model import (
     ModelCache,
     openvino_builder,
     resolve_backend,
 )
+from deepsentinel_pipelines.video.runtime import (
+    configure_ultralytics_offline,
+    decode_threads,
+    decode_workers,
+    resolve_device,
+)
+from deepsentinel_pipelines.video.tracking import DEFAULT_CONF, Tracker
 from deepsentinel_pipelines.video.weights import DEFAULT_WEIGHTS, resolve_weights
 
 REPO = Path(__file__).resolve().parents[1]
@@ -82,23 +82,22 @@ def decode(args):
     return out, time.perf_counter() - t, batches.fps_analysed
 
 
-def _tracker(args, weights: Path, backend: str, gate: bool = False) -> PoseTracker:
+def _model(args, weights: Path, backend: str) -> PoseModel:
     provider = None
     if backend != "torch":
         cache = ModelCache(cache_root() / "weights")
         provider = openvino_builder(weights, backend, cache, args.video)
-    return PoseTracker(
+    return PoseModel(
         weights,
         device=args.device,
         imgsz=args.imgsz_one,
         batch_size=args.batch,
         backend=backend,
         openvino_model=provider,
-        motion_gate=MotionGate() if gate else None,
     )
 
 
-def _bare_openvino(pt: PoseTracker, batches: list[FrameBatch]) -> float:
+def _bare_openvino(pt: PoseModel, batches: list[FrameBatch]) -> float:
     """Seconds of bare OpenVINO inference on letterboxed frames (built and warmed first)."""
     pt.infer(batches[0].frames[:1])
     assert pt._runner is not None
@@ -117,7 +116,7 @@ def bench_imgsz(args, weights: Path, batches: list[FrameBatch], fps: float, t_de
     n = sum(len(b.frames) for b in batches)
     row = {"imgsz": args.imgsz_one, "frames": n, "decode": n / t_decode}
     on_cpu = not args.device.startswith("cuda")
-    pt = _tracker(args, weights, "torch")
+    pt = _model(args, weights, "torch")
     people = []
     if "torch" not in args.skip:
         # Warm-up at every batch shape (a short last batch is a new shape): model setup,
@@ -146,9 +145,9 @@ def bench_imgsz(args, weights: Path, batches: list[FrameBatch], fps: float, t_de
         row["predict"] = n / _timed(pt.device, predict)
     if on_cpu and "openvino" not in args.skip:
         for backend, col in (("openvino", "ov-fp32"), ("openvino-int8", "ov-int8")):
-            row[col] = n / _bare_openvino(_tracker(args, weights, backend), batches)
+            row[col] = n / _bare_openvino(_model(args, weights, backend), batches)
 
-    ours = pt if args.backend == "torch" else _tracker(args, weights, args.backend)
+    ours = pt if args.backend == "torch" else _model(args, weights, args.backend)
     ours.infer(batches[0].frames)  # build / warm
     detected = []
     row["infer"] = n / _timed(
@@ -156,7 +155,10 @@ def bench_imgsz(args, weights: Path, batches: list[FrameBatch], fps: float, t_de
     )
     found = []
     t_pipeline = _timed(
-        ours.device, lambda: found.extend(ours.track_batches(batches, fps_analysed=fps))
+        ours.device,
+        lambda: found.extend(
+            Tracker(ours.infer, ours.names).track_batches(batches, fps_analysed=fps)
+        ),
     )
     row["pipeline"] = n / t_pipeline
     # Detector output at the threshold, comparable with torch's predict; the tracker also
@@ -168,8 +170,9 @@ def bench_imgsz(args, weights: Path, batches: list[FrameBatch], fps: float, t_de
     if people:
         row["torch people/frame"] = statistics.fmean(people)
 
-    gated = _tracker(args, weights, args.backend, gate=True)
-    gated.infer(batches[0].frames)
+    gated_model = _model(args, weights, args.backend)
+    gated_model.infer(batches[0].frames)
+    gated = Tracker(gated_model.infer, gated_model.names, motion_gate=MotionGate())
 
     def e2e():
         stop = args.start + args.seconds
@@ -179,19 +182,20 @@ def bench_imgsz(args, weights: Path, batches: list[FrameBatch], fps: float, t_de
             args.batch,
             start_s=args.start,
             end_s=stop,
-            threads=decode_threads(gated.device),
-            workers=decode_workers(gated.device),
+            threads=decode_threads(gated_model.device),
+            workers=decode_workers(gated_model.device),
         )
         for _ in gated.track_batches(fresh):
             pass
 
-    row["e2e"] = n / _timed(gated.device, e2e)
+    row["e2e"] = n / _timed(gated_model.device, e2e)
     row["skipped"] = gated.frames_skipped
     return row
 
 
 def track_quality(args, weights: Path, rates: list[float]) -> None:
-    pt = PoseTracker(weights, device=args.device, imgsz=args.imgsz[0], batch_size=args.batch)
+    model = PoseModel(weights, device=args.device, imgsz=args.imgsz[0], batch_size=args.batch)
+    pt = Tracker(model.infer, model.names)
     print(f"\ntracking quality, imgsz {args.imgsz[0]}, {args.seconds:g} s from {args.start:g} s")
     print(
         f"{'fps':>5} {'frames':>6} {'dets/fr':>7} {'ids':>4} {'id-less%':>8} "

@@ -10,11 +10,11 @@ from deepsentinel_pipelines.resources import build_resources
 from deepsentinel_pipelines.sensors import build_sensors
 from deepsentinel_pipelines.settings import PACKAGE_DIR, load_settings
 
-#: Modules that touch os.environ outside settings.py: the detector sets ultralytics' own
-#: variables before it loads (left to the detector split of issue 23).
-#: The services' environment for child processes and for Dagster is built and exported by
-#: settings.py's helpers (child_environment, export_environment, embedded_aws_credentials).
-NOT_CONFIGURATION = {"video/detector.py"}
+#: Modules that touch os.environ outside settings.py: the detector's runtime sets ultralytics'
+#: own variables before it loads. The services' environment for child processes and for
+#: Dagster is built and exported by settings.py's helpers (child_environment,
+#: export_environment, embedded_aws_credentials).
+NOT_CONFIGURATION = {"video/runtime.py"}
 ENVIRONMENT_ACCESS = re.compile(r"\bos\.(environ|getenv)\b|from os import [^\n]*(environ|getenv)")
 
 

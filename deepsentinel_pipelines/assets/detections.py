@@ -33,7 +33,7 @@ from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
 from deepsentinel_pipelines.settings import load_settings
 from deepsentinel_pipelines.video.decode import iter_frame_batches, read_frame_at
 from deepsentinel_pipelines.video.detection_chunks import CHUNK_S, chunk_tracked_batches
-from deepsentinel_pipelines.video.detector import decode_threads, decode_workers
+from deepsentinel_pipelines.video.runtime import decode_threads, decode_workers
 from deepsentinel_pipelines.video.tracker_state import TrackerStateError
 
 #: Step-level Kubernetes config: a GPU, on the GPU node pool (job-level tags don't reach steps).
@@ -104,10 +104,11 @@ def detections(
     path = pinned_video(object_store, video)
     started = time.perf_counter()
     context.log.info(f"detections: loading the {detector.backend} detector")
-    tracker = detector.load(object_store, cache_root() / "weights", calibration_video=path)
-    tracker.prepare(read_frame_at(path, 0.0))  # a first-use OpenVINO build counts as load time
+    model = detector.load(object_store, cache_root() / "weights", calibration_video=path)
+    model.prepare(read_frame_at(path, 0.0))  # a first-use OpenVINO build counts as load time
+    tracker = detector.tracker(model)
     load_s = time.perf_counter() - started
-    recipe = detection_recipe(detector, tracker.device, tracker.backend)
+    recipe = detection_recipe(detector, model.device, model.backend)
     with database.connection() as conn:
         chunked = resumable(conn, analysis_id)
         resumed = (
@@ -138,8 +139,8 @@ def detections(
             detector.batch_size,
             start_frame=done.next_frame_idx,
             rotation=video.rotation,
-            threads=decode_threads(tracker.device),
-            workers=decode_workers(tracker.device),
+            threads=decode_threads(model.device),
+            workers=decode_workers(model.device),
         )
         progress = StepProgress(
             context.log,
@@ -195,8 +196,8 @@ def detections(
         "frames_skipped_still": done.frames_skipped,
         "chunks": done.chunks,
         "resumed_at_frame": resumed.next_frame_idx if resumed else 0,
-        "device": tracker.device,
-        "backend": tracker.backend,
+        "device": model.device,
+        "backend": model.backend,
         "imgsz": detector.imgsz,
         "model_load_s": round(load_s, 2),
     }

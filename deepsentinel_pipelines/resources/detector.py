@@ -9,18 +9,16 @@ from dagster import ConfigurableResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
 from deepsentinel_pipelines.settings import SAMPLE_VIDEO
 from deepsentinel_pipelines.video.decode import DEFAULT_ANALYSIS_FPS, DEFAULT_BATCH_SIZE
-from deepsentinel_pipelines.video.detector import (
-    DEFAULT_CONF,
-    DEFAULT_IMGSZ,
-    PoseTracker,
-    resolve_device,
-)
+from deepsentinel_pipelines.video.defaults import DEFAULT_IMGSZ
+from deepsentinel_pipelines.video.inference import PoseModel
 from deepsentinel_pipelines.video.motion import MotionGate
 from deepsentinel_pipelines.video.openvino_model import (
     ModelCache,
     openvino_builder,
     resolve_backend,
 )
+from deepsentinel_pipelines.video.runtime import resolve_device
+from deepsentinel_pipelines.video.tracking import DEFAULT_CONF, Tracker
 from deepsentinel_pipelines.video.weights import resolve_weights
 
 
@@ -42,7 +40,7 @@ class DetectorResource(ConfigurableResource):
         object_store: ObjectStoreResource,
         default_cache: Path,
         calibration_video: Path | None = None,
-    ) -> PoseTracker:
+    ) -> PoseModel:
         """Resolve the weights (never from a hub) and set the model up on the device.
 
         OpenVINO backends fetch their build from the cache or the models bucket, or build it
@@ -56,12 +54,20 @@ class DetectorResource(ConfigurableResource):
         if backend != "torch":
             models = ModelCache(cache, object_store.client(), object_store.models_bucket)
             provider = openvino_builder(path, backend, models, calibration_video or SAMPLE_VIDEO)
-        return PoseTracker(
+        return PoseModel(
             path,
             device=device,
             imgsz=self.imgsz,
             conf=self.conf,
             backend=backend,
             openvino_model=provider,
+        )
+
+    def tracker(self, model: PoseModel) -> Tracker:
+        """ByteTrack over ``model``, behind a motion gate when ``motion_gating`` is on."""
+        return Tracker(
+            model.infer,
+            model.names,
+            conf=self.conf,
             motion_gate=MotionGate() if self.motion_gating else None,
         )

@@ -24,8 +24,8 @@ import av
 import numpy as np
 
 from deepsentinel_pipelines.video.decode import iter_frame_batches
-from deepsentinel_pipelines.video.detector import cpu_threads
 from deepsentinel_pipelines.video.drawing import SceneOverlay, draw_highlight
+from deepsentinel_pipelines.video.runtime import cpu_threads
 from deepsentinel_pipelines.video.types import Detection, Event
 
 #: Seconds of video before an event's start and after its end.

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from deepsentinel_pipelines.video.detector import TrackedBatch
+from deepsentinel_pipelines.video.tracking import TrackedBatch
 from deepsentinel_pipelines.video.types import Detection
 
 #: Seconds of video per committed chunk: on a CPU about as many seconds of work, the most a

@@ -26,7 +26,7 @@ from deepsentinel_pipelines.video.weights import sha256_file
 
 logger = logging.getLogger(__name__)
 
-#: Backends of :class:`~deepsentinel_pipelines.video.detector.PoseTracker`.
+#: Backends of :class:`~deepsentinel_pipelines.video.inference.PoseModel`.
 BACKENDS = ("torch", "openvino", "openvino-int8")
 #: Calibration frames for INT8, spread over the video. 16, 32 and 64 each keep all 113 of torch's
 #: people on the guard stretch; collecting histogram statistics costs ~1.6 s a frame on two cores,

@@ -10,7 +10,7 @@ import time
 import psycopg
 import pytest
 import requests
-from deepsentinel_pipelines.aws_clients import make_client
+from deepsentinel_pipelines.aws.clients import make_client
 
 from deepsentinel_pipelines.cli.main import main
 from deepsentinel_pipelines.db.migrate import (
@@ -186,8 +186,20 @@ def test_sqs_send_receive_delete(settings: Settings, unique_id):
     [message] = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=1)["Messages"]
     assert json.loads(message["Body"])["video_id"] == unique_id
     sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
-    time.sleep(0.2)
+    # Gone, not only hidden: a message handed back would be in flight for its visibility
+    # timeout. The counts are approximate (they may lag in SQS), so wait for them to reach 0.
+    deadline = time.monotonic() + 30
+    while _messages_held(sqs, url) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _messages_held(sqs, url) == 0
     assert sqs.receive_message(QueueUrl=url).get("Messages", []) == []
+
+
+def _messages_held(sqs, url: str) -> int:
+    """Messages the queue holds: waiting, or received and not yet deleted."""
+    names = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]
+    found = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=names)["Attributes"]
+    return sum(int(found[n]) for n in names)
 
 
 def test_unprocessed_message_is_redriven_to_the_dlq(settings: Settings, unique_id):

@@ -97,6 +97,19 @@ def _wait_for_log(run_id: str, step: str, text: str) -> None:
     pytest.fail(f"step {step} of run {run_id} never logged {text!r}")
 
 
+def _wait_for_retry(run_id: str) -> None:
+    """Until a step of the run has failed and is up for retry, or the run has ended."""
+    instance = DagsterInstance.get()
+    deadline = time.monotonic() + STEP_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if instance.all_logs(run_id, of_type=DagsterEventType.STEP_UP_FOR_RETRY):
+            return
+        if instance.get_run_by_id(run_id).is_finished:
+            return  # the assertions on the run's outcome say what went wrong
+        time.sleep(0.2)
+    pytest.fail(f"no step of run {run_id} met the outage")
+
+
 def _baseline(settings: Settings, clip: Path, key: str) -> tuple[str, dict, list[str], set[str]]:
     report = process_file(clip, key, "plaza", lambda line: None)
     assert report.success, report.error
@@ -113,11 +126,13 @@ def test_killed_worker_then_rerun_loses_and_duplicates_nothing(
     video_id, clean, clean_frames, known = _baseline(settings, clip, f"tests/{unique_id}/k.mp4")
     proc = _start_run(video_id)
     run_id = _wait_for_step(video_id, known, step, proc)
-    if step == "highlights":
-        time.sleep(0.5)  # into the step: detections and events of the new analysis are written
+    # Killed as soon as the step is seen: at highlights the new analysis's detections and
+    # events are written, and it must not be published yet, however fast the machine.
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
     instance = DagsterInstance.get()
+    ended = instance.all_logs(run_id, of_type=DagsterEventType.STEP_SUCCESS)
+    assert "current_analysis" not in {e.step_key for e in ended}, "killed after publication"
     # What run monitoring does with a dead worker: fail its run and free its pool slots.
     instance.report_run_failed(instance.get_run_by_id(run_id))
     instance.event_log_storage.free_concurrency_slots_for_run(run_id)
@@ -134,14 +149,15 @@ def test_killed_worker_then_rerun_loses_and_duplicates_nothing(
     assert len(frames) == len(clean_frames) and not set(frames) & set(clean_frames)
 
 
-def _restart_postgres(settings: Settings) -> None:
+def _restart_postgres(settings: Settings, run_id: str) -> None:
+    del run_id  # back at once: Dagster's own storage is in it, the step notices afterwards
     postgres.stop_postgres(settings.pgdata)
     postgres.start_postgres(settings.pgdata)
 
 
-def _restart_emulator(settings: Settings) -> None:
+def _restart_emulator(settings: Settings, run_id: str) -> None:
     aws_emulator.stop_emulator(_aws_dir(settings))
-    time.sleep(2)
+    _wait_for_retry(run_id)  # down until the run has met the outage
     aws_emulator.start_emulator(_aws_dir(settings), settings.embedded_aws_port)
 
 
@@ -153,7 +169,7 @@ def _restart_emulator(settings: Settings) -> None:
     ids=["postgres", "s3-sqs-emulator"],
 )
 def test_service_restarted_during_a_run_costs_a_retry_not_the_run(
-    settings: Settings, clip, unique_id, restart: Callable[[Settings], None], step: str
+    settings: Settings, clip, unique_id, restart: Callable[[Settings, str], None], step: str
 ) -> None:
     video_id, clean, clean_frames, known = _baseline(settings, clip, f"tests/{unique_id}/r.mp4")
     proc = _start_run(video_id)
@@ -161,7 +177,7 @@ def test_service_restarted_during_a_run_costs_a_retry_not_the_run(
     if step == "detections":
         # Past the step's start-up reads of Dagster storage: the model is loading.
         _wait_for_log(run_id, step, "detections: loading the")
-    restart(settings)
+    restart(settings, run_id)
     try:
         out, _ = proc.communicate(timeout=RUN_TIMEOUT_S)
     finally:

@@ -13,12 +13,14 @@ from deepsentinel_pipelines.ingest.video_cache import cache_root
 from deepsentinel_pipelines.settings import Settings
 from deepsentinel_pipelines.video import openvino_model
 from deepsentinel_pipelines.video.decode import iter_frame_batches
-from deepsentinel_pipelines.video.detector import DEFAULT_CONF, DEFAULT_IMGSZ, PoseTracker
+from deepsentinel_pipelines.video.defaults import DEFAULT_IMGSZ
+from deepsentinel_pipelines.video.inference import PoseModel
 from deepsentinel_pipelines.video.openvino_model import (
     ModelCache,
     openvino_builder,
     resolve_backend,
 )
+from deepsentinel_pipelines.video.tracking import DEFAULT_CONF
 from deepsentinel_pipelines.video.weights import DEFAULT_WEIGHTS, resolve_weights
 from tests import media
 
@@ -135,14 +137,14 @@ def weights(tmp_path_factory: pytest.TempPathFactory):
     return resolve_weights(DEFAULT_WEIGHTS, tmp_path_factory.mktemp("weights"))
 
 
-def _tracker(weights, backend: str) -> PoseTracker:
+def _model(weights, backend: str) -> PoseModel:
     if backend == "torch":
-        return PoseTracker(weights, device="cpu", imgsz=DEFAULT_IMGSZ)
+        return PoseModel(weights, device="cpu", imgsz=DEFAULT_IMGSZ)
     # The same cache as the detections asset's in this test session: one build per session.
     provider = openvino_builder(
         weights, backend, ModelCache(cache_root() / "weights"), media.SAMPLE
     )
-    return PoseTracker(
+    return PoseModel(
         weights, device="cpu", imgsz=DEFAULT_IMGSZ, backend=backend, openvino_model=provider
     )
 
@@ -158,13 +160,13 @@ def _people(found) -> list[tuple[np.ndarray, np.ndarray]]:
 @pytest.fixture(scope="module")
 def guard_reference(weights):
     frames = _frames(GUARD_FPS, GUARD_START_S, GUARD_END_S)
-    return frames, _people(_tracker(weights, "torch").infer(frames))
+    return frames, _people(_model(weights, "torch").infer(frames))
 
 
 @pytest.fixture(scope="module")
 def count_reference(weights):
     frames = _frames(COUNT_FPS)
-    return frames, _people(_tracker(weights, "torch").infer(frames))
+    return frames, _people(_model(weights, "torch").infer(frames))
 
 
 @pytest.mark.slow
@@ -173,7 +175,7 @@ def test_openvino_finds_the_people_torch_fp32_finds(weights, guard_reference, ba
     """>= 97% of torch's people matched on the busiest stretch, keypoints within 3 px."""
     frames, reference = guard_reference
 
-    found = _people(_tracker(weights, backend).infer(frames))
+    found = _people(_model(weights, backend).infer(frames))
 
     people = matched = 0
     kpt_errors = []
@@ -196,7 +198,7 @@ def test_openvino_counts_the_people_torch_fp32_counts(weights, count_reference, 
     """People per frame over the whole sample within 3% of torch fp32's."""
     frames, reference = count_reference
 
-    found = _people(_tracker(weights, backend).infer(frames))
+    found = _people(_model(weights, backend).infer(frames))
 
     people = sum(len(boxes) for boxes, _ in reference)
     people_found = sum(len(boxes) for boxes, _ in found)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from deepsentinel_pipelines.video.detection_chunks import chunk_tracked_batches
-from deepsentinel_pipelines.video.detector import TrackedBatch
+from deepsentinel_pipelines.video.tracking import TrackedBatch
 from deepsentinel_pipelines.video.types import Detection
 
 

@@ -11,7 +11,9 @@ import numpy as np
 import pytest
 
 from deepsentinel_pipelines.video.decode import iter_frame_batches
-from deepsentinel_pipelines.video.detector import PoseTracker, resolve_device
+from deepsentinel_pipelines.video.inference import PoseModel
+from deepsentinel_pipelines.video.runtime import resolve_device
+from deepsentinel_pipelines.video.tracking import Tracker
 from deepsentinel_pipelines.video.types import KEYPOINT_NAMES, Detection
 from deepsentinel_pipelines.video.weights import DEFAULT_WEIGHTS, resolve_weights
 from tests import media
@@ -29,9 +31,9 @@ def _ultralytics_asset(name: str) -> Path:
 
 
 @pytest.fixture(scope="module")
-def tracker(tmp_path_factory: pytest.TempPathFactory) -> PoseTracker:
+def model(tmp_path_factory: pytest.TempPathFactory) -> PoseModel:
     weights = resolve_weights(DEFAULT_WEIGHTS, tmp_path_factory.mktemp("weights"))
-    return PoseTracker(weights, imgsz=TEST_IMGSZ)
+    return PoseModel(weights, imgsz=TEST_IMGSZ)
 
 
 def test_resolve_device() -> None:
@@ -42,11 +44,11 @@ def test_resolve_device() -> None:
 
 
 @pytest.mark.slow
-def test_people_and_keypoints_on_bus_jpg(tracker: PoseTracker) -> None:
+def test_people_and_keypoints_on_bus_jpg(model: PoseModel) -> None:
     image = cv2.imread(str(_ultralytics_asset("bus.jpg")))
     h, w = image.shape[:2]
 
-    (found,) = tracker.detect([image], frame_indices=[7], timestamps_s=[0.7])
+    (found,) = model.detect([image], frame_indices=[7], timestamps_s=[0.7])
 
     # Three people in full view, one cut by the left edge of the picture.
     confident = [d for d in found if d.score >= 0.8]
@@ -66,19 +68,19 @@ def test_people_and_keypoints_on_bus_jpg(tracker: PoseTracker) -> None:
 
 
 @pytest.mark.slow
-def test_fast_inference_matches_stock_ultralytics_predict(tracker: PoseTracker) -> None:
+def test_fast_inference_matches_stock_ultralytics_predict(model: PoseModel) -> None:
     batch = next(iter(iter_frame_batches(media.SAMPLE, 10.0, 2, start_s=20.0)))
     bus = cv2.imread(str(_ultralytics_asset("bus.jpg")))
     frames = [*batch.frames, bus]  # two sizes: one forward pass per size
 
-    ours = tracker.infer(frames)
-    stock = tracker.predict(batch.frames) + tracker.predict([bus])
+    ours = model.infer(frames)
+    stock = model.predict(batch.frames) + model.predict([bus])
 
     for (boxes, kpts), result in zip(ours, stock, strict=True):
         ref = result.boxes.data.float().cpu().numpy()
         ref_kpts = result.keypoints.data.float().cpu().numpy()
         assert kpts is not None
-        if not tracker.is_cuda:  # same OpenCV letterbox and NMS: identical
+        if not model.is_cuda:  # same OpenCV letterbox and NMS: identical
             np.testing.assert_allclose(boxes, ref[:, [0, 1, 2, 3, 4, 5]], atol=1e-4)
             np.testing.assert_allclose(kpts, ref_kpts, atol=1e-3)
             continue
@@ -94,9 +96,10 @@ def test_fast_inference_matches_stock_ultralytics_predict(tracker: PoseTracker) 
 
 
 @pytest.mark.slow
-def test_track_ids_persist_on_a_10s_cut(tracker: PoseTracker) -> None:
+def test_track_ids_persist_on_a_10s_cut(model: PoseModel) -> None:
     from ultralytics.utils import ONLINE
 
+    tracker = Tracker(model.infer, model.names)
     progress: list[tuple[int, int, float]] = []
     frames: list[list[Detection]] = []
     first = iter_frame_batches(media.SAMPLE, 10.0, BATCH, start_s=20.0, end_s=25.0)

@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 
 from deepsentinel_pipelines.video.decode import iter_frame_batches
-from deepsentinel_pipelines.video.detector import PoseTracker
+from deepsentinel_pipelines.video.inference import PoseModel
 from deepsentinel_pipelines.video.motion import MotionGate
+from deepsentinel_pipelines.video.tracking import Tracker
 from deepsentinel_pipelines.video.weights import DEFAULT_WEIGHTS, resolve_weights
 from tests import media
 
@@ -55,7 +56,8 @@ def test_gate_runs_the_detector_on_keyframes_and_motion(frames, expected) -> Non
 
 @pytest.mark.slow
 def test_still_scene_runs_the_detector_5x_less(weights: Path, still_clip: Path) -> None:
-    tracker = PoseTracker(weights, device="cpu", imgsz=320, motion_gate=MotionGate())
+    model = PoseModel(weights, device="cpu", imgsz=320)
+    tracker = Tracker(model.infer, model.names, motion_gate=MotionGate())
     batches = iter_frame_batches(still_clip, 10.0, 4)
 
     frames = list(tracker.track_batches(batches))
@@ -69,8 +71,9 @@ def test_still_scene_runs_the_detector_5x_less(weights: Path, still_clip: Path) 
 
 @pytest.mark.slow
 def test_people_in_view_keep_every_frame_analysed(weights: Path) -> None:
-    gated = PoseTracker(weights, device="cpu", imgsz=640, motion_gate=MotionGate())
-    plain = PoseTracker(weights, device="cpu", imgsz=640)
+    model = PoseModel(weights, device="cpu", imgsz=640)
+    gated = Tracker(model.infer, model.names, motion_gate=MotionGate())
+    plain = Tracker(model.infer, model.names)
     cut = iter_frame_batches(media.SAMPLE, 5.0, 4, start_s=20.0, end_s=24.0)
 
     with_gate = list(gated.track_batches(cut))

@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 from ultralytics.engine.results import Boxes
 
-from deepsentinel_pipelines.video.detector import byte_tracker
 from deepsentinel_pipelines.video.motion import MotionGate
 from deepsentinel_pipelines.video.tracker_state import (
     TrackerStateError,
@@ -16,6 +15,7 @@ from deepsentinel_pipelines.video.tracker_state import (
     dump_tracking_state,
     load_tracking_state,
 )
+from deepsentinel_pipelines.video.tracking import byte_tracker
 
 SHAPE = (576, 768)
 
