@@ -10,8 +10,8 @@ import time
 import psycopg
 import pytest
 import requests
-from deepsentinel_pipelines.aws.clients import make_client
 
+from deepsentinel_pipelines.aws.clients import make_client
 from deepsentinel_pipelines.cli.main import main
 from deepsentinel_pipelines.db.migrate import (
     EmbeddingDimensionMismatchError,
