@@ -25,6 +25,7 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -116,9 +117,9 @@ class Analysis:
             "--json",
         ]
         self.started = time.perf_counter()
-        self.child = subprocess.Popen(
-            cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        )
+        # The JSON report of an hour's video is larger than a pipe holds: a file, read at the end.
+        self._report = tempfile.TemporaryFile(mode="w+")
+        self.child = subprocess.Popen(cmd, stdout=self._report, stderr=subprocess.PIPE, text=True)
         self.step = "start-up"
         self.percent: dict[str, int] = {}
         self.peaks: dict[str, int] = {}
@@ -156,7 +157,8 @@ class Analysis:
 
     def report(self) -> dict:
         """The JSON report of a finished analysis."""
-        out = self.child.stdout.read() if self.child.stdout else ""
+        self._report.seek(0)
+        out = self._report.read()
         self._reader.join()
         if self.child.returncode != 0:
             sys.stderr.write("".join(self.lines[-40:]))
