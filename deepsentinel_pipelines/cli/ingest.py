@@ -17,8 +17,8 @@ from deepsentinel_pipelines.cli.errors import UserError, stderr
 from deepsentinel_pipelines.cli.inputs import (
     RECORDED_AT_HELP,
     camera_option,
-    input_file,
     time_option,
+    upload_target,
 )
 from deepsentinel_pipelines.cli.services import bring_up
 from deepsentinel_pipelines.ingest.cursor import describe_skips
@@ -40,19 +40,14 @@ def _cmd_upload(args: argparse.Namespace) -> int:
     from deepsentinel_pipelines.partitions import video_id_from_key
     from deepsentinel_pipelines.resources.standalone import standalone_resources
 
-    path = input_file(args.file)
-    camera = camera_option(args.camera)
-    key = args.key or f"uploads/{camera}/{path.name}"
-    reason = skip_reason(key)
-    if reason is not None:
-        raise UserError(
-            f"refusing to upload to {terminal_text(key)!r}: {reason} (the sensors would skip it)"
-        )
-    recorded_at = time_option(args.recorded_at, "--recorded-at")
+    target = upload_target(args)
+    key, recorded_at = target.key, target.recorded_at
     bring_up(load_settings())
     with standalone_resources("object_store", "job_queue") as resources:
         store, queue = resources.object_store, resources.job_queue
-        stored = store.upload(path, store.raw_videos_bucket, key, camera, recorded_at=recorded_at)
+        stored = store.upload(
+            target.path, store.raw_videos_bucket, key, target.camera, recorded_at=recorded_at
+        )
         result: dict[str, Any] = {
             "s3_uri": f"s3://{stored.bucket}/{stored.key}",
             "etag": stored.etag,

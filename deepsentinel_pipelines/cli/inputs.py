@@ -6,13 +6,16 @@ names the value (escaped for the terminal) and what is wrong with it.
 
 from __future__ import annotations
 
+import argparse
 import stat
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from deepsentinel_pipelines.cli.errors import UserError
 from deepsentinel_pipelines.ingest.cameras import camera_name_problem
+from deepsentinel_pipelines.ingest.keys import skip_reason
 from deepsentinel_pipelines.ingest.recorded_at import parse_time
 from deepsentinel_pipelines.rag.question import Window, checked_window
 from deepsentinel_pipelines.text.escaping import terminal_text
@@ -111,3 +114,32 @@ def time_option(value: str | None, option: str) -> str | None:
     except ValueError as err:
         raise UserError(f"{option}: {terminal_text(str(err))}") from None
     return value
+
+
+@dataclass(frozen=True)
+class UploadTarget:
+    """A local video and where it goes: its object key, camera and recording time, all checked."""
+
+    path: Path
+    key: str
+    camera: str
+    recorded_at: str | None
+
+
+def upload_target(args: argparse.Namespace) -> UploadTarget:
+    """``file``, ``--camera``, ``--key`` and ``--recorded-at`` of `upload` and `process`.
+
+    Raises:
+        UserError: A value is invalid, or the sensors would skip the key (a folder marker, a
+            hidden or partial file, a name that is not a video).
+    """
+    path = input_file(args.file)
+    camera = camera_option(args.camera)
+    key = args.key or f"uploads/{camera}/{path.name}"
+    reason = skip_reason(key)
+    if reason is not None:
+        raise UserError(
+            f"cannot use the key {terminal_text(key)!r}: {reason} (the sensors would skip it)",
+            file=args.file,
+        )
+    return UploadTarget(path, key, camera, time_option(args.recorded_at, "--recorded-at"))

@@ -12,13 +12,10 @@ from deepsentinel_pipelines.cli.ask import format_result
 from deepsentinel_pipelines.cli.errors import VERBOSE_HELP, UserError, stderr
 from deepsentinel_pipelines.cli.inputs import (
     RECORDED_AT_HELP,
-    camera_option,
-    input_file,
-    time_option,
+    upload_target,
 )
 from deepsentinel_pipelines.cli.output import chatter_to_stderr
 from deepsentinel_pipelines.cli.services import bring_up
-from deepsentinel_pipelines.ingest.keys import skip_reason
 from deepsentinel_pipelines.settings import SAMPLE_VIDEO, load_settings
 from deepsentinel_pipelines.text.escaping import terminal_text
 
@@ -99,14 +96,8 @@ def _process(
 
 
 def _cmd_process(args: argparse.Namespace) -> int:
-    path = input_file(args.file)
-    camera = camera_option(args.camera)
-    key = args.key or f"uploads/{camera}/{path.name}"
-    reason = skip_reason(key)
-    if reason is not None:
-        raise UserError(f"cannot analyse it as {terminal_text(key)!r}: {reason}", file=args.file)
-    recorded_at = time_option(args.recorded_at, "--recorded-at")
-    return _process(path, key, camera, None, args.json, args.verbose, recorded_at)
+    t = upload_target(args)
+    return _process(t.path, t.key, t.camera, None, args.json, args.verbose, t.recorded_at)
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:

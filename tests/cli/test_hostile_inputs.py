@@ -67,6 +67,14 @@ CASES = {
     "upload camera traversal": (lambda t: ["upload", _video(t), "--camera", ".."], "letter"),
     "upload camera too long": (lambda t: ["upload", _video(t), "--camera", "c" * 65], "64"),
     "upload folder": (lambda t: ["upload", str(t)], "is a folder"),
+    "process key not a video": (
+        lambda t: ["process", _video(t), "--key", "uploads/lobby/notes.txt"],
+        "'uploads/lobby/notes.txt': not a video file (.txt) (the sensors would skip it)",
+    ),
+    "upload key a folder marker": (
+        lambda t: ["upload", _video(t), "--key", "uploads/lobby/"],
+        "folder marker (the sensors would skip it)",
+    ),
     "presign camera": (lambda t: ["presign", "a/b.mp4", "--camera", "a b"], "' '"),
     "presign name": (lambda t: ["presign", "notes.txt"], "not a video file"),
 }

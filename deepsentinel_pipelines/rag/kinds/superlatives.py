@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from deepsentinel_pipelines.rag.kinds.base import filters_of, has
-from deepsentinel_pipelines.rag.plan import Operation, QueryPlan, Subject
+from deepsentinel_pipelines.rag.plan import Filters, Operation, QueryPlan, Subject
 from deepsentinel_pipelines.rag.question import ParsedQuestion
 
 NAME = "superlatives"
@@ -24,19 +24,23 @@ _CROWD = r"\b(?:crowds?|groups?|gatherings?|clusters?)\b"
 _MOST_BY_PERSON = r"\b(?:which|what)\s+(?:person|track|one|individual)\b|\bwho\b"
 
 
+def _largest_crowd(filters: Filters, readings: list[str]) -> QueryPlan:
+    return QueryPlan(
+        NAME,
+        Operation.LARGEST,
+        Subject.EVENTS,
+        filters.but(event_types=("crowding",)),
+        order="size desc",
+        measured="crowd size",
+        readings=tuple(readings),
+    )
+
+
 def plan(q: ParsedQuestion, forced: bool = False) -> QueryPlan | None:
     """Largest crowd, or the person with the most matching events."""
     filters, readings = filters_of(q)
     if has(_LARGEST, q.norm) and has(_CROWD, q.norm):
-        return QueryPlan(
-            NAME,
-            Operation.LARGEST,
-            Subject.EVENTS,
-            filters.but(event_types=("crowding",)),
-            order="size desc",
-            measured="crowd size",
-            readings=tuple(readings),
-        )
+        return _largest_crowd(filters, readings)
     most = has(r"\bthe\s+most\b(?!\s+time)|\bmost\s+often\b", q.rest)
     if most and has(_MOST_BY_PERSON, q.norm):
         if filters.event_types:
@@ -50,13 +54,5 @@ def plan(q: ParsedQuestion, forced: bool = False) -> QueryPlan | None:
                 readings=tuple(readings),
             )
     if forced:
-        return QueryPlan(
-            NAME,
-            Operation.LARGEST,
-            Subject.EVENTS,
-            filters.but(event_types=("crowding",)),
-            order="size desc",
-            measured="crowd size",
-            readings=tuple(readings),
-        )
+        return _largest_crowd(filters, readings)
     return None
