@@ -14,55 +14,21 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import tempfile
 import time
 import uuid
-from fractions import Fraction
 from pathlib import Path
 
-import av
-from dagster import DagsterEventType, DagsterInstance
+from dagster import DagsterInstance
 
 from deepsentinel_pipelines.cli.services import bring_up
-from deepsentinel_pipelines.settings import SAMPLE_VIDEO, load_settings
+from deepsentinel_pipelines.settings import REPO_ROOT, load_settings
+
+sys.path.insert(0, str(REPO_ROOT))  # for tests.media when run as a script
+from tests.media import cut_sample  # noqa: E402
 
 QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
-
-
-def cut(dest: Path, start_s: float, seconds: float) -> Path:
-    """``seconds`` of the sample from ``start_s``, re-encoded (people walking through)."""
-    with av.open(str(SAMPLE_VIDEO)) as src, av.open(str(dest), "w") as out:
-        stream_in = src.streams.video[0]
-        stream = out.add_stream("libx264", rate=stream_in.average_rate)
-        stream.width, stream.height, stream.pix_fmt = stream_in.width, stream_in.height, "yuv420p"
-        written = 0
-        for frame in src.decode(stream_in):
-            if frame.time < start_s:
-                continue
-            if frame.time >= start_s + seconds:
-                break
-            frame.pts, frame.time_base = written, Fraction(1, int(stream_in.average_rate))
-            written += 1
-            for packet in stream.encode(frame):
-                out.mux(packet)
-        for packet in stream.encode():
-            out.mux(packet)
-    return dest
-
-
-def step_seconds(instance: DagsterInstance, run_id: str) -> float:
-    """Seconds spent inside the run's steps (start to success or failure)."""
-    started: dict[str, float] = {}
-    total = 0.0
-    for entry in instance.all_logs(run_id):
-        event = entry.dagster_event
-        if event is None or entry.step_key is None:
-            continue
-        if event.event_type == DagsterEventType.STEP_START:
-            started[entry.step_key] = entry.timestamp
-        elif event.event_type in (DagsterEventType.STEP_SUCCESS, DagsterEventType.STEP_FAILURE):
-            total += entry.timestamp - started.pop(entry.step_key, entry.timestamp)
-    return total
 
 
 def main() -> None:
@@ -79,10 +45,10 @@ def main() -> None:
         execute_here,
         in_process_config,
     )
-    from deepsentinel_pipelines.runs.runner import upload_video
+    from deepsentinel_pipelines.runs.runner import step_timings, upload_video
 
     with tempfile.TemporaryDirectory() as folder:
-        clip = cut(Path(folder) / "launch.mp4", 20.0, args.seconds)
+        clip = cut_sample(Path(folder) / "launch.mp4", 20.0, args.seconds)
         video_id, _ = upload_video(clip, f"bench/{uuid.uuid4().hex[:8]}/launch.mp4", "plaza")
     instance = DagsterInstance.get()
     instance.add_dynamic_partitions("videos", [video_id])
@@ -109,7 +75,8 @@ def main() -> None:
             started = time.perf_counter()
             run_id = analyse()
             wall = time.perf_counter() - started
-            results[name].append((wall, wall - step_seconds(instance, run_id)))
+            inside = sum(step_timings(instance, run_id).values())
+            results[name].append((wall, wall - inside))
     print(f"{args.seconds:g} s of the sample, {args.runs} analyses each way, medians:")
     for name, rows in results.items():
         wall = statistics.median(w for w, _ in rows)

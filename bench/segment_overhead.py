@@ -22,58 +22,22 @@ import tempfile
 import time
 import uuid
 from datetime import UTC, datetime
-from fractions import Fraction
 from pathlib import Path
 
-import av
-from dagster import DagsterEventType, DagsterInstance, RunsFilter
+from dagster import DagsterInstance, RunsFilter
 
 from deepsentinel_pipelines.cli.services import bring_up
-from deepsentinel_pipelines.runs.runner import upload_video
-from deepsentinel_pipelines.settings import SAMPLE_VIDEO, load_settings
+from deepsentinel_pipelines.runs.runner import step_timings, upload_video
+from deepsentinel_pipelines.settings import REPO_ROOT, load_settings
+
+sys.path.insert(0, str(REPO_ROOT))  # for tests.media when run as a script
+from tests.media import cut_sample  # noqa: E402
 
 START_S = 20.0
 
 
-def cut(dest: Path, seconds: float) -> Path:
-    """``seconds`` of the sample from 20 s, re-encoded (H.264, a keyframe a second)."""
-    with av.open(str(SAMPLE_VIDEO)) as src, av.open(str(dest), "w") as out:
-        in_stream = src.streams.video[0]
-        stream = out.add_stream("libx264", rate=10)
-        stream.width, stream.height, stream.pix_fmt = in_stream.width, in_stream.height, "yuv420p"
-        stream.options = {"crf": "26", "preset": "veryfast", "g": "10"}
-        n = 0
-        for frame in src.decode(in_stream):
-            if frame.time < START_S:
-                continue
-            if frame.time >= START_S + seconds:
-                break
-            frame.pts, frame.time_base = n, Fraction(1, 10)
-            n += 1
-            for packet in stream.encode(frame):
-                out.mux(packet)
-        for packet in stream.encode(None):
-            out.mux(packet)
-    return dest
-
-
-def step_seconds(instance: DagsterInstance, run_id: str) -> dict[str, float]:
-    """Seconds from each step's start to its success."""
-    started: dict[str, float] = {}
-    done: dict[str, float] = {}
-    for entry in instance.all_logs(run_id):
-        event = entry.dagster_event
-        if event is None or entry.step_key is None:
-            continue
-        if event.event_type == DagsterEventType.STEP_START:
-            started[entry.step_key] = entry.timestamp
-        elif event.event_type == DagsterEventType.STEP_SUCCESS:
-            done[entry.step_key] = round(entry.timestamp - started[entry.step_key], 2)
-    return done
-
-
 def run_once(seconds: float, folder: Path) -> dict:
-    clip = cut(folder / f"segment_{seconds:g}s.mp4", seconds)
+    clip = cut_sample(folder / f"segment_{seconds:g}s.mp4", START_S, seconds)
     key = f"bench/segments/{uuid.uuid4().hex[:8]}_{seconds:g}s.mp4"
     video_id, version = upload_video(clip, key, "plaza", datetime.now(UTC).isoformat())
     instance = DagsterInstance.get()
@@ -104,7 +68,7 @@ def run_once(seconds: float, folder: Path) -> dict:
     )
     wall = time.perf_counter() - started
     (run,) = instance.get_runs(filters=RunsFilter(tags={"deepsentinel/run_key": version}))
-    steps = step_seconds(instance, run.run_id)
+    steps = step_timings(instance, run.run_id)
     return {"seconds": seconds, "wall_s": round(wall, 1), "steps_s": steps}
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
 import subprocess
 import time
 from collections.abc import Iterator
@@ -13,6 +12,7 @@ from pathlib import Path
 import requests
 
 from deepsentinel_pipelines.settings import REPO_ROOT
+from tests.child import stop_group
 
 QUERY = """
 { assetNodes { assetKey { path } groupName isPartitioned partitionDefinition { type } } }
@@ -63,10 +63,5 @@ def dagster_dev(
         assert nodes, log_path.read_text()[-3000:]
         yield nodes
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        stop_group(proc)
         log.close()

@@ -128,7 +128,8 @@ def upload_video(
         return _upload(resources.object_store, path, key, camera, recorded_at)
 
 
-def _step_timings(instance: DagsterInstance, run_id: str) -> dict[str, float]:
+def step_timings(instance: DagsterInstance, run_id: str) -> dict[str, float]:
+    """Seconds from each succeeded step's start to its success, from the run's events."""
     started: dict[str, float] = {}
     timings: dict[str, float] = {}
     for entry in instance.all_logs(run_id):
@@ -348,5 +349,5 @@ def process_file(
         show(f"uploading {path.name} to s3://{store.raw_videos_bucket}/{key}")
         video_id, object_version = _upload(store, path, key, camera, recorded_at)
     run_id, success, error, _ = run_video_analysis(video_id, show, object_version, verbose)
-    timings = _step_timings(DagsterInstance.get(), run_id)
+    timings = step_timings(DagsterInstance.get(), run_id)
     return build_report(video_id, run_id, success, error, timings)

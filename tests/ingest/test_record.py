@@ -10,7 +10,6 @@ import json
 import os
 import signal
 import subprocess
-import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -122,14 +121,16 @@ def test_a_crash_left_part_is_recovered_and_uploads_wait_for_s3(tmp_path) -> Non
     assert not list(spool.folder.iterdir())
 
 
-def _restart_emulator_later(settings: Settings, down_after_s: float, up_after_s: float) -> None:
-    aws_dir = settings.home / "aws"
-    time.sleep(down_after_s)
-    aws_emulator.stop_emulator(aws_dir)
-    try:
-        time.sleep(up_after_s)
-    finally:
-        aws_emulator.start_emulator(aws_dir, settings.embedded_aws_port)
+def _wait_for_line(log: Path, words: tuple[str, ...], timeout_s: float) -> str:
+    """The recorder's log once a line holds one of ``words`` (it runs on while we wait)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        text = log.read_text()
+        if any(w in line for line in text.splitlines() for w in words):
+            return text
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the recorder never logged any of {words}:\n{text[-3000:]}")
+        time.sleep(0.1)
 
 
 @pytest.mark.timeout(300)
@@ -137,6 +138,9 @@ def test_a_live_camera_that_drops_while_s3_restarts(settings: Settings, unique_i
     port = free_port()
     camera = LiveStream(port)
     first = camera.serve(seconds=5.0)
+    log = tmp_path / "recorder.log"
+    aws_dir = settings.home / "aws"
+    log_file = log.open("w")
     recorder = subprocess.Popen(
         [
             CLI,
@@ -160,33 +164,38 @@ def test_a_live_camera_that_drops_while_s3_restarts(settings: Settings, unique_i
             "--json",
         ],
         stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stderr=log_file,
         text=True,
         cwd=REPO_ROOT,
         env=dict(os.environ),
     )
-    # S3 goes away while the first segment is recorded, and comes back after the camera drops.
-    outage = threading.Thread(target=_restart_emulator_later, args=(settings, 0.5, 6.0))
+    log_file.close()  # the recorder holds its own copy
+    # S3 goes away while the first segment is recorded, and comes back only once its upload has
+    # failed and the camera has dropped: the order is waited for, not timed.
     try:
         assert camera.connected.wait(120), "the recorder never connected"
         camera_started = [datetime.now(UTC)]
-        outage.start()
+        aws_emulator.stop_emulator(aws_dir)
         first.join(30)
         assert camera.error is None
-        time.sleep(1.0)  # the camera is off: the recorder retries
+        _wait_for_line(log, ("ended", "dropped"), 120)
+        _wait_for_line(log, ("failed",), 120)
+        aws_emulator.start_emulator(aws_dir, settings.embedded_aws_port)
+        time.sleep(1.0)  # the camera stays off a second longer: the next segment starts later
         second = camera.serve(seconds=60.0)
         assert camera.connected.wait(60), "the recorder did not reconnect"
         deadline = time.monotonic() + 30
         while camera.sent_s < 4.0 and time.monotonic() < deadline:
             time.sleep(0.05)
         recorder.send_signal(signal.SIGTERM)  # mid-segment: the partial one must be uploaded
-        out, err = recorder.communicate(timeout=120)
+        out, _ = recorder.communicate(timeout=120)
         second.join(30)
     finally:
         if recorder.poll() is None:
             recorder.kill()
-        if outage.is_alive():
-            outage.join(60)
+        if aws_emulator.running_pid(aws_dir) is None:
+            aws_emulator.start_emulator(aws_dir, settings.embedded_aws_port)
+    err = log.read_text()
     assert recorder.returncode == 0, err[-3000:]
     assert "failed" in err and "S3 answers again" in err, err  # the outage seen and outlived
     assert "ended" in err or "dropped" in err, err

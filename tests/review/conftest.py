@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import time
 from collections.abc import Iterator
@@ -13,6 +12,7 @@ import pytest
 import requests
 
 from deepsentinel_pipelines.settings import REPO_ROOT, Settings
+from tests.child import stop_group
 from tests.live_stream import free_port
 
 CLI = str(REPO_ROOT / ".venv" / "bin" / "deepsentinel")
@@ -48,9 +48,4 @@ def review_url(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> 
                 time.sleep(0.3)
             yield base
         finally:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+            stop_group(proc)

@@ -29,6 +29,7 @@ from deepsentinel_pipelines.ingest.uploads import upload_file
 from deepsentinel_pipelines.local_stack.bootstrap import ensure_queues
 from deepsentinel_pipelines.partitions import video_id_from_key
 from deepsentinel_pipelines.settings import REPO_ROOT, Settings
+from tests.child import stop_group
 from tests.media import cut_sample, tiny_single_frame
 
 pytestmark = pytest.mark.slow
@@ -62,17 +63,6 @@ def _restore_signals() -> None:
     # A process started in the background inherits ignored SIGINT/SIGTERM; restore them.
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is not None:
-        return
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
@@ -116,7 +106,7 @@ def daemon(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iter
             settings, prefix, urls[own.jobs_queue], urls[own.dead_letter_queue], log, started_at
         )
     finally:
-        _stop(proc)
+        stop_group(proc)
         s3 = make_client("s3", settings.aws_endpoint_url, settings.region)
         for page in s3.get_paginator("list_objects_v2").paginate(
             Bucket=settings.raw_videos_bucket, Prefix=prefix
