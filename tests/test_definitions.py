@@ -110,6 +110,7 @@ def test_resource_keys(repository):
         "llm",
         "reranker",
         "event_webhook",
+        "site",
         "result_io_manager",
     }
 

@@ -30,8 +30,7 @@ from deepsentinel_pipelines.db.camera_days import load_camera_footage
 from deepsentinel_pipelines.partitions import camera_day_key, camera_days
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
-from deepsentinel_pipelines.settings import load_settings
-from deepsentinel_pipelines.video.camera_config import load_camera_clock
+from deepsentinel_pipelines.resources.site import SiteResource
 from deepsentinel_pipelines.video.camera_day import (
     MAX_GAP_S,
     day_bounds,
@@ -82,7 +81,7 @@ Span = tuple[str, datetime, float]
 
 
 def footage_reports(
-    video_id: str, before: Span | None, after: Span | None
+    site: SiteResource, video_id: str, before: Span | None, after: Span | None
 ) -> list[AssetMaterialization]:
     """The camera-days ``current_analysis`` reports after publishing a video, each once.
 
@@ -90,13 +89,12 @@ def footage_reports(
     ``before``/``after``: the video's (camera, recorded_at, duration) as published before and
     after, None while its time is unknown.
     """
-    path = load_settings().cameras_config
     keys: dict[str, MultiPartitionKey] = {}
     for span in (before, after):
         if span is None:
             continue
         camera, recorded_at, duration_s = span
-        zone = load_camera_clock(path, camera).zone
+        zone = site.clock(camera).zone
         for day in days_covered(recorded_at, duration_s, zone):
             key = camera_day_key(camera, day)
             keys[str(key)] = key
@@ -119,7 +117,10 @@ def footage_reports(
     owners=OWNERS,
 )
 def camera_day_report(
-    context: AssetExecutionContext, object_store: ObjectStoreResource, database: PostgresResource
+    context: AssetExecutionContext,
+    object_store: ObjectStoreResource,
+    database: PostgresResource,
+    site: SiteResource,
 ) -> MaterializeResult:
     """One camera's day: people, entries, line crossings and events per hour, with a timeline."""
     # Imported here: matplotlib adds ~1.5 s to every process that loads the definitions.
@@ -128,7 +129,7 @@ def camera_day_report(
     key = camera_days.get_partition_key_from_str(context.partition_key).keys_by_dimension
     camera, day_text = key["camera"], key["day"]
     day = date.fromisoformat(day_text)
-    clock = load_camera_clock(load_settings().cameras_config, camera)
+    clock = site.clock(camera)
     start, end = day_bounds(day, clock.zone)
     with database.connection() as conn:
         found = load_camera_footage(conn, camera, start, end, margin_s=MAX_GAP_S)

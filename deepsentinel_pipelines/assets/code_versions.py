@@ -46,13 +46,6 @@ def detections_code_version(weights: str, imgsz: int, backend: str) -> str:
     return f"w{weights_digest(weights)[:DIGEST_CHARS]}-i{imgsz}-{backend_recipe(backend)}"
 
 
-def configured_detections_code_version(settings: Settings) -> str:
-    """:func:`detections_code_version` of the detector the resources configure."""
-    return detections_code_version(
-        settings.detector_weights, settings.detector_imgsz, settings.detector_backend
-    )
-
-
 def rules_code_version(cameras_config: str | os.PathLike[str]) -> str:
     """The rules version and a digest of the camera rules file (zones, lines, thresholds)."""
     digest = hashlib.sha256(Path(cameras_config).read_bytes()).hexdigest()
@@ -72,7 +65,9 @@ def code_versions(settings: Settings) -> dict[str, str]:
     """
     rules = rules_code_version(settings.cameras_config)
     return {
-        "detections": configured_detections_code_version(settings),
+        "detections": detections_code_version(
+            settings.detector_weights, settings.detector_imgsz, settings.detector_backend
+        ),
         "events": rules,
         "highlights": rules,
         "occupancy": rules,

@@ -8,7 +8,7 @@ from pydantic import Field
 
 from deepsentinel_pipelines.assets.analysis import pinned_video, run_video
 from deepsentinel_pipelines.assets.checks import FRAMES_COVERED, PEOPLE_LEVEL, check_result
-from deepsentinel_pipelines.assets.code_versions import configured_detections_code_version
+from deepsentinel_pipelines.assets.code_versions import detections_code_version
 from deepsentinel_pipelines.assets.ingest import GROUP, raw_video
 from deepsentinel_pipelines.assets.metadata import OWNERS, PII
 from deepsentinel_pipelines.assets.quality import frames_verdict, people_drift_verdict
@@ -30,7 +30,6 @@ from deepsentinel_pipelines.partitions import videos
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.detector import DetectorResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
-from deepsentinel_pipelines.settings import load_settings
 from deepsentinel_pipelines.video.decode import iter_frame_batches, read_frame_at
 from deepsentinel_pipelines.video.detection_chunks import CHUNK_S, chunk_tracked_batches
 from deepsentinel_pipelines.video.runtime import decode_threads, decode_workers
@@ -72,7 +71,8 @@ class DetectionsConfig(Config):
 def detection_recipe(detector: DetectorResource, device: str, backend: str) -> str:
     """What the rows depend on besides the video: a resumed run must use the same."""
     return (
-        f"{configured_detections_code_version(load_settings())}|{device}:{backend}"
+        f"{detections_code_version(detector.weights, detector.imgsz, detector.backend)}"
+        f"|{device}:{backend}"
         f"|fps{detector.analysis_fps:g}|conf{detector.conf:g}|batch{detector.batch_size}"
         f"|gate{int(detector.motion_gating)}"
     )

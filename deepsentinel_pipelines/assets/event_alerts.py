@@ -5,9 +5,8 @@ from collections import Counter
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
 from deepsentinel_pipelines.alerts.delivery import alert_payload, deliver, with_links
-from deepsentinel_pipelines.alerts.rules import alert_key, first_match, load_alert_rules
+from deepsentinel_pipelines.alerts.rules import alert_key, first_match
 from deepsentinel_pipelines.assets.analysis import run_video
-from deepsentinel_pipelines.assets.events import cameras_config_path
 from deepsentinel_pipelines.assets.ingest import GROUP
 from deepsentinel_pipelines.assets.metadata import OWNERS
 from deepsentinel_pipelines.assets.publication import current_analysis
@@ -24,6 +23,7 @@ from deepsentinel_pipelines.partitions import videos
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.event_webhook import EventWebhookResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
+from deepsentinel_pipelines.resources.site import SiteResource
 
 
 @asset(
@@ -42,10 +42,11 @@ def event_alerts(
     object_store: ObjectStoreResource,
     database: PostgresResource,
     event_webhook: EventWebhookResource,
+    site: SiteResource,
 ) -> MaterializeResult:
     """Webhook alerts for events meeting the camera file's rules; failures never fail the run."""
     video_id = context.partition_key
-    rules = load_alert_rules(cameras_config_path())
+    rules = site.alert_rules()
     # After current_analysis: this run's analysis is the published one.
     video = run_video(context, database)
     with database.connection() as conn:

@@ -7,13 +7,12 @@ from deepsentinel_pipelines.assets.analysis import pinned_video, run_video
 from deepsentinel_pipelines.assets.checks import CLIPS_STORED, check_result
 from deepsentinel_pipelines.assets.events import (
     MAX_LINKS,
-    cameras_config_path,
     events,
     highlight_prefix,
     unique_event_keys,
 )
 from deepsentinel_pipelines.assets.ingest import GROUP
-from deepsentinel_pipelines.assets.metadata import OWNERS, PII, VideoClock
+from deepsentinel_pipelines.assets.metadata import OWNERS, PII
 from deepsentinel_pipelines.assets.quality import objects_verdict
 from deepsentinel_pipelines.assets.rederive import INPUTS_REDERIVED
 from deepsentinel_pipelines.assets.step_usage import StepProgress, reports_peak_memory
@@ -29,8 +28,8 @@ from deepsentinel_pipelines.db.video_rows import load_notable_events
 from deepsentinel_pipelines.partitions import videos
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
+from deepsentinel_pipelines.resources.site import SiteResource
 from deepsentinel_pipelines.video import clips
-from deepsentinel_pipelines.video.camera_config import load_camera_config
 from deepsentinel_pipelines.video.drawing import SceneOverlay
 
 #: Clips live under their own prefix, beside the highlight frames' ``<video_id>/a<id>/``.
@@ -71,6 +70,7 @@ def event_clips(
     config: ClipConfig,
     object_store: ObjectStoreResource,
     database: PostgresResource,
+    site: SiteResource,
 ) -> MaterializeResult:
     """H.264 clips of notable events with boxes drawn, cut in one decode pass, kept on a retry."""
     video_id = context.partition_key
@@ -125,9 +125,7 @@ def event_clips(
                     reader, video_id, analysis_id, first_frame=first, last_frame=last
                 )
 
-            overlay = SceneOverlay.of(
-                load_camera_config(cameras_config_path(), video.camera, video.width, video.height)
-            )
+            overlay = SceneOverlay.of(site.camera(video.camera, video.width, video.height))
             for c in clips.render_clips(
                 path,
                 to_cut,
@@ -148,7 +146,7 @@ def event_clips(
     if missing:
         context.log.warning(f"{missing} clip(s) got no frame (past the end of the video?)")
     in_order = [r.key for r in requests if r.event_id in made]
-    clock = VideoClock(video)
+    clock = site.video_clock(video.camera, video.recorded_at)
     metadata = {
         "dagster/row_count": len(made),
         "clips": len(made),

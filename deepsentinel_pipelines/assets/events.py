@@ -12,7 +12,6 @@ from deepsentinel_pipelines.assets.ingest import GROUP
 from deepsentinel_pipelines.assets.metadata import (
     OWNERS,
     PII,
-    VideoClock,
     image_preview,
     notable_events_table,
 )
@@ -35,17 +34,11 @@ from deepsentinel_pipelines.db.video_rows import (
 from deepsentinel_pipelines.partitions import videos
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
-from deepsentinel_pipelines.settings import load_settings
-from deepsentinel_pipelines.video.camera_config import load_camera_config
+from deepsentinel_pipelines.resources.site import SiteResource
 from deepsentinel_pipelines.video.decode import iter_frames_at
 from deepsentinel_pipelines.video.drawing import SceneOverlay, draw_highlight, encode_jpeg
 from deepsentinel_pipelines.video.events import derive_events_by_track
 from deepsentinel_pipelines.video.types import is_notable
-
-
-def cameras_config_path() -> str:
-    """The camera rules file: DEEPSENTINEL_CAMERAS_CONFIG, else the one shipped."""
-    return str(load_settings().cameras_config)
 
 
 @asset(
@@ -57,11 +50,13 @@ def cameras_config_path() -> str:
     owners=OWNERS,
 )
 @reports_peak_memory
-def events(context: AssetExecutionContext, database: PostgresResource) -> MaterializeResult:
+def events(
+    context: AssetExecutionContext, database: PostgresResource, site: SiteResource
+) -> MaterializeResult:
     """Events derived by the rules from tracks and keypoints (enter, loitering, fall, ...)."""
     video_id = context.partition_key
     video = run_video(context, database)
-    config = load_camera_config(cameras_config_path(), video.camera, video.width, video.height)
+    config = site.camera(video.camera, video.width, video.height)
     with database.connection() as conn:
         frames = frame_times(conn, video_id, video.analysis_id)
         progress = StepProgress(
@@ -81,7 +76,9 @@ def events(context: AssetExecutionContext, database: PostgresResource) -> Materi
         metadata={
             "dagster/row_count": len(stored),
             "events": len(stored),
-            "notable_events": notable_events_table(notable, VideoClock(video)),
+            "notable_events": notable_events_table(
+                notable, site.video_clock(video.camera, video.recorded_at)
+            ),
             "by_type": MetadataValue.json(dict(sorted(counts.items()))),
             "camera": video.camera,
         }
@@ -137,7 +134,10 @@ HIGHLIGHT_BATCH = 200
 )
 @reports_peak_memory
 def highlights(
-    context: AssetExecutionContext, object_store: ObjectStoreResource, database: PostgresResource
+    context: AssetExecutionContext,
+    object_store: ObjectStoreResource,
+    database: PostgresResource,
+    site: SiteResource,
 ) -> MaterializeResult:
     """Key frames of notable events with boxes and keypoints drawn, stored in S3."""
     video_id = context.partition_key
@@ -157,9 +157,7 @@ def highlights(
         ],
     )
     path = pinned_video(object_store, video)
-    overlay = SceneOverlay.of(
-        load_camera_config(cameras_config_path(), video.camera, video.width, video.height)
-    )
+    overlay = SceneOverlay.of(site.camera(video.camera, video.width, video.height))
     planned = unique_event_keys(
         notable, lambda e: highlight_key(video_id, analysis_id, e.start_s, e.event_type)
     )
@@ -197,7 +195,7 @@ def highlights(
     bucket = object_store.highlights_bucket
     prefix = highlight_prefix(video_id, analysis_id)
     stored = [o["Key"] for o in object_store.list_objects(bucket, prefix)]
-    clock = VideoClock(video)
+    clock = site.video_clock(video.camera, video.recorded_at)
     starts = {e.event_id: e.start_s for e in notable}
     # In time order (as text, "10.7s" came before "2.2s").
     in_order = [keys[i] for i in sorted(keys, key=lambda i: (starts[i], i))]

@@ -19,8 +19,7 @@ from deepsentinel_pipelines.ingest.video_cache import ObjectChangedError, local_
 from deepsentinel_pipelines.partitions import object_key_from_video_id, register_camera, videos
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
-from deepsentinel_pipelines.settings import load_settings
-from deepsentinel_pipelines.video.camera_config import load_camera_clock
+from deepsentinel_pipelines.resources.site import SiteResource
 from deepsentinel_pipelines.video.decode import representative_frame
 from deepsentinel_pipelines.video.drawing import encode_jpeg
 from deepsentinel_pipelines.video.probe import VideoProbeError, probe_video
@@ -39,7 +38,10 @@ GROUP = "video_analysis"
 )
 @reports_peak_memory
 def raw_video(
-    context: AssetExecutionContext, object_store: ObjectStoreResource, database: PostgresResource
+    context: AssetExecutionContext,
+    object_store: ObjectStoreResource,
+    database: PostgresResource,
+    site: SiteResource,
 ) -> MaterializeResult:
     """The uploaded video, probed with PyAV, its camera and recording time; starts its analysis."""
     video_id = context.partition_key
@@ -71,11 +73,10 @@ def raw_video(
             metadata={"reason": "invalid camera name", "key": key},
             allow_retries=False,
         ) from err
-    cameras_config = load_settings().cameras_config
     try:
-        clock = load_camera_clock(cameras_config, camera)
+        clock = site.clock(camera)
     except ValueError as err:  # the operator's file to fix: retrying would not help
-        raise Failure(f"{cameras_config}: {err}", allow_retries=False) from err
+        raise Failure(f"{site.cameras_config}: {err}", allow_retries=False) from err
     clues = TimeClues(
         message=context.run.tags.get(RECORDED_AT_TAG),
         metadata=(head.get("Metadata") or {}).get(METADATA_KEY),

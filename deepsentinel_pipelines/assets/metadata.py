@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Iterable
-from datetime import timedelta
 
 import cv2
 import numpy as np
 from dagster import MetadataValue, TableColumn, TableRecord, TableSchema
 
-from deepsentinel_pipelines.db.analyses import RunVideo
-from deepsentinel_pipelines.review.links import video_page
-from deepsentinel_pipelines.settings import load_settings
+from deepsentinel_pipelines.resources.site import SiteResource
 from deepsentinel_pipelines.text.escaping import markdown_link, markdown_text
-from deepsentinel_pipelines.text.timefmt import format_timestamp
-from deepsentinel_pipelines.video.camera_config import load_camera_clock
+from deepsentinel_pipelines.text.timefmt import VideoClock, format_timestamp
 
 PREVIEW_WIDTH = 320
 
@@ -70,7 +66,7 @@ def notable_events_table(
             TableRecord(
                 {
                     "time": format_timestamp(start_s),
-                    "clock": clock.at(start_s) if clock and clock.known else "unknown",
+                    "clock": (clock.stamp(start_s) if clock else None) or "unknown",
                     "type": event_type,
                     "person": f"#{track_id}" if track_id is not None else "-",
                     "zone": zone or "-",
@@ -82,33 +78,6 @@ def notable_events_table(
     )
 
 
-class VideoClock:
-    """How a video's offsets read on its camera's clock (``timezone`` in cameras.yaml)."""
-
-    def __init__(self, video: RunVideo) -> None:
-        self.recorded_at = video.recorded_at
-        self.zone = load_camera_clock(load_settings().cameras_config, video.camera).zone
-
-    @property
-    def known(self) -> bool:
-        """Whether the video's recording time is known."""
-        return self.recorded_at is not None
-
-    def at(self, offset_s: float) -> str:
-        """``2026-12-01 14:00:15 CET``, or ``unknown``."""
-        if self.recorded_at is None:
-            return "unknown"
-        moment = self.recorded_at + timedelta(seconds=offset_s)
-        return moment.astimezone(self.zone).strftime("%Y-%m-%d %H:%M:%S %Z")
-
-    def label(self, offset_s: float) -> str:
-        """The clock time with the offset beside it, or the offset alone, saying why."""
-        offset = format_timestamp(offset_s)
-        if self.recorded_at is None:
-            return f"{offset} in the video (recording time unknown)"
-        return f"{self.at(offset_s)} ({offset} in the video)"
-
-
-def review_link(video_id: str) -> MetadataValue:
+def review_link(site: SiteResource, video_id: str) -> MetadataValue:
     """A link to the video's review page (`deepsentinel review`, DEEPSENTINEL_REVIEW_URL)."""
-    return MetadataValue.url(video_page(load_settings().review_url, video_id))
+    return MetadataValue.url(site.video_page(video_id))

@@ -6,7 +6,6 @@ from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, ass
 
 from deepsentinel_pipelines.assets.analysis import run_video
 from deepsentinel_pipelines.assets.detections import detections
-from deepsentinel_pipelines.assets.events import cameras_config_path
 from deepsentinel_pipelines.assets.ingest import GROUP, thumbnail
 from deepsentinel_pipelines.assets.metadata import OWNERS, PII, png_markdown
 from deepsentinel_pipelines.assets.rederive import RULES_CHANGED
@@ -17,8 +16,9 @@ from deepsentinel_pipelines.db.video_rows import load_person_spans
 from deepsentinel_pipelines.partitions import videos
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
+from deepsentinel_pipelines.resources.site import SiteResource
 from deepsentinel_pipelines.video.busiest import MINUTE_NAME, PEAK_NAME, busiest_of
-from deepsentinel_pipelines.video.camera_config import WHOLE_FRAME_ZONE, load_camera_config
+from deepsentinel_pipelines.video.camera_config import WHOLE_FRAME_ZONE
 from deepsentinel_pipelines.video.occupancy import OccupancyCounter, busiest
 
 OCCUPANCY_PREFIX = "occupancy"
@@ -42,7 +42,10 @@ def occupancy_image_keys(video_id: str) -> dict[str, str]:
 )
 @reports_peak_memory
 def occupancy(
-    context: AssetExecutionContext, object_store: ObjectStoreResource, database: PostgresResource
+    context: AssetExecutionContext,
+    object_store: ObjectStoreResource,
+    database: PostgresResource,
+    site: SiteResource,
 ) -> MaterializeResult:
     """People per second in the frame and each zone, plotted over time and as a heat map."""
     # Imported here: matplotlib adds ~1.5 s to every process that loads the definitions.
@@ -51,7 +54,7 @@ def occupancy(
     video_id = context.partition_key
     video = run_video(context, database)
     analysis_id = video.analysis_id
-    config = load_camera_config(cameras_config_path(), video.camera, video.width, video.height)
+    config = site.camera(video.camera, video.width, video.height)
     jpeg = object_store.get_bytes(object_store.thumbnails_bucket, video.thumbnail_key)
     thumb = cv2.imdecode(np.frombuffer(jpeg, dtype=np.uint8), cv2.IMREAD_COLOR)
     # The thumbnail is upright and full size, like the boxes the heat map is counted from.

@@ -20,7 +20,7 @@ from deepsentinel_pipelines.db.camera_days import recording_span
 from deepsentinel_pipelines.partitions import videos
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
-from deepsentinel_pipelines.settings import load_settings
+from deepsentinel_pipelines.resources.site import SiteResource
 
 
 @asset(
@@ -34,11 +34,14 @@ from deepsentinel_pipelines.settings import load_settings
 )
 @reports_peak_memory
 def current_analysis(
-    context: AssetExecutionContext, object_store: ObjectStoreResource, database: PostgresResource
+    context: AssetExecutionContext,
+    object_store: ObjectStoreResource,
+    database: PostgresResource,
+    site: SiteResource,
 ) -> MaterializeResult:
     """This run's analysis switched in as the video's current one; its camera's days reported."""
     video_id = context.partition_key
-    if load_settings().attributes_model is None:
+    if not site.attributes_enabled:
         # Without a model the attribute stage never runs: this analysis says it was off.
         context.log_event(attributes.off_observation(video_id))
     video = run_video(context, database)
@@ -47,7 +50,7 @@ def current_analysis(
             metadata={
                 "analysis_id": video.analysis_id,
                 "switched": False,
-                "review": review_link(video_id),
+                "review": review_link(site, video_id),
             }
         )
     with database.connection() as conn:
@@ -55,7 +58,7 @@ def current_analysis(
         published = publish_analysis(conn, video_id, video.analysis_id)
         after = recording_span(conn, video_id)
     # The days the video was on and is on now are counted again (camera_day_report).
-    for event in footage_reports(video_id, before, after):
+    for event in footage_reports(site, video_id, before, after):
         context.log_event(event)
     # The rows of the replaced analyses went with the switch; their frames and clips go now.
     stale = [
@@ -73,6 +76,6 @@ def current_analysis(
             "switched": True,
             "replaced": MetadataValue.json(list(published.replaced)),
             "stale_objects_deleted": len(stale),
-            "review": review_link(video_id),
+            "review": review_link(site, video_id),
         }
     )

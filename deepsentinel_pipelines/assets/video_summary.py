@@ -20,6 +20,7 @@ from deepsentinel_pipelines.db.video_rows import (
 from deepsentinel_pipelines.partitions import videos
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.llm import LanguageModelResource
+from deepsentinel_pipelines.resources.site import SiteResource
 from deepsentinel_pipelines.text.escaping import markdown_text
 from deepsentinel_pipelines.video.busiest import MINUTE_NAME, PEAK_NAME, busiest_of
 from deepsentinel_pipelines.video.summary import NOTABLE_IN_SUMMARY, NotableEvent, VideoFacts
@@ -36,7 +37,10 @@ from deepsentinel_pipelines.video.summary import NOTABLE_IN_SUMMARY, NotableEven
 )
 @reports_peak_memory
 def video_summary(
-    context: AssetExecutionContext, database: PostgresResource, llm: LanguageModelResource
+    context: AssetExecutionContext,
+    database: PostgresResource,
+    llm: LanguageModelResource,
+    site: SiteResource,
 ) -> MaterializeResult:
     """A short summary: people, how busy it was (peak in view, busiest minute), notable events."""
     video_id = context.partition_key
@@ -67,6 +71,6 @@ def video_summary(
             PEAK_NAME: busiest.peak_words(),
             MINUTE_NAME: busiest.minute_words(),
             "events": MetadataValue.json(facts.event_counts),
-            "review": review_link(video_id),
+            "review": review_link(site, video_id),
         }
     )

@@ -20,8 +20,8 @@ from deepsentinel_pipelines.resources.embedder import EmbedderResource
 from deepsentinel_pipelines.resources.llm import LanguageModelResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
 from deepsentinel_pipelines.resources.reranker import RerankerResource
+from deepsentinel_pipelines.resources.site import SiteResource
 from deepsentinel_pipelines.review.links import ask_page
-from deepsentinel_pipelines.settings import load_settings
 from deepsentinel_pipelines.text.escaping import code_block, markdown_link, markdown_text
 
 
@@ -67,6 +67,7 @@ def rag_query(
     embedder: EmbedderResource,
     llm: LanguageModelResource,
     reranker: RerankerResource,
+    site: SiteResource,
 ) -> dict[str, Any]:
     """Answer the question from the events; the same code path as ``deepsentinel ask``."""
     try:
@@ -76,10 +77,11 @@ def rag_query(
     except ValueError as err:
         raise Failure(f"rag_query config: {err}", allow_retries=False) from err
     try:
-        result = _ask(config, window, database, object_store, embedder, llm, reranker)
+        result = _ask(config, window, database, object_store, embedder, llm, reranker, site)
     except ClockScopeError as err:
         raise Failure(f"rag_query config from_time/to_time: {err}", allow_retries=False) from err
-    context.add_output_metadata(answer_metadata(result, answer_page(config)))
+    page = ask_page(site.review_url, config.question, config.video_ids)
+    context.add_output_metadata(answer_metadata(result, page))
     return result.as_json()
 
 
@@ -91,6 +93,7 @@ def _ask(
     embedder: EmbedderResource,
     llm: LanguageModelResource,
     reranker: RerankerResource,
+    site: SiteResource,
 ) -> AskResult:
     return ask_with_resources(
         config.question,
@@ -104,19 +107,14 @@ def _ask(
         session_id=config.session_id,
         source="dagster",
         timeout_ms=config.statement_timeout_ms,
-        lines=LineBook.from_file(load_settings().cameras_config),
+        lines=LineBook.from_file(site.cameras_config),
         time_scope=TimeScope(
             tuple(config.cameras),
             config.from_time,
             config.to_time,
-            camera_zones(load_settings().cameras_config),
+            camera_zones(site.cameras_config),
         ),
     )
-
-
-def answer_page(config: RagQueryConfig) -> str:
-    """The review app's ask page for the run's question (it answers it again, fresh links)."""
-    return ask_page(load_settings().review_url, config.question, config.video_ids)
 
 
 def answer_metadata(result: AskResult, page: str | None = None) -> dict[str, Any]:

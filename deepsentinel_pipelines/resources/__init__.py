@@ -39,6 +39,7 @@ from deepsentinel_pipelines.resources.reranker import (
     LocalRerankerResource,
     RerankerResource,
 )
+from deepsentinel_pipelines.resources.site import SiteResource
 from deepsentinel_pipelines.settings import Settings
 
 #: Results of the question and retention ops: kept in the run's memory (both jobs run in one
@@ -125,6 +126,11 @@ def build_resources(settings: Settings) -> dict[str, Any]:
             region=settings.region,
             queue_name=settings.jobs_queue,
             dead_letter_queue_name=settings.dead_letter_queue,
+        ),
+        "site": SiteResource(
+            cameras_config=str(settings.cameras_config),
+            review_url=settings.review_url,
+            attributes_enabled=settings.attributes_model is not None,
         ),
         RESULT_IO_MANAGER: mem_io_manager,
     }

@@ -10,7 +10,6 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from deepsentinel_pipelines.review import queries
-from deepsentinel_pipelines.review.clock import VideoClock
 from deepsentinel_pipelines.review.links import (
     camera_day_page,
     dagster_asset,
@@ -27,6 +26,7 @@ from deepsentinel_pipelines.review.views import (
     timeline_of,
     video_card,
 )
+from deepsentinel_pipelines.text.timefmt import VideoClock
 from deepsentinel_pipelines.video.busiest import MINUTE_NAME, PEAK_NAME, busiest_of
 
 #: The asset page a video's review page links to: where its analysis is published.

@@ -9,11 +9,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from deepsentinel_pipelines.review.clock import VideoClock
 from deepsentinel_pipelines.review.queries import EventRow, VideoRow
 from deepsentinel_pipelines.review.runs import RunState
 from deepsentinel_pipelines.review.timeline import Curve, Lane, Timeline, build_timeline
-from deepsentinel_pipelines.text.timefmt import format_timestamp
+from deepsentinel_pipelines.text.timefmt import VideoClock, format_timestamp
 
 
 @dataclass(frozen=True)
@@ -74,7 +73,7 @@ def video_card(row: VideoRow, clock: VideoClock, run: RunState | None) -> VideoC
         camera=row.camera,
         href=video_href(row.video_id),
         thumbnail=f"/media/thumbnail/{quote(row.video_id, safe='')}" if row.thumbnail_key else None,
-        started=clock.started(),
+        started=clock.stamp(),
         day=clock.day(),
         duration=format_timestamp(row.duration_s),
         people=row.people_count,

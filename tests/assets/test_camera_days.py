@@ -60,7 +60,7 @@ def _report(camera: str) -> dict:
         [camera_day_report],
         instance=DagsterInstance.get(),
         partition_key=str(camera_day_key(camera, DAY)),
-        resources={name: resources[name] for name in ("database", "object_store")},
+        resources={name: resources[name] for name in ("database", "object_store", "site")},
     )
     assert result.success
     (materialization,) = result.asset_materializations_for_node("camera_day_report")
