@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import shutil
 import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -145,3 +146,24 @@ class Browser:
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, 9)
                 self.proc.wait()
+
+
+@contextlib.contextmanager
+def open_browser(profile: Path) -> Iterator[Browser]:
+    """One headless Chromium for a module's pages, stopped when the module is done."""
+    chromium = Browser(profile)
+    try:
+        yield chromium
+    finally:
+        chromium.close()
+
+
+@contextlib.contextmanager
+def saved_on_failure(browser: Browser, folder: Path, name: str) -> Iterator[None]:
+    """Keep the page (``failure_<name>.png`` and its text) in ``folder`` when what follows fails."""
+    try:
+        yield
+    except BaseException:
+        browser.screenshot(folder / f"failure_{name}.png")
+        (folder / f"failure_{name}.txt").write_text(browser.text())
+        raise

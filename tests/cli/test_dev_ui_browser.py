@@ -9,7 +9,6 @@ load, and an event clip must play. Each page is saved as a screenshot under test
 
 from __future__ import annotations
 
-import contextlib
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +19,7 @@ import pytest
 from deepsentinel_pipelines.settings import REPO_ROOT
 from deepsentinel_pipelines.video.clips import ClipRequest, render_clips
 from deepsentinel_pipelines.video.types import Event
-from tests.browser import Browser
+from tests.browser import Browser, open_browser, saved_on_failure
 from tests.dev_server import dagster_dev
 from tests.media import cut_sample
 from tests.operator_stack import deepsentinel, fresh_stack
@@ -75,22 +74,8 @@ def nodes(
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
     """One headless Chromium for every page of the module."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    chromium = Browser(tmp_path_factory.mktemp("chromium-profile"))
-    try:
+    with open_browser(tmp_path_factory.mktemp("chromium-profile")) as chromium:
         yield chromium
-    finally:
-        chromium.close()
-
-
-@contextlib.contextmanager
-def saved_on_failure(browser: Browser, name: str) -> Iterator[None]:
-    """Keep the page (screenshot and text) when what follows fails."""
-    try:
-        yield
-    except BaseException:
-        browser.screenshot(SCREENSHOTS / f"failure_{name}.png")
-        (SCREENSHOTS / f"failure_{name}.txt").write_text(browser.text())
-        raise
 
 
 def _names_shown(names: set[str]) -> str:
@@ -125,7 +110,7 @@ PLOT_SIZE = """(() => {
 def test_lineage_lists_every_asset_with_its_checks_passed(
     browser: Browser, nodes: list[dict]
 ) -> None:
-    with saved_on_failure(browser, "lineage"):
+    with saved_on_failure(browser, SCREENSHOTS, "lineage"):
         groups: dict[str, set[str]] = {}
         for node in nodes:
             groups.setdefault(node["groupName"], set()).add(node["assetKey"]["path"][-1])
@@ -152,7 +137,7 @@ def test_lineage_lists_every_asset_with_its_checks_passed(
 def test_the_process_commands_run_is_in_the_jobs_runs_tab(
     browser: Browser, nodes: list[dict], report: dict
 ) -> None:
-    with saved_on_failure(browser, "runs"):
+    with saved_on_failure(browser, SCREENSHOTS, "runs"):
         browser.goto(f"{BASE}/locations/{LOCATION}/jobs/video_analysis_job/runs")
         # The UI shows a run by the first 8 characters of its id.
         text = browser.wait_for_text(lambda t: report["run_id"][:8] in t, WAIT_S)
@@ -161,7 +146,7 @@ def test_the_process_commands_run_is_in_the_jobs_runs_tab(
 
 
 def test_the_thumbnail_preview_loads(browser: Browser, nodes: list[dict], video_id: str) -> None:
-    with saved_on_failure(browser, "thumbnail"):
+    with saved_on_failure(browser, SCREENSHOTS, "thumbnail"):
         browser.goto(f"{BASE}/assets/thumbnail?partition={quote(video_id)}")
         browser.wait_for("document.body.innerText.includes('[Show Markdown]')", WAIT_S)
         browser.evaluate(
@@ -179,7 +164,7 @@ def test_the_thumbnail_preview_loads(browser: Browser, nodes: list[dict], video_
 
 
 def test_the_occupancy_plot_shows(browser: Browser, nodes: list[dict], video_id: str) -> None:
-    with saved_on_failure(browser, "occupancy"):
+    with saved_on_failure(browser, SCREENSHOTS, "occupancy"):
         browser.goto(f"{BASE}/assets/occupancy?partition={quote(video_id, safe='')}")
         browser.wait_for(SHOW_TIMELINE, WAIT_S)
         size = browser.wait_for(PLOT_SIZE, WAIT_S)
@@ -209,7 +194,7 @@ def test_an_event_clip_plays(browser: Browser, tmp_path: Path) -> None:
     (tmp_path / "clip.mp4").write_bytes(clip.data)
     page = tmp_path / "page.html"
     page.write_text(CLIP_PAGE)
-    with saved_on_failure(browser, "clip"):
+    with saved_on_failure(browser, SCREENSHOTS, "clip"):
         browser.goto(page.as_uri())
         result = browser.wait_for(
             "(t => t === 'waiting' ? '' : t)(document.getElementById('result').textContent)",

@@ -9,7 +9,6 @@ tests/artifacts/review/ (git-ignored), a failing page as ``failure_<test>.png``.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import subprocess
 import uuid
@@ -20,7 +19,7 @@ import pytest
 
 from deepsentinel_pipelines.runs.runner import process_file
 from deepsentinel_pipelines.settings import REPO_ROOT, Settings
-from tests.browser import Browser
+from tests.browser import Browser, open_browser, saved_on_failure
 from tests.media import cut_sample
 
 pytestmark = pytest.mark.slow
@@ -52,22 +51,8 @@ def video_id(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> st
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
     """One headless Chromium for every page of the module."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    chromium = Browser(tmp_path_factory.mktemp("chromium-profile"))
-    try:
+    with open_browser(tmp_path_factory.mktemp("chromium-profile")) as chromium:
         yield chromium
-    finally:
-        chromium.close()
-
-
-@contextlib.contextmanager
-def saved_on_failure(browser: Browser, name: str) -> Iterator[None]:
-    """Keep the page (screenshot and text) when what follows fails."""
-    try:
-        yield
-    except BaseException:
-        browser.screenshot(SCREENSHOTS / f"failure_{name}.png")
-        (SCREENSHOTS / f"failure_{name}.txt").write_text(browser.text())
-        raise
 
 
 def _width(browser: Browser, width: int) -> None:
@@ -102,7 +87,7 @@ def test_asking_shows_the_answer_a_frame_and_a_clip_that_plays(
             check=True,
         ).stdout
     )
-    with saved_on_failure(browser, "ask"):
+    with saved_on_failure(browser, SCREENSHOTS, "ask"):
         _width(browser, 1400)
         browser.goto(f"{review_url}/ask")
         browser.wait_for("document.querySelector('input[name=q]') !== null", WAIT_S)
@@ -132,7 +117,7 @@ def test_asking_shows_the_answer_a_frame_and_a_clip_that_plays(
 def test_a_timeline_marker_plays_its_clip_and_the_keys_step_through(
     browser: Browser, review_url: str, video_id: str
 ) -> None:
-    with saved_on_failure(browser, "timeline"):
+    with saved_on_failure(browser, SCREENSHOTS, "timeline"):
         _width(browser, 1400)
         browser.goto(f"{review_url}/videos/{quote(video_id, safe='')}")
         browser.wait_for("document.querySelectorAll('.marker:not([hidden])').length > 1", WAIT_S)
@@ -165,7 +150,7 @@ def test_a_timeline_marker_plays_its_clip_and_the_keys_step_through(
 def test_a_name_with_markup_is_shown_as_text(
     browser: Browser, review_url: str, video_id: str
 ) -> None:
-    with saved_on_failure(browser, "markup"):
+    with saved_on_failure(browser, SCREENSHOTS, "markup"):
         _width(browser, 1400)
         for path in (
             "/",
@@ -194,7 +179,7 @@ def test_each_page_fits_a_phone(
     }[page]
     _width(browser, PHONE_WIDTH)
     try:
-        with saved_on_failure(browser, f"phone_{page}"):
+        with saved_on_failure(browser, SCREENSHOTS, f"phone_{page}"):
             browser.goto(f"{review_url}{path}")
             browser.wait_for("document.readyState === 'complete'", WAIT_S)
             width = browser.evaluate("document.documentElement.scrollWidth")
