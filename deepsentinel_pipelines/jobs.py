@@ -11,7 +11,7 @@ from dagster import (
     job,
 )
 
-from deepsentinel_pipelines.assets.ingest import GROUP
+from deepsentinel_pipelines.assets.video_asset import GROUP
 from deepsentinel_pipelines.ops.rag_query import RagQueryConfig, rag_query
 from deepsentinel_pipelines.ops.retention import apply_retention
 

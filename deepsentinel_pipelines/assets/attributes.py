@@ -10,14 +10,12 @@ from dagster import (
     AssetSpec,
     MaterializeResult,
     MetadataValue,
-    asset,
 )
 
 from deepsentinel_pipelines.assets.analysis import pinned_video, run_video
 from deepsentinel_pipelines.assets.detections import detections
-from deepsentinel_pipelines.assets.ingest import GROUP
 from deepsentinel_pipelines.assets.metadata import OWNERS, PII
-from deepsentinel_pipelines.assets.step_usage import reports_peak_memory
+from deepsentinel_pipelines.assets.video_asset import GROUP, video_asset
 from deepsentinel_pipelines.db.detection_reads import iter_tracks
 from deepsentinel_pipelines.db.video_rows import set_track_attributes
 from deepsentinel_pipelines.partitions import videos
@@ -32,15 +30,11 @@ from deepsentinel_pipelines.video.types import Detection
 CROP_BATCH = 64
 
 
-@asset(
-    partitions_def=videos,
-    group_name=GROUP,
+@video_asset(
     kinds={"pytorch", "postgres"},
     deps=[detections],
-    owners=OWNERS,
     tags=PII,
 )
-@reports_peak_memory
 def person_attributes(
     context: AssetExecutionContext,
     object_store: ObjectStoreResource,

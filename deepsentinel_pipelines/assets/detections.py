@@ -3,16 +3,17 @@
 import time
 from contextlib import nullcontext
 
-from dagster import AssetCheckSeverity, AssetExecutionContext, Config, MaterializeResult, asset
+from dagster import AssetCheckSeverity, AssetExecutionContext, Config, MaterializeResult
 from pydantic import Field
 
 from deepsentinel_pipelines.assets.analysis import pinned_video, run_video
 from deepsentinel_pipelines.assets.checks import FRAMES_COVERED, PEOPLE_LEVEL, check_result
 from deepsentinel_pipelines.assets.code_versions import detections_code_version
-from deepsentinel_pipelines.assets.ingest import GROUP, raw_video
-from deepsentinel_pipelines.assets.metadata import OWNERS, PII
+from deepsentinel_pipelines.assets.ingest import raw_video
+from deepsentinel_pipelines.assets.metadata import PII
 from deepsentinel_pipelines.assets.quality import frames_verdict, people_drift_verdict
-from deepsentinel_pipelines.assets.step_usage import StepProgress, reports_peak_memory
+from deepsentinel_pipelines.assets.step_usage import StepProgress
+from deepsentinel_pipelines.assets.video_asset import video_asset
 from deepsentinel_pipelines.db.detection_chunks import (
     DetectionProgress,
     begin_detections,
@@ -26,7 +27,6 @@ from deepsentinel_pipelines.db.detection_chunks import (
 from deepsentinel_pipelines.db.quality import usual_people_per_frame
 from deepsentinel_pipelines.db.video_rows import set_result_fields
 from deepsentinel_pipelines.ingest.video_cache import cache_root
-from deepsentinel_pipelines.partitions import videos
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.detector import DetectorResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
@@ -78,18 +78,14 @@ def detection_recipe(detector: DetectorResource, device: str, backend: str) -> s
     )
 
 
-@asset(
-    partitions_def=videos,
-    group_name=GROUP,
+@video_asset(
     kinds={"pytorch", "postgres"},
     deps=[raw_video],
     pool="gpu",
     op_tags=GPU_STEP_TAGS,
-    owners=OWNERS,
     tags=PII,
     check_specs=[FRAMES_COVERED, PEOPLE_LEVEL],
 )
-@reports_peak_memory
 def detections(
     context: AssetExecutionContext,
     config: DetectionsConfig,

@@ -3,19 +3,17 @@
 import itertools
 import time
 
-from dagster import AssetExecutionContext, MaterializeResult, asset
+from dagster import AssetExecutionContext, MaterializeResult
 
 from deepsentinel_pipelines.assets.analysis import run_video
 from deepsentinel_pipelines.assets.checks import EVENTS_EMBEDDED, check_result
 from deepsentinel_pipelines.assets.events import events
-from deepsentinel_pipelines.assets.ingest import GROUP
-from deepsentinel_pipelines.assets.metadata import OWNERS
 from deepsentinel_pipelines.assets.quality import embeddings_verdict
 from deepsentinel_pipelines.assets.rederive import INPUTS_REDERIVED
-from deepsentinel_pipelines.assets.step_usage import StepProgress, reports_peak_memory
+from deepsentinel_pipelines.assets.step_usage import StepProgress
+from deepsentinel_pipelines.assets.video_asset import video_asset
 from deepsentinel_pipelines.db.quality import embedding_counts
 from deepsentinel_pipelines.db.video_rows import embeddings_writer, event_counts, iter_events
-from deepsentinel_pipelines.partitions import videos
 from deepsentinel_pipelines.rag.documents import event_text
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.embedder import EmbedderResource
@@ -24,16 +22,12 @@ from deepsentinel_pipelines.resources.embedder import EmbedderResource
 EMBED_BATCH = 256
 
 
-@asset(
-    partitions_def=videos,
-    group_name=GROUP,
+@video_asset(
     kinds={"pgvector"},
     deps=[events],
     automation_condition=INPUTS_REDERIVED,
-    owners=OWNERS,
     check_specs=[EVENTS_EMBEDDED],
 )
-@reports_peak_memory
 def embeddings(
     context: AssetExecutionContext, database: PostgresResource, embedder: EmbedderResource
 ) -> MaterializeResult:

@@ -2,16 +2,14 @@
 
 from collections import Counter
 
-from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+from dagster import AssetExecutionContext, MaterializeResult, MetadataValue
 
 from deepsentinel_pipelines.alerts.delivery import alert_payload, deliver, with_links
 from deepsentinel_pipelines.alerts.rules import alert_key, first_match
 from deepsentinel_pipelines.assets.analysis import run_video
-from deepsentinel_pipelines.assets.ingest import GROUP
-from deepsentinel_pipelines.assets.metadata import OWNERS
 from deepsentinel_pipelines.assets.publication import current_analysis
 from deepsentinel_pipelines.assets.rederive import INPUTS_REDERIVED
-from deepsentinel_pipelines.assets.step_usage import reports_peak_memory
+from deepsentinel_pipelines.assets.video_asset import video_asset
 from deepsentinel_pipelines.db.alert_rows import (
     PendingAlert,
     event_media_keys,
@@ -19,24 +17,19 @@ from deepsentinel_pipelines.db.alert_rows import (
     undelivered_alerts,
 )
 from deepsentinel_pipelines.db.video_rows import load_events
-from deepsentinel_pipelines.partitions import videos
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.event_webhook import EventWebhookResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
 from deepsentinel_pipelines.resources.site import SiteResource
 
 
-@asset(
-    partitions_def=videos,
-    group_name=GROUP,
+@video_asset(
     kinds={"python", "postgres"},
     deps=[current_analysis],
     # Alert rules live in the camera rules file. Re-derived events are posted only when new:
     # delivered alerts are keyed by the event's content, not its id (event_alerts.alert_key).
     automation_condition=INPUTS_REDERIVED,
-    owners=OWNERS,
 )
-@reports_peak_memory
 def event_alerts(
     context: AssetExecutionContext,
     object_store: ObjectStoreResource,

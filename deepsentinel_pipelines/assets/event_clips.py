@@ -1,6 +1,6 @@
 """Asset: a short annotated MP4 clip of every notable event, stored beside its highlight."""
 
-from dagster import AssetExecutionContext, Config, MaterializeResult, MetadataValue, asset
+from dagster import AssetExecutionContext, Config, MaterializeResult, MetadataValue
 from pydantic import Field
 
 from deepsentinel_pipelines.assets.analysis import pinned_video, run_video
@@ -11,11 +11,11 @@ from deepsentinel_pipelines.assets.events import (
     highlight_prefix,
     unique_event_keys,
 )
-from deepsentinel_pipelines.assets.ingest import GROUP
-from deepsentinel_pipelines.assets.metadata import OWNERS, PII
+from deepsentinel_pipelines.assets.metadata import PII
 from deepsentinel_pipelines.assets.quality import objects_verdict
 from deepsentinel_pipelines.assets.rederive import INPUTS_REDERIVED
-from deepsentinel_pipelines.assets.step_usage import StepProgress, reports_peak_memory
+from deepsentinel_pipelines.assets.step_usage import StepProgress
+from deepsentinel_pipelines.assets.video_asset import video_asset
 from deepsentinel_pipelines.db.clip_rows import (
     ClipRow,
     clip_keys,
@@ -25,7 +25,6 @@ from deepsentinel_pipelines.db.clip_rows import (
 )
 from deepsentinel_pipelines.db.detection_reads import iter_frames
 from deepsentinel_pipelines.db.video_rows import load_notable_events
-from deepsentinel_pipelines.partitions import videos
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
 from deepsentinel_pipelines.resources.site import SiteResource
@@ -54,17 +53,13 @@ def clip_key(video_id: str, analysis_id: int | None, start_s: float, event_type:
     return f"{clip_prefix(video_id, analysis_id)}{start_s:.1f}s_{event_type}.mp4"
 
 
-@asset(
-    partitions_def=videos,
-    group_name=GROUP,
+@video_asset(
     kinds={"s3", "video"},
     deps=[events],
     automation_condition=INPUTS_REDERIVED,
-    owners=OWNERS,
     tags=PII,
     check_specs=[CLIPS_STORED],
 )
-@reports_peak_memory
 def event_clips(
     context: AssetExecutionContext,
     config: ClipConfig,

@@ -3,21 +3,20 @@
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 
-from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+from dagster import AssetExecutionContext, MaterializeResult, MetadataValue
 
 from deepsentinel_pipelines.assets.analysis import pinned_video, run_video
 from deepsentinel_pipelines.assets.checks import HIGHLIGHTS_STORED, check_result
 from deepsentinel_pipelines.assets.detections import detections
-from deepsentinel_pipelines.assets.ingest import GROUP
 from deepsentinel_pipelines.assets.metadata import (
-    OWNERS,
     PII,
     image_preview,
     notable_events_table,
 )
 from deepsentinel_pipelines.assets.quality import objects_verdict
 from deepsentinel_pipelines.assets.rederive import INPUTS_REDERIVED, RULES_CHANGED
-from deepsentinel_pipelines.assets.step_usage import StepProgress, reports_peak_memory
+from deepsentinel_pipelines.assets.step_usage import StepProgress
+from deepsentinel_pipelines.assets.video_asset import video_asset
 from deepsentinel_pipelines.db.detection_reads import (
     detections_at,
     frame_times,
@@ -31,7 +30,6 @@ from deepsentinel_pipelines.db.video_rows import (
     replace_events,
     set_highlight_keys,
 )
-from deepsentinel_pipelines.partitions import videos
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
 from deepsentinel_pipelines.resources.site import SiteResource
@@ -41,15 +39,11 @@ from deepsentinel_pipelines.video.events import derive_events_by_track
 from deepsentinel_pipelines.video.types import is_notable
 
 
-@asset(
-    partitions_def=videos,
-    group_name=GROUP,
+@video_asset(
     kinds={"python", "postgres"},
     deps=[detections],
     automation_condition=RULES_CHANGED,
-    owners=OWNERS,
 )
-@reports_peak_memory
 def events(
     context: AssetExecutionContext, database: PostgresResource, site: SiteResource
 ) -> MaterializeResult:
@@ -122,17 +116,13 @@ def unique_event_keys(
 HIGHLIGHT_BATCH = 200
 
 
-@asset(
-    partitions_def=videos,
-    group_name=GROUP,
+@video_asset(
     kinds={"s3", "image"},
     deps=[events],
     automation_condition=INPUTS_REDERIVED,
-    owners=OWNERS,
     tags=PII,
     check_specs=[HIGHLIGHTS_STORED],
 )
-@reports_peak_memory
 def highlights(
     context: AssetExecutionContext,
     object_store: ObjectStoreResource,

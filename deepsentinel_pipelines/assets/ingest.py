@@ -2,21 +2,21 @@
 
 import time
 
-from dagster import AssetExecutionContext, Failure, MaterializeResult, MetadataValue, asset
+from dagster import AssetExecutionContext, Failure, MaterializeResult, MetadataValue
 
 from deepsentinel_pipelines.assets.analysis import analysis_run_key, pinned_video, run_video
 from deepsentinel_pipelines.assets.checks import RAW_VIDEO_DURATION, check_result
-from deepsentinel_pipelines.assets.metadata import OWNERS, PII, image_preview
+from deepsentinel_pipelines.assets.metadata import PII, image_preview
 from deepsentinel_pipelines.assets.quality import duration_verdict
 from deepsentinel_pipelines.assets.sources import raw_videos_bucket
-from deepsentinel_pipelines.assets.step_usage import reports_peak_memory
+from deepsentinel_pipelines.assets.video_asset import video_asset
 from deepsentinel_pipelines.db.analyses import start_analysis
 from deepsentinel_pipelines.db.video_rows import set_result_fields, video_columns
 from deepsentinel_pipelines.ingest.cameras import InvalidCameraName, metadata_camera
 from deepsentinel_pipelines.ingest.keys import CAMERA_TAG, ETAG_TAG, RECORDED_AT_TAG
 from deepsentinel_pipelines.ingest.recorded_at import METADATA_KEY, TimeClues, resolve_recorded_at
 from deepsentinel_pipelines.ingest.video_cache import ObjectChangedError, local_video
-from deepsentinel_pipelines.partitions import object_key_from_video_id, register_camera, videos
+from deepsentinel_pipelines.partitions import object_key_from_video_id, register_camera
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
 from deepsentinel_pipelines.resources.site import SiteResource
@@ -24,19 +24,13 @@ from deepsentinel_pipelines.video.decode import representative_frame
 from deepsentinel_pipelines.video.drawing import encode_jpeg
 from deepsentinel_pipelines.video.probe import VideoProbeError, probe_video
 
-GROUP = "video_analysis"
 
-
-@asset(
-    partitions_def=videos,
-    group_name=GROUP,
+@video_asset(
     kinds={"s3", "postgres"},
     deps=[raw_videos_bucket],
-    owners=OWNERS,
     tags=PII,
     check_specs=[RAW_VIDEO_DURATION],
 )
-@reports_peak_memory
 def raw_video(
     context: AssetExecutionContext,
     object_store: ObjectStoreResource,
@@ -134,15 +128,11 @@ def thumbnail_key(video_id: str) -> str:
     return f"{video_id}.jpg"
 
 
-@asset(
-    partitions_def=videos,
-    group_name=GROUP,
+@video_asset(
     kinds={"s3", "image"},
     deps=[raw_video],
-    owners=OWNERS,
     tags=PII,
 )
-@reports_peak_memory
 def thumbnail(
     context: AssetExecutionContext, object_store: ObjectStoreResource, database: PostgresResource
 ) -> MaterializeResult:

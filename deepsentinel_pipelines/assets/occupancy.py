@@ -2,18 +2,18 @@
 
 import cv2
 import numpy as np
-from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+from dagster import AssetExecutionContext, MaterializeResult, MetadataValue
 
 from deepsentinel_pipelines.assets.analysis import run_video
 from deepsentinel_pipelines.assets.detections import detections
-from deepsentinel_pipelines.assets.ingest import GROUP, thumbnail
-from deepsentinel_pipelines.assets.metadata import OWNERS, PII, png_markdown
+from deepsentinel_pipelines.assets.ingest import thumbnail
+from deepsentinel_pipelines.assets.metadata import PII, png_markdown
 from deepsentinel_pipelines.assets.rederive import RULES_CHANGED
-from deepsentinel_pipelines.assets.step_usage import StepProgress, reports_peak_memory
+from deepsentinel_pipelines.assets.step_usage import StepProgress
+from deepsentinel_pipelines.assets.video_asset import video_asset
 from deepsentinel_pipelines.db.detection_reads import iter_frames
 from deepsentinel_pipelines.db.occupancy_rows import replace_occupancy
 from deepsentinel_pipelines.db.video_rows import load_person_spans
-from deepsentinel_pipelines.partitions import videos
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
 from deepsentinel_pipelines.resources.site import SiteResource
@@ -30,17 +30,13 @@ def occupancy_image_keys(video_id: str) -> dict[str, str]:
     return {"timeline": f"{folder}/timeline.png", "heatmap": f"{folder}/heatmap.png"}
 
 
-@asset(
-    partitions_def=videos,
-    group_name=GROUP,
+@video_asset(
     kinds={"postgres", "s3", "image"},
     deps=[detections, thumbnail],
     # Zones come from the camera rules file: an edit recounts them from the stored detections.
     automation_condition=RULES_CHANGED,
-    owners=OWNERS,
     tags=PII,
 )
-@reports_peak_memory
 def occupancy(
     context: AssetExecutionContext,
     object_store: ObjectStoreResource,

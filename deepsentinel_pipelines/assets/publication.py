@@ -1,6 +1,6 @@
 """The last step: a finished analysis becomes the video's current one, the old one goes."""
 
-from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+from dagster import AssetExecutionContext, MaterializeResult, MetadataValue
 
 # The module, not the asset: load_assets_from_modules would collect an imported asset here, and
 # the attribute stage is in the definitions only when it is on (definitions.py).
@@ -9,30 +9,25 @@ from deepsentinel_pipelines.assets.analysis import run_video
 from deepsentinel_pipelines.assets.camera_days import footage_reports
 from deepsentinel_pipelines.assets.event_clips import clip_prefix, event_clips
 from deepsentinel_pipelines.assets.events import highlight_prefix
-from deepsentinel_pipelines.assets.ingest import GROUP, thumbnail
-from deepsentinel_pipelines.assets.metadata import OWNERS, review_link
+from deepsentinel_pipelines.assets.ingest import thumbnail
+from deepsentinel_pipelines.assets.metadata import review_link
 from deepsentinel_pipelines.assets.occupancy import occupancy
 from deepsentinel_pipelines.assets.rederive import INPUTS_REDERIVED
-from deepsentinel_pipelines.assets.step_usage import reports_peak_memory
+from deepsentinel_pipelines.assets.video_asset import video_asset
 from deepsentinel_pipelines.assets.video_summary import video_summary
 from deepsentinel_pipelines.db.analyses import publish_analysis
 from deepsentinel_pipelines.db.camera_days import recording_span
-from deepsentinel_pipelines.partitions import videos
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.object_store import ObjectStoreResource
 from deepsentinel_pipelines.resources.site import SiteResource
 
 
-@asset(
-    partitions_def=videos,
-    group_name=GROUP,
+@video_asset(
     kinds={"postgres", "s3"},
     deps=[video_summary, thumbnail, attributes.person_attributes.key, event_clips, occupancy],
     # A re-derivation run publishes its new analysis too (rules_rederivation_sensor).
     automation_condition=INPUTS_REDERIVED,
-    owners=OWNERS,
 )
-@reports_peak_memory
 def current_analysis(
     context: AssetExecutionContext,
     object_store: ObjectStoreResource,

@@ -1,15 +1,14 @@
 """The ``video_summary`` asset: people, how busy it was and the notable events, in words."""
 
-from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+from dagster import AssetExecutionContext, MaterializeResult, MetadataValue
 
 from deepsentinel_pipelines.assets.analysis import run_video
 from deepsentinel_pipelines.assets.embeddings import embeddings
 from deepsentinel_pipelines.assets.events import highlights
-from deepsentinel_pipelines.assets.ingest import GROUP
-from deepsentinel_pipelines.assets.metadata import OWNERS, review_link
+from deepsentinel_pipelines.assets.metadata import review_link
 from deepsentinel_pipelines.assets.occupancy import occupancy
 from deepsentinel_pipelines.assets.rederive import INPUTS_REDERIVED
-from deepsentinel_pipelines.assets.step_usage import reports_peak_memory
+from deepsentinel_pipelines.assets.video_asset import video_asset
 from deepsentinel_pipelines.db.occupancy_rows import frame_peak
 from deepsentinel_pipelines.db.video_rows import (
     event_counts,
@@ -17,7 +16,6 @@ from deepsentinel_pipelines.db.video_rows import (
     load_person_spans,
     set_result_fields,
 )
-from deepsentinel_pipelines.partitions import videos
 from deepsentinel_pipelines.resources.database import PostgresResource
 from deepsentinel_pipelines.resources.llm import LanguageModelResource
 from deepsentinel_pipelines.resources.site import SiteResource
@@ -26,16 +24,12 @@ from deepsentinel_pipelines.video.busiest import MINUTE_NAME, PEAK_NAME, busiest
 from deepsentinel_pipelines.video.summary import NOTABLE_IN_SUMMARY, NotableEvent, VideoFacts
 
 
-@asset(
-    partitions_def=videos,
-    group_name=GROUP,
+@video_asset(
     kinds={"python", "postgres"},
     # occupancy: the peak people in view, the summary's first figure of how busy it was.
     deps=[embeddings, highlights, occupancy],
     automation_condition=INPUTS_REDERIVED,
-    owners=OWNERS,
 )
-@reports_peak_memory
 def video_summary(
     context: AssetExecutionContext,
     database: PostgresResource,

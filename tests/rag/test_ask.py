@@ -22,6 +22,12 @@ from tests.rag.corpus import QUESTIONS, Corpus, CorpusQuestion
 
 ANSWERABLE = [q for q in QUESTIONS if q.known_limit is None]
 
+#: The fields of each event of ``ask --json``: a script's contract.
+EVENT_FIELDS = {
+    "event_id", "video_id", "type", "start_s", "end_s", "camera", "started_at", "ended_at",
+    "timezone", "time", "highlight", "clip",
+}  # fmt: skip
+
 
 @pytest.mark.parametrize("question", ANSWERABLE, ids=lambda q: q.text)
 def test_known_answers(ask_local, corpus: Corpus, question: CorpusQuestion) -> None:
@@ -87,20 +93,7 @@ def test_answers_cite_highlights_as_urls(ask_local, corpus: Corpus) -> None:
     assert set(payload) >= {"answer", "events", "sql", "session_id", "timings_ms"}
     assert payload["plan"]["operation"] == "exists"
     assert payload["plan"]["filters"]["event_types"] == ["fall"]
-    assert set(payload["events"][0]) == {
-        "event_id",
-        "video_id",
-        "type",
-        "start_s",
-        "end_s",
-        "camera",
-        "started_at",
-        "ended_at",
-        "timezone",
-        "time",
-        "highlight",
-        "clip",
-    }
+    assert set(payload["events"][0]) == EVENT_FIELDS
     assert payload["events"][0]["highlight"].startswith("https://highlights.example/")
 
 
@@ -271,20 +264,7 @@ def test_cli_ask_json(corpus: Corpus) -> None:
         ["plaza.cross1", "plaza.cross2", "plaza.cross2b"]
     )
     event = payload["events"][0]
-    assert set(event) == {
-        "event_id",
-        "video_id",
-        "type",
-        "start_s",
-        "end_s",
-        "camera",
-        "started_at",
-        "ended_at",
-        "timezone",
-        "time",
-        "highlight",
-        "clip",
-    }
+    assert set(event) == EVENT_FIELDS
     # the corpus' videos have no recording time: offsets only, and the answer says so
     assert (
         event["started_at"] is None and ":" in event["time"] and "in the video" not in event["time"]
