@@ -11,7 +11,7 @@ from deepsentinel_pipelines.assets.events import (
     highlight_prefix,
     unique_event_keys,
 )
-from deepsentinel_pipelines.assets.metadata import PII
+from deepsentinel_pipelines.assets.metadata import PII, object_times
 from deepsentinel_pipelines.assets.quality import objects_verdict
 from deepsentinel_pipelines.assets.rederive import INPUTS_REDERIVED
 from deepsentinel_pipelines.assets.step_usage import StepProgress
@@ -149,14 +149,7 @@ def event_clips(
         "seconds": round(sum(f for f, _ in made.values()) / (video.analysis_fps or 1), 1),
         "bytes": sum(size for _, size in made.values()),
         "keys": MetadataValue.json(in_order),
-        # When each clip starts: the camera's clock time, the offset beside it.
-        "times": MetadataValue.json(
-            {
-                r.key.rsplit("/", 1)[-1]: clock.label(r.start_s)
-                for r in requests
-                if r.event_id in made
-            }
-        ),
+        "times": object_times([(r.key, r.start_s) for r in requests if r.event_id in made], clock),
     }
     for key in in_order[:MAX_LINKS]:
         # Named by the key's file name (time and type), like the highlight frames' links.

@@ -12,6 +12,7 @@ from deepsentinel_pipelines.assets.metadata import (
     PII,
     image_preview,
     notable_events_table,
+    object_times,
 )
 from deepsentinel_pipelines.assets.quality import objects_verdict
 from deepsentinel_pipelines.assets.rederive import INPUTS_REDERIVED, RULES_CHANGED
@@ -188,17 +189,12 @@ def highlights(
     clock = site.video_clock(video.camera, video.recorded_at)
     starts = {e.event_id: e.start_s for e in notable}
     # In time order (as text, "10.7s" came before "2.2s").
-    in_order = [keys[i] for i in sorted(keys, key=lambda i: (starts[i], i))]
+    order = sorted(keys, key=lambda i: (starts[i], i))
+    in_order = [keys[i] for i in order]
     metadata = {
         "highlights": len(keys),
         "keys": MetadataValue.json(in_order),
-        # When each frame was taken: the camera's clock time, the offset beside it.
-        "times": MetadataValue.json(
-            {
-                key.rsplit("/", 1)[-1]: clock.label(starts[i])
-                for i, key in sorted(keys.items(), key=lambda item: (starts[item[0]], item[0]))
-            }
-        ),
+        "times": object_times([(keys[i], starts[i]) for i in order], clock),
     }
     for key in in_order[:MAX_LINKS]:
         # Named by the key's file name (time and type): stable across re-derivations.

@@ -78,6 +78,14 @@ def notable_events_table(
     )
 
 
+def object_times(objects: Iterable[tuple[str, float]], clock: VideoClock) -> MetadataValue:
+    """When each stored frame or clip starts, by file name, in the order given.
+
+    The camera's clock time with the offset beside it, or the offset alone saying why.
+    """
+    return MetadataValue.json({key.rsplit("/", 1)[-1]: clock.with_offset(s) for key, s in objects})
+
+
 def review_link(site: SiteResource, video_id: str) -> MetadataValue:
     """A link to the video's review page (`deepsentinel review`, DEEPSENTINEL_REVIEW_URL)."""
     return MetadataValue.url(site.video_page(video_id))
